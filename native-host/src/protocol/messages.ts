@@ -5,7 +5,7 @@
  * This file must stay free of Node and browser APIs: the extension bundles it.
  */
 
-export const HOST_NAME = 'dev.porthole.host';
+export const HOST_NAME = 'dev.porthole.host' as const;
 /** Bumped only for changes an older peer would misread. */
 export const PROTOCOL_VERSION = 1;
 

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { originFromArgument } from '../cli.js';
+import { detectLaunch } from '../launch-mode.js';
+
+describe('detectLaunch', () => {
+  it.each([
+    [['chrome-extension://abcdefghijklmnopabcdefghijklmnop/'], { mode: 'browser', browser: 'chromium', caller: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' }],
+    [['chrome-extension://abcdefghijklmnopabcdefghijklmnop/', '--parent-window=0'], { mode: 'browser', browser: 'chromium', caller: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' }],
+    [['/home/u/.mozilla/native-messaging-hosts/dev.porthole.host.json', 'porthole@porthole.dev'], { mode: 'browser', browser: 'firefox', caller: 'porthole@porthole.dev' }],
+    [['C:\\Porthole\\dev.porthole.host.json', '{5f1e6b8c-1111-2222-3333-444455556666}'], { mode: 'browser', browser: 'firefox', caller: '{5f1e6b8c-1111-2222-3333-444455556666}' }],
+    [['share', '3000'], { mode: 'cli', args: ['share', '3000'] }],
+    [[], { mode: 'cli', args: [] }],
+    [['--version'], { mode: 'cli', args: ['--version'] }],
+    [['config.json', 'not an id'], { mode: 'cli', args: ['config.json', 'not an id'] }],
+  ])('%j → %j', (args, launch) => {
+    expect(detectLaunch(args)).toEqual(launch);
+  });
+});
+
+describe('originFromArgument', () => {
+  it.each([
+    ['3000', 'http://localhost:3000'],
+    ['localhost:5173', 'http://localhost:5173'],
+    ['127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['https://localhost:8443/x', 'https://localhost:8443/x'],
+  ])('%s → %s', (argument, origin) => {
+    expect(originFromArgument(argument)).toBe(origin);
+  });
+});

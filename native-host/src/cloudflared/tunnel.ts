@@ -1,0 +1,205 @@
+/**
+ * One running cloudflared quick tunnel: spawns it, reads its stderr line by line, and reports
+ * the address, the moment it is live, and why it ended. The thin I/O shell around parse.ts and
+ * diagnosis.ts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { get } from 'node:http';
+import { hostError } from '../errors.js';
+import type { HostError } from '../protocol/index.js';
+import type { Platform } from '../platform/index.js';
+import { EMPTY_DIAGNOSIS, failureOnExit, observeLine, type TunnelDiagnosis } from './diagnosis.js';
+import { LineSplitter } from './line-splitter.js';
+import { parseCloudflaredLine } from './parse.js';
+
+export interface TunnelOptions {
+  binary: string;
+  /** What cloudflared forwards to, e.g. http://localhost:5173. */
+  originUrl: string;
+  /** Porthole's own (empty) config file: keeps ~/.cloudflared/config.yml out of the quick tunnel. */
+  configPath: string;
+  /** Local https dev servers use self-signed certificates. */
+  noTlsVerify: boolean;
+  env: NodeJS.ProcessEnv;
+  platform: Platform;
+  /** How long SIGTERM gets before SIGKILL. cloudflared itself would wait up to 30 s for in-flight requests. */
+  stopGraceMs?: number;
+  /** Give up when no address arrives in this time (the quick-tunnel API hangs rather than fails). */
+  urlTimeoutMs?: number;
+  /** How often to ask the metrics server's /ready while waiting for a registered connection. */
+  readyPollMs?: number;
+}
+
+export interface TunnelExit {
+  /** True when we asked it to stop; otherwise `failure` says why it ended. */
+  requested: boolean;
+  failure: HostError | null;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+interface TunnelEvents {
+  url: [url: string];
+  live: [];
+  line: [line: string];
+  exit: [exit: TunnelExit];
+}
+
+export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath' | 'noTlsVerify'>): string[] {
+  return [
+    'tunnel',
+    '--no-autoupdate',
+    '--config',
+    options.configPath,
+    // The "Registered tunnel connection" line is INF: make sure a user's TUNNEL_LOGLEVEL cannot hide it.
+    '--loglevel',
+    'info',
+    ...(options.noTlsVerify ? ['--no-tls-verify'] : []),
+    '--url',
+    options.originUrl,
+  ];
+}
+
+/** cloudflared reads every flag from a TUNNEL_* variable too; the user's own must not steer our tunnel. */
+export function isolatedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('TUNNEL_')));
+}
+
+export class Tunnel extends EventEmitter<TunnelEvents> {
+  readonly args: string[];
+  readonly pid: number | undefined;
+  private readonly child: ChildProcess;
+  private diagnosis: TunnelDiagnosis = EMPTY_DIAGNOSIS;
+  private stopRequested = false;
+  private exited = false;
+  private liveSent = false;
+  private readonly exitPromise: Promise<TunnelExit>;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(private readonly options: TunnelOptions) {
+    super();
+    this.args = buildTunnelArgs(options);
+    this.child = spawn(options.binary, this.args, {
+      env: isolatedEnv(options.env),
+      stdio: ['ignore', 'ignore', 'pipe'],
+      windowsHide: true,
+    });
+    this.pid = this.child.pid;
+    this.exitPromise = new Promise((resolve) => this.once('exit', resolve));
+
+    const splitter = new LineSplitter();
+    this.child.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((line) => this.onLine(line)));
+    this.child.stderr?.on('end', () => splitter.end().forEach((line) => this.onLine(line)));
+    this.child.on('error', (error) => this.finish(null, null, hostError('internal', `cloudflared could not be started: ${error.message}.`)));
+    this.child.on('close', (code, signal) => this.finish(code, signal, null));
+
+    this.after(options.urlTimeoutMs ?? 45_000, () => {
+      if (this.diagnosis.url !== null || this.exited) return;
+      this.diagnosis = observeLine(this.diagnosis, {
+        kind: 'problem',
+        code: 'tunnel-service-error',
+        fatal: true,
+        text: `no address from trycloudflare.com after ${Math.round((options.urlTimeoutMs ?? 45_000) / 1000)} s`,
+      });
+      this.kill();
+    });
+  }
+
+  get url(): string | null {
+    return this.diagnosis.url;
+  }
+
+  /** Resolves when the process has ended, whoever ended it. */
+  stop(): Promise<TunnelExit> {
+    if (!this.exited && !this.stopRequested) {
+      this.stopRequested = true;
+      if (this.pid !== undefined) this.options.platform.terminate(this.pid);
+      this.after(this.options.stopGraceMs ?? 500, () => this.forceKill());
+    }
+    return this.exitPromise;
+  }
+
+  /** For exit handlers, where nothing asynchronous runs any more. */
+  killNow(): void {
+    this.stopRequested = true;
+    this.forceKill();
+  }
+
+  private kill(): void {
+    if (this.exited) return;
+    if (this.pid !== undefined) this.options.platform.terminate(this.pid);
+    this.after(this.options.stopGraceMs ?? 500, () => this.forceKill());
+  }
+
+  private forceKill(): void {
+    if (!this.exited && this.pid !== undefined) this.options.platform.forceKill(this.pid);
+  }
+
+  private onLine(text: string): void {
+    this.emit('line', text);
+    const parsed = parseCloudflaredLine(text);
+    if (parsed === null) return;
+    const before = this.diagnosis;
+    this.diagnosis = observeLine(before, parsed);
+    if (before.url === null && this.diagnosis.url !== null) {
+      this.emit('url', this.diagnosis.url);
+      this.pollReady();
+    }
+    this.maybeLive();
+  }
+
+  private maybeLive(): void {
+    if (this.liveSent || this.exited || this.stopRequested) return;
+    if (this.diagnosis.url === null || !this.diagnosis.registered) return;
+    this.liveSent = true;
+    this.emit('live');
+  }
+
+  /**
+   * The log line is the fast path to `live`; /ready on the metrics server is the fallback for
+   * releases or log levels where that line does not show.
+   */
+  private pollReady(): void {
+    const interval = this.options.readyPollMs ?? 1000;
+    const poll = (): void => {
+      if (this.liveSent || this.exited || this.stopRequested) return;
+      const address = this.diagnosis.metricsAddress;
+      if (address === null) {
+        this.after(interval, poll);
+        return;
+      }
+      const request = get(`http://${address}/ready`, { timeout: interval }, (response) => {
+        response.resume();
+        if (response.statusCode === 200) {
+          this.diagnosis = { ...this.diagnosis, registered: true };
+          this.maybeLive();
+        } else {
+          this.after(interval, poll);
+        }
+      });
+      request.on('error', () => this.after(interval, poll));
+      request.on('timeout', () => request.destroy());
+    };
+    this.after(interval, poll);
+  }
+
+  private after(ms: number, task: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      task();
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private finish(code: number | null, signal: NodeJS.Signals | null, startError: HostError | null): void {
+    if (this.exited) return;
+    this.exited = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const requested = this.stopRequested && startError === null;
+    const failure = requested ? null : (startError ?? failureOnExit(this.diagnosis, { code, signal }));
+    this.emit('exit', { requested, failure, code, signal });
+  }
+}

@@ -1,0 +1,42 @@
+import type { ErrorCode, HostError } from './protocol/index.js';
+
+/**
+ * The one sentence per failure that a person sees, saying what happened and what to do.
+ * Call sites add specifics (which origin, which path) through `message` when they have them.
+ */
+const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
+  'bad-request': 'The host did not understand the request. Update the Porthole extension and the host to the same version.',
+  'not-loopback': 'Only pages on this computer (localhost, *.localhost, 127.0.0.0/8, [::1]) can be shared.',
+  'cloudflared-missing':
+    'cloudflared was not found. Reinstall Porthole (it bundles cloudflared), install cloudflared from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/, or set PORTHOLE_CLOUDFLARED to its path.',
+  offline: 'Could not reach trycloudflare.com to create a tunnel. Check your internet connection (and any proxy or firewall), then share again.',
+  'rate-limited': 'trycloudflare.com is refusing new tunnels from this network for now (rate limited). Wait a few minutes, then share again.',
+  'tunnel-service-error': 'trycloudflare.com answered with an error instead of a tunnel. The service may be having trouble: try again in a minute.',
+  'edge-unreachable':
+    "cloudflared got a public address but could not connect to Cloudflare's network. Check that outbound connections on port 7844 (UDP and TCP) are allowed, then share again.",
+  'tunnel-exited': 'cloudflared stopped unexpectedly. Share again to get a new public address.',
+  internal: 'Something went wrong inside the Porthole host. Run `porthole-host doctor` and see the host log for details.',
+};
+
+export function hostError(code: ErrorCode, message?: string, detail?: string): HostError {
+  const error: HostError = { code, message: message ?? DEFAULT_MESSAGES[code] };
+  if (detail !== undefined && detail !== '') error.detail = detail;
+  return error;
+}
+
+/** An Error that carries a protocol error, so it can cross async boundaries and still be answered properly. */
+export class PortholeError extends Error {
+  readonly hostError: HostError;
+  constructor(code: ErrorCode, message?: string, detail?: string) {
+    const error = hostError(code, message, detail);
+    super(error.message);
+    this.name = 'PortholeError';
+    this.hostError = error;
+  }
+}
+
+export function toHostError(error: unknown): HostError {
+  if (error instanceof PortholeError) return error.hostError;
+  const text = error instanceof Error ? error.message : String(error);
+  return hostError('internal', undefined, text);
+}

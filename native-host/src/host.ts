@@ -1,0 +1,86 @@
+/**
+ * Wires the host's parts together for one run, in either mode (browser or terminal).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { locateCloudflared, readCloudflaredVersion } from './cloudflared/locate.js';
+import { Tunnel, type TunnelOptions } from './cloudflared/tunnel.js';
+import { toHostError } from './errors.js';
+import type { HostPaths } from './host-paths.js';
+import type { Logger } from './log.js';
+import type { Platform } from './platform/index.js';
+import { HOST_NAME, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
+import { RunningRecordFile } from './share/running-record.js';
+import { ShareManager } from './share/share-manager.js';
+import { HOST_VERSION } from './version.js';
+
+export interface HostContext {
+  env: NodeJS.ProcessEnv;
+  paths: HostPaths;
+  platform: Platform;
+  log: Logger;
+}
+
+/** Tuning that tests shorten through the environment; people never need to touch it. */
+function tunnelTimings(env: NodeJS.ProcessEnv): Pick<TunnelOptions, 'stopGraceMs' | 'urlTimeoutMs' | 'readyPollMs'> {
+  const number = (name: string): number | undefined => {
+    const value = Number(env[name]);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  return { stopGraceMs: number('PORTHOLE_STOP_GRACE_MS'), urlTimeoutMs: number('PORTHOLE_URL_TIMEOUT_MS'), readyPollMs: number('PORTHOLE_READY_POLL_MS') };
+}
+
+/**
+ * cloudflared would otherwise read ~/.cloudflared/config.yml, whose named-tunnel settings leak into
+ * a quick tunnel (fixture config-yml.stderr.log). An empty YAML document counts as "no config
+ * file" to cloudflared, so the file holds one harmless setting.
+ */
+function writeQuickTunnelConfig(path: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, '# Written by Porthole: keeps ~/.cloudflared/config.yml out of quick tunnels.\nno-autoupdate: true\n');
+}
+
+export function createShareManager(context: HostContext): ShareManager {
+  const { env, paths, platform, log } = context;
+  const record = new RunningRecordFile(paths.runningDir);
+  const startTunnel = (origin: LoopbackOrigin): Tunnel => {
+    const binary = locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix });
+    writeQuickTunnelConfig(paths.cloudflaredConfig);
+    const tunnel = new Tunnel({
+      binary: binary.path,
+      originUrl: origin.origin,
+      configPath: paths.cloudflaredConfig,
+      noTlsVerify: origin.protocol === 'https',
+      env,
+      platform,
+      ...tunnelTimings(env),
+    });
+    const pid = tunnel.pid;
+    log.info(`started ${binary.path} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
+    if (pid !== undefined) record.add({ pid, argv: [binary.path, ...tunnel.args], startedAt: Date.now() });
+    tunnel.on('line', (line) => log.info(`cloudflared[${pid}] ${line}`));
+    tunnel.on('exit', (exit) => {
+      if (pid !== undefined) record.remove(pid);
+      log.info(`cloudflared[${pid}] ended (code ${exit.code}, signal ${exit.signal}${exit.requested ? ', as asked' : ''})`);
+    });
+    return tunnel;
+  };
+  return new ShareManager({ startTunnel });
+}
+
+export async function hello(context: HostContext): Promise<HelloResult> {
+  const base = {
+    type: 'hello' as const,
+    name: HOST_NAME,
+    version: HOST_VERSION,
+    protocol: PROTOCOL_VERSION,
+    platform: process.platform,
+    arch: process.arch,
+  };
+  try {
+    const located = locateCloudflared({ env: context.env, hostDir: context.paths.hostDir, exeSuffix: context.platform.exeSuffix });
+    return { ...base, cloudflared: { ...located, version: await readCloudflaredVersion(located.path) }, cloudflaredError: null };
+  } catch (error) {
+    return { ...base, cloudflared: null, cloudflaredError: toHostError(error) };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Entry point of `porthole-host`: a native messaging host when a browser starts it, a CLI otherwise.
+ */
+import { runCli } from './cli.js';
+import { createShareManager, hello, type HostContext } from './host.js';
+import { resolveHostPaths } from './host-paths.js';
+import { detectLaunch } from './launch-mode.js';
+import { createLogger } from './log.js';
+import { runSession } from './native/session.js';
+import { currentPlatform } from './platform/index.js';
+import { reapOrphans } from './share/running-record.js';
+import { HOST_VERSION } from './version.js';
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+async function runBrowserMode(context: HostContext, caller: string): Promise<void> {
+  const { log, paths, platform } = context;
+  // stdout carries protocol frames only; a stray console.log from anywhere would break the stream.
+  console.log = console.info = console.debug = (...parts: unknown[]) => log.info(parts.map(String).join(' '));
+  log.info(`porthole-host ${HOST_VERSION} started by ${caller}`);
+
+  const reaped = await reapOrphans(paths.runningDir, platform);
+  if (reaped.stopped.length > 0) log.warn(`stopped ${reaped.stopped.length} cloudflared left behind by an earlier host: pids ${reaped.stopped.map((c) => c.pid).join(', ')}`);
+
+  const manager = createShareManager(context);
+  // Chromium sends SIGTERM when it drops the port after closing our stdin; either way, stop everything.
+  for (const name of STOP_SIGNALS) {
+    process.on(name, () => {
+      log.info(`received ${name}; stopping every share`);
+      void manager.stopAll().finally(() => process.exit(0));
+    });
+  }
+  process.on('uncaughtException', (error) => {
+    log.error(`uncaught: ${error.stack ?? String(error)}`);
+    manager.killAllNow();
+    process.exit(1);
+  });
+  process.on('exit', () => manager.killAllNow());
+
+  await runSession({ input: process.stdin, output: process.stdout, manager, log, hello: () => hello(context) });
+  log.info('session ended');
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  const launch = detectLaunch(process.argv.slice(2));
+  const paths = resolveHostPaths();
+  const log = createLogger({ file: paths.logFile, stderr: launch.mode === 'browser' });
+  const context: HostContext = { env: process.env, paths, platform: currentPlatform, log };
+  if (launch.mode === 'browser') return runBrowserMode(context, launch.caller);
+
+  const interrupted = new Promise<string>((resolve) => {
+    for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));
+  });
+  process.exitCode = await runCli(launch.args, context, { stdout: process.stdout, stderr: process.stderr, interrupted });
+  // Lingering timers or sockets must not keep a finished CLI alive.
+  process.exit();
+}
+
+void main();
