@@ -31,6 +31,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           environment: 'node',
+          globalSetup: ['native-host/test/global-setup.ts'],
           include: ['native-host/test/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -40,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          globalSetup: ['native-host/test/global-setup.ts'],
           include: ['extension/test/e2e/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
