@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeJsonFrame, FrameDecoder } from '../src/native/framing.js';
-import type { ExtensionToHost, HostToExtension, Reply, ShareEvent } from '../src/protocol/index.js';
+import { isShareEvent, type HostToExtension, type Reply, type ShareEvent } from '../src/protocol/index.js';
 
 export const HOST_BINARY = resolve(import.meta.dirname, '../../dist/host/porthole-host');
 export const CHROMIUM_CALLER = 'chrome-extension://knldjmfmopnpolahpmmgbagdohdnhkik/';
@@ -67,8 +67,8 @@ export class HostDriver {
     this.child.stdin?.write(bytes);
   }
 
-  /** Sends a request and resolves with the reply that names its id. */
-  async request<T extends Reply = Reply>(message: Omit<ExtensionToHost, 'id'> & Record<string, unknown>): Promise<T> {
+  /** Sends a request (any type, so tests can send wrong ones) and resolves with the reply that names its id. */
+  async request<T extends Reply = Reply>(message: { type: string } & Record<string, unknown>): Promise<T> {
     const id = `r${++this.next}`;
     this.send({ ...message, id });
     return (await this.waitFor((m) => 'ok' in m && m.id === id)) as T;
@@ -95,7 +95,7 @@ export class HostDriver {
   }
 
   waitForChange(shareId: string, change: ShareEvent['change'], timeoutMs?: number): Promise<ShareEvent> {
-    return this.waitFor((m) => m.type === 'share-event' && m.share.id === shareId && m.change === change, timeoutMs) as Promise<ShareEvent>;
+    return this.waitFor((m) => isShareEvent(m) && m.share.id === shareId && m.change === change, timeoutMs) as Promise<ShareEvent>;
   }
 
   /** What the browser does when it closes the port or quits. */

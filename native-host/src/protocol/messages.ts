@@ -152,3 +152,7 @@ export type ReplyTo<T extends RequestType> = { id: string; ok: true } & Extract<
 export function isLiveShare(share: Share): boolean {
   return share.state === 'starting' || share.state === 'live';
 }
+
+export function isShareEvent(message: HostToExtension): message is ShareEvent {
+  return !('ok' in message) && message.type === 'share-event';
+}

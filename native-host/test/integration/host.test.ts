@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ErrorReply, OkReply } from '../../src/protocol/index.js';
+import { isShareEvent, type ErrorReply, type OkReply } from '../../src/protocol/index.js';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
 
@@ -164,7 +164,7 @@ describe('the built host, spawned as Chromium spawns it', () => {
     const { share } = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${origin.port}` });
     await host.waitForChange(share.id, 'url');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(host.messages.some((m) => m.type === 'share-event' && m.change === 'live')).toBe(false);
+    expect(host.messages.some((m) => isShareEvent(m) && m.change === 'live')).toBe(false);
     expect(await host.request({ type: 'stop', shareId: share.id })).toMatchObject({ ok: true, share: { state: 'stopped' } });
   });
 
