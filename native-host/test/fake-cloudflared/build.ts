@@ -1,0 +1,27 @@
+/** Bundles the fake cloudflared into one executable file that tests can spawn like the real one. */
+import { build } from 'esbuild';
+import { chmod, mkdir, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const entry = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+
+export async function buildFakeCloudflared(outFile: string): Promise<string> {
+  await mkdir(dirname(outFile), { recursive: true });
+  // Built beside the target and renamed over it, so a run that spawns the fake while another
+  // build is writing never executes half a file.
+  const partial = `${outFile}.${process.pid}.partial`;
+  await build({
+    entryPoints: [entry],
+    outfile: partial,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    logLevel: 'warning',
+  });
+  await chmod(partial, 0o755);
+  await rename(partial, outFile);
+  return outFile;
+}
