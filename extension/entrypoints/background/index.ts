@@ -1,0 +1,36 @@
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { answerBackgroundRequests } from '../../lib/background-requests';
+import { createBrowserApis } from '../../lib/browser-apis';
+import { createHostClient } from '../../lib/host-client';
+import { addLiveShareBadge } from '../../lib/live-share-badge';
+import { HOST_NAME } from '../../lib/protocol';
+import { readSettings } from '../../lib/settings';
+import { addShareContextMenu } from '../../lib/share-context-menu';
+import { createShareController } from '../../lib/share-controller';
+
+/** Wires the parts; the logic lives in lib/. */
+export default defineBackground({
+  // Firefox MV2: an event page would be unloaded when idle, closing the native port, and the host
+  // stops every tunnel when its port closes. Chromium MV3 ignores this: an open native port keeps
+  // its service worker alive (Chrome 105+).
+  persistent: true,
+  main() {
+    const apis = createBrowserApis();
+    const client = createHostClient({ connect: () => apis.connectNative(HOST_NAME) });
+    const controller = createShareController({
+      client,
+      area: browser.storage.session,
+      readSettings: () => readSettings(browser.storage.sync),
+      writeClipboard: apis.writeClipboard,
+      notify: apis.notify,
+    });
+
+    // Listeners first, synchronously: a message may be what woke the service worker.
+    answerBackgroundRequests(browser.runtime.onMessage, controller);
+    browser.tabs.onRemoved.addListener((tabId) => void controller.tabClosed(tabId));
+    void addShareContextMenu(apis.contextMenus, controller);
+    addLiveShareBadge(controller, apis.setBadge);
+    void controller.start();
+  },
+});

@@ -1,0 +1,84 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { BackgroundRequest } from '../../lib/runtime-messages';
+import { liveShares, type PortholeState } from '../../lib/share-state';
+import type { PageInfo } from '../../ui/page-info';
+import type { PopupActions } from '../../ui/popup-actions';
+import { PopupView } from '../../ui/popup-view';
+import type { PopupEnv } from './popup-env';
+
+/** Marked once the popup first shows real state: the e2e test reads it to time the popup. */
+export const FIRST_STATE_PAINT_MARK = 'porthole:first-state-paint';
+const COPIED_FOR_MS = 2000;
+
+/** The popup's container: reads the state, keeps it fresh, and turns clicks into requests. */
+export function App({ env }: { env: PopupEnv }) {
+  const [page, setPage] = useState<PageInfo>({ kind: 'loading' });
+  const [state, setState] = useState<PortholeState | null>(null);
+  const [now, setNow] = useState(() => env.now());
+  const [copiedShareId, setCopiedShareId] = useState<string | null>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const copiedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const painted = useRef(false);
+
+  useEffect(() => {
+    let live = true;
+    const stop = env.watchState((next) => live && setState(next));
+    void env.findPage().then((found) => live && setPage(found));
+    void env.readState().then((stored) => live && setState((current) => current ?? stored));
+    // Opening the popup reconciles with the host, so a host installed meanwhile is found.
+    void env.ask({ type: 'porthole:refresh' });
+    return () => {
+      live = false;
+      stop();
+      clearTimeout(copiedTimer.current);
+    };
+  }, [env]);
+
+  const ready = state !== null && page.kind !== 'loading';
+  useEffect(() => {
+    if (!ready || painted.current) return;
+    painted.current = true;
+    requestAnimationFrame(() => performance.mark(FIRST_STATE_PAINT_MARK));
+  }, [ready]);
+
+  // Durations tick while something is shared.
+  const hasShares = state !== null && liveShares(state).length > 0;
+  useEffect(() => {
+    if (!hasShares) return;
+    const timer = setInterval(() => setNow(env.now()), 1000);
+    return () => clearInterval(timer);
+  }, [env, hasShares]);
+
+  const actions = useMemo<PopupActions>(() => {
+    const ask = (request: BackgroundRequest) => {
+      setLocalError(null);
+      void env.ask(request).then((response) => {
+        // Host failures arrive through the state; this catches a background that did not answer.
+        if (!response.ok) setLocalError(response.message);
+      });
+    };
+    return {
+      share: () => {
+        if (page.kind === 'loopback') ask({ type: 'porthole:share', url: page.origin, tabId: page.tabId });
+      },
+      stop: (shareId) => ask({ type: 'porthole:stop', shareId }),
+      stopAll: () => ask({ type: 'porthole:stop-all' }),
+      retry: () => ask({ type: 'porthole:refresh' }),
+      dismiss: (shareId) => ask({ type: 'porthole:dismiss', shareId }),
+      open: (url) => env.openTab(url),
+      copy: (shareId, url) => {
+        env.writeClipboard(url).then(
+          () => {
+            setLocalError(null);
+            setCopiedShareId(shareId);
+            clearTimeout(copiedTimer.current);
+            copiedTimer.current = setTimeout(() => setCopiedShareId(null), COPIED_FOR_MS);
+          },
+          (error: unknown) => setLocalError(`Could not copy: ${error instanceof Error ? error.message : String(error)}. Select the address and copy it by hand.`),
+        );
+      },
+    };
+  }, [env, page]);
+
+  return <PopupView page={page} state={state} now={now} copiedShareId={copiedShareId} localError={localError} actions={actions} />;
+}

@@ -1,0 +1,41 @@
+import { browser } from 'wxt/browser';
+import { askBackground, type BackgroundRequest, type BackgroundResponse } from '../../lib/runtime-messages';
+import type { PortholeState } from '../../lib/share-state';
+import { readState, watchState } from '../../lib/share-store';
+import { describePage, type PageInfo } from '../../ui/page-info';
+
+/** Everything the popup needs from the browser, passed to <App> so tests can pass their own. */
+export interface PopupEnv {
+  findPage(): Promise<PageInfo>;
+  readState(): Promise<PortholeState>;
+  watchState(listener: (state: PortholeState) => void): () => void;
+  ask(request: BackgroundRequest): Promise<BackgroundResponse>;
+  writeClipboard(text: string): Promise<void>;
+  openTab(url: string): void;
+  now(): number;
+}
+
+/**
+ * The popup is about the active tab, or about `?tab=<id>` when opened as a page (the pop-out view,
+ * and how the end-to-end test drives it).
+ */
+export function createPopupEnv(location: Location): PopupEnv {
+  return {
+    async findPage() {
+      const requested = new URLSearchParams(location.search).get('tab');
+      if (requested !== null && /^\d+$/.test(requested)) {
+        const tab = await browser.tabs.get(Number(requested)).catch(() => null);
+        return describePage(tab);
+      }
+      const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+      return describePage(tab);
+    },
+    readState: () => readState(browser.storage.session),
+    watchState: (listener) => watchState(browser.storage.onChanged, listener),
+    ask: (request) => askBackground((message) => browser.runtime.sendMessage(message), request),
+    // The popup is a focused page and the click is a user gesture: the web clipboard API suffices.
+    writeClipboard: (text) => navigator.clipboard.writeText(text),
+    openTab: (url) => void browser.tabs.create({ url }),
+    now: () => Date.now(),
+  };
+}

@@ -1,0 +1,248 @@
+import { describeFailure, HostRequestError, type HostClient } from './host-client';
+import { reachabilityAfterDisconnect } from './host-reachability';
+import { checkLoopbackOrigin, isLiveShare, type ShareEvent } from './protocol';
+import type { Settings } from './settings';
+import {
+  applyShareEvent,
+  clearPending,
+  dismiss,
+  hostStopped,
+  INITIAL_STATE,
+  liveShares,
+  markAnnounced,
+  problemFromHostError,
+  reconcileWithList,
+  removeShare,
+  startPending,
+  upsertShare,
+  withHost,
+  withProblem,
+  type PortholeState,
+  type TrackedShare,
+} from './share-state';
+import { readState, writeState, type StateArea } from './share-store';
+
+/**
+ * The background's share logic: the single owner of the host connection and of the share state.
+ * It keeps the state in memory, writes every change to storage.session (so a restarted service
+ * worker and every popup see the same), and tells subscribers (the badge). All browser access comes
+ * in through `deps`, so tests drive it with a fake port and WXT's fake storage.
+ */
+
+export interface ShareControllerDeps {
+  client: HostClient;
+  /** browser.storage.session */
+  area: StateArea;
+  readSettings: () => Promise<Settings>;
+  writeClipboard: (text: string) => Promise<void>;
+  notify: (notification: { title: string; message: string }) => Promise<void>;
+  now?: () => number;
+}
+
+export type ShareSource = 'popup' | 'context-menu';
+
+export interface ShareController {
+  /** Loads the stored state and, if it had live shares, reconciles them with the host. */
+  start(): Promise<void>;
+  /** Asks the host for its shares (starting it if needed); updates reachability either way. */
+  refresh(): Promise<void>;
+  /** Starts or reuses the share of `url`'s origin. Resolves with it, or null when it failed (see state). */
+  share(url: string, tabId: number | null, source: ShareSource): Promise<TrackedShare | null>;
+  stop(shareId: string): Promise<void>;
+  stopAll(): Promise<void>;
+  /** A tab closed: stops the shares started from it when the setting says so. */
+  tabClosed(tabId: number): Promise<void>;
+  dismiss(shareId: string | null): Promise<void>;
+  getState(): PortholeState;
+  subscribe(listener: (state: PortholeState) => void): () => void;
+  /** Resolves once every state change so far is written to storage. */
+  flush(): Promise<void>;
+}
+
+export function createShareController(deps: ShareControllerDeps): ShareController {
+  const { client, area } = deps;
+  const now = deps.now ?? Date.now;
+  let state: PortholeState = INITIAL_STATE;
+  let writing: Promise<void> = Promise.resolve();
+  const listeners = new Set<(state: PortholeState) => void>();
+  let started: Promise<void> | null = null;
+
+  function update(change: (current: PortholeState) => PortholeState): void {
+    const next = change(state);
+    if (next === state) return;
+    state = next;
+    writing = writing
+      .then(() => writeState(area, state))
+      .catch((error: unknown) => console.error('Porthole could not save its state:', error));
+    for (const listener of [...listeners]) listener(state);
+  }
+
+  client.onEvent((event: ShareEvent) => {
+    update((current) => applyShareEvent(current, event));
+    void announce(event.share.id);
+  });
+
+  client.onDisconnect((reason) => {
+    const host = reachabilityAfterDisconnect(reason);
+    update((current) => hostStopped(current, host, reason, now()));
+  });
+
+  /** Records what a failed request means for the person: a setup problem, or an error sentence. */
+  function recordFailure(error: unknown, origin: string | null): string {
+    if (error instanceof HostRequestError) {
+      const { failure } = error;
+      if (failure.kind === 'host') {
+        update((current) => withProblem(current, problemFromHostError(failure.error, origin, now())));
+      } else if (failure.kind === 'timeout') {
+        update((current) => withProblem(current, { message: describeFailure(failure), origin, at: now() }));
+      }
+      // 'disconnected': the onDisconnect listener has already recorded the host's reachability.
+      return error.message;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    update((current) => withProblem(current, { message, origin, at: now() }));
+    return message;
+  }
+
+  /** Copies and/or announces a share's URL once it is known, as asked when it was started. */
+  async function announce(shareId: string): Promise<void> {
+    const tracked = state.shares[shareId];
+    const wish = tracked?.whenUrlKnown;
+    if (!tracked || !wish) return;
+    if (!isLiveShare(tracked.share)) {
+      update((current) => markAnnounced(current, shareId, null));
+      if (wish.notify && tracked.share.error) {
+        await deps.notify({ title: `Could not share ${tracked.share.origin}`, message: tracked.share.error.message });
+      }
+      return;
+    }
+    const url = tracked.share.url;
+    if (!url) return;
+    // Taken synchronously, so a reply and an event arriving together copy once.
+    update((current) => markAnnounced(current, shareId, null));
+    let copied = false;
+    if (wish.copy) {
+      try {
+        await deps.writeClipboard(url);
+        copied = true;
+        update((current) => markAnnounced(current, shareId, now()));
+      } catch (error) {
+        console.error('Porthole could not copy the public address:', error);
+      }
+    }
+    if (wish.notify) {
+      await deps.notify(
+        copied
+          ? { title: 'Public address copied', message: `${url} now shares ${tracked.share.origin}. Paste it anywhere.` }
+          : { title: 'Public address ready', message: `${url} now shares ${tracked.share.origin}.` },
+      );
+    }
+  }
+
+  async function ready(): Promise<void> {
+    await (started ??= load());
+  }
+
+  async function load(): Promise<void> {
+    const stored = await readState(area);
+    // Requests in flight died with the previous service worker; the host tells what became of them.
+    state = { ...stored, pending: {} };
+    for (const listener of [...listeners]) listener(state);
+    if (liveShares(state).length > 0) await refresh();
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      const reply = await client.request({ type: 'list' });
+      update((current) => reconcileWithList(current, reply.shares, now()));
+    } catch (error) {
+      if (error instanceof HostRequestError && error.failure.kind === 'timeout') {
+        update((current) => withHost(current, { status: 'unreachable', reason: error.message }));
+      } else recordFailure(error, null);
+    }
+  }
+
+  return {
+    start: ready,
+    async refresh() {
+      await ready();
+      await refresh();
+    },
+
+    async share(url, tabId, source) {
+      await ready();
+      const checked = checkLoopbackOrigin(url);
+      if (!checked.ok) {
+        update((current) => withProblem(current, { message: checked.message, origin: null, at: now() }));
+        if (source === 'context-menu') await deps.notify({ title: 'Porthole can’t share this page', message: checked.message });
+        return null;
+      }
+      const { origin } = checked.value;
+      const settings = await deps.readSettings();
+      const wish = { copy: settings.copyWhenReady, notify: source === 'context-menu' };
+      update((current) => startPending(current, origin, tabId, now()));
+      try {
+        const reply = await client.request({ type: 'share', origin });
+        update((current) => {
+          const known = current.shares[reply.share.id];
+          const next = upsertShare(clearPending(withHost(current, { status: 'connected' }), origin), reply.share, {
+            tabId: known?.tabId ?? tabId,
+            whenUrlKnown: wish.copy || wish.notify ? wish : null,
+          });
+          return reply.share.state === 'stopped' ? removeShare(next, reply.share.id) : next;
+        });
+        await announce(reply.share.id);
+        return state.shares[reply.share.id] ?? null;
+      } catch (error) {
+        update((current) => clearPending(current, origin));
+        const message = recordFailure(error, origin);
+        if (source === 'context-menu') await deps.notify({ title: `Could not share ${origin}`, message });
+        return null;
+      }
+    },
+
+    async stop(shareId) {
+      await ready();
+      try {
+        const reply = await client.request({ type: 'stop', shareId });
+        update((current) => removeShare(current, reply.share.id));
+      } catch (error) {
+        recordFailure(error, state.shares[shareId]?.share.origin ?? null);
+      }
+    },
+
+    async stopAll() {
+      await ready();
+      try {
+        const reply = await client.request({ type: 'stop-all' });
+        update((current) => {
+          let next = current;
+          for (const share of reply.shares) next = removeShare(next, share.id);
+          return next;
+        });
+      } catch (error) {
+        recordFailure(error, null);
+      }
+    },
+
+    async tabClosed(tabId) {
+      await ready();
+      const fromTab = liveShares(state).filter((tracked) => tracked.tabId === tabId);
+      if (fromTab.length === 0) return;
+      if (!(await deps.readSettings()).stopWhenTabCloses) return;
+      for (const tracked of fromTab) await this.stop(tracked.share.id);
+    },
+
+    async dismiss(shareId) {
+      await ready();
+      update((current) => dismiss(current, shareId));
+    },
+
+    getState: () => state,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    flush: () => writing,
+  };
+}

@@ -1,0 +1,208 @@
+import type { HostReachability } from './host-reachability';
+import { checkLoopbackOrigin, isLiveShare, type HostError, type Share, type ShareEvent } from './protocol';
+
+/**
+ * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
+ * and publishes it in storage.session; the popup renders from it. Every function here is pure and
+ * returns a new state.
+ */
+
+/** Copy the URL (the "copy automatically" setting) and/or say so in a notification (context menu). */
+export interface UrlAnnouncement {
+  copy: boolean;
+  notify: boolean;
+}
+
+export interface TrackedShare {
+  share: Share;
+  /** The tab the share was started from; null when unknown (started elsewhere, or found by `list`). */
+  tabId: number | null;
+  /** What to do once the URL is known, asked for by whoever started the share; null once done. */
+  whenUrlKnown: UrlAnnouncement | null;
+  /** When the background copied the URL by itself (the "copy automatically" setting). */
+  copiedAt: number | null;
+}
+
+/** A share request sent to the host and not answered yet: the "starting cloudflared" stage. */
+export interface PendingShare {
+  origin: string;
+  tabId: number | null;
+  since: number;
+}
+
+/** A failure to tell the person about, in the host's words (`message` says what to do). */
+export interface Problem {
+  message: string;
+  detail?: string;
+  /** The origin it concerns, when it concerns one. */
+  origin: string | null;
+  at: number;
+}
+
+export interface PortholeState {
+  version: 1;
+  shares: Record<string, TrackedShare>;
+  /** Keyed by origin. */
+  pending: Record<string, PendingShare>;
+  host: HostReachability;
+  lastError: Problem | null;
+}
+
+export const INITIAL_STATE: PortholeState = { version: 1, shares: {}, pending: {}, host: { status: 'unknown' }, lastError: null };
+
+export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
+  return { message: error.message, ...(error.detail ? { detail: error.detail } : {}), origin, at };
+}
+
+export function startPending(state: PortholeState, origin: string, tabId: number | null, now: number): PortholeState {
+  const lastError = state.lastError?.origin === origin ? null : state.lastError;
+  return { ...state, lastError, pending: { ...state.pending, [origin]: { origin, tabId, since: now } } };
+}
+
+export function clearPending(state: PortholeState, origin: string): PortholeState {
+  if (!(origin in state.pending)) return state;
+  const { [origin]: _done, ...pending } = state.pending;
+  return { ...state, pending };
+}
+
+/**
+ * Records a share the host told us about (a reply or an event). Keeps what we know about it
+ * (its tab, the copy request) and drops ended shares of the same port, which it replaces.
+ * A late message never moves a share back from stopped/failed to starting/live.
+ */
+export function upsertShare(
+  state: PortholeState,
+  share: Share,
+  extras: { tabId?: number | null; whenUrlKnown?: UrlAnnouncement | null } = {},
+): PortholeState {
+  const known = state.shares[share.id];
+  if (known && !isLiveShare(known.share) && isLiveShare(share)) return state;
+  const shares: Record<string, TrackedShare> = {};
+  for (const [id, tracked] of Object.entries(state.shares)) {
+    if (id !== share.id && !isLiveShare(tracked.share) && samePort(tracked.share.origin, share.origin)) continue;
+    shares[id] = tracked;
+  }
+  shares[share.id] = {
+    share,
+    tabId: extras.tabId ?? known?.tabId ?? null,
+    whenUrlKnown: extras.whenUrlKnown !== undefined ? extras.whenUrlKnown : (known?.whenUrlKnown ?? null),
+    copiedAt: known?.copiedAt ?? null,
+  };
+  return { ...state, shares };
+}
+
+export function removeShare(state: PortholeState, shareId: string): PortholeState {
+  if (!(shareId in state.shares)) return state;
+  const { [shareId]: _gone, ...shares } = state.shares;
+  return { ...state, shares };
+}
+
+/** A stopped share disappears; every other change updates it. */
+export function applyShareEvent(state: PortholeState, event: ShareEvent): PortholeState {
+  const connected: PortholeState = state.host.status === 'connected' ? state : { ...state, host: { status: 'connected' } };
+  if (event.share.state === 'stopped') return removeShare(connected, event.share.id);
+  return upsertShare(connected, event.share);
+}
+
+/** The URL announcement was taken care of; `copiedAt` is set when it was copied. */
+export function markAnnounced(state: PortholeState, shareId: string, copiedAt: number | null): PortholeState {
+  const tracked = state.shares[shareId];
+  if (!tracked) return state;
+  return {
+    ...state,
+    shares: { ...state.shares, [shareId]: { ...tracked, whenUrlKnown: null, copiedAt: copiedAt ?? tracked.copiedAt } },
+  };
+}
+
+function endShare(tracked: TrackedShare, message: string, now: number): TrackedShare {
+  return {
+    ...tracked,
+    whenUrlKnown: null,
+    share: { ...tracked.share, state: 'failed', endedAt: now, error: { code: 'tunnel-exited', message } },
+  };
+}
+
+/**
+ * Makes the state agree with the host's `list`: what the host has is the truth. A live share the
+ * host no longer knows ended without us hearing of it (the host restarted with the browser's
+ * background, whose port it was bound to): it is shown as failed, with what to do.
+ */
+export function reconcileWithList(state: PortholeState, listed: readonly Share[], now: number): PortholeState {
+  const listedIds = new Set(listed.map((share) => share.id));
+  const shares: Record<string, TrackedShare> = {};
+  for (const [id, tracked] of Object.entries(state.shares)) {
+    if (listedIds.has(id)) shares[id] = tracked;
+    else if (isLiveShare(tracked.share)) {
+      shares[id] = endShare(tracked, 'This share ended when Porthole’s host restarted. Share the page again for a new public address.', now);
+    } else shares[id] = tracked;
+  }
+  let next: PortholeState = { ...state, shares, host: { status: 'connected' } };
+  for (const share of listed) next = share.state === 'stopped' ? removeShare(next, share.id) : upsertShare(next, share);
+  return next;
+}
+
+/** The host's port closed: its shares ended with it (the host stops every tunnel when its stdin closes). */
+export function hostStopped(state: PortholeState, host: HostReachability, reason: string, now: number): PortholeState {
+  const shares: Record<string, TrackedShare> = {};
+  for (const [id, tracked] of Object.entries(state.shares)) {
+    shares[id] = isLiveShare(tracked.share)
+      ? endShare(tracked, `Porthole’s host stopped (${reason}), which ended this share. Share the page again for a new public address.`, now)
+      : tracked;
+  }
+  return { ...state, shares, pending: {}, host };
+}
+
+/** Forgets a failed share, or (shareId null) the last error. */
+export function dismiss(state: PortholeState, shareId: string | null): PortholeState {
+  if (shareId === null) return { ...state, lastError: null };
+  const tracked = state.shares[shareId];
+  return tracked && !isLiveShare(tracked.share) ? removeShare(state, shareId) : state;
+}
+
+export function liveShares(state: PortholeState): TrackedShare[] {
+  return Object.values(state.shares)
+    .filter((tracked) => isLiveShare(tracked.share))
+    .sort((a, b) => a.share.startedAt - b.share.startedAt);
+}
+
+/** The host keeps one share per port, whatever the name: localhost:3000 and 127.0.0.1:3000 are one. */
+export function samePort(a: string, b: string): boolean {
+  if (a === b) return true;
+  const left = checkLoopbackOrigin(a);
+  const right = checkLoopbackOrigin(b);
+  return left.ok && right.ok && left.value.port === right.value.port;
+}
+
+/**
+ * What the popup shows for a page: its share (live first, else the latest failed one), or the
+ * request in flight for it.
+ */
+export function shareForOrigin(state: PortholeState, origin: string): { tracked: TrackedShare | null; pending: PendingShare | null } {
+  const matching = Object.values(state.shares)
+    .filter((tracked) => tracked.share.origin === origin || samePort(tracked.share.origin, origin))
+    .sort((a, b) => Number(isLiveShare(b.share)) - Number(isLiveShare(a.share)) || b.share.startedAt - a.share.startedAt);
+  const pending = state.pending[origin] ?? Object.values(state.pending).find((entry) => samePort(entry.origin, origin)) ?? null;
+  return { tracked: matching[0] ?? null, pending };
+}
+
+/** Reads a stored value back, falling back to the initial state for anything unrecognisable. */
+export function parseState(raw: unknown): PortholeState {
+  if (typeof raw !== 'object' || raw === null) return INITIAL_STATE;
+  const value = raw as Partial<PortholeState>;
+  if (value.version !== 1 || typeof value.shares !== 'object' || value.shares === null) return INITIAL_STATE;
+  return {
+    version: 1,
+    shares: value.shares,
+    pending: typeof value.pending === 'object' && value.pending !== null ? value.pending : {},
+    host: typeof value.host === 'object' && value.host !== null ? value.host : { status: 'unknown' },
+    lastError: value.lastError ?? null,
+  };
+}
+
+export function withHost(state: PortholeState, host: HostReachability): PortholeState {
+  return state.host.status === host.status && (host.status === 'unknown' || host.status === 'connected') ? state : { ...state, host };
+}
+
+export function withProblem(state: PortholeState, lastError: Problem | null): PortholeState {
+  return { ...state, lastError };
+}

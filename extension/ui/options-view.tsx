@@ -1,0 +1,37 @@
+import type { Settings } from '../lib/settings';
+
+const CHOICES: Array<{ key: keyof Settings; label: string; help: string }> = [
+  {
+    key: 'copyWhenReady',
+    label: 'Copy the public address automatically',
+    help: 'As soon as a share has its address, put it on the clipboard, ready to paste.',
+  },
+  {
+    key: 'stopWhenTabCloses',
+    label: 'Stop a share when its tab closes',
+    help: 'Closing the tab a share was started from ends the share.',
+  },
+];
+
+/** The options page as a pure function of the settings (null while they load). */
+export function OptionsView({ settings, onChange }: { settings: Settings | null; onChange: (change: Partial<Settings>) => void }) {
+  return (
+    <main class="options">
+      <h1>Porthole options</h1>
+      {CHOICES.map(({ key, label, help }) => (
+        <label key={key} class="choice">
+          <input
+            type="checkbox"
+            checked={settings?.[key] ?? false}
+            disabled={settings === null}
+            onChange={(event) => onChange({ [key]: event.currentTarget.checked })}
+          />
+          <span>
+            <span class="choice-label">{label}</span>
+            <span class="choice-help">{help}</span>
+          </span>
+        </label>
+      ))}
+    </main>
+  );
+}

@@ -1,0 +1,56 @@
+import { liveShares, type PortholeState } from '../lib/share-state';
+import { HostProblem } from './host-problem';
+import type { PageInfo } from './page-info';
+import type { PopupActions } from './popup-actions';
+import { ProblemBox } from './problem-box';
+import { SharePanel } from './share-panel';
+import { ShareList } from './share-list';
+
+export interface PopupViewProps {
+  page: PageInfo;
+  /** null until the stored state has been read. */
+  state: PortholeState | null;
+  now: number;
+  /** The share whose Copy button was just used: its button says "Copied". */
+  copiedShareId: string | null;
+  /** A failure of the popup itself (the clipboard, the background not answering). */
+  localError: string | null;
+  actions: PopupActions;
+}
+
+/**
+ * The whole popup as a pure function of its props, so every state can be rendered in tests and
+ * screenshots without a background or a host.
+ */
+export function PopupView({ page, state, now, copiedShareId, localError, actions }: PopupViewProps) {
+  const ready = state !== null && page.kind !== 'loading';
+  const host = state?.host;
+  const generalProblem = state?.lastError && (page.kind !== 'loopback' || state.lastError.origin !== page.origin) ? state.lastError : null;
+  return (
+    <main class="popup" aria-busy={!ready}>
+      <header class="popup-head">
+        <h1>Porthole</h1>
+      </header>
+      <section class="current">
+        {!ready ? (
+          <p class="loading">Loading…</p>
+        ) : host && (host.status === 'missing' || host.status === 'unreachable') ? (
+          <HostProblem host={host} onRetry={actions.retry} />
+        ) : page.kind === 'loopback' ? (
+          <SharePanel origin={page.origin} state={state} copiedShareId={copiedShareId} actions={actions} />
+        ) : (
+          <div class="not-local">
+            <h2>Not a local page</h2>
+            <p>
+              Porthole shares pages served from this computer: <code>localhost</code>, <code>*.localhost</code>, <code>127.0.0.1</code> or{' '}
+              <code>[::1]</code>, on any port. Open your dev server in this tab, then click Porthole again.
+            </p>
+          </div>
+        )}
+      </section>
+      {localError ? <ProblemBox problem={{ message: localError }} /> : null}
+      {generalProblem ? <ProblemBox problem={generalProblem} onDismiss={() => actions.dismiss(null)} /> : null}
+      {ready ? <ShareList shares={liveShares(state)} now={now} copiedShareId={copiedShareId} actions={actions} /> : null}
+    </main>
+  );
+}
