@@ -6,6 +6,8 @@ import { currentPlatform, type Platform } from './platform/index.js';
 export interface HostPaths {
   /** Folder holding the host executable (and the bundled cloudflared beside it). */
   hostDir: string;
+  /** What a browser must start: the single executable, or the development launcher beside the bundle. */
+  hostExecutable: string;
   stateDir: string;
   logFile: string;
   /** One record per running host, naming the cloudflared processes it started. */
@@ -38,6 +40,7 @@ export function resolveHostPaths(
   const stateDir = env.PORTHOLE_STATE_DIR || platform.stateDir({ env, home: homedir() });
   return {
     hostDir,
+    hostExecutable: isSingleExecutable() ? process.execPath : join(hostDir, `porthole-host${platform.exeSuffix}`),
     stateDir,
     logFile: join(stateDir, 'host.log'),
     runningDir: join(stateDir, 'running'),

@@ -1,6 +1,25 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { signal, type Platform } from './platform.js';
+import { signal, type BrowserLocation, type Platform, type PlatformEnv } from './platform.js';
+
+function browserLocations({ home }: PlatformEnv): BrowserLocation[] {
+  const support = join(home, 'Library', 'Application Support');
+  const chromium = (browser: BrowserLocation['browser'], dir: string): BrowserLocation => ({
+    browser,
+    family: 'chromium',
+    profileDir: join(support, dir),
+    manifestDir: join(support, dir, 'NativeMessagingHosts'),
+  });
+  return [
+    chromium('chrome', join('Google', 'Chrome')),
+    chromium('chromium', 'Chromium'),
+    chromium('edge', 'Microsoft Edge'),
+    chromium('brave', join('BraveSoftware', 'Brave-Browser')),
+    chromium('vivaldi', 'Vivaldi'),
+    chromium('opera', 'com.operasoftware.Opera'),
+    { browser: 'firefox', family: 'firefox', profileDir: join(support, 'Firefox'), manifestDir: join(support, 'Mozilla', 'NativeMessagingHosts') },
+  ];
+}
 
 export const darwin: Platform = {
   name: 'darwin',
@@ -15,4 +34,5 @@ export const darwin: Platform = {
     }),
   terminate: (pid) => signal(pid, 'SIGTERM'),
   forceKill: (pid) => signal(pid, 'SIGKILL'),
+  browserLocations,
 };

@@ -3,7 +3,7 @@ import { linux } from './linux.js';
 import type { Platform } from './platform.js';
 import { win32 } from './win32.js';
 
-export { isAlive, type Platform, type PlatformEnv } from './platform.js';
+export { BROWSERS, isAlive, type BrowserFamily, type BrowserLocation, type BrowserName, type Platform, type PlatformEnv, type Registry } from './platform.js';
 
 const PLATFORMS: Partial<Record<NodeJS.Platform, Platform>> = { linux, darwin, win32 };
 

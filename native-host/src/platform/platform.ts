@@ -7,6 +7,30 @@ export interface PlatformEnv {
   home: string;
 }
 
+export const BROWSERS = ['chrome', 'chromium', 'edge', 'brave', 'vivaldi', 'opera', 'firefox'] as const;
+export type BrowserName = (typeof BROWSERS)[number];
+/** Chromium-family browsers read `allowed_origins`; Firefox reads `allowed_extensions`. */
+export type BrowserFamily = 'chromium' | 'firefox';
+
+/** Where one browser looks for native messaging host manifests, per user. */
+export interface BrowserLocation {
+  browser: BrowserName;
+  family: BrowserFamily;
+  /** Exists when the browser has been run by this user: how "installed browsers" are detected. */
+  profileDir: string;
+  /** Folder the host manifest is written to. */
+  manifestDir: string;
+  /** Windows only: the HKCU key whose default value names the manifest. */
+  registryKey?: string;
+}
+
+/** The per-user registry, where Windows browsers look up host manifests. */
+export interface Registry {
+  read(key: string): string | null;
+  write(key: string, value: string): void;
+  remove(key: string): void;
+}
+
 export interface Platform {
   name: 'linux' | 'darwin' | 'win32';
   /** Appended to executable names: '' or '.exe'. */
@@ -19,6 +43,10 @@ export interface Platform {
   terminate(pid: number): void;
   /** Ends a process and everything it started, now. */
   forceKill(pid: number): void;
+  /** One row per supported browser: where it keeps host manifests for this user. */
+  browserLocations(where: PlatformEnv): BrowserLocation[];
+  /** Only on Windows. */
+  registry?: Registry;
 }
 
 export function isAlive(pid: number): boolean {

@@ -1,0 +1,156 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../../../extension/extension-ids.js';
+import { darwin } from '../../platform/darwin.js';
+import { linux } from '../../platform/linux.js';
+import type { Platform, Registry } from '../../platform/index.js';
+import { win32 } from '../../platform/win32.js';
+import { checkAllBrowsers, formatDoctorReport } from '../doctor.js';
+import { install, installedRegistrations, parseBrowserList, uninstall } from '../registration.js';
+
+const table = (platform: Platform, env: NodeJS.ProcessEnv, home: string) =>
+  Object.fromEntries(platform.browserLocations({ env, home }).map((l) => [l.browser, l.registryKey ?? l.manifestDir]));
+
+describe('where each browser reads host manifests, per OS', () => {
+  it('Linux', () => {
+    expect(table(linux, {}, '/home/u')).toEqual({
+      chrome: '/home/u/.config/google-chrome/NativeMessagingHosts',
+      chromium: '/home/u/.config/chromium/NativeMessagingHosts',
+      edge: '/home/u/.config/microsoft-edge/NativeMessagingHosts',
+      brave: '/home/u/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts',
+      vivaldi: '/home/u/.config/vivaldi/NativeMessagingHosts',
+      opera: '/home/u/.config/opera/NativeMessagingHosts',
+      firefox: '/home/u/.mozilla/native-messaging-hosts',
+    });
+    expect(table(linux, { XDG_CONFIG_HOME: '/xdg' }, '/home/u').chrome).toBe('/xdg/google-chrome/NativeMessagingHosts');
+  });
+
+  it('macOS', () => {
+    expect(table(darwin, {}, '/Users/u')).toEqual({
+      chrome: '/Users/u/Library/Application Support/Google/Chrome/NativeMessagingHosts',
+      chromium: '/Users/u/Library/Application Support/Chromium/NativeMessagingHosts',
+      edge: '/Users/u/Library/Application Support/Microsoft Edge/NativeMessagingHosts',
+      brave: '/Users/u/Library/Application Support/BraveSoftware/Brave-Browser/NativeMessagingHosts',
+      vivaldi: '/Users/u/Library/Application Support/Vivaldi/NativeMessagingHosts',
+      opera: '/Users/u/Library/Application Support/com.operasoftware.Opera/NativeMessagingHosts',
+      firefox: '/Users/u/Library/Application Support/Mozilla/NativeMessagingHosts',
+    });
+  });
+
+  it('Windows: HKCU keys, one per browser', () => {
+    expect(table(win32, { LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' }, 'C:\\Users\\u')).toEqual({
+      chrome: 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\dev.porthole.host',
+      chromium: 'HKCU\\Software\\Chromium\\NativeMessagingHosts\\dev.porthole.host',
+      edge: 'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\dev.porthole.host',
+      brave: 'HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\dev.porthole.host',
+      vivaldi: 'HKCU\\Software\\Vivaldi\\NativeMessagingHosts\\dev.porthole.host',
+      opera: 'HKCU\\Software\\Opera Software\\NativeMessagingHosts\\dev.porthole.host',
+      firefox: 'HKCU\\Software\\Mozilla\\NativeMessagingHosts\\dev.porthole.host',
+    });
+  });
+});
+
+function fixtureHome() {
+  const home = mkdtempSync(join(tmpdir(), 'porthole-home-'));
+  const stateDir = join(home, 'state');
+  const hostPath = join(home, 'bin', 'porthole-host');
+  mkdirSync(join(home, 'bin'));
+  writeFileSync(hostPath, '#!/bin/sh\n');
+  chmodSync(hostPath, 0o755);
+  return { home, stateDir, hostPath, where: { env: {}, home } };
+}
+
+describe('install and uninstall (Linux layout, real files)', () => {
+  it('registers every browser the user has run, with the right ids, and uninstall removes exactly that', () => {
+    const { home, stateDir, hostPath, where } = fixtureHome();
+    mkdirSync(join(home, '.config', 'chromium'), { recursive: true });
+    mkdirSync(join(home, '.mozilla'), { recursive: true });
+    const unrelated = join(home, '.config', 'chromium', 'NativeMessagingHosts', 'other.host.json');
+    mkdirSync(join(home, '.config', 'chromium', 'NativeMessagingHosts'));
+    writeFileSync(unrelated, '{}');
+
+    const registrations = install({ platform: linux, where, hostPath, stateDir, browsers: 'all' });
+    expect(registrations.map((r) => r.browser)).toEqual(['chromium', 'firefox']);
+    const chromium = JSON.parse(readFileSync(join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'), 'utf8'));
+    expect(chromium).toEqual({ name: 'dev.porthole.host', description: expect.any(String), path: hostPath, type: 'stdio', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] });
+    const firefox = JSON.parse(readFileSync(join(home, '.mozilla/native-messaging-hosts/dev.porthole.host.json'), 'utf8'));
+    expect(firefox).toMatchObject({ path: hostPath, allowed_extensions: [FIREFOX_EXTENSION_ID] });
+    expect(existsSync(join(home, '.config/google-chrome'))).toBe(false);
+
+    const removed = uninstall({ platform: linux, stateDir });
+    expect(removed.map((r) => r.browser)).toEqual(['chromium', 'firefox']);
+    expect(existsSync(join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'))).toBe(false);
+    expect(existsSync(join(home, '.mozilla/native-messaging-hosts/dev.porthole.host.json'))).toBe(false);
+    expect(existsSync(unrelated)).toBe(true);
+    expect(installedRegistrations(stateDir)).toEqual([]);
+  });
+
+  it('a named browser is registered even if not run yet; later installs add to the record', () => {
+    const { home, stateDir, hostPath, where } = fixtureHome();
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['chrome'] });
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['brave', 'firefox'] });
+    expect(installedRegistrations(stateDir).map((r) => r.browser)).toEqual(['chrome', 'brave', 'firefox']);
+    expect(existsSync(join(home, '.config/BraveSoftware/Brave-Browser/NativeMessagingHosts/dev.porthole.host.json'))).toBe(true);
+  });
+
+  it('with no browser found, says how to name one', () => {
+    const { stateDir, hostPath, where } = fixtureHome();
+    expect(() => install({ platform: linux, where, hostPath, stateDir, browsers: 'all' })).toThrow(/--browser chrome/);
+  });
+
+  it('refuses an unknown browser name, listing the known ones', () => {
+    expect(() => parseBrowserList('netscape')).toThrow(/Unknown browser "netscape".*chrome, chromium, edge, brave, vivaldi, opera, firefox/);
+    expect(parseBrowserList('Chrome, firefox')).toEqual(['chrome', 'firefox']);
+  });
+
+  it('Windows: writes the registry key pointing at the manifest, and uninstall deletes it', () => {
+    const { stateDir, hostPath, home } = fixtureHome();
+    const keys = new Map<string, string>();
+    const registry: Registry = { read: (k) => keys.get(k) ?? null, write: (k, v) => void keys.set(k, v), remove: (k) => void keys.delete(k) };
+    const platform: Platform = { ...win32, registry };
+    const where = { env: { LOCALAPPDATA: join(home, 'local'), APPDATA: join(home, 'roaming') }, home };
+    install({ platform, where, hostPath, stateDir, browsers: ['chrome', 'firefox'] });
+    const chromeKey = 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\dev.porthole.host';
+    expect(keys.get(chromeKey)).toBe(join(home, 'local', 'Porthole', 'NativeMessagingHosts', 'chromium', 'dev.porthole.host.json'));
+    expect(JSON.parse(readFileSync(keys.get(chromeKey)!, 'utf8'))).toMatchObject({ allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] });
+    expect(checkAllBrowsers(platform, where).find((c) => c.browser === 'chrome')?.status).toBe('ok');
+    uninstall({ platform, stateDir });
+    expect(keys.size).toBe(0);
+  });
+});
+
+describe('doctor', () => {
+  const hello = { type: 'hello' as const, name: 'dev.porthole.host' as const, version: '1.0.0', protocol: 1, platform: 'linux', arch: 'x64', cloudflared: { path: '/usr/bin/cloudflared', source: 'path' as const, version: '2025.1.0' }, cloudflaredError: null };
+
+  it('reports registered, missing and broken registrations with the command that fixes each', () => {
+    const { home, stateDir, hostPath, where } = fixtureHome();
+    mkdirSync(join(home, '.config', 'google-chrome'), { recursive: true });
+    mkdirSync(join(home, '.config', 'chromium', 'NativeMessagingHosts'), { recursive: true });
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['firefox'] });
+    writeFileSync(join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'), JSON.stringify({ path: '/gone/porthole-host', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }));
+    const checks = checkAllBrowsers(linux, where);
+    const byBrowser = Object.fromEntries(checks.map((c) => [c.browser, c]));
+    expect(byBrowser.firefox).toMatchObject({ status: 'ok', summary: expect.stringContaining(hostPath) });
+    expect(byBrowser.chrome).toMatchObject({ status: 'problem', summary: expect.stringMatching(/not registered; run: porthole-host install --browser chrome/) });
+    expect(byBrowser.chromium).toMatchObject({ status: 'problem', summary: expect.stringMatching(/\/gone\/porthole-host, which is missing/) });
+    expect(byBrowser.edge?.status).toBe('absent');
+
+    const paths = { hostDir: '/x', hostExecutable: hostPath, stateDir, logFile: join(stateDir, 'host.log'), runningDir: '', cloudflaredConfig: '' };
+    const report = formatDoctorReport({ hello, paths, browsers: checks });
+    expect(report.healthy).toBe(false);
+    expect(report.text).toContain('cloudflared    ✓ 2025.1.0 at /usr/bin/cloudflared (from PATH)');
+    expect(report.text).toContain(`log          ${join(stateDir, 'host.log')}`);
+    expect(report.text).toMatch(/firefox\s+✓ registered/);
+  });
+
+  it('is healthy when cloudflared is found and every browser present is registered', () => {
+    const { home, stateDir, hostPath, where } = fixtureHome();
+    mkdirSync(join(home, '.mozilla'), { recursive: true });
+    install({ platform: linux, where, hostPath, stateDir, browsers: 'all' });
+    const paths = { hostDir: '/x', hostExecutable: hostPath, stateDir, logFile: '', runningDir: '', cloudflaredConfig: '' };
+    expect(formatDoctorReport({ hello, paths, browsers: checkAllBrowsers(linux, where) }).healthy).toBe(true);
+    expect(formatDoctorReport({ hello: { ...hello, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } }, paths, browsers: checkAllBrowsers(linux, where) }).text).toContain('cloudflared    ✗ cloudflared was not found.');
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * `porthole-host doctor`: what a person needs to see when sharing does not work — which browsers
+ * know the host and whether what they point at runs, which cloudflared is used, where the log is.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { isExecutableFile } from '../cloudflared/locate.js';
+import type { HostPaths } from '../host-paths.js';
+import type { BrowserLocation, Platform, PlatformEnv } from '../platform/index.js';
+import type { HelloResult } from '../protocol/index.js';
+import { manifestTrustsPorthole, MANIFEST_FILE, type HostManifest } from './host-manifest.js';
+
+export type CheckStatus = 'ok' | 'problem' | 'absent';
+
+export interface BrowserCheck {
+  browser: BrowserLocation['browser'];
+  status: CheckStatus;
+  manifestPath: string;
+  /** One sentence: what is there, or what is wrong and the command that fixes it. */
+  summary: string;
+}
+
+export function checkBrowser(location: BrowserLocation, platform: Platform): BrowserCheck {
+  const fix = `run: porthole-host install --browser ${location.browser}`;
+  let manifestPath = join(location.manifestDir, MANIFEST_FILE);
+  if (location.registryKey !== undefined && platform.registry !== undefined) {
+    const registered = platform.registry.read(location.registryKey);
+    if (registered === null) return absentOrUnregistered(location, manifestPath, fix);
+    manifestPath = registered;
+  }
+  if (!existsSync(manifestPath)) return absentOrUnregistered(location, manifestPath, fix);
+  let manifest: Partial<HostManifest>;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Partial<HostManifest>;
+  } catch {
+    return { browser: location.browser, status: 'problem', manifestPath, summary: `${manifestPath} is not valid JSON; ${fix}` };
+  }
+  const problem =
+    typeof manifest.path !== 'string' || !isAbsolute(manifest.path)
+      ? 'the manifest has no absolute "path"'
+      : !isExecutableFile(manifest.path)
+        ? `the manifest names ${manifest.path}, which is missing or not executable`
+        : !manifestTrustsPorthole(manifest, location.family)
+          ? "the manifest does not list Porthole's extension id"
+          : null;
+  if (problem !== null) return { browser: location.browser, status: 'problem', manifestPath, summary: `${problem}; ${fix}` };
+  return { browser: location.browser, status: 'ok', manifestPath, summary: `registered: ${manifestPath} → ${manifest.path}` };
+}
+
+function absentOrUnregistered(location: BrowserLocation, manifestPath: string, fix: string): BrowserCheck {
+  return existsSync(location.profileDir)
+    ? { browser: location.browser, status: 'problem', manifestPath, summary: `installed, but Porthole is not registered; ${fix}` }
+    : { browser: location.browser, status: 'absent', manifestPath, summary: 'not found for this user' };
+}
+
+const MARK: Record<CheckStatus, string> = { ok: '✓', problem: '✗', absent: '–' };
+
+export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths; browsers: BrowserCheck[] }): { text: string; healthy: boolean } {
+  const { hello, paths, browsers } = input;
+  const lines = [
+    `Porthole host ${hello.version} (${hello.platform}-${hello.arch}, protocol ${hello.protocol})`,
+    `  executable   ${paths.hostExecutable}`,
+    `  state        ${paths.stateDir}`,
+    `  log          ${paths.logFile}`,
+    '',
+    hello.cloudflared !== null
+      ? `cloudflared    ✓ ${hello.cloudflared.version ?? 'unknown version'} at ${hello.cloudflared.path} (from ${hello.cloudflared.source === 'env' ? '$PORTHOLE_CLOUDFLARED' : hello.cloudflared.source === 'bundled' ? 'beside the host' : 'PATH'})`
+      : `cloudflared    ✗ ${hello.cloudflaredError?.message ?? 'not found'}`,
+    '',
+    'Browsers',
+    ...browsers.map((check) => `  ${check.browser.padEnd(9)}  ${MARK[check.status]} ${check.summary}`),
+  ];
+  const healthy = hello.cloudflared !== null && browsers.some((check) => check.status === 'ok') && !browsers.some((check) => check.status === 'problem');
+  lines.push('', healthy ? 'Everything Porthole needs is in place.' : 'Fix the ✗ lines above, then restart the browser.');
+  return { text: `${lines.join('\n')}\n`, healthy };
+}
+
+export function checkAllBrowsers(platform: Platform, where: PlatformEnv): BrowserCheck[] {
+  return platform.browserLocations(where).map((location) => checkBrowser(location, platform));
+}
