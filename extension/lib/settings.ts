@@ -26,8 +26,7 @@ export async function readSettings(area: SettingsArea): Promise<Settings> {
   };
 }
 
-export async function writeSettings(area: SettingsArea, change: Partial<Settings>): Promise<Settings> {
-  const next = { ...(await readSettings(area)), ...change };
-  await area.set({ [SETTINGS_KEY]: next });
-  return next;
+/** Writes the whole value: two quick changes can never undo each other, as a read-then-write could. */
+export async function writeSettings(area: SettingsArea, settings: Settings): Promise<void> {
+  await area.set({ [SETTINGS_KEY]: settings });
 }

@@ -1,6 +1,5 @@
 import type { ContextMenus } from './browser-apis';
 import { LOOPBACK_MATCH_PATTERNS } from './loopback-match-patterns';
-import { isLoopbackUrl } from './protocol';
 import type { ShareController } from './share-controller';
 
 export const SHARE_PAGE_MENU_ID = 'porthole-share-page';
@@ -8,14 +7,14 @@ export const SHARE_LINK_MENU_ID = 'porthole-share-link';
 
 /**
  * "Share this page publicly" on localhost pages, and on links to them. The browser shows the items
- * by match pattern; the click is checked again with the protocol's rule, because patterns cannot
- * express all of 127.0.0.0/8. The controller copies and notifies once the URL is known.
+ * by match pattern; the controller checks the clicked URL again with the protocol's rule (patterns
+ * cannot express all of 127.0.0.0/8, nor see credentials in a URL) and, if it refuses, says why in
+ * a notification. Once the URL is known it is copied and announced.
  */
 export async function addShareContextMenu(menus: ContextMenus, controller: ShareController): Promise<void> {
   menus.onClicked((click, tab) => {
     const url = click.menuItemId === SHARE_LINK_MENU_ID ? click.linkUrl : click.menuItemId === SHARE_PAGE_MENU_ID ? (click.pageUrl ?? tab?.url) : undefined;
     if (url === undefined) return;
-    if (!isLoopbackUrl(url)) return;
     // A link opens in another tab, if at all: only a page share belongs to this tab.
     const tabId = click.menuItemId === SHARE_PAGE_MENU_ID ? (tab?.id ?? null) : null;
     void controller.share(url, tabId, 'context-menu');

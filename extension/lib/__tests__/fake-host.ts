@@ -52,6 +52,8 @@ export class FakeHost {
   readonly ports: FakeNativePort[] = [];
   shares = new Map<string, Share>();
   missing: string | null = null;
+  /** When set, share requests get this error reply. */
+  refuseShares: HostError | null = null;
   /** When false, requests get no reply (to test timeouts). */
   answering = true;
   private nextShare = 1;
@@ -110,6 +112,10 @@ export class FakeHost {
         reply({ id, ok: true, type: 'list', shares: [...this.shares.values()] });
         return;
       case 'share': {
+        if (this.refuseShares) {
+          reply({ id, ok: false, error: this.refuseShares });
+          return;
+        }
         const checked = checkLoopbackOrigin(message.origin);
         if (!checked.ok) {
           reply({ id, ok: false, error: { code: checked.code, message: checked.message } });

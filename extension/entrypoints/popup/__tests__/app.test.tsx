@@ -1,0 +1,136 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { BackgroundRequest, BackgroundResponse } from '../../../lib/runtime-messages';
+import type { PortholeState } from '../../../lib/share-state';
+import { writeState } from '../../../lib/share-store';
+import { NOW, ORIGIN, STATES } from '../../../ui/__tests__/popup-states';
+import type { PageInfo } from '../../../ui/page-info';
+import { App, FIRST_STATE_PAINT_MARK } from '../App';
+import { createPopupEnv, type PopupEnv } from '../popup-env';
+
+afterEach(cleanup);
+
+class FakeEnv implements PopupEnv {
+  clipboard: string[] = [];
+  asked: BackgroundRequest[] = [];
+  opened: string[] = [];
+  private listener: ((state: PortholeState) => void) | null = null;
+  constructor(
+    private page: PageInfo,
+    private state: PortholeState,
+  ) {}
+  findPage = async () => this.page;
+  readState = async () => this.state;
+  watchState = (listener: (state: PortholeState) => void) => {
+    this.listener = listener;
+    return () => {
+      this.listener = null;
+    };
+  };
+  ask = async (request: BackgroundRequest): Promise<BackgroundResponse> => {
+    this.asked.push(request);
+    return { ok: true };
+  };
+  writeClipboard = async (text: string) => {
+    this.clipboard.push(text);
+  };
+  openTab = (url: string) => void this.opened.push(url);
+  now = () => NOW;
+  /** The background wrote a new state. */
+  publish(state: PortholeState) {
+    this.state = state;
+    act(() => this.listener?.(state));
+  }
+}
+
+const LOCAL: PageInfo = { kind: 'loopback', tabId: 7, origin: ORIGIN };
+
+describe('popup app', () => {
+  it('asks the background to reconcile when it opens, and marks its first paint with state', async () => {
+    const env = new FakeEnv(LOCAL, STATES.notShared);
+    performance.clearMarks();
+    render(<App env={env} />);
+    await screen.findByRole('button', { name: 'Share this localhost tab' });
+    expect(env.asked).toEqual([{ type: 'porthole:refresh' }]);
+    await waitFor(() => expect(performance.getEntriesByName(FIRST_STATE_PAINT_MARK)).toHaveLength(1));
+  });
+
+  it('Share asks the background for this tab’s origin, then follows the state as it changes', async () => {
+    const env = new FakeEnv(LOCAL, STATES.notShared);
+    render(<App env={env} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Share this localhost tab' }));
+    expect(env.asked).toContainEqual({ type: 'porthole:share', url: ORIGIN, tabId: 7 });
+
+    env.publish(STATES.startingCloudflared);
+    expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
+    env.publish(STATES.gettingAddress);
+    expect(await screen.findByText('Getting a public address…')).toBeTruthy();
+    env.publish(STATES.live);
+    expect(await screen.findByRole('link', { name: 'https://violet-owl-lamp.trycloudflare.com' })).toBeTruthy();
+  });
+
+  it('Copy writes the URL to the clipboard and the button confirms "Copied", then goes back', async () => {
+    const env = new FakeEnv(LOCAL, STATES.live);
+    render(<App env={env} />);
+    const panelCopy = (await screen.findAllByRole('button', { name: 'Copy' }))[0]!;
+    vi.useFakeTimers();
+    try {
+      fireEvent.click(panelCopy);
+      await act(async () => {
+        await Promise.resolve();
+      });
+      expect(env.clipboard).toEqual(['https://violet-owl-lamp.trycloudflare.com']);
+      expect(screen.getAllByRole('button', { name: 'Copied' }).length).toBeGreaterThan(0);
+      await act(async () => {
+        vi.advanceTimersByTime(2100);
+      });
+      expect(screen.queryByRole('button', { name: 'Copied' })).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a refused clipboard write is explained, not swallowed', async () => {
+    const env = new FakeEnv(LOCAL, STATES.live);
+    env.writeClipboard = async () => {
+      throw new Error('Write permission denied');
+    };
+    render(<App env={env} />);
+    fireEvent.click((await screen.findAllByRole('button', { name: 'Copy' }))[0]!);
+    expect(await screen.findByText(/Could not copy: Write permission denied/)).toBeTruthy();
+  });
+
+  it('Stop all and Open go where they should', async () => {
+    const env = new FakeEnv({ kind: 'other', tabId: 2, url: 'https://example.com/' }, STATES.otherShares);
+    render(<App env={env} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Stop all' }));
+    expect(env.asked).toContainEqual({ type: 'porthole:stop-all' });
+  });
+});
+
+describe('popup environment', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('with ?tab=<id> describes that tab (the pop-out view)', async () => {
+    const tab = await fakeBrowser.tabs.create({ url: 'http://localhost:4321/blog' });
+    const env = createPopupEnv({ search: `?tab=${tab.id}` } as Location);
+    expect(await env.findPage()).toEqual({ kind: 'loopback', tabId: tab.id, origin: 'http://localhost:4321' });
+  });
+
+  it('reads and watches the state the background keeps in storage.session', async () => {
+    const env = createPopupEnv({ search: '' } as Location);
+    await writeState(fakeBrowser.storage.session, STATES.live);
+    expect((await env.readState()).shares.s1?.share.url).toBe('https://violet-owl-lamp.trycloudflare.com');
+    const seen: PortholeState[] = [];
+    env.watchState((state) => seen.push(state));
+    await writeState(fakeBrowser.storage.session, STATES.notShared);
+    expect(seen).toEqual([STATES.notShared]);
+  });
+
+  it('copies with the web clipboard API', async () => {
+    const env = createPopupEnv({ search: '' } as Location);
+    await env.writeClipboard('https://copied.trycloudflare.com');
+    expect(await navigator.clipboard.readText()).toBe('https://copied.trycloudflare.com');
+  });
+});

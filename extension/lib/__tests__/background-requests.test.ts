@@ -1,0 +1,56 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { answerBackgroundRequests } from '../background-requests';
+import { createHostClient } from '../host-client';
+import { askBackground } from '../runtime-messages';
+import { DEFAULT_SETTINGS } from '../settings';
+import { createShareController } from '../share-controller';
+import { readState } from '../share-store';
+import { FakeHost, settle } from './fake-host';
+
+beforeEach(() => fakeBrowser.reset());
+
+function setup() {
+  const host = new FakeHost();
+  const controller = createShareController({
+    client: createHostClient({ connect: host.connect }),
+    area: fakeBrowser.storage.session,
+    readSettings: async () => DEFAULT_SETTINGS,
+    writeClipboard: async () => {},
+    notify: async () => {},
+  });
+  answerBackgroundRequests(fakeBrowser.runtime.onMessage, controller);
+  const send = (message: unknown) => fakeBrowser.runtime.sendMessage(message);
+  return { host, controller, send };
+}
+
+describe('popup → background requests over runtime messaging', () => {
+  it('share, then stop, each answered, with the outcome in storage.session', async () => {
+    const { host, controller, send } = setup();
+    expect(await askBackground(send, { type: 'porthole:share', url: 'http://localhost:3000/x', tabId: 5 })).toEqual({ ok: true });
+    await settle();
+    await controller.flush();
+    let stored = await readState(fakeBrowser.storage.session);
+    expect(stored.shares.s1).toMatchObject({ tabId: 5, share: { origin: 'http://localhost:3000', state: 'starting' } });
+
+    expect(await askBackground(send, { type: 'porthole:stop', shareId: 's1' })).toEqual({ ok: true });
+    await controller.flush();
+    stored = await readState(fakeBrowser.storage.session);
+    expect(stored.shares).toEqual({});
+    expect(host.requests().map((request) => request.type)).toEqual(['share', 'stop']);
+  });
+
+  it('refresh reports a missing host through the state', async () => {
+    const { host, controller, send } = setup();
+    host.missing = 'Specified native messaging host not found.';
+    await askBackground(send, { type: 'porthole:refresh' });
+    await settle();
+    await controller.flush();
+    expect((await readState(fakeBrowser.storage.session)).host).toEqual({ status: 'missing', reason: 'Specified native messaging host not found.' });
+  });
+
+  it('leaves messages that are not its own to other listeners', async () => {
+    const { send } = setup();
+    await expect(send({ type: 'porthole:offscreen-copy', text: 'x' })).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,171 @@
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PortholeState } from '../../lib/share-state';
+import type { PageInfo } from '../page-info';
+import type { PopupActions } from '../popup-actions';
+import { PopupView } from '../popup-view';
+import { NOW, ORIGIN, STATES } from './popup-states';
+
+afterEach(cleanup);
+
+const LOCAL_PAGE: PageInfo = { kind: 'loopback', tabId: 1, origin: ORIGIN };
+const OTHER_PAGE: PageInfo = { kind: 'other', tabId: 2, url: 'https://news.example.com/' };
+
+function actions() {
+  return {
+    share: vi.fn<PopupActions['share']>(),
+    stop: vi.fn<PopupActions['stop']>(),
+    stopAll: vi.fn<PopupActions['stopAll']>(),
+    copy: vi.fn<PopupActions['copy']>(),
+    open: vi.fn<PopupActions['open']>(),
+    retry: vi.fn<PopupActions['retry']>(),
+    dismiss: vi.fn<PopupActions['dismiss']>(),
+  } satisfies PopupActions;
+}
+
+function show(state: PortholeState | null, page: PageInfo = LOCAL_PAGE, extra: { copiedShareId?: string | null; localError?: string | null } = {}) {
+  const spy = actions();
+  render(<PopupView page={page} state={state} now={NOW} copiedShareId={extra.copiedShareId ?? null} localError={extra.localError ?? null} actions={spy} />);
+  return spy;
+}
+
+const button = (name: string | RegExp) => screen.getByRole('button', { name });
+const currentStep = () => screen.getByRole('list', { name: 'Progress' }).querySelector('[aria-current="step"]')?.textContent ?? null;
+
+describe('popup', () => {
+  it('while loading shows a placeholder, never a blank popup', () => {
+    show(null, { kind: 'loading' });
+    expect(screen.getByText('Loading…')).toBeTruthy();
+  });
+
+  it('on a localhost page not yet shared: the origin and one big Share button', () => {
+    const spy = show(STATES.notShared);
+    expect(screen.getByText(ORIGIN)).toBeTruthy();
+    fireEvent.click(button('Share this localhost tab'));
+    expect(spy.share).toHaveBeenCalledOnce();
+    expect(screen.getByText('No active shares.')).toBeTruthy();
+  });
+
+  it('just after Share: "Starting cloudflared" is the step in progress, nothing to copy yet', () => {
+    show(STATES.startingCloudflared);
+    expect(currentStep()).toContain('Starting cloudflared');
+    expect(screen.getByText('The public address appears here')).toBeTruthy();
+    expect((button('Copy') as HTMLButtonElement).disabled).toBe(true);
+    expect((button('Stop') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Share this localhost tab' })).toBeNull();
+  });
+
+  it('cloudflared running: "Getting a public address" in progress, Stop available', () => {
+    const spy = show(STATES.gettingAddress);
+    expect(currentStep()).toContain('Getting a public address');
+    expect((button('Copy') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(button('Stop'));
+    expect(spy.stop).toHaveBeenCalledWith('s1');
+  });
+
+  it('URL known: the address shows and can be copied before the tunnel is live', () => {
+    const spy = show(STATES.urlKnown);
+    expect(currentStep()).toContain('Connecting to Cloudflare');
+    const link = screen.getByRole('link', { name: 'https://violet-owl-lamp.trycloudflare.com' });
+    expect(link.getAttribute('href')).toBe('https://violet-owl-lamp.trycloudflare.com');
+    fireEvent.click(button('Copy'));
+    expect(spy.copy).toHaveBeenCalledWith('s1', 'https://violet-owl-lamp.trycloudflare.com');
+  });
+
+  it('live: every step done, the URL with Copy, Open and Stop', () => {
+    const spy = show(STATES.live);
+    expect(currentStep()).toBeNull();
+    expect(screen.getByText(/Live: anyone with this address sees your page/)).toBeTruthy();
+    fireEvent.click(button('Open'));
+    expect(spy.open).toHaveBeenCalledWith('https://violet-owl-lamp.trycloudflare.com');
+    fireEvent.click(button('Stop'));
+    expect(spy.stop).toHaveBeenCalledWith('s1');
+  });
+
+  it('after Copy, the button says "Copied"', () => {
+    show(STATES.live, LOCAL_PAGE, { copiedShareId: 's1' });
+    const panel = screen.getByText('Sharing').closest('.share-panel') as HTMLElement;
+    expect(within(panel).getByRole('button', { name: 'Copied' })).toBeTruthy();
+    expect(within(panel).getByText('Copied to the clipboard.')).toBeTruthy();
+  });
+
+  it('when copied automatically, says so', () => {
+    show(STATES.liveAutoCopied);
+    expect(screen.getByText('Copied to the clipboard automatically.')).toBeTruthy();
+  });
+
+  it('failed: the host’s sentence and cloudflared’s detail, and a way to try again', () => {
+    const spy = show(STATES.failed);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Cloudflare is limiting quick tunnels from this network right now. Wait a few minutes, then share again.');
+    expect(alert.textContent).toContain('failed to request quick Tunnel: 429 Too Many Requests');
+    fireEvent.click(button('Try again'));
+    expect(spy.share).toHaveBeenCalledOnce();
+    expect(screen.getByText('No active shares.')).toBeTruthy();
+  });
+
+  it('an error for this page from the last request is shown above the Share button', () => {
+    show({ ...STATES.notShared, lastError: { message: 'cloudflared is not installed. Run porthole-host doctor.', origin: ORIGIN, at: NOW } });
+    expect(screen.getByRole('alert').textContent).toContain('cloudflared is not installed. Run porthole-host doctor.');
+    expect(button('Share this localhost tab')).toBeTruthy();
+  });
+
+  it('host not installed: the setup message with the install command, and no Share button', () => {
+    const spy = show(STATES.hostMissing);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Install Porthole’s helper');
+    expect(screen.getByText('porthole-host install')).toBeTruthy();
+    expect(screen.getByText('npm start')).toBeTruthy();
+    expect(alert.textContent).toContain('Specified native messaging host not found.');
+    expect(screen.queryByRole('button', { name: /Share/ })).toBeNull();
+    fireEvent.click(button('Check again'));
+    expect(spy.retry).toHaveBeenCalledOnce();
+  });
+
+  it('host not installed shows the setup message on any page', () => {
+    show(STATES.hostMissing, OTHER_PAGE);
+    expect(screen.getByText('porthole-host install')).toBeTruthy();
+  });
+
+  it('host stopped: says so with the browser’s reason', () => {
+    show(STATES.hostStopped);
+    expect(screen.getByRole('alert').textContent).toMatch(/helper stopped.*Native host has exited\./s);
+  });
+
+  it('on another page: a short explanation and every active share with Copy and Stop', () => {
+    const spy = show(STATES.otherShares, OTHER_PAGE);
+    expect(screen.getByText('Not a local page')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Share this localhost tab' })).toBeNull();
+    expect(screen.getByRole('heading', { name: 'Active shares (2)' })).toBeTruthy();
+
+    const rows = screen.getAllByRole('listitem');
+    expect(rows).toHaveLength(2);
+    const [first, second] = rows as [HTMLElement, HTMLElement];
+    expect(first.textContent).toContain('http://localhost:3000');
+    expect(first.textContent).toContain('https://first-one.trycloudflare.com');
+    expect(first.textContent).toContain('Live');
+    expect(first.textContent).toContain('for 3 min');
+    expect(second.textContent).toContain('http://127.0.0.1:8080');
+    expect(second.textContent).toContain('Waiting for an address…');
+    expect(second.textContent).toContain('Starting');
+    expect(second.textContent).toContain('for 4 s');
+
+    fireEvent.click(within(first).getByRole('button', { name: 'Copy the address of http://localhost:3000' }));
+    expect(spy.copy).toHaveBeenCalledWith('a', 'https://first-one.trycloudflare.com');
+    expect((within(second).getByRole('button', { name: /Copy/ }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(within(second).getByRole('button', { name: 'Stop sharing http://127.0.0.1:8080' }));
+    expect(spy.stop).toHaveBeenCalledWith('b');
+    fireEvent.click(button('Stop all'));
+    expect(spy.stopAll).toHaveBeenCalledOnce();
+  });
+
+  it('a failure of the popup itself is shown too', () => {
+    show(STATES.live, LOCAL_PAGE, { localError: 'Could not copy: denied. Select the address and copy it by hand.' });
+    expect(screen.getByText('Could not copy: denied. Select the address and copy it by hand.')).toBeTruthy();
+  });
+
+  it('every control is a real button (reachable with Tab and Enter)', () => {
+    show(STATES.otherShares, OTHER_PAGE);
+    for (const control of screen.getAllByRole('button')) expect(control.tagName).toBe('BUTTON');
+  });
+});
