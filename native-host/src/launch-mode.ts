@@ -1,3 +1,5 @@
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../extension/extension-ids.js';
+
 /**
  * Who started us. Browsers pass fixed arguments (see FACTS.md); anything else is a person at a
  * terminal. Pure, so each browser's spelling is a table row in a test.
@@ -15,4 +17,12 @@ export function detectLaunch(args: readonly string[]): Launch {
     return { mode: 'browser', browser: 'firefox', caller: second };
   }
   return { mode: 'cli', args: [...args] };
+}
+
+/**
+ * A second fence behind the manifest's allowed_origins / allowed_extensions: a manifest edited by
+ * hand or left by another build must not let another extension drive the host.
+ */
+export function isPortholeCaller(launch: Extract<Launch, { mode: 'browser' }>): boolean {
+  return launch.browser === 'chromium' ? launch.caller === CHROMIUM_EXTENSION_ORIGIN : launch.caller === FIREFOX_EXTENSION_ID;
 }

@@ -4,7 +4,7 @@
 import { runCli } from './cli.js';
 import { createShareManager, hello, type HostContext } from './host.js';
 import { resolveHostPaths } from './host-paths.js';
-import { detectLaunch } from './launch-mode.js';
+import { detectLaunch, isPortholeCaller, type Launch } from './launch-mode.js';
 import { createLogger } from './log.js';
 import { runSession } from './native/session.js';
 import { currentPlatform } from './platform/index.js';
@@ -13,8 +13,13 @@ import { HOST_VERSION } from './version.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-async function runBrowserMode(context: HostContext, caller: string): Promise<void> {
+async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mode: 'browser' }>): Promise<void> {
   const { log, paths, platform } = context;
+  const caller = launch.caller;
+  if (!isPortholeCaller(launch)) {
+    log.error(`refused to serve ${caller}: only Porthole's own extension may use this host. If this is a development build with another id, register it with porthole-host install.`);
+    process.exit(1);
+  }
   // stdout carries protocol frames only; a stray console.log from anywhere would break the stream.
   console.log = console.info = console.debug = (...parts: unknown[]) => log.info(parts.map(String).join(' '));
   log.info(`porthole-host ${HOST_VERSION} started by ${caller}`);
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
   const paths = resolveHostPaths();
   const log = createLogger({ file: paths.logFile, stderr: launch.mode === 'browser' });
   const context: HostContext = { env: process.env, paths, platform: currentPlatform, log };
-  if (launch.mode === 'browser') return runBrowserMode(context, launch.caller);
+  if (launch.mode === 'browser') return runBrowserMode(context, launch);
 
   const interrupted = new Promise<string>((resolve) => {
     for (const name of STOP_SIGNALS) process.once(name, () => resolve(name));

@@ -1,3 +1,4 @@
+import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension/extension-ids.js';
 /**
  * Drives the built host exactly as a browser does: spawned with the caller's origin as argument,
  * spoken to in native messaging frames over stdio.
@@ -11,7 +12,7 @@ import { encodeJsonFrame, FrameDecoder } from '../src/native/framing.js';
 import { isShareEvent, type HostToExtension, type Reply, type ShareEvent } from '../src/protocol/index.js';
 
 export const HOST_BINARY = resolve(import.meta.dirname, '../../dist/host/porthole-host');
-export const CHROMIUM_CALLER = 'chrome-extension://knldjmfmopnpolahpmmgbagdohdnhkik/';
+export const CHROMIUM_CALLER = CHROMIUM_EXTENSION_ORIGIN;
 
 export interface HostOptions {
   fakeCloudflared: string;

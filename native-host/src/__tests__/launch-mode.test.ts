@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { originFromArgument } from '../cli.js';
-import { detectLaunch } from '../launch-mode.js';
+import { detectLaunch, isPortholeCaller } from '../launch-mode.js';
 
 describe('detectLaunch', () => {
   it.each([
@@ -25,5 +25,18 @@ describe('originFromArgument', () => {
     ['https://localhost:8443/x', 'https://localhost:8443/x'],
   ])('%s → %s', (argument, origin) => {
     expect(originFromArgument(argument)).toBe(origin);
+  });
+});
+
+describe('isPortholeCaller', () => {
+  it.each([
+    ['chromium', 'chrome-extension://pgghdkifhncjilkjconflkbflfchehjd/', true],
+    ['chromium', 'chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/', false],
+    ['chromium', 'chrome-extension://pgghdkifhncjilkjconflkbflfchehjd', false],
+    ['firefox', 'porthole@porthole.dev', true],
+    ['firefox', 'evil@example.com', false],
+    ['firefox', 'chrome-extension://pgghdkifhncjilkjconflkbflfchehjd/', false],
+  ] as const)('%s caller %s → %s', (browser, caller, expected) => {
+    expect(isPortholeCaller({ mode: 'browser', browser, caller })).toBe(expected);
   });
 });

@@ -18,6 +18,8 @@ export type LoopbackCheck =
   | { ok: false; code: 'bad-request' | 'not-loopback'; message: string };
 
 const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+/** RFC 6761 reserves *.localhost for loopback; every label must be non-empty (`.localhost` is not a name). */
+const LOCALHOST_SUBDOMAIN = /^(?:[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?\.)+localhost$/;
 
 /**
  * The URL parser has already turned decimal, hex and short forms (`2130706433`, `0x7f.1`) into
@@ -26,7 +28,7 @@ const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 export function isLoopbackHostname(hostname: string): boolean {
   return (
     hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
+    LOCALHOST_SUBDOMAIN.test(hostname) ||
     IPV4_LOOPBACK.test(hostname) ||
     hostname === '[::1]'
   );

@@ -62,3 +62,9 @@ describe('checkLoopbackOrigin', () => {
     expect(isLoopbackUrl('http://localhost:1234/')).toBe(true);
   });
 });
+
+describe('names under .localhost', () => {
+  it.each(['http://.localhost', 'http://a..localhost', 'http://-a.localhost'])('refuses the malformed name %s (found by fuzzing)', (input) => {
+    expect(checkLoopbackOrigin(input).ok).toBe(false);
+  });
+});
