@@ -77,16 +77,15 @@ export function SharePanel({ origin, state, copiedShareId, actions }: SharePanel
         </button>
       </div>
       <p class="hint" aria-live="polite">
-        {copied
-          ? 'Copied to the clipboard.'
-          : tracked?.copiedAt && share
-            ? 'Copied to the clipboard automatically.'
-            : stage === 'live'
-              ? 'Live: anyone with this address sees your page.'
-              : url
-                ? 'Almost there: the address works once the tunnel is live.'
-                : ''}
+        {hint({ copied, autoCopied: Boolean(share && tracked?.copiedAt), live: stage === 'live', hasUrl: url !== null })}
       </p>
     </div>
   );
+}
+
+function hint({ copied, autoCopied, live, hasUrl }: { copied: boolean; autoCopied: boolean; live: boolean; hasUrl: boolean }): string {
+  if (copied) return 'Copied to the clipboard.';
+  if (live) return autoCopied ? 'Live, and copied to the clipboard automatically.' : 'Live: anyone with this address sees your page.';
+  if (hasUrl) return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
+  return '';
 }

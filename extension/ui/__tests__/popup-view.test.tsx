@@ -91,7 +91,7 @@ describe('popup', () => {
 
   it('when copied automatically, says so', () => {
     show(STATES.liveAutoCopied);
-    expect(screen.getByText('Copied to the clipboard automatically.')).toBeTruthy();
+    expect(screen.getByText('Live, and copied to the clipboard automatically.')).toBeTruthy();
   });
 
   it('failed: the host’s sentence and cloudflared’s detail, and a way to try again', () => {

@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+// The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
+import type {} from '../../../native-host/test/global-setup';
+import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
+import { ensureBuilt, isAlive, launch, POPUP_URL, popupScriptSize, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
+
+/**
+ * End to end, as a person uses Porthole: a dev server on localhost, its tab, the popup, Share, the
+ * public URL, Copy, a visitor fetching the page through the (fake) Cloudflare edge, Stop.
+ * Needs: /usr/bin/chromium, the built extension (.output/chrome-mv3) and host (dist/host/porthole-host),
+ * built here if missing, and the fake cloudflared from the project's global setup.
+ */
+
+const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole e2e origin ${process.pid}</h1>`;
+const tempDirs: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+
+beforeAll(() => {
+  ensureBuilt();
+  const size = popupScriptSize();
+  console.log(`[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`);
+});
+
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Porthole in Chromium', () => {
+  let session: Session | null = null;
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('shares a localhost tab: URL, copy, a visitor gets the page, stop ends cloudflared', async () => {
+    const fakeDir = temp('porthole-e2e-fake-');
+    const origin = await startOrigin(ORIGIN_BODY);
+    try {
+      session = await launch({
+        registerHost: true,
+        env: {
+          PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
+          PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
+          FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+          FAKE_CLOUDFLARED_MODE: 'ok',
+          // Slow enough that each stage shows in the popup.
+          FAKE_CLOUDFLARED_URL_DELAY_MS: '600',
+          FAKE_CLOUDFLARED_REGISTER_DELAY_MS: '600',
+        },
+      });
+      const { context } = session;
+      // Chromium refuses a grant for a chrome-extension:// origin ("opaque"), so it is granted to all.
+      await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+
+      const pageUrl = `http://localhost:${origin.port}/`;
+      const page = await context.newPage();
+      await page.goto(pageUrl);
+      await expect(page.locator('h1').textContent()).resolves.toContain('Porthole e2e origin');
+      const tabId = await session.tabIdOf(pageUrl);
+
+      const popup = await context.newPage();
+      await popup.goto(`${POPUP_URL}?tab=${tabId}`);
+      const firstPaint = await popup.waitForFunction(() => performance.getEntriesByName('porthole:first-state-paint')[0]?.startTime ?? 0);
+      console.log(`[e2e] popup open → first paint with state: ${(await firstPaint.jsonValue()).toFixed(0)} ms`);
+
+      await popup.getByText(`http://localhost:${origin.port}`, { exact: true }).waitFor();
+      await popup.getByRole('button', { name: 'Share this localhost tab' }).click();
+
+      // The stages, as they happen.
+      await popup.getByText('Getting a public address…').waitFor();
+      const link = popup.getByRole('link', { name: /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/ });
+      await link.waitFor({ timeout: 15_000 });
+      const publicUrl = (await link.textContent())!;
+      await popup.getByText(/^Live(:|, and copied)/).waitFor({ timeout: 15_000 });
+      await popup.getByRole('heading', { name: 'Active shares (1)' }).waitFor();
+
+      // "Copy automatically" is on by default: the background copied it through its offscreen document.
+      await waitUntil(async () => (await popup.evaluate(() => navigator.clipboard.readText())) === publicUrl, 5000, 'the URL auto-copied');
+      const worker = await session.serviceWorker();
+      expect(await worker.evaluate(() => (globalThis as unknown as { chrome: WorkerChrome }).chrome.action.getBadgeText({}))).toBe('1');
+
+      // Copy, one click, with a visible confirmation.
+      await popup.evaluate(() => navigator.clipboard.writeText('something else'));
+      await popup.locator('.share-panel').getByRole('button', { name: 'Copy' }).click();
+      await popup.locator('.share-panel').getByRole('button', { name: 'Copied' }).waitFor();
+      expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe(publicUrl);
+
+      // A visitor opens the public URL: the fake edge forwards to the dev server.
+      const fake = await waitForFakeState(fakeDir, (state) => state.url === publicUrl && state.registered, 10_000);
+      const visit = await fetchThroughEdge(fake, '/');
+      expect(visit.status).toBe(200);
+      expect(visit.body).toBe(ORIGIN_BODY);
+
+      // Stop: the share ends and its cloudflared is gone.
+      await popup.locator('.share-panel').getByRole('button', { name: 'Stop' }).click();
+      await popup.getByRole('button', { name: 'Share this localhost tab' }).waitFor();
+      await popup.getByText('No active shares.').waitFor();
+      await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
+      expect(await worker.evaluate(() => (globalThis as unknown as { chrome: WorkerChrome }).chrome.action.getBadgeText({}))).toBe('');
+    } finally {
+      await session?.close();
+      session = null;
+      await origin.close();
+    }
+  });
+
+  it('without the host registered, the popup shows how to install it', async () => {
+    const origin = await startOrigin(ORIGIN_BODY);
+    try {
+      session = await launch({ registerHost: false, env: { PORTHOLE_STATE_DIR: temp('porthole-e2e-state-') } });
+      const pageUrl = `http://localhost:${origin.port}/`;
+      const page = await session.context.newPage();
+      await page.goto(pageUrl);
+      const tabId = await session.tabIdOf(pageUrl);
+      const popup = await session.context.newPage();
+      await popup.goto(`${POPUP_URL}?tab=${tabId}`);
+      await popup.getByRole('heading', { name: 'Install Porthole’s helper' }).waitFor({ timeout: 10_000 });
+      await expect(popup.getByText('porthole-host install', { exact: true }).isVisible()).resolves.toBe(true);
+      await expect(popup.getByText('npm start', { exact: true }).isVisible()).resolves.toBe(true);
+      await expect(popup.getByText(/Specified native messaging host not found/).isVisible()).resolves.toBe(true);
+    } finally {
+      await session?.close();
+      session = null;
+      await origin.close();
+    }
+  });
+});
