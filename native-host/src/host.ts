@@ -22,11 +22,13 @@ export interface HostContext {
 }
 
 /** Tuning that tests shorten through the environment; people never need to touch it. */
+function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = Number(env[name]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
 function tunnelTimings(env: NodeJS.ProcessEnv): Pick<TunnelOptions, 'stopGraceMs' | 'urlTimeoutMs' | 'readyPollMs'> {
-  const number = (name: string): number | undefined => {
-    const value = Number(env[name]);
-    return Number.isFinite(value) && value > 0 ? value : undefined;
-  };
+  const number = (name: string): number | undefined => positiveNumber(env, name);
   return { stopGraceMs: number('PORTHOLE_STOP_GRACE_MS'), urlTimeoutMs: number('PORTHOLE_URL_TIMEOUT_MS'), readyPollMs: number('PORTHOLE_READY_POLL_MS') };
 }
 
@@ -65,7 +67,7 @@ export function createShareManager(context: HostContext): ShareManager {
     });
     return tunnel;
   };
-  return new ShareManager({ startTunnel });
+  return new ShareManager({ startTunnel, maxShares: positiveNumber(env, 'PORTHOLE_MAX_SHARES') });
 }
 
 export async function hello(context: HostContext): Promise<HelloResult> {

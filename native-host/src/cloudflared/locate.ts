@@ -53,10 +53,19 @@ export function locateCloudflared({ env, hostDir, exeSuffix, isExecutable = isEx
   );
 }
 
+/** Keyed by path and modification time: `hello` is cheap to repeat, and an upgraded binary is read again. */
+const versions = new Map<string, Promise<string | null>>();
+
 export function readCloudflaredVersion(path: string, timeoutMs = 5000): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile(path, ['--version'], { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
-      resolve(error ? null : parseCloudflaredVersion(`${stdout}\n${stderr}`));
+  const key = `${path}\0${statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? 0}`;
+  let version = versions.get(key);
+  if (version === undefined) {
+    version = new Promise((resolve) => {
+      execFile(path, ['--version'], { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
+        resolve(error ? null : parseCloudflaredVersion(`${stdout}\n${stderr}`));
+      });
     });
-  });
+    versions.set(key, version);
+  }
+  return version;
 }
