@@ -1,0 +1,41 @@
+/**
+ * One target's porthole-host: the official Node binary, its vendor signature removed, the SEA blob
+ * injected, and (macOS) an ad-hoc signature so Apple silicon runs it.
+ */
+import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Target } from '../targets.js';
+import { injectSeaBlob } from './inject-blob.js';
+import { adhocSignFile } from './macho-adhoc-sign.js';
+import { DEFAULT_NODE_CACHE_DIR, extractNodeBinary } from './node-binary.js';
+import { removeSignature } from './remove-signature.js';
+
+export interface BuildExecutableInput {
+  target: Target;
+  /** sea-prep.blob, made once for every target (see sea-blob.ts). */
+  blob: string;
+  outFile: string;
+  cacheDir?: string;
+  /** A verified copy of the target's Node binary already on disk, to skip extracting it again. */
+  nodeBinary?: string;
+}
+
+export async function buildExecutable({ target, blob, outFile, cacheDir = DEFAULT_NODE_CACHE_DIR, nodeBinary }: BuildExecutableInput): Promise<string> {
+  mkdirSync(dirname(outFile), { recursive: true });
+  // Work on a side file and rename at the end: a running host keeps its old file, and a failed
+  // build never leaves a half-made executable under the real name.
+  const work = `${outFile}.partial`;
+  rmSync(work, { force: true });
+  try {
+    if (nodeBinary === undefined) await extractNodeBinary(target, work, cacheDir);
+    else copyFileSync(nodeBinary, work);
+    await removeSignature(work, target.format);
+    await injectSeaBlob(work, blob, target.format);
+    if (target.format === 'macho') adhocSignFile(work);
+    chmodSync(work, 0o755);
+    renameSync(work, outFile);
+    return outFile;
+  } finally {
+    rmSync(work, { force: true });
+  }
+}

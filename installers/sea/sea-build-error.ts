@@ -1,0 +1,22 @@
+/**
+ * Every failure of the single-executable build: a code a script can branch on, and a sentence that
+ * says what failed and what to do about it.
+ */
+export type SeaBuildErrorCode =
+  | 'node-fetch-failed'
+  | 'node-integrity-mismatch'
+  | 'archive-entry-missing'
+  | 'sea-blob-failed'
+  | 'osslsigncode-missing'
+  | 'unsign-failed'
+  | 'inject-failed'
+  | 'macho-unsupported';
+
+export class SeaBuildError extends Error {
+  readonly code: SeaBuildErrorCode;
+  constructor(code: SeaBuildErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SeaBuildError';
+    this.code = code;
+  }
+}
