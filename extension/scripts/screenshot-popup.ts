@@ -1,0 +1,57 @@
+/**
+ * `npx tsx extension/scripts/screenshot-popup.ts`: the popup in each of its states, light and dark,
+ * as PNGs in .output/screenshots/. Runs the built extension in Chromium, puts each state from
+ * ui/__tests__/popup-states.ts into storage.session, and stubs the popup's messages to the
+ * background so nothing changes the state while it is photographed.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { NOW, STATES } from '../ui/__tests__/popup-states';
+import { ensureBuilt, launch, POPUP_URL, ROOT, startOrigin } from '../test/e2e/chromium-harness';
+
+const outDir = join(ROOT, '.output', 'screenshots');
+mkdirSync(outDir, { recursive: true });
+ensureBuilt();
+
+const origin = await startOrigin('<h1>dev server</h1>');
+const session = await launch({ registerHost: false, env: {} });
+try {
+  // The states name http://localhost:5173; they are rewritten to this origin's port.
+  const pageUrl = `http://localhost:${origin.port}/`;
+  const page = await session.context.newPage();
+  await page.goto(pageUrl);
+  const localTab = await session.tabIdOf(pageUrl);
+  const worker = await session.serviceWorker();
+  for (const [name, state] of Object.entries(STATES)) {
+    // The states are set at a fixed clock; move them to now so durations read as in real use.
+    const shift = Date.now() - NOW;
+    const retargeted: unknown = JSON.parse(JSON.stringify(state).replaceAll('http://localhost:5173', `http://localhost:${origin.port}`), (key, value: unknown) =>
+      typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt'].includes(key) ? value + shift : value,
+    );
+    await worker.evaluate(async (value) => {
+      const chrome = (globalThis as unknown as { chrome: { storage: { session: { set(items: object): Promise<void> } } } }).chrome;
+      await chrome.storage.session.set({ 'porthole:state': value });
+    }, retargeted);
+    for (const scheme of ['light', 'dark'] as const) {
+      const popup = await session.context.newPage();
+      await popup.emulateMedia({ colorScheme: scheme });
+      await popup.addInitScript(() => {
+        const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage: unknown } } }).chrome.runtime;
+        runtime.sendMessage = (_message: unknown, callback?: (response: unknown) => void) => {
+          callback?.({ ok: true });
+          return Promise.resolve({ ok: true });
+        };
+      });
+      const tab = name === 'otherShares' ? 999_999 : localTab;
+      await popup.goto(`${POPUP_URL}?tab=${tab}`);
+      await popup.waitForFunction(() => performance.getEntriesByName('porthole:first-state-paint').length > 0);
+      if (scheme === 'light') console.log(`${name}: current panel ${(await popup.locator('.current').boundingBox())?.height.toFixed(0)} px`);
+      await popup.locator('main.popup').screenshot({ path: join(outDir, `popup-${name}-${scheme}.png`), animations: 'disabled' });
+      await popup.close();
+    }
+  }
+  console.log(`wrote ${Object.keys(STATES).length * 2} screenshots to ${outDir}`);
+} finally {
+  await session.close();
+  await origin.close();
+}
