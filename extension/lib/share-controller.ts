@@ -1,6 +1,6 @@
-import { describeFailure, HostRequestError, type HostClient } from './host-client';
+import { describeFailure, HostRequestError, type HostClient, type HostRequest } from './host-client';
 import { reachabilityAfterDisconnect } from './host-reachability';
-import { checkLoopbackOrigin, isLiveShare, type ShareEvent } from './protocol';
+import { checkLoopbackOrigin, isLiveShare, type ReplyTo, type ShareEvent } from './protocol';
 import type { Settings } from './settings';
 import {
   applyShareEvent,
@@ -37,9 +37,16 @@ export interface ShareControllerDeps {
   writeClipboard: (text: string) => Promise<void>;
   notify: (notification: { title: string; message: string }) => Promise<void>;
   now?: () => number;
+  /**
+   * Close the host connection after this long with nothing shared, so no idle host process stays
+   * behind (and Chromium may let the service worker sleep). The next request reopens it.
+   */
+  idleDisconnectMs?: number;
 }
 
 export type ShareSource = 'popup' | 'context-menu';
+
+export const DEFAULT_IDLE_DISCONNECT_MS = 60_000;
 
 export interface ShareController {
   /** Loads the stored state and, if it had live shares, reconciles them with the host. */
@@ -62,10 +69,44 @@ export interface ShareController {
 export function createShareController(deps: ShareControllerDeps): ShareController {
   const { client, area } = deps;
   const now = deps.now ?? Date.now;
+  const idleDisconnectMs = deps.idleDisconnectMs ?? DEFAULT_IDLE_DISCONNECT_MS;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let busy = 0;
   let state: PortholeState = INITIAL_STATE;
   let writing: Promise<void> = Promise.resolve();
   const listeners = new Set<(state: PortholeState) => void>();
   let started: Promise<void> | null = null;
+
+  /** Arms the idle timer when the host is connected with nothing to do, and disarms it otherwise. */
+  function watchIdle(): void {
+    const idle = busy === 0 && client.connected && liveShares(state).length === 0 && Object.keys(state.pending).length === 0;
+    if (!idle) {
+      clearTimeout(idleTimer);
+      idleTimer = undefined;
+    } else if (idleTimer === undefined) {
+      idleTimer = setTimeout(() => {
+        idleTimer = undefined;
+        if (busy === 0 && liveShares(state).length === 0) client.disconnect();
+      }, idleDisconnectMs);
+    }
+  }
+
+  /** Runs one operation that talks to the host; the idle timer waits for it. */
+  async function working<T>(operation: () => Promise<T>): Promise<T> {
+    busy++;
+    watchIdle();
+    try {
+      return await operation();
+    } finally {
+      busy--;
+      watchIdle();
+    }
+  }
+
+  /** Every request goes through here, so the idle timer never closes the port under one. */
+  function ask<R extends HostRequest>(request: R): Promise<ReplyTo<R['type']>> {
+    return working(() => client.request(request));
+  }
 
   function update(change: (current: PortholeState) => PortholeState): void {
     const next = change(state);
@@ -75,6 +116,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       .then(() => writeState(area, state))
       .catch((error: unknown) => console.error('Porthole could not save its state:', error));
     for (const listener of [...listeners]) listener(state);
+    watchIdle();
   }
 
   client.onEvent((event: ShareEvent) => {
@@ -153,7 +195,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
 
   async function refresh(): Promise<void> {
     try {
-      const reply = await client.request({ type: 'list' });
+      const reply = await ask({ type: 'list' });
       update((current) => reconcileWithList(current, reply.shares, now()));
     } catch (error) {
       if (error instanceof HostRequestError && error.failure.kind === 'timeout') {
@@ -182,7 +224,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       const wish = { copy: settings.copyWhenReady, notify: source === 'context-menu' };
       update((current) => startPending(current, origin, tabId, now()));
       try {
-        const reply = await client.request({ type: 'share', origin });
+        const reply = await ask({ type: 'share', origin });
         update((current) => {
           const known = current.shares[reply.share.id];
           const next = upsertShare(clearPending(withHost(current, { status: 'connected' }), origin), reply.share, {
@@ -204,7 +246,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
     async stop(shareId) {
       await ready();
       try {
-        const reply = await client.request({ type: 'stop', shareId });
+        const reply = await ask({ type: 'stop', shareId });
         update((current) => removeShare(current, reply.share.id));
       } catch (error) {
         recordFailure(error, state.shares[shareId]?.share.origin ?? null);
@@ -214,7 +256,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
     async stopAll() {
       await ready();
       try {
-        const reply = await client.request({ type: 'stop-all' });
+        const reply = await ask({ type: 'stop-all' });
         update((current) => {
           let next = current;
           for (const share of reply.shares) next = removeShare(next, share.id);

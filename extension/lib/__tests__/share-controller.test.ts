@@ -285,4 +285,31 @@ describe('share controller', () => {
       vi.useRealTimers();
     }
   });
+
+  it('lets an idle host go after a minute with nothing shared, and keeps it while something is', async () => {
+    vi.useFakeTimers();
+    try {
+      const { host, controller } = setup();
+      await controller.refresh();
+      expect(host.port.closedByUs).toBe(false);
+      await vi.advanceTimersByTimeAsync(59_000);
+      expect(host.port.closedByUs).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(host.port.closedByUs).toBe(true);
+      // Nothing changes for the person: the host was reachable, and the next request reopens it.
+      expect(controller.getState().host).toEqual({ status: 'connected' });
+
+      await controller.share('http://localhost:3000', 1, 'popup');
+      await vi.advanceTimersByTimeAsync(0);
+      expect(host.ports).toHaveLength(2);
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(host.port.closedByUs).toBe(false);
+
+      await controller.stopAll();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(host.port.closedByUs).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
