@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import type { Target } from '../targets.js';
 import { injectSeaBlob } from './inject-blob.js';
 import { adhocSignFile } from './macho-adhoc-sign.js';
-import { DEFAULT_NODE_CACHE_DIR, extractNodeBinary } from './node-binary.js';
+import { extractNodeBinary, type NodeBinarySource } from './node-binary.js';
 import { removeSignature } from './remove-signature.js';
 
 export interface BuildExecutableInput {
@@ -15,19 +15,20 @@ export interface BuildExecutableInput {
   /** sea-prep.blob, made once for every target (see sea-blob.ts). */
   blob: string;
   outFile: string;
-  cacheDir?: string;
+  /** Where the Node tarball comes from (defaults: the cache, then `npm pack`). */
+  source?: NodeBinarySource;
   /** A verified copy of the target's Node binary already on disk, to skip extracting it again. */
   nodeBinary?: string;
 }
 
-export async function buildExecutable({ target, blob, outFile, cacheDir = DEFAULT_NODE_CACHE_DIR, nodeBinary }: BuildExecutableInput): Promise<string> {
+export async function buildExecutable({ target, blob, outFile, source = {}, nodeBinary }: BuildExecutableInput): Promise<string> {
   mkdirSync(dirname(outFile), { recursive: true });
   // Work on a side file and rename at the end: a running host keeps its old file, and a failed
   // build never leaves a half-made executable under the real name.
   const work = `${outFile}.partial`;
   rmSync(work, { force: true });
   try {
-    if (nodeBinary === undefined) await extractNodeBinary(target, work, cacheDir);
+    if (nodeBinary === undefined) await extractNodeBinary(target, work, source);
     else copyFileSync(nodeBinary, work);
     await removeSignature(work, target.format);
     await injectSeaBlob(work, blob, target.format);

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { targetFor, type Target } from '../targets.js';
-import { DEFAULT_NODE_CACHE_DIR, extractNodeBinary } from './node-binary.js';
+import { extractNodeBinary, type NodeBinarySource } from './node-binary.js';
 import { makeSeaBlob } from './sea-blob.js';
 
 export interface HostBlob {
@@ -15,9 +15,9 @@ export interface HostBlob {
   builderNode: string;
 }
 
-export async function makeHostBlob(bundle: string, workDir: string, cacheDir = DEFAULT_NODE_CACHE_DIR): Promise<HostBlob> {
+export async function makeHostBlob(bundle: string, workDir: string, source: NodeBinarySource = {}): Promise<HostBlob> {
   const builder = targetFor();
-  const builderNode = await extractNodeBinary(builder, join(workDir, `node${builder.exeSuffix}`), cacheDir);
+  const builderNode = await extractNodeBinary(builder, join(workDir, `node${builder.exeSuffix}`), source);
   const blob = await makeSeaBlob({ node: builderNode, main: bundle, workDir });
   return { blob, builder, builderNode };
 }

@@ -31,7 +31,16 @@ function npmCommand(): { file: string; prefix: string[]; shell: boolean } {
   return { file: 'npm', prefix: [], shell: process.platform === 'win32' };
 }
 
-function npmPack(spec: string, destination: string): Promise<void> {
+/** Writes the tarball of an npm package spec into a folder; `npm pack` unless a test passes its own. */
+export type PackageFetcher = (spec: string, destination: string) => Promise<void>;
+
+export interface NodeBinarySource {
+  cacheDir?: string;
+  version?: string;
+  fetchPackage?: PackageFetcher;
+}
+
+export const npmPack: PackageFetcher = (spec, destination) => {
   const npm = npmCommand();
   return new Promise((resolvePack, reject) => {
     execFile(
@@ -50,10 +59,13 @@ function npmPack(spec: string, destination: string): Promise<void> {
       },
     );
   });
-}
+};
 
 /** The path of the target's verified Node tarball, downloading it only when the cache lacks a good copy. */
-export async function ensureNodeTarball(target: Target, cacheDir = DEFAULT_NODE_CACHE_DIR, version = NODE_VERSION): Promise<string> {
+export async function ensureNodeTarball(
+  target: Target,
+  { cacheDir = DEFAULT_NODE_CACHE_DIR, version = NODE_VERSION, fetchPackage = npmPack }: NodeBinarySource = {},
+): Promise<string> {
   const tarball = join(cacheDir, nodeTarballName(target, version));
   if (existsSync(tarball)) {
     if (await matchesIntegrity(tarball, target.nodeIntegrity)) return tarball;
@@ -65,7 +77,7 @@ export async function ensureNodeTarball(target: Target, cacheDir = DEFAULT_NODE_
   const staging = mkdtempSync(join(cacheDir, '.pack-'));
   try {
     const spec = `${target.nodePackage}@${version}`;
-    await npmPack(spec, staging);
+    await fetchPackage(spec, staging);
     const packed = readdirSync(staging).find((name) => name.endsWith('.tgz'));
     if (packed === undefined) throw new SeaBuildError('node-fetch-failed', `npm pack ${spec} finished without writing a tarball.`);
     const fetched = join(staging, packed);
@@ -83,8 +95,8 @@ export async function ensureNodeTarball(target: Target, cacheDir = DEFAULT_NODE_
 }
 
 /** Writes the target's official Node binary, verified, to `destination` (executable). */
-export async function extractNodeBinary(target: Target, destination: string, cacheDir = DEFAULT_NODE_CACHE_DIR): Promise<string> {
-  const tarball = await ensureNodeTarball(target, cacheDir);
+export async function extractNodeBinary(target: Target, destination: string, source: NodeBinarySource = {}): Promise<string> {
+  const tarball = await ensureNodeTarball(target, source);
   mkdirSync(dirname(destination), { recursive: true });
   if (!(await extractTarEntry(tarball, target.nodeBinaryEntry, destination))) {
     throw new SeaBuildError(

@@ -14,10 +14,10 @@ export type SignatureRemoval = 'removed' | 'unsigned';
 export const OSSLSIGNCODE_MISSING_MESSAGE =
   'osslsigncode is needed to remove the Authenticode signature of the Windows Node binary before injecting. Install it: `apt-get install osslsigncode` (Debian/Ubuntu package osslsigncode) or `brew install osslsigncode` (macOS).';
 
-function removeAuthenticode(file: string): Promise<SignatureRemoval> {
+function removeAuthenticode(file: string, osslsigncode: string): Promise<SignatureRemoval> {
   const unsigned = `${file}.unsigned`;
   return new Promise((resolve, reject) => {
-    execFile('osslsigncode', ['remove-signature', '-in', file, '-out', unsigned], { windowsHide: true }, (error, stdout, stderr) => {
+    execFile(osslsigncode, ['remove-signature', '-in', file, '-out', unsigned], { windowsHide: true }, (error, stdout, stderr) => {
       if (error === null) {
         renameSync(unsigned, file);
         return resolve('removed');
@@ -39,10 +39,11 @@ function removeMachOSignature(file: string): SignatureRemoval {
   return 'removed';
 }
 
-export async function removeSignature(file: string, format: ExecutableFormat): Promise<SignatureRemoval> {
+/** `osslsigncode` names the program to run for PE files (tests point it at one that is missing). */
+export async function removeSignature(file: string, format: ExecutableFormat, { osslsigncode = 'osslsigncode' } = {}): Promise<SignatureRemoval> {
   switch (format) {
     case 'pe':
-      return removeAuthenticode(file);
+      return removeAuthenticode(file, osslsigncode);
     case 'macho':
       return removeMachOSignature(file);
     case 'elf':
