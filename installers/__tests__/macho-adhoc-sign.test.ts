@@ -48,7 +48,10 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe("Apple's signature on the official darwin-arm64 Node binary", () => {
+// Hashing 110 MB takes a while on a busy 2-core CI machine.
+const SLOW = { timeout: 60_000 };
+
+describe("Apple's signature on the official darwin-arm64 Node binary", SLOW, () => {
   it('uses the page size and hash the signer writes', () => {
     expect(1 << appleDirectory.pageSizeLog2).toBe(CODE_PAGE_SIZE);
     expect(appleDirectory.hashSize).toBe(32);
@@ -72,7 +75,7 @@ describe("Apple's signature on the official darwin-arm64 Node binary", () => {
   });
 });
 
-describe('adhocSign', () => {
+describe('adhocSign', SLOW, () => {
   let unsigned: Buffer;
   let signed: Buffer;
   let directory: CodeDirectory;
@@ -84,7 +87,7 @@ describe('adhocSign', () => {
     signed = adhocSign(unsigned, 'porthole-host');
     const entries = readEmbeddedSignature(signed) ?? [];
     directory = parseCodeDirectory(entries.find((entry) => entry.type === CSSLOT_CODEDIRECTORY)!.blob);
-  });
+  }, 60_000);
 
   it('adds LC_CODE_SIGNATURE pointing at a SuperBlob that ends the file and __LINKEDIT', () => {
     const before = parseMachO(unsigned);

