@@ -16,6 +16,10 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
     "cloudflared got a public address but could not connect to Cloudflare's network. Check that outbound connections on port 7844 (UDP and TCP) are allowed, then share again.",
   'tunnel-exited': 'cloudflared stopped unexpectedly. Share again to get a new public address.',
   internal: 'Something went wrong inside the Porthole host. Run `porthole-host doctor` and see the host log for details.',
+  'origin-unreachable':
+    'Nothing answers at the shared address on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.',
+  unverified:
+    'The public address did not answer Porthole\'s check from the internet yet. It usually starts working within a minute; if a visitor sees an error, they can reload.',
 };
 
 export function hostError(code: ErrorCode, message?: string, detail?: string): HostError {

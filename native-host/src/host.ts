@@ -11,7 +11,10 @@ import type { Logger } from './log.js';
 import type { Platform } from './platform/index.js';
 import { HOST_NAME, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
 import { RunningRecordFile } from './share/running-record.js';
+import { probeConfigFromEnv } from './gateway/probe-config.js';
+import { GatewayShareRuntime } from './share/runtime.js';
 import { ShareManager } from './share/share-manager.js';
+import type { ShareSettings } from './share/share-state.js';
 import { HOST_VERSION } from './version.js';
 
 export interface HostContext {
@@ -45,21 +48,13 @@ function writeQuickTunnelConfig(path: string): void {
 export function createShareManager(context: HostContext): ShareManager {
   const { env, paths, platform, log } = context;
   const record = new RunningRecordFile(paths.runningDir);
-  const startTunnel = (origin: LoopbackOrigin): Tunnel => {
-    const binary = locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix });
+  const probe = probeConfigFromEnv(env);
+  const startTunnel = (binary: string, gatewayUrl: string): Tunnel => {
     writeQuickTunnelConfig(paths.cloudflaredConfig);
-    const tunnel = new Tunnel({
-      binary: binary.path,
-      originUrl: origin.origin,
-      configPath: paths.cloudflaredConfig,
-      noTlsVerify: origin.protocol === 'https',
-      env,
-      platform,
-      ...tunnelTimings(env),
-    });
+    const tunnel = new Tunnel({ binary, originUrl: gatewayUrl, configPath: paths.cloudflaredConfig, env, platform, ...tunnelTimings(env) });
     const pid = tunnel.pid;
-    log.info(`started ${binary.path} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
-    if (pid !== undefined) record.add({ pid, argv: [binary.path, ...tunnel.args], startedAt: Date.now() });
+    log.info(`started ${binary} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
+    if (pid !== undefined) record.add({ pid, argv: [binary, ...tunnel.args], startedAt: Date.now() });
     tunnel.on('line', (line) => log.info(`cloudflared[${pid}] ${line}`));
     tunnel.on('exit', (exit) => {
       if (pid !== undefined) record.remove(pid);
@@ -67,8 +62,16 @@ export function createShareManager(context: HostContext): ShareManager {
     });
     return tunnel;
   };
-  return new ShareManager({ startTunnel, maxShares: positiveNumber(env, 'PORTHOLE_MAX_SHARES') });
+  const startShare = (origin: LoopbackOrigin, settings: ShareSettings): GatewayShareRuntime => {
+    // Found before anything starts, so that a missing cloudflared is the share request's error reply.
+    const binary = locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix });
+    return new GatewayShareRuntime({ origin, settings, probe, log, startTunnel: (gatewayUrl) => startTunnel(binary.path, gatewayUrl) });
+  };
+  return new ShareManager({ startShare, maxShares: positiveNumber(env, 'PORTHOLE_MAX_SHARES') });
 }
+
+/** Told to the extension in `hello`, so that it offers only what this host can do. */
+export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic'];
 
 export async function hello(context: HostContext): Promise<HelloResult> {
   const base = {
@@ -78,6 +81,7 @@ export async function hello(context: HostContext): Promise<HelloResult> {
     protocol: PROTOCOL_VERSION,
     platform: process.platform,
     arch: process.arch,
+    features: HOST_FEATURES,
   };
   try {
     const located = locateCloudflared({ env: context.env, hostDir: context.paths.hostDir, exeSuffix: context.platform.exeSuffix });

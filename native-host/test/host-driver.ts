@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeJsonFrame, FrameDecoder } from '../src/native/framing.js';
 import { isShareEvent, type HostToExtension, type Reply, type ShareEvent } from '../src/protocol/index.js';
+import type { EdgeRouter } from './fake-cloudflared/edge-router.js';
 
 export const HOST_BINARY = resolve(import.meta.dirname, '../../dist/host/porthole-host');
 export const CHROMIUM_CALLER = CHROMIUM_EXTENSION_ORIGIN;
@@ -21,6 +22,8 @@ export interface HostOptions {
   env?: Record<string, string>;
   /** Reuse a state dir to play a host that starts after another. */
   stateDir?: string;
+  /** Aims the host's reachability probe at this stand-in for Cloudflare's edge (see edge-router.ts). */
+  router?: EdgeRouter;
 }
 
 export class HostDriver {
@@ -37,6 +40,7 @@ export class HostDriver {
   constructor(options: HostOptions) {
     this.stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'porthole-state-'));
     this.fakeDir = join(this.stateDir, 'fake-cloudflared');
+    options.router?.watch(this.fakeDir);
     this.child = spawn(HOST_BINARY, options.args ?? [CHROMIUM_CALLER], {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: {
@@ -45,6 +49,7 @@ export class HostDriver {
         PORTHOLE_STATE_DIR: this.stateDir,
         FAKE_CLOUDFLARED_STATE_DIR: this.fakeDir,
         FAKE_CLOUDFLARED_MODE: options.mode ?? 'ok',
+        ...options.router?.probeEnv,
         ...options.env,
       },
     });

@@ -15,12 +15,14 @@ import { parseCloudflaredLine } from './parse.js';
 
 export interface TunnelOptions {
   binary: string;
-  /** What cloudflared forwards to, e.g. http://localhost:5173. */
+  /**
+   * What cloudflared forwards to: the share's gateway, `http://127.0.0.1:PORT`, never the origin
+   * itself. The gateway deals with the origin's Host rules, address family and certificate, so
+   * cloudflared needs no --http-host-header or --no-tls-verify, and always dials an IPv4 literal.
+   */
   originUrl: string;
   /** Porthole's own (empty) config file: keeps ~/.cloudflared/config.yml out of the quick tunnel. */
   configPath: string;
-  /** Local https dev servers use self-signed certificates. */
-  noTlsVerify: boolean;
   env: NodeJS.ProcessEnv;
   platform: Platform;
   /** How long SIGTERM gets before SIGKILL. cloudflared itself would wait up to 30 s for in-flight requests. */
@@ -41,12 +43,13 @@ export interface TunnelExit {
 
 interface TunnelEvents {
   url: [url: string];
-  live: [];
+  /** A connection to Cloudflare's edge is registered (the address may still not resolve everywhere). */
+  registered: [];
   line: [line: string];
   exit: [exit: TunnelExit];
 }
 
-export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath' | 'noTlsVerify'>): string[] {
+export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath'>): string[] {
   return [
     'tunnel',
     '--no-autoupdate',
@@ -55,7 +58,6 @@ export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'conf
     // The "Registered tunnel connection" line is INF: make sure a user's TUNNEL_LOGLEVEL cannot hide it.
     '--loglevel',
     'info',
-    ...(options.noTlsVerify ? ['--no-tls-verify'] : []),
     '--url',
     options.originUrl,
   ];
@@ -73,7 +75,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
   private diagnosis: TunnelDiagnosis = EMPTY_DIAGNOSIS;
   private stopRequested = false;
   private exited = false;
-  private liveSent = false;
+  private registeredSent = false;
   private readonly exitPromise: Promise<TunnelExit>;
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -146,24 +148,24 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
       this.emit('url', this.diagnosis.url);
       this.pollReady();
     }
-    this.maybeLive();
+    this.maybeRegistered();
   }
 
-  private maybeLive(): void {
-    if (this.liveSent || this.exited || this.stopRequested) return;
+  private maybeRegistered(): void {
+    if (this.registeredSent || this.exited || this.stopRequested) return;
     if (this.diagnosis.url === null || !this.diagnosis.registered) return;
-    this.liveSent = true;
-    this.emit('live');
+    this.registeredSent = true;
+    this.emit('registered');
   }
 
   /**
-   * The log line is the fast path to `live`; /ready on the metrics server is the fallback for
+   * The log line is the fast path to `registered`; /ready on the metrics server is the fallback for
    * releases or log levels where that line does not show.
    */
   private pollReady(): void {
     const interval = this.options.readyPollMs ?? 1000;
     const poll = (): void => {
-      if (this.liveSent || this.exited || this.stopRequested) return;
+      if (this.registeredSent || this.exited || this.stopRequested) return;
       const address = this.diagnosis.metricsAddress;
       if (address === null) {
         this.after(interval, poll);
@@ -173,7 +175,7 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
         response.resume();
         if (response.statusCode === 200) {
           this.diagnosis = { ...this.diagnosis, registered: true };
-          this.maybeLive();
+          this.maybeRegistered();
         } else {
           this.after(interval, poll);
         }

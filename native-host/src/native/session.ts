@@ -41,7 +41,8 @@ export function runSession(deps: SessionDeps): Promise<void> {
   let holding = 0;
   const held: ShareEvent[] = [];
   const onEvent = (event: ShareEvent): void => {
-    log.info(`share ${event.share.id} ${event.change}${event.share.url ? ` ${event.share.url}` : ''}${event.share.error ? ` (${event.share.error.code}: ${event.share.error.detail ?? event.share.error.message})` : ''}`);
+    // Traffic comes twice a second while someone visits: the log keeps what changed the share's course.
+    if (event.change !== 'traffic') log.info(`share ${event.share.id} ${event.change}${event.share.url ? ` ${event.share.url}` : ''}${event.share.error ? ` (${event.share.error.code}: ${event.share.error.detail ?? event.share.error.message})` : ''}`);
     if (holding > 0) held.push(event);
     else writer.write(event);
   };

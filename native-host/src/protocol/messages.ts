@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   'edge-unreachable',
   'tunnel-exited',
   'internal',
+  // Added with the gateway. Both are warnings on a running share (`Share.warnings`), never a failure.
+  'origin-unreachable',
+  'unverified',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -33,6 +36,32 @@ export interface HostError {
 
 export const SHARE_STATES = ['starting', 'live', 'stopped', 'failed'] as const;
 export type ShareState = (typeof SHARE_STATES)[number];
+
+/** One request a visitor made through the share, as the sharer sees it. */
+export interface RequestRecord {
+  method: string;
+  /** Path and query as the visitor asked for it, cut to 256 characters. */
+  path: string;
+  /** The status the visitor got: 101 for a WebSocket, 0 when the visitor left before any answer. */
+  status: number;
+  /** Epoch milliseconds of the request's arrival. */
+  at: number;
+  /** Milliseconds from arrival to the end of the answer (to the switch, for a WebSocket). */
+  ms: number;
+}
+
+/** What the gateway has seen of one share's visitors. */
+export interface ShareTraffic {
+  /** Every request that reached the share, refused ones (401) included; Porthole's own check is not counted. */
+  requests: number;
+  /** Distinct visitors (address and browser) among requests that got past the password. */
+  visitors: number;
+  /** The last requests, newest first, at most 20. */
+  recent: RequestRecord[];
+}
+
+/** Why a `stopped` share stopped. */
+export type StopReason = 'request' | 'expired';
 
 export interface Share {
   /** Opaque, unique for the life of the host. */
@@ -48,6 +77,34 @@ export interface Share {
   endedAt: number | null;
   /** Why the share failed; null otherwise. */
   error: HostError | null;
+
+  // The fields below came with the gateway. They are optional only so that older code that builds
+  // Share objects still compiles: this host always sends every one of them.
+
+  /** Visitors must give this password (HTTP basic auth, any user name); null when the share is open. */
+  password?: string | null;
+  /** Epoch milliseconds when the share stops by itself; null when it runs until stopped. */
+  expiresAt?: number | null;
+  /** true: the local server sees the public Host header; false (default): its own `localhost:PORT`. */
+  keepPublicHost?: boolean;
+  /**
+   * Problems of a share that is still running, at most one per code: `origin-unreachable` (nothing
+   * answers at the origin; visitors get a "not running" page) and `unverified` (live, but the public
+   * address did not yet answer Porthole's check from the internet). Empty when all is well.
+   */
+  warnings?: HostError[];
+  traffic?: ShareTraffic;
+  /** Set when the share is `stopped`; null otherwise. */
+  stopReason?: StopReason | null;
+}
+
+/** Settings a share request may carry. Absent fields take their defaults. */
+export interface ShareOptions {
+  /** 1–256 characters, no control characters; null or absent: no password. */
+  password?: string | null;
+  /** Stop the share after this many minutes (fractions allowed, at most 10080 = one week). */
+  expiresInMinutes?: number | null;
+  keepPublicHost?: boolean;
 }
 
 // ── extension → host ────────────────────────────────────────────────────────
@@ -61,6 +118,8 @@ export interface ShareRequest {
   type: 'share';
   /** An http(s) URL on this computer; only its origin is used. */
   origin: string;
+  /** Ignored when the origin is already shared: change a running share with `configure`. */
+  options?: ShareOptions;
 }
 export interface StopRequest {
   id: string;
@@ -75,10 +134,20 @@ export interface ListRequest {
   id: string;
   type: 'list';
 }
+/** Changes a running share's settings. An absent field is left as it is; null removes the setting. */
+export interface ConfigureRequest {
+  id: string;
+  type: 'configure';
+  shareId: string;
+  password?: string | null;
+  /** Counted from now; null: no expiry. */
+  expiresInMinutes?: number | null;
+  keepPublicHost?: boolean;
+}
 
-export type ExtensionToHost = HelloRequest | ShareRequest | StopRequest | StopAllRequest | ListRequest;
+export type ExtensionToHost = HelloRequest | ShareRequest | StopRequest | StopAllRequest | ListRequest | ConfigureRequest;
 export type RequestType = ExtensionToHost['type'];
-export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'share', 'stop', 'stop-all', 'list'];
+export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'share', 'stop', 'stop-all', 'list', 'configure'];
 
 // ── host → extension ────────────────────────────────────────────────────────
 
@@ -100,6 +169,8 @@ export interface HelloResult {
   /** null when no cloudflared was found; `cloudflaredError` then says how to install one. */
   cloudflared: CloudflaredInfo | null;
   cloudflaredError: HostError | null;
+  /** What this host can do beyond protocol 1's first version, e.g. `gateway`, `configure`. */
+  features?: string[];
 }
 export interface ShareResult {
   type: 'share';
@@ -119,7 +190,11 @@ export interface ListResult {
   type: 'list';
   shares: Share[];
 }
-export type ReplyResult = HelloResult | ShareResult | StopResult | StopAllResult | ListResult;
+export interface ConfigureResult {
+  type: 'configure';
+  share: Share;
+}
+export type ReplyResult = HelloResult | ShareResult | StopResult | StopAllResult | ListResult | ConfigureResult;
 
 export type OkReply = { id: string; ok: true } & ReplyResult;
 export interface ErrorReply {
@@ -130,8 +205,23 @@ export interface ErrorReply {
 }
 export type Reply = OkReply | ErrorReply;
 
-/** What changed, in the order a healthy share goes through them. */
-export type ShareChange = 'starting' | 'url' | 'live' | 'stopped' | 'failed';
+/**
+ * What changed: first the lifecycle, in the order a healthy share goes through it, then what can
+ * happen while a share runs (appended with the gateway).
+ */
+export const SHARE_CHANGES = [
+  'starting',
+  'url',
+  'live',
+  'stopped',
+  'failed',
+  'origin-unreachable',
+  'origin-reachable',
+  'verified',
+  'configured',
+  'traffic',
+] as const;
+export type ShareChange = (typeof SHARE_CHANGES)[number];
 
 /** Pushed whenever a share changes; carries no `id` because it answers no request. */
 export interface ShareEvent {

@@ -1,7 +1,10 @@
-import { REQUEST_TYPES, type ExtensionToHost, type HostError, type RequestType } from './messages.js';
+import { REQUEST_TYPES, type ExtensionToHost, type HostError, type RequestType, type ShareOptions } from './messages.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_ORIGIN_LENGTH = 2048;
+export const MAX_PASSWORD_LENGTH = 256;
+/** One week: a share is a developer showing work in progress, not hosting. */
+export const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
 
 export type Validated =
   | { ok: true; request: ExtensionToHost }
@@ -20,6 +23,47 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Reads an own property only, so keys like `__proto__` or `constructor` can never stand in for fields. */
 function own(record: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
+/** Control characters cannot be typed into a browser's password prompt nor carried by basic auth. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+type Field<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Reads the three settings shared by `share.options` and `configure`; absent stays absent. */
+function readSettings(record: Record<string, unknown>, where: string): Field<ShareOptions> {
+  const settings: ShareOptions = {};
+  const password = own(record, 'password');
+  if (password !== undefined) {
+    if (password !== null && (typeof password !== 'string' || password.length === 0 || password.length > MAX_PASSWORD_LENGTH || CONTROL_CHARACTER.test(password))) {
+      return {
+        ok: false,
+        message: `${where} "password" must be a string of 1 to ${MAX_PASSWORD_LENGTH} characters without control characters, or null for no password.`,
+      };
+    }
+    settings.password = password;
+  }
+  const minutes = own(record, 'expiresInMinutes');
+  if (minutes !== undefined) {
+    if (minutes !== null && (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_EXPIRY_MINUTES)) {
+      return {
+        ok: false,
+        message: `${where} "expiresInMinutes" must be a number of minutes above 0 and at most ${MAX_EXPIRY_MINUTES} (one week; fractions allowed), or null for no expiry.`,
+      };
+    }
+    settings.expiresInMinutes = minutes;
+  }
+  const keepPublicHost = own(record, 'keepPublicHost');
+  if (keepPublicHost !== undefined) {
+    if (typeof keepPublicHost !== 'boolean') return { ok: false, message: `${where} "keepPublicHost" must be true or false.` };
+    settings.keepPublicHost = keepPublicHost;
+  }
+  return { ok: true, value: settings };
+}
+
+function readShareId(record: Record<string, unknown>): string | null {
+  const shareId = own(record, 'shareId');
+  return typeof shareId === 'string' && shareId.length > 0 && shareId.length <= MAX_ID_LENGTH ? shareId : null;
 }
 
 function isRequestType(value: unknown): value is RequestType {
@@ -52,14 +96,26 @@ export function validateRequest(value: unknown): Validated {
       if (typeof origin !== 'string' || origin.length === 0 || origin.length > MAX_ORIGIN_LENGTH) {
         return badRequest(id, `A share request needs an "origin": the http(s) address of the local page, at most ${MAX_ORIGIN_LENGTH} characters.`);
       }
-      return { ok: true, request: { id, type, origin } };
+      const options = own(value, 'options');
+      if (options === undefined || options === null) return { ok: true, request: { id, type, origin } };
+      if (!isPlainObject(options)) {
+        return badRequest(id, 'A share request\'s "options", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.');
+      }
+      const settings = readSettings(options, 'The share option');
+      if (!settings.ok) return badRequest(id, settings.message);
+      return { ok: true, request: { id, type, origin, options: settings.value } };
     }
     case 'stop': {
-      const shareId = own(value, 'shareId');
-      if (typeof shareId !== 'string' || shareId.length === 0 || shareId.length > MAX_ID_LENGTH) {
-        return badRequest(id, 'A stop request needs a "shareId": the id of a share from a share or list reply.');
-      }
+      const shareId = readShareId(value);
+      if (shareId === null) return badRequest(id, 'A stop request needs a "shareId": the id of a share from a share or list reply.');
       return { ok: true, request: { id, type, shareId } };
+    }
+    case 'configure': {
+      const shareId = readShareId(value);
+      if (shareId === null) return badRequest(id, 'A configure request needs a "shareId": the id of a share from a share or list reply.');
+      const settings = readSettings(value, 'The configure field');
+      if (!settings.ok) return badRequest(id, settings.message);
+      return { ok: true, request: { id, type, shareId, ...settings.value } };
     }
   }
 }

@@ -1,53 +1,76 @@
 /**
- * Owns every share of this host: one per origin, each backed by one tunnel. Turns tunnel events
- * into share transitions (share-state.ts) and announces each change.
+ * Owns every share of this host: one per origin, each backed by one runtime (a gateway and the
+ * cloudflared pointed at it). Turns runtime events into share transitions (share-state.ts),
+ * announces each change, and stops shares whose time is up.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { PortholeError } from '../errors.js';
-import { checkLoopbackOrigin, type LoopbackOrigin, type Share, type ShareEvent } from '../protocol/index.js';
-import { createShare, nextShare, type ShareInput } from './share-state.js';
+import { hostError, PortholeError } from '../errors.js';
+import { checkLoopbackOrigin, type HostError, type LoopbackOrigin, type Share, type ShareEvent, type ShareOptions, type ShareTraffic, type StopReason } from '../protocol/index.js';
+import { createShare, nextShare, settingsOf, type ShareInput, type ShareSettings } from './share-state.js';
 
-/** What the manager needs of a tunnel; cloudflared/tunnel.ts is the real one. */
-export interface TunnelHandle {
+/** What the manager needs of a running share; share/runtime.ts is the real one. */
+export interface ShareRuntime {
   on(event: 'url', listener: (url: string) => void): unknown;
-  on(event: 'live', listener: () => void): unknown;
-  on(event: 'exit', listener: (exit: { requested: boolean; failure: Share['error'] }) => void): unknown;
+  /** `verified`: the public address answered Porthole's check; false when Porthole stopped waiting for it. */
+  on(event: 'live', listener: (verified: boolean) => void): unknown;
+  /** A share that went live unverified answered the check after all. */
+  on(event: 'verified', listener: () => void): unknown;
+  on(event: 'origin', listener: (reachable: boolean) => void): unknown;
+  on(event: 'traffic', listener: (traffic: ShareTraffic) => void): unknown;
+  on(event: 'exit', listener: (exit: { requested: boolean; failure: HostError | null }) => void): unknown;
+  configure(settings: ShareSettings): void;
   stop(): Promise<unknown>;
   killNow(): void;
 }
 
+/** The settings a configure request may change: absent leaves a setting alone, null removes it. */
+export type SettingsPatch = ShareOptions;
+
 export interface ShareManagerDeps {
-  startTunnel(origin: LoopbackOrigin): TunnelHandle;
+  startShare(origin: LoopbackOrigin, settings: ShareSettings): ShareRuntime;
   now?: () => number;
   newId?: () => string;
   /** Each share is a cloudflared process and a public address; a runaway caller must not make hundreds. */
   maxShares?: number;
+  /** Runs `task` after `ms`; returns a cancel function. Tests pass a fake clock. */
+  setTimer?: (ms: number, task: () => void) => () => void;
 }
 
 interface Entry {
   share: Share;
-  tunnel: TunnelHandle;
+  runtime: ShareRuntime;
   ended: Promise<void>;
+  cancelExpiry: (() => void) | null;
+  stopReason: StopReason;
 }
 
 export const DEFAULT_MAX_SHARES = 32;
+
+function realTimer(ms: number, task: () => void): () => void {
+  // setTimeout's limit is 2^31-1 ms (24.8 days); expiries are at most a week.
+  const timer = setTimeout(task, Math.max(0, ms));
+  timer.unref();
+  return () => clearTimeout(timer);
+}
 
 export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   private readonly entries = new Map<string, Entry>();
   private readonly now: () => number;
   private readonly newId: () => string;
   private readonly maxShares: number;
+  private readonly setTimer: (ms: number, task: () => void) => () => void;
 
   constructor(private readonly deps: ShareManagerDeps) {
     super();
     this.now = deps.now ?? Date.now;
     this.newId = deps.newId ?? (() => randomUUID());
     this.maxShares = deps.maxShares ?? DEFAULT_MAX_SHARES;
+    this.setTimer = deps.setTimer ?? realTimer;
   }
 
-  /** Starts sharing an origin, or returns the share that already serves it. */
-  share(input: string): { share: Share; existing: boolean } {
+  /** Starts sharing an origin, or returns the share that already serves it (options are then ignored). */
+  share(input: string, options: ShareOptions = {}): { share: Share; existing: boolean } {
     const checked = checkLoopbackOrigin(input);
     if (!checked.ok) throw new PortholeError(checked.code, checked.message);
     const origin = checked.value;
@@ -57,30 +80,53 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
       throw new PortholeError('bad-request', `Porthole runs at most ${this.maxShares} shares at once. Stop one you no longer need, then share again.`);
     }
 
-    const tunnel = this.deps.startTunnel(origin);
+    const settings = this.applyPatch({ password: null, expiresAt: null, keepPublicHost: false }, options);
+    const runtime = this.deps.startShare(origin, settings);
     const id = this.newId();
     let resolveEnded!: () => void;
-    const entry: Entry = { share: createShare(id, origin.origin, this.now()), tunnel, ended: new Promise((r) => (resolveEnded = r)) };
+    const entry: Entry = {
+      share: createShare(id, origin.origin, this.now(), settings),
+      runtime,
+      ended: new Promise((resolve) => (resolveEnded = resolve)),
+      cancelExpiry: null,
+      stopReason: 'request',
+    };
     this.entries.set(id, entry);
     this.announce(entry.share, 'starting');
+    this.scheduleExpiry(entry);
 
-    tunnel.on('url', (url) => this.apply(entry, { kind: 'url', url }));
-    tunnel.on('live', () => this.apply(entry, { kind: 'live' }));
-    tunnel.on('exit', ({ requested, failure }) => {
+    const unreachable = hostError(
+      'origin-unreachable',
+      `Nothing answers at ${origin.origin} on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.`,
+    );
+    runtime.on('url', (url) => this.apply(entry, { kind: 'url', url }));
+    runtime.on('live', (verified) => this.apply(entry, { kind: 'live', verified }));
+    runtime.on('verified', () => this.apply(entry, { kind: 'verified' }));
+    runtime.on('origin', (reachable) => this.apply(entry, { kind: 'origin', reachable, warning: unreachable }));
+    runtime.on('traffic', (traffic) => this.apply(entry, { kind: 'traffic', traffic }));
+    runtime.on('exit', ({ requested, failure }) => {
+      entry.cancelExpiry?.();
       const at = this.now();
-      this.apply(entry, requested || failure === null ? { kind: 'stopped', at } : { kind: 'failed', error: failure, at });
+      this.apply(entry, requested || failure === null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at });
       this.entries.delete(id);
       resolveEnded();
     });
     return { share: entry.share, existing: false };
   }
 
+  /** Changes a running share's password, expiry or Host handling; the gateway applies it to the next request. */
+  configure(shareId: string, patch: SettingsPatch): Share {
+    const entry = this.running(shareId);
+    const settings = this.applyPatch(settingsOf(entry.share), patch);
+    entry.runtime.configure(settings);
+    this.apply(entry, { kind: 'configured', settings });
+    this.scheduleExpiry(entry);
+    return entry.share;
+  }
+
   async stop(shareId: string): Promise<Share> {
-    const entry = this.entries.get(shareId);
-    if (entry === undefined) {
-      throw new PortholeError('bad-request', 'That share is not running any more (it was stopped, or it failed). Refresh the list of shares.');
-    }
-    await entry.tunnel.stop();
+    const entry = this.running(shareId);
+    await entry.runtime.stop();
     await entry.ended;
     return entry.share;
   }
@@ -88,7 +134,7 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   async stopAll(): Promise<Share[]> {
     const entries = [...this.entries.values()];
     await Promise.all(entries.map(async (entry) => {
-      await entry.tunnel.stop();
+      await entry.runtime.stop();
       await entry.ended;
     }));
     return entries.map((entry) => entry.share);
@@ -96,12 +142,43 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
 
   /** Last resort when the host is exiting and cannot wait for a graceful stop. */
   killAllNow(): void {
-    for (const entry of this.entries.values()) entry.tunnel.killNow();
+    for (const entry of this.entries.values()) entry.runtime.killNow();
   }
 
   /** Shares that are starting or live. */
   list(): Share[] {
     return [...this.entries.values()].map((entry) => entry.share);
+  }
+
+  private running(shareId: string): Entry {
+    const entry = this.entries.get(shareId);
+    if (entry === undefined) {
+      throw new PortholeError('bad-request', 'That share is not running any more (it was stopped, or it failed). Refresh the list of shares.');
+    }
+    return entry;
+  }
+
+  private applyPatch(settings: ShareSettings, patch: SettingsPatch): ShareSettings {
+    const next = { ...settings };
+    if (patch.password !== undefined) next.password = patch.password;
+    if (patch.keepPublicHost !== undefined) next.keepPublicHost = patch.keepPublicHost;
+    if (patch.expiresInMinutes !== undefined) {
+      next.expiresAt = patch.expiresInMinutes === null ? null : this.now() + Math.round(patch.expiresInMinutes * 60_000);
+    }
+    return next;
+  }
+
+  private scheduleExpiry(entry: Entry): void {
+    entry.cancelExpiry?.();
+    entry.cancelExpiry = null;
+    const expiresAt = entry.share.expiresAt ?? null;
+    if (expiresAt === null) return;
+    entry.cancelExpiry = this.setTimer(expiresAt - this.now(), () => {
+      entry.cancelExpiry = null;
+      if (!this.entries.has(entry.share.id)) return;
+      entry.stopReason = 'expired';
+      void entry.runtime.stop();
+    });
   }
 
   private apply(entry: Entry, input: ShareInput): void {

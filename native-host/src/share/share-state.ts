@@ -1,14 +1,32 @@
 /**
- * The share state machine: starting → (url known) → live → stopped | failed.
+ * The share state machine: starting → (url known) → live → stopped | failed, and what can change
+ * while a share runs (its warnings, settings and traffic).
  * Pure: a share and an input in, the next share and what changed out (or null when the input
- * does not apply, e.g. anything after the share has ended).
+ * does not apply, e.g. anything after the share has ended, or nothing actually changed).
  */
-import type { HostError, Share, ShareChange } from '../protocol/index.js';
+import { hostError } from '../errors.js';
+import type { HostError, Share, ShareChange, ShareTraffic, StopReason } from '../protocol/index.js';
+
+/** The settings a share runs with; the protocol's ShareOptions after defaults and expiry are applied. */
+export interface ShareSettings {
+  password: string | null;
+  expiresAt: number | null;
+  keepPublicHost: boolean;
+}
+
+export const DEFAULT_SETTINGS: ShareSettings = { password: null, expiresAt: null, keepPublicHost: false };
+
+export const EMPTY_TRAFFIC: ShareTraffic = { requests: 0, visitors: 0, recent: [] };
 
 export type ShareInput =
   | { kind: 'url'; url: string }
-  | { kind: 'live' }
-  | { kind: 'stopped'; at: number }
+  /** The public address works (`verified`), or Porthole stopped waiting for it to (`unverified` warning). */
+  | { kind: 'live'; verified: boolean }
+  | { kind: 'verified' }
+  | { kind: 'origin'; reachable: boolean; warning: HostError }
+  | { kind: 'configured'; settings: ShareSettings }
+  | { kind: 'traffic'; traffic: ShareTraffic }
+  | { kind: 'stopped'; at: number; reason: StopReason }
   | { kind: 'failed'; error: HostError; at: number };
 
 export interface ShareTransition {
@@ -16,12 +34,36 @@ export interface ShareTransition {
   change: ShareChange;
 }
 
-export function createShare(id: string, origin: string, now: number): Share {
-  return { id, origin, state: 'starting', url: null, startedAt: now, endedAt: null, error: null };
+export function createShare(id: string, origin: string, now: number, settings: ShareSettings = DEFAULT_SETTINGS): Share {
+  return {
+    id,
+    origin,
+    state: 'starting',
+    url: null,
+    startedAt: now,
+    endedAt: null,
+    error: null,
+    ...settings,
+    warnings: [],
+    traffic: EMPTY_TRAFFIC,
+    stopReason: null,
+  };
 }
 
 export function hasEnded(share: Share): boolean {
   return share.state === 'stopped' || share.state === 'failed';
+}
+
+export function settingsOf(share: Share): ShareSettings {
+  return { password: share.password ?? null, expiresAt: share.expiresAt ?? null, keepPublicHost: share.keepPublicHost ?? false };
+}
+
+function hasWarning(share: Share, code: HostError['code']): boolean {
+  return (share.warnings ?? []).some((warning) => warning.code === code);
+}
+
+function withoutWarning(share: Share, code: HostError['code']): HostError[] {
+  return (share.warnings ?? []).filter((warning) => warning.code !== code);
 }
 
 export function nextShare(share: Share, input: ShareInput): ShareTransition | null {
@@ -30,12 +72,32 @@ export function nextShare(share: Share, input: ShareInput): ShareTransition | nu
     case 'url':
       if (share.url !== null) return null;
       return { share: { ...share, url: input.url }, change: 'url' };
-    case 'live':
+    case 'live': {
       // A registered connection without a known address would be a share nobody can visit.
       if (share.state === 'live' || share.url === null) return null;
-      return { share: { ...share, state: 'live' }, change: 'live' };
+      const warnings = input.verified ? share.warnings : [...withoutWarning(share, 'unverified'), hostError('unverified')];
+      return { share: { ...share, state: 'live', warnings }, change: 'live' };
+    }
+    case 'verified':
+      if (share.state !== 'live' || !hasWarning(share, 'unverified')) return null;
+      return { share: { ...share, warnings: withoutWarning(share, 'unverified') }, change: 'verified' };
+    case 'origin':
+      if (input.reachable) {
+        if (!hasWarning(share, 'origin-unreachable')) return null;
+        return { share: { ...share, warnings: withoutWarning(share, 'origin-unreachable') }, change: 'origin-reachable' };
+      }
+      if (hasWarning(share, 'origin-unreachable')) return null;
+      return { share: { ...share, warnings: [...(share.warnings ?? []), input.warning] }, change: 'origin-unreachable' };
+    case 'configured': {
+      const before = settingsOf(share);
+      const after = input.settings;
+      if (before.password === after.password && before.expiresAt === after.expiresAt && before.keepPublicHost === after.keepPublicHost) return null;
+      return { share: { ...share, ...after }, change: 'configured' };
+    }
+    case 'traffic':
+      return { share: { ...share, traffic: input.traffic }, change: 'traffic' };
     case 'stopped':
-      return { share: { ...share, state: 'stopped', endedAt: input.at }, change: 'stopped' };
+      return { share: { ...share, state: 'stopped', endedAt: input.at, stopReason: input.reason }, change: 'stopped' };
     case 'failed':
       return { share: { ...share, state: 'failed', endedAt: input.at, error: input.error }, change: 'failed' };
   }

@@ -5,15 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isShareEvent, type ErrorReply, type OkReply } from '../../src/protocol/index.js';
+import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
 
 const fakeCloudflared = inject('fakeCloudflared');
 const hosts: HostDriver[] = [];
 let origin: Awaited<ReturnType<typeof startOrigin>>;
+let router: EdgeRouter;
 
 function startHost(options: Partial<ConstructorParameters<typeof HostDriver>[0]> = {}): HostDriver {
-  const host = new HostDriver({ fakeCloudflared, ...options, env: { PORTHOLE_READY_POLL_MS: '100', ...options.env } });
+  const host = new HostDriver({ fakeCloudflared, router, ...options, env: { PORTHOLE_READY_POLL_MS: '100', ...options.env } });
   hosts.push(host);
   return host;
 }
@@ -22,8 +24,12 @@ type ShareReply = Extract<OkReply, { type: 'share' }>;
 
 beforeAll(async () => {
   origin = await startOrigin('<h1>hello from localhost</h1>');
+  router = await EdgeRouter.start();
 });
-afterAll(() => origin.server.close());
+afterAll(() => {
+  origin.server.close();
+  router.close();
+});
 afterEach(async () => {
   for (const host of hosts.splice(0)) {
     host.kill('SIGKILL');
@@ -58,7 +64,13 @@ describe('the built host, spawned as Chromium spawns it', () => {
 
     const fake = await waitForFakeState(host.fakeDir, (s) => s.url === urlEvent.share.url);
     // cloudflared must never read the user's ~/.cloudflared/config.yml: Porthole passes its own.
-    expect(fake.argv).toEqual(expect.arrayContaining(['tunnel', '--no-autoupdate', '--config', '--url', `http://localhost:${origin.port}`]));
+    expect(fake.argv).toEqual(expect.arrayContaining(['tunnel', '--no-autoupdate', '--config', '--url']));
+    // cloudflared forwards to the share's gateway on 127.0.0.1, never to the origin itself.
+    const gatewayUrl = fake.argv[fake.argv.indexOf('--url') + 1];
+    expect(gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(gatewayUrl).not.toBe(`http://127.0.0.1:${origin.port}`);
+    // Live only once the public address answered the host's own check, through the edge.
+    expect(router.routed.some((r) => r.hostname === fake.hostname && r.path.startsWith('/.well-known/porthole-probe/'))).toBe(true);
     const page = await fetchThroughEdge(fake, '/some/page?x=1');
     expect(page.status).toBe(200);
     expect(page.body).toBe('<h1>hello from localhost</h1>');
@@ -209,8 +221,9 @@ describe('porthole-host share, in a terminal', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'porthole-cli-'));
     const fakeDir = join(stateDir, 'fake');
     const cli = spawn(HOST_BINARY, ['share', String(origin.port)], {
-      env: { ...process.env, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, FAKE_CLOUDFLARED_MODE: mode },
+      env: { ...process.env, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, FAKE_CLOUDFLARED_MODE: mode, ...router.probeEnv },
     });
+    router.watch(fakeDir);
     const output = { stdout: '', stderr: '' };
     cli.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
     cli.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));

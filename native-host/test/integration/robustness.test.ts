@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { FrameDecoder } from '../../src/native/framing.js';
-import { ERROR_CODES, isShareEvent, type HostToExtension, type OkReply, type Reply } from '../../src/protocol/index.js';
+import { ERROR_CODES, isShareEvent, SHARE_CHANGES, type HostToExtension, type OkReply, type Reply } from '../../src/protocol/index.js';
 import { readFakeStates } from '../fake-cloudflared/state.js';
 import { HostDriver, isAlive, waitUntil } from '../host-driver.js';
 
@@ -38,7 +38,7 @@ function oracleIsLoopback(origin: string): boolean {
 
 function assertWellFormed(message: HostToExtension): void {
   if (isShareEvent(message)) {
-    expect(['starting', 'url', 'live', 'stopped', 'failed', 'updated']).toContain(message.change);
+    expect(SHARE_CHANGES).toContain(message.change);
     expect(typeof message.share.id).toBe('string');
     return;
   }

@@ -3,11 +3,12 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log.js';
 import { HOST_NAME, type HelloResult, type HostToExtension } from '../../protocol/index.js';
-import { ShareManager, type TunnelHandle } from '../../share/share-manager.js';
+import { ShareManager, type ShareRuntime } from '../../share/share-manager.js';
 import { encodeFrame, encodeJsonFrame, FrameDecoder } from '../framing.js';
 import { runSession } from '../session.js';
 
-class QuietTunnel extends EventEmitter implements TunnelHandle {
+class QuietTunnel extends EventEmitter implements ShareRuntime {
+  configure(): void {}
   stop(): Promise<void> {
     queueMicrotask(() => this.emit('exit', { requested: true, failure: null }));
     return Promise.resolve();
@@ -23,7 +24,7 @@ function startSession() {
   const input = new PassThrough();
   const output = new PassThrough();
   const tunnels: QuietTunnel[] = [];
-  const manager = new ShareManager({ startTunnel: () => { const t = new QuietTunnel(); tunnels.push(t); return t; }, newId: () => `s${tunnels.length}` });
+  const manager = new ShareManager({ startShare: () => { const t = new QuietTunnel(); tunnels.push(t); return t; }, newId: () => `s${tunnels.length}` });
   const done = runSession({ input, output, manager, log: silentLogger, hello: async () => HELLO });
   const decoder = new FrameDecoder();
   const received: HostToExtension[] = [];

@@ -2,14 +2,19 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { hostError, PortholeError } from '../../errors.js';
 import type { HostError, LoopbackOrigin, ShareEvent } from '../../protocol/index.js';
-import { ShareManager, type TunnelHandle } from '../share-manager.js';
+import { ShareManager, type ShareRuntime } from '../share-manager.js';
+import type { ShareSettings } from '../share-state.js';
 
-/** Stands in for a cloudflared process: the test says what it prints and when it exits. */
-class ScriptedTunnel extends EventEmitter implements TunnelHandle {
+/** Stands in for a gateway and its cloudflared: the test says what they report and when they end. */
+class ScriptedTunnel extends EventEmitter implements ShareRuntime {
   stops = 0;
   killed = false;
-  constructor(readonly origin: LoopbackOrigin) {
+  configured: ShareSettings[] = [];
+  constructor(readonly origin: LoopbackOrigin, readonly settings: ShareSettings) {
     super();
+  }
+  configure(settings: ShareSettings): void {
+    this.configured.push(settings);
   }
   stop(): Promise<void> {
     this.stops++;
@@ -24,22 +29,46 @@ class ScriptedTunnel extends EventEmitter implements TunnelHandle {
   }
 }
 
+/** A clock the test moves by hand, with the timers the manager sets for expiry. */
+function fakeClock() {
+  const clock = {
+    now: 1000,
+    timers: [] as { at: number; task: () => void; cancelled: boolean }[],
+    setTimer(ms: number, task: () => void) {
+      const timer = { at: clock.now + ms, task, cancelled: false };
+      clock.timers.push(timer);
+      return () => (timer.cancelled = true);
+    },
+    advance(ms: number) {
+      clock.now += ms;
+      for (const timer of clock.timers.filter((t) => !t.cancelled && t.at <= clock.now)) {
+        timer.cancelled = true;
+        timer.task();
+      }
+    },
+    pending: () => clock.timers.filter((t) => !t.cancelled).length,
+  };
+  return clock;
+}
+
 function setup(maxShares?: number) {
   const tunnels: ScriptedTunnel[] = [];
   let n = 0;
+  const clock = fakeClock();
   const manager = new ShareManager({
-    startTunnel: (origin) => {
-      const tunnel = new ScriptedTunnel(origin);
+    startShare: (origin, settings) => {
+      const tunnel = new ScriptedTunnel(origin, settings);
       tunnels.push(tunnel);
       return tunnel;
     },
-    now: () => 1000,
+    now: () => clock.now,
     newId: () => `share-${++n}`,
     maxShares,
+    setTimer: (ms, task) => clock.setTimer(ms, task),
   });
   const events: ShareEvent[] = [];
   manager.on('event', (event) => events.push(event));
-  return { manager, tunnels, events, changes: () => events.map((e) => `${e.share.id}:${e.change}`) };
+  return { manager, tunnels, events, clock, changes: () => events.map((e) => `${e.share.id}:${e.change}`) };
 }
 
 describe('ShareManager', () => {
@@ -49,7 +78,7 @@ describe('ShareManager', () => {
     expect(existing).toBe(false);
     expect(share).toMatchObject({ id: 'share-1', origin: 'http://localhost:5173', state: 'starting', url: null });
     tunnels[0]?.emit('url', 'https://a-b-c-d.trycloudflare.com');
-    tunnels[0]?.emit('live');
+    tunnels[0]?.emit('live', true);
     expect(changes()).toEqual(['share-1:starting', 'share-1:url', 'share-1:live']);
     expect(events.at(-1)?.share).toMatchObject({ state: 'live', url: 'https://a-b-c-d.trycloudflare.com' });
     expect(manager.list()).toHaveLength(1);
@@ -129,5 +158,73 @@ describe('ShareManager', () => {
     manager.share('http://localhost:2');
     manager.killAllNow();
     expect(tunnels.map((t) => t.killed)).toEqual([true, true]);
+  });
+
+  it('starts with the options it is given: password, expiry from now, Host handling', () => {
+    const { manager, tunnels } = setup();
+    const { share } = manager.share('http://localhost:3000', { password: 'secret', expiresInMinutes: 0.5, keepPublicHost: true });
+    expect(share).toMatchObject({ password: 'secret', expiresAt: 1000 + 30_000, keepPublicHost: true, warnings: [], stopReason: null });
+    expect(tunnels[0]?.settings).toEqual({ password: 'secret', expiresAt: 31_000, keepPublicHost: true });
+  });
+
+  it('ignores options when the origin is already shared', () => {
+    const { manager } = setup();
+    manager.share('http://localhost:3000');
+    expect(manager.share('http://localhost:3000', { password: 'late' }).share.password).toBeNull();
+  });
+
+  it('stops a share when it expires, as stopped with the reason expired', async () => {
+    const { manager, tunnels, events, clock } = setup();
+    manager.share('http://localhost:3000', { expiresInMinutes: 1 });
+    clock.advance(59_999);
+    expect(tunnels[0]?.stops).toBe(0);
+    clock.advance(1);
+    expect(tunnels[0]?.stops).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(events.at(-1)).toMatchObject({ change: 'stopped', share: { state: 'stopped', stopReason: 'expired', endedAt: 61_000 } });
+    expect(manager.list()).toEqual([]);
+  });
+
+  it('configure changes what it is given, leaves the rest, and moves or removes the expiry', () => {
+    const { manager, tunnels, clock, changes } = setup();
+    const { share } = manager.share('http://localhost:3000', { password: 'one', expiresInMinutes: 10 });
+    clock.advance(1000);
+    expect(manager.configure(share.id, { keepPublicHost: true })).toMatchObject({ password: 'one', keepPublicHost: true, expiresAt: 1000 + 600_000 });
+    expect(manager.configure(share.id, { password: null, expiresInMinutes: 1 })).toMatchObject({ password: null, keepPublicHost: true, expiresAt: 2000 + 60_000 });
+    expect(tunnels[0]?.configured.at(-1)).toEqual({ password: null, keepPublicHost: true, expiresAt: 62_000 });
+    expect(clock.pending()).toBe(1);
+    expect(manager.configure(share.id, { expiresInMinutes: null })).toMatchObject({ expiresAt: null });
+    expect(clock.pending()).toBe(0);
+    clock.advance(3_600_000);
+    expect(tunnels[0]?.stops).toBe(0);
+    // Nothing changed: no event.
+    manager.configure(share.id, {});
+    expect(changes()).toEqual(['share-1:starting', 'share-1:configured', 'share-1:configured', 'share-1:configured']);
+  });
+
+  it('configure on a share that is not running is a bad request', () => {
+    const { manager } = setup();
+    expect(() => manager.configure('nope', { password: 'x' })).toThrow(/not running any more/);
+  });
+
+  it('passes on the origin going away and coming back, with a warning that names the origin', () => {
+    const { manager, tunnels, events } = setup();
+    manager.share('http://localhost:3000');
+    tunnels[0]?.emit('origin', false);
+    expect(events.at(-1)).toMatchObject({ change: 'origin-unreachable', share: { warnings: [{ code: 'origin-unreachable', message: expect.stringContaining('http://localhost:3000') }] } });
+    tunnels[0]?.emit('origin', true);
+    expect(events.at(-1)).toMatchObject({ change: 'origin-reachable', share: { warnings: [] } });
+  });
+
+  it('goes live unverified, then verified; passes traffic on', () => {
+    const { manager, tunnels, changes, events } = setup();
+    manager.share('http://localhost:3000');
+    tunnels[0]?.emit('url', 'https://a-b.trycloudflare.com');
+    tunnels[0]?.emit('live', false);
+    expect(events.at(-1)?.share.warnings?.map((w) => w.code)).toEqual(['unverified']);
+    tunnels[0]?.emit('verified');
+    tunnels[0]?.emit('traffic', { requests: 1, visitors: 1, recent: [] });
+    expect(changes()).toEqual(['share-1:starting', 'share-1:url', 'share-1:live', 'share-1:verified', 'share-1:traffic']);
+    expect(manager.list()[0]).toMatchObject({ state: 'live', warnings: [], traffic: { requests: 1 } });
   });
 });

@@ -18,38 +18,89 @@ const run = (...inputs: ShareInput[]) => {
   return { share, changes };
 };
 
+const URL_INPUT: ShareInput = { kind: 'url', url: 'https://a.trycloudflare.com' };
+const DOWN: ShareInput = { kind: 'origin', reachable: false, warning: hostError('origin-unreachable') };
+const UP: ShareInput = { kind: 'origin', reachable: true, warning: hostError('origin-unreachable') };
+
 describe('share state machine', () => {
   it('goes starting → url → live → stopped', () => {
-    const { share, changes } = run({ kind: 'url', url: 'https://a.trycloudflare.com' }, { kind: 'live' }, { kind: 'stopped', at: 5000 });
+    const { share, changes } = run(URL_INPUT, { kind: 'live', verified: true }, { kind: 'stopped', at: 5000, reason: 'request' });
     expect(changes).toEqual(['url', 'live', 'stopped']);
-    expect(share).toMatchObject({ state: 'stopped', url: 'https://a.trycloudflare.com', startedAt: 1000, endedAt: 5000, error: null });
+    expect(share).toMatchObject({ state: 'stopped', url: 'https://a.trycloudflare.com', startedAt: 1000, endedAt: 5000, error: null, stopReason: 'request', warnings: [] });
   });
 
-  it('starts in starting with no address', () => {
-    expect(start()).toEqual({ id: 's1', origin: 'http://localhost:3000', state: 'starting', url: null, startedAt: 1000, endedAt: null, error: null });
+  it('starts in starting with no address, default settings, no warnings and no traffic', () => {
+    expect(start()).toEqual({
+      id: 's1', origin: 'http://localhost:3000', state: 'starting', url: null, startedAt: 1000, endedAt: null, error: null,
+      password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null,
+    });
+  });
+
+  it('starts with the settings it was given', () => {
+    expect(createShare('s2', 'http://localhost:1', 0, { password: 'pw', expiresAt: 60_000, keepPublicHost: true })).toMatchObject({ password: 'pw', expiresAt: 60_000, keepPublicHost: true });
   });
 
   it('does not go live before the address is known', () => {
-    expect(run({ kind: 'live' }).changes).toEqual(['-']);
-    expect(run({ kind: 'live' }).share.state).toBe('starting');
+    expect(run({ kind: 'live', verified: true }).changes).toEqual(['-']);
+    expect(run({ kind: 'live', verified: true }).share.state).toBe('starting');
   });
 
   it('keeps the first address and ignores a second', () => {
-    const { share, changes } = run({ kind: 'url', url: 'https://a.trycloudflare.com' }, { kind: 'url', url: 'https://b.trycloudflare.com' });
+    const { share, changes } = run(URL_INPUT, { kind: 'url', url: 'https://b.trycloudflare.com' });
     expect(changes).toEqual(['url', '-']);
     expect(share.url).toBe('https://a.trycloudflare.com');
+  });
+
+  it('goes live unverified with a warning, and drops it once verified', () => {
+    const unverified = run(URL_INPUT, { kind: 'live', verified: false });
+    expect(unverified.share.state).toBe('live');
+    expect(unverified.share.warnings?.map((w) => w.code)).toEqual(['unverified']);
+    const verified = run(URL_INPUT, { kind: 'live', verified: false }, { kind: 'verified' }, { kind: 'verified' });
+    expect(verified.changes).toEqual(['url', 'live', 'verified', '-']);
+    expect(verified.share.warnings).toEqual([]);
+    expect(run(URL_INPUT, { kind: 'live', verified: true }, { kind: 'verified' }).changes).toEqual(['url', 'live', '-']);
+  });
+
+  it('tells when the origin goes away and when it is back, once each', () => {
+    const { share, changes } = run(UP, DOWN, DOWN, URL_INPUT, UP, UP, DOWN);
+    expect(changes).toEqual(['-', 'origin-unreachable', '-', 'url', 'origin-reachable', '-', 'origin-unreachable']);
+    expect(share.warnings?.map((w) => w.code)).toEqual(['origin-unreachable']);
+  });
+
+  it('keeps both warnings apart', () => {
+    const { share } = run(URL_INPUT, DOWN, { kind: 'live', verified: false }, UP);
+    expect(share.warnings?.map((w) => w.code)).toEqual(['unverified']);
+  });
+
+  it('announces settings only when they change', () => {
+    const settings = { password: 'x', expiresAt: 9000, keepPublicHost: true };
+    const { share, changes } = run({ kind: 'configured', settings }, { kind: 'configured', settings: { ...settings } });
+    expect(changes).toEqual(['configured', '-']);
+    expect(share).toMatchObject(settings);
+  });
+
+  it('carries traffic', () => {
+    const traffic = { requests: 3, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: 5, ms: 1 }] };
+    expect(run({ kind: 'traffic', traffic })).toMatchObject({ changes: ['traffic'], share: { traffic } });
+  });
+
+  it('records why a share stopped', () => {
+    expect(run({ kind: 'stopped', at: 9, reason: 'expired' }).share).toMatchObject({ state: 'stopped', stopReason: 'expired', endedAt: 9 });
   });
 
   it('fails from starting, carrying the error', () => {
     const error = hostError('offline');
     const { share, changes } = run({ kind: 'failed', error, at: 2000 });
     expect(changes).toEqual(['failed']);
-    expect(share).toMatchObject({ state: 'failed', error, endedAt: 2000 });
+    expect(share).toMatchObject({ state: 'failed', error, endedAt: 2000, stopReason: null });
   });
 
   it('ignores everything after it has ended', () => {
-    const { share, changes } = run({ kind: 'stopped', at: 2 }, { kind: 'url', url: 'https://x.trycloudflare.com' }, { kind: 'live' }, { kind: 'failed', error: hostError('internal'), at: 3 });
-    expect(changes).toEqual(['stopped', '-', '-', '-']);
+    const { share, changes } = run(
+      { kind: 'stopped', at: 2, reason: 'request' }, URL_INPUT, { kind: 'live', verified: true }, DOWN, { kind: 'traffic', traffic: { requests: 1, visitors: 1, recent: [] } },
+      { kind: 'failed', error: hostError('internal'), at: 3 },
+    );
+    expect(changes).toEqual(['stopped', '-', '-', '-', '-', '-']);
     expect(share).toMatchObject({ state: 'stopped', url: null, error: null, endedAt: 2 });
   });
 });

@@ -1,0 +1,40 @@
+/**
+ * The share's password: HTTP basic auth (RFC 7617) checked at the gateway, any user name. Every
+ * browser can answer it with its own prompt, and so can curl (`-u any:password`). Pure.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** charset="UTF-8" asks browsers to send non-ASCII passwords as UTF-8 rather than Latin-1 (RFC 7617 §2.1). */
+export const AUTH_CHALLENGE = 'Basic realm="Porthole share", charset="UTF-8"';
+
+const BASIC = /^basic[ \t]+([A-Za-z0-9+/=._~-]+)[ \t]*$/i;
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** Compares digests, so the time taken says nothing about how much of the password was right. */
+function samePassword(given: string, expected: string): boolean {
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function passwordPart(decoded: string): string | null {
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? null : decoded.slice(colon + 1);
+}
+
+/** true when the Authorization header carries `password` (with any user name). */
+export function checkBasicAuth(authorization: string | undefined, password: string): boolean {
+  if (authorization === undefined) return false;
+  const match = BASIC.exec(authorization);
+  if (match?.[1] === undefined) return false;
+  const bytes = Buffer.from(match[1], 'base64');
+  // Browsers that ignore the charset parameter send Latin-1; both readings are tried.
+  const candidates = new Set([bytes.toString('utf8'), bytes.toString('latin1')]);
+  let ok = false;
+  for (const decoded of candidates) {
+    const given = passwordPart(decoded);
+    if (given !== null && samePassword(given, password)) ok = true;
+  }
+  return ok;
+}

@@ -1,0 +1,283 @@
+/**
+ * One share's gateway: an HTTP server on an ephemeral 127.0.0.1 port that cloudflared forwards to,
+ * relaying to the origin with http-proxy-3 (keep-alive to the origin, bodies streamed both ways,
+ * WebSocket upgrades, Server-Sent Events). On the way it
+ * - answers the host's own reachability probe (probe-token.ts),
+ * - asks for the share's password (basic-auth.ts),
+ * - rewrites Host and sets X-Forwarded-* (headers.ts), and Location on the way back,
+ * - dials whichever loopback address the origin listens on, accepting self-signed certificates,
+ * - serves a friendly page while nothing listens at the origin, and says when that changes,
+ * - counts visitors and keeps the last requests (traffic.ts), reported at most twice a second.
+ * The thin I/O shell around those pure parts.
+ */
+import { EventEmitter } from 'node:events';
+import { Agent as HttpAgent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createProxyServer, type ProxyServer } from 'http-proxy-3';
+import type { Logger } from '../log.js';
+import type { LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
+import { AUTH_CHALLENGE, checkBasicAuth } from './basic-auth.js';
+import { forwardedRequestHeaders, hopByHopResponseHeaders, publicOriginOf, rewriteLocation } from './headers.js';
+import { isUnreachableError } from './origin-address.js';
+import { OriginDialer } from './origin-dialer.js';
+import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWORD_PAGE } from './pages.js';
+import { isProbeRequest, probeAnswer } from './probe-token.js';
+import { Throttle } from './throttle.js';
+import { TrafficLog, visitorKey } from './traffic.js';
+
+export interface GatewaySettings {
+  password: string | null;
+  keepPublicHost: boolean;
+}
+
+export interface GatewayOptions {
+  origin: LoopbackOrigin;
+  settings: GatewaySettings;
+  /** The secret the host's probe asks for (probe-token.ts). */
+  probeToken: string;
+  log: Logger;
+  /** At most one traffic event per this many ms (default 500: two a second). */
+  trafficIntervalMs?: number;
+  /** How often to look for the origin again while nothing listens there (default 2000). */
+  originPollMs?: number;
+}
+
+interface GatewayEvents {
+  traffic: [traffic: ShareTraffic];
+  /** true: the origin answers again; false: nothing listens at the origin. Sent on changes only. */
+  origin: [reachable: boolean];
+}
+
+/** What the gateway remembers of a request until it is recorded. */
+interface Visit {
+  at: number;
+  started: number;
+  visitor: string | null;
+  recorded: boolean;
+}
+
+/** cloudflared keeps idle connections to the origin for 90 s; closing ours first would race its reuse. */
+const KEEP_ALIVE_MS = 95_000;
+
+export class Gateway extends EventEmitter<GatewayEvents> {
+  private settings: GatewaySettings;
+  private readonly server: Server;
+  private readonly proxy: ProxyServer;
+  private readonly dialer: OriginDialer;
+  private readonly agent: HttpAgent;
+  private readonly target: URL;
+  private readonly originHost: string;
+  private readonly traffic = new TrafficLog();
+  private readonly throttle: Throttle;
+  private readonly upgraded = new Set<Duplex>();
+  private readonly visits = new WeakMap<IncomingMessage, Visit>();
+  private originReachable: boolean | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private port: number | null = null;
+
+  constructor(private readonly options: GatewayOptions) {
+    super();
+    this.settings = { ...options.settings };
+    const { origin } = options;
+    this.target = new URL(origin.origin);
+    this.originHost = this.target.host;
+    this.dialer = new OriginDialer(origin.hostname, origin.port);
+    const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, ...this.dialer.connectOptions };
+    // Local https dev servers use self-signed certificates: the gateway is their only client here.
+    this.agent = origin.protocol === 'https' ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: false }) : new HttpAgent(agentOptions);
+    this.throttle = new Throttle(options.trafficIntervalMs ?? 500, () => this.emit('traffic', this.traffic.snapshot()));
+
+    this.proxy = createProxyServer({ ws: true, xfwd: false, secure: false, changeOrigin: false });
+    this.proxy.on('proxyRes', (proxyRes, req) => this.onOriginResponse(proxyRes, req));
+    this.proxy.on('proxyReqWs', (proxyReq, req) => {
+      proxyReq.once('upgrade', (response: IncomingMessage) => {
+        this.originAnswered(response.socket?.remoteAddress);
+        this.record(req, 101);
+      });
+      proxyReq.once('response', (response: IncomingMessage) => {
+        this.originAnswered(response.socket?.remoteAddress);
+        this.record(req, response.statusCode ?? 0);
+      });
+    });
+    // Errors that no per-call callback took (none expected): never let one take the host down.
+    this.proxy.on('error', (error) => options.log.warn(`gateway ${this.originHost}: ${error.message}`));
+
+    this.server = createServer({ keepAliveTimeout: KEEP_ALIVE_MS, headersTimeout: KEEP_ALIVE_MS + 5000, requestTimeout: 0 });
+    this.server.on('request', (req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
+    this.server.on('clientError', (_error, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  /** Starts listening; resolves with the URL cloudflared should forward to. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('the gateway has no port');
+    this.port = address.port;
+    void this.checkOrigin();
+    return this.url;
+  }
+
+  get url(): string {
+    if (this.port === null) throw new Error('the gateway is not listening yet');
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  configure(settings: GatewaySettings): void {
+    this.settings = { ...settings };
+  }
+
+  /** Stops listening and drops every connection, upgraded ones included. */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.closeNow();
+    return closed;
+  }
+
+  /** For exit handlers: nothing asynchronous. */
+  closeNow(): void {
+    if (!this.closed) {
+      this.closed = true;
+      if (this.server.listening) this.server.close();
+    }
+    this.throttle.cancel();
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    this.server.closeAllConnections();
+    for (const socket of this.upgraded) socket.destroy();
+    this.upgraded.clear();
+    this.agent.destroy();
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (isProbeRequest(req.url, this.options.probeToken)) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(probeAnswer(this.options.probeToken));
+      return;
+    }
+    const authorized = this.authorized(req);
+    this.visits.set(req, { at: Date.now(), started: performance.now(), visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null, recorded: false });
+    res.once('close', () => this.record(req, res.headersSent ? res.statusCode : 0));
+    if (!authorized) {
+      res.writeHead(401, { 'www-authenticate': AUTH_CHALLENGE, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PASSWORD_PAGE);
+      return;
+    }
+    this.prepare(req, false);
+    this.proxy.web(req, res, { target: this.target, agent: this.agent }, (error) => this.onProxyError(error, req, res));
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const authorized = this.authorized(req);
+    this.visits.set(req, { at: Date.now(), started: performance.now(), visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null, recorded: false });
+    if (!authorized) {
+      socket.end(rawResponse(401, { 'WWW-Authenticate': AUTH_CHALLENGE }, ''));
+      this.record(req, 401);
+      return;
+    }
+    socket.once('close', () => this.record(req, 0));
+    this.prepare(req, true);
+    this.proxy.ws(req, socket, head, { target: this.target, agent: this.agent }, (error) => this.onProxyError(error, req, socket));
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const { password } = this.settings;
+    return password === null || checkBasicAuth(req.headers.authorization, password);
+  }
+
+  /** Rewrites the request's headers in place: http-proxy-3 copies them to the origin request. */
+  private prepare(req: IncomingMessage, upgrade: boolean): void {
+    req.headers = forwardedRequestHeaders(req.headers, {
+      originHost: this.originHost,
+      keepPublicHost: this.settings.keepPublicHost,
+      consumeAuthorization: this.settings.password !== null,
+      peerAddress: req.socket.remoteAddress,
+      upgrade,
+    }) as IncomingMessage['headers'];
+  }
+
+  private onOriginResponse(proxyRes: IncomingMessage, req: IncomingMessage): void {
+    this.originAnswered(proxyRes.socket?.remoteAddress);
+    for (const name of hopByHopResponseHeaders(proxyRes.headers)) delete proxyRes.headers[name];
+    const location = proxyRes.headers.location;
+    if (location !== undefined) proxyRes.headers.location = rewriteLocation(location, this.options.origin.origin, publicOriginOf(req.headers));
+  }
+
+  private onProxyError(error: Error, req: IncomingMessage, res: ServerResponse | Socket | Duplex): void {
+    const unreachable = isUnreachableError(error);
+    if (unreachable) this.setOriginReachable(false);
+    else this.options.log.warn(`gateway ${this.originHost}: ${req.method} ${req.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+    const body = unreachable ? ORIGIN_DOWN_PAGE : ORIGIN_ERROR_PAGE;
+    const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(unreachable ? { 'retry-after': String(ORIGIN_DOWN_RETRY_SECONDS) } : {}) };
+    if ('writeHead' in res) {
+      if (res.headersSent) res.destroy();
+      else res.writeHead(502, headers).end(body);
+      return;
+    }
+    this.record(req, 502);
+    if (res.writable) res.end(rawResponse(502, headers, body));
+    else res.destroy();
+  }
+
+  private originAnswered(address: string | undefined): void {
+    this.dialer.remember(address);
+    this.setOriginReachable(true);
+  }
+
+  private setOriginReachable(reachable: boolean): void {
+    if (this.closed || this.originReachable === reachable) return;
+    this.originReachable = reachable;
+    this.options.log.info(`gateway ${this.originHost}: origin ${reachable ? 'answers' : 'does not answer'}`);
+    this.emit('origin', reachable);
+    if (!reachable) this.schedulePoll();
+  }
+
+  /** While nothing listens, look again now and then, so the extension hears of the recovery without a visitor. */
+  private schedulePoll(): void {
+    if (this.pollTimer !== null || this.closed) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      if (this.originReachable === false) void this.checkOrigin();
+    }, this.options.originPollMs ?? 2000);
+    this.pollTimer.unref();
+  }
+
+  private async checkOrigin(): Promise<void> {
+    const listening = await this.dialer.isListening();
+    if (this.closed) return;
+    if (listening) this.setOriginReachable(true);
+    else if (this.originReachable === false) this.schedulePoll();
+    else this.setOriginReachable(false);
+  }
+
+  private record(req: IncomingMessage, status: number): void {
+    const visit = this.visits.get(req);
+    if (visit === undefined || visit.recorded) return;
+    visit.recorded = true;
+    this.traffic.record(
+      { method: req.method ?? 'GET', path: req.url ?? '/', status, at: visit.at, ms: Math.round(performance.now() - visit.started) },
+      visit.visitor,
+    );
+    if (!this.closed) this.throttle.poke();
+  }
+}
+
+function rawResponse(status: number, headers: Record<string, string>, body: string): string {
+  const lines = [`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Bad Gateway'}`, 'Connection: close', `Content-Length: ${Buffer.byteLength(body)}`];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
+}

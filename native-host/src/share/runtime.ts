@@ -1,0 +1,188 @@
+/**
+ * What runs for one share: the gateway, then cloudflared pointed at it, then the check that the
+ * public address really answers. Turns the three into the events ShareManager understands.
+ *
+ * When the check keeps failing: after `probe.waitMs` (10 s) from registration the share goes live
+ * anyway, with an `unverified` warning (cloudflared has a registered connection, so the address
+ * usually works a little later, and a network that blocks 1.1.1.1 must not keep a working share from
+ * ever going live). Checks go on every 5 s for `probe.backgroundMs` (2 min); the first that passes
+ * lifts the warning (`verified`). After that the warning stays; nothing ever hangs.
+ */
+import { EventEmitter } from 'node:events';
+import { hostError, toHostError } from '../errors.js';
+import { Gateway } from '../gateway/gateway.js';
+import type { ProbeConfig } from '../gateway/probe-config.js';
+import { probeDelayMs } from '../gateway/probe-config.js';
+import { probeOnce, type ProbeResult } from '../gateway/probe.js';
+import { newProbeToken } from '../gateway/probe-token.js';
+import type { Logger } from '../log.js';
+import type { HostError, LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
+import type { ShareRuntime } from './share-manager.js';
+import type { ShareSettings } from './share-state.js';
+
+/** What the runtime needs of a tunnel; cloudflared/tunnel.ts is the real one. */
+export interface TunnelHandle {
+  readonly url: string | null;
+  on(event: 'url', listener: (url: string) => void): unknown;
+  on(event: 'registered', listener: () => void): unknown;
+  on(event: 'exit', listener: (exit: { requested: boolean; failure: HostError | null }) => void): unknown;
+  stop(): Promise<unknown>;
+  killNow(): void;
+}
+
+export interface RuntimeOptions {
+  origin: LoopbackOrigin;
+  settings: ShareSettings;
+  /** Starts cloudflared forwarding to the gateway's URL. */
+  startTunnel(gatewayUrl: string): TunnelHandle;
+  probe: ProbeConfig;
+  log: Logger;
+  /** Tests replace the network check. */
+  probeOnce?: (publicUrl: string, token: string, config: ProbeConfig) => Promise<ProbeResult>;
+  trafficIntervalMs?: number;
+  originPollMs?: number;
+}
+
+interface RuntimeEvents {
+  url: [url: string];
+  live: [verified: boolean];
+  verified: [];
+  origin: [reachable: boolean];
+  traffic: [traffic: ShareTraffic];
+  exit: [exit: { requested: boolean; failure: HostError | null }];
+}
+
+export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements ShareRuntime {
+  private readonly gateway: Gateway;
+  private readonly token = newProbeToken();
+  private tunnel: TunnelHandle | null = null;
+  private stopRequested = false;
+  private exited = false;
+  private readonly exitPromise: Promise<unknown>;
+  private readonly started: Promise<void>;
+  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+
+  constructor(private readonly options: RuntimeOptions) {
+    super();
+    this.exitPromise = new Promise((resolve) => this.once('exit', resolve));
+    this.gateway = new Gateway({
+      origin: options.origin,
+      settings: { password: options.settings.password, keepPublicHost: options.settings.keepPublicHost },
+      probeToken: this.token,
+      log: options.log,
+      trafficIntervalMs: options.trafficIntervalMs,
+      originPollMs: options.originPollMs,
+    });
+    this.gateway.on('traffic', (traffic) => this.emit('traffic', traffic));
+    this.gateway.on('origin', (reachable) => this.emit('origin', reachable));
+    this.started = this.start();
+  }
+
+  configure(settings: ShareSettings): void {
+    this.gateway.configure({ password: settings.password, keepPublicHost: settings.keepPublicHost });
+  }
+
+  async stop(): Promise<unknown> {
+    this.stopRequested = true;
+    this.wakeSleepers();
+    await this.started;
+    if (this.tunnel !== null) await this.tunnel.stop();
+    else this.finish({ requested: true, failure: null });
+    return this.exitPromise;
+  }
+
+  killNow(): void {
+    this.stopRequested = true;
+    this.wakeSleepers();
+    this.tunnel?.killNow();
+    this.gateway.closeNow();
+  }
+
+  private async start(): Promise<void> {
+    let gatewayUrl: string;
+    try {
+      gatewayUrl = await this.gateway.listen();
+    } catch (error) {
+      this.finish({ requested: false, failure: hostError('internal', 'Porthole could not open its local gateway for this share. Try again; see the host log if it keeps failing.', toHostError(error).detail ?? String(error)) });
+      return;
+    }
+    if (this.stopRequested) return;
+    this.options.log.info(`gateway for ${this.options.origin.origin} listens at ${gatewayUrl}`);
+    const tunnel = this.options.startTunnel(gatewayUrl);
+    this.tunnel = tunnel;
+    tunnel.on('url', (url) => this.emit('url', url));
+    tunnel.on('registered', () => void this.verify());
+    tunnel.on('exit', (exit) => this.finish(exit));
+  }
+
+  /** Checks the public address until it answers, then says live; see the header for the limits. */
+  private async verify(): Promise<void> {
+    const url = this.tunnel?.url;
+    if (url === null || url === undefined) return;
+    const { probe } = this.options;
+    if (!probe.enabled) {
+      this.emit('live', true);
+      return;
+    }
+    const check = this.options.probeOnce ?? probeOnce;
+    const deadline = performance.now() + probe.waitMs;
+    for (let attempt = 0; ; attempt++) {
+      const result = await check(url, this.token, probe);
+      if (this.ended) return;
+      if (result.ok) {
+        this.options.log.info(`${url} answers through the tunnel (check ${attempt + 1})`);
+        this.emit('live', true);
+        return;
+      }
+      this.options.log.info(`${url} not reachable yet: ${result.reason}`);
+      if (performance.now() >= deadline) break;
+      await this.sleep(Math.min(probeDelayMs(attempt, 'waiting'), Math.max(0, deadline - performance.now())));
+      if (this.ended) return;
+    }
+    this.options.log.warn(`${url} did not answer within ${probe.waitMs} ms; calling it live, unverified`);
+    this.emit('live', false);
+    const until = performance.now() + probe.backgroundMs;
+    while (performance.now() < until) {
+      await this.sleep(probeDelayMs(0, 'background'));
+      if (this.ended) return;
+      const result = await check(url, this.token, probe);
+      if (this.ended) return;
+      if (result.ok) {
+        this.options.log.info(`${url} answers through the tunnel at last`);
+        this.emit('verified');
+        return;
+      }
+    }
+  }
+
+  private get ended(): boolean {
+    return this.exited || this.stopRequested;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sleeper = {
+        wake: () => {
+          clearTimeout(sleeper.timer);
+          this.sleeps.delete(sleeper);
+          resolve();
+        },
+        timer: setTimeout(() => sleeper.wake(), ms),
+      };
+      sleeper.timer.unref();
+      this.sleeps.add(sleeper);
+    });
+  }
+
+  private wakeSleepers(): void {
+    for (const sleeper of [...this.sleeps]) sleeper.wake();
+  }
+
+  private finish(exit: { requested: boolean; failure: HostError | null }): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.wakeSleepers();
+    this.gateway.closeNow();
+    this.emit('exit', { requested: exit.requested || (this.stopRequested && exit.failure === null), failure: exit.failure });
+  }
+}
