@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchCloudflared } from './cloudflared/fetch-cloudflared.js';
+import { fetchCloudflared, type FetchCloudflaredInput } from './cloudflared/fetch-cloudflared.js';
 import { buildExecutable } from './sea/build-executable.js';
 import { makeHostBlob } from './sea/host-blob.js';
 import { hostExecutableName, type Target } from './targets.js';
@@ -51,9 +51,13 @@ function firstSentence(text: string): string {
  * Bundles cloudflared beside the host when possible. A development build must work offline, so a
  * failure is one line, not an error; `npm run package` is where a missing cloudflared fails.
  */
-export async function bundleCloudflaredIfPossible(target: Target, hostDir: string, log: (line: string) => void = console.log): Promise<string | undefined> {
+export async function bundleCloudflaredIfPossible(
+  target: Target,
+  hostDir: string,
+  { log = console.log, ...fetchOptions }: { log?: (line: string) => void } & Omit<FetchCloudflaredInput, 'target' | 'destDir'> = {},
+): Promise<string | undefined> {
   try {
-    const placed = await fetchCloudflared({ target, destDir: hostDir });
+    const placed = await fetchCloudflared({ ...fetchOptions, target, destDir: hostDir });
     log(`bundled ${placed}`);
     return placed;
   } catch (error) {
