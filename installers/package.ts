@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleHost, SEA_WORK_DIR } from './build-host.js';
-import { fetchCloudflared } from './cloudflared/fetch-cloudflared.js';
+import { fetchCloudflared, pinnedSha256 } from './cloudflared/fetch-cloudflared.js';
 import { buildExecutable } from './sea/build-executable.js';
 import { makeHostBlob } from './sea/host-blob.js';
 import { findTarget, hostExecutableName, TARGETS, type Target } from './targets.js';
@@ -39,6 +39,8 @@ function mebibytes(file: string): string {
 }
 
 export async function packageTargets({ targets, withCloudflared, outDir = PACKAGE_OUT_DIR, log = console.log }: PackageOptions): Promise<PackagedTarget[]> {
+  // Refuse an unpinned cloudflared before spending a minute on executables.
+  if (withCloudflared) for (const target of targets) pinnedSha256(target);
   const bundle = await bundleHost(join(SEA_WORK_DIR, 'porthole-host.cjs'));
   const { blob, builder, builderNode } = await makeHostBlob(bundle, SEA_WORK_DIR);
   const packaged: PackagedTarget[] = [];

@@ -103,6 +103,19 @@ async function ensureAsset(release: CloudflaredRelease, asset: CloudflaredAsset,
   return cached;
 }
 
+/** The SHA-256 pinned for a target's cloudflared; throws when there is none, so nothing unverified is used. */
+export function pinnedSha256(target: Target, release: CloudflaredRelease = CLOUDFLARED_RELEASE): string {
+  const asset = release.assets[target.id];
+  const sha256 = asset.sha256?.toLowerCase() ?? null;
+  if (sha256 === null || !/^[0-9a-f]{64}$/.test(sha256)) {
+    throw new CloudflaredFetchError(
+      'cloudflared-unpinned',
+      `cloudflared ${release.version} for ${target.id} (${asset.file}) has no pinned SHA-256 in installers/cloudflared/release.ts: copy it from the release's published checksums. An unverified binary is never bundled.`,
+    );
+  }
+  return sha256;
+}
+
 /** Places the target's pinned cloudflared in `destDir` and returns its path. */
 export async function fetchCloudflared({
   target,
@@ -113,13 +126,7 @@ export async function fetchCloudflared({
   stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
 }: FetchCloudflaredInput): Promise<string> {
   const asset = release.assets[target.id];
-  const sha256 = asset.sha256?.toLowerCase() ?? null;
-  if (sha256 === null || !/^[0-9a-f]{64}$/.test(sha256)) {
-    throw new CloudflaredFetchError(
-      'cloudflared-unpinned',
-      `cloudflared ${release.version} for ${target.id} (${asset.file}) has no pinned SHA-256 in installers/cloudflared/release.ts: copy it from the release's published checksums. An unverified binary is never bundled.`,
-    );
-  }
+  const sha256 = pinnedSha256(target, release);
   const file = await ensureAsset(release, asset, sha256, { env, cacheDir, stallTimeoutMs });
 
   mkdirSync(destDir, { recursive: true });
