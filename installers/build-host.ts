@@ -3,7 +3,8 @@
  * dist/host/porthole-host (porthole-host.exe on Windows):
  *   1. esbuild bundles native-host/src/main.ts into one CommonJS file (what Node's SEA support takes);
  *   2. the pinned Node 22 of this machine's target makes the SEA blob from it;
- *   3. the blob goes into a copy of that Node binary (installers/sea/build-executable.ts);
+ *   3. the blob goes into a copy of that Node binary (installers/sea/build-executable.ts), which
+ *      is then run once with --version;
  *   4. the pinned cloudflared is placed beside it when it can be fetched and verified; when not, one
  *      line says so and the host falls back to $PORTHOLE_CLOUDFLARED or PATH. No internet is needed
  *      here: the Node binary comes from the npm registry, once, then from the cache.
@@ -15,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchCloudflared, type FetchCloudflaredInput } from './cloudflared/fetch-cloudflared.js';
 import { buildExecutable } from './sea/build-executable.js';
+import { checkStarts } from './sea/check-starts.js';
 import { makeHostBlob } from './sea/host-blob.js';
 import { hostExecutableName, type Target } from './targets.js';
 
@@ -24,8 +26,12 @@ export const HOST_BUNDLE = join(HOST_OUT_DIR, 'porthole-host.cjs');
 /** sea-config.json, sea-prep.blob and the unmodified builder Node live here between steps. */
 export const SEA_WORK_DIR = join(root, 'dist', 'sea');
 
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export async function bundleHost(outfile = HOST_BUNDLE): Promise<string> {
-  const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const version = packageVersion();
   await build({
     entryPoints: [join(root, 'native-host', 'src', 'main.ts')],
     outfile,
@@ -73,6 +79,7 @@ export async function buildHost(outDir = HOST_OUT_DIR): Promise<string> {
   const bundle = await bundleHost(join(outDir, 'porthole-host.cjs'));
   const { blob, builder, builderNode } = await makeHostBlob(bundle, SEA_WORK_DIR);
   const executable = await buildExecutable({ target: builder, blob, outFile: join(outDir, hostExecutableName(builder)), nodeBinary: builderNode });
+  await checkStarts(executable, packageVersion());
   await bundleCloudflaredIfPossible(builder, outDir);
   return executable;
 }

@@ -10,7 +10,8 @@ export type SeaBuildErrorCode =
   | 'osslsigncode-missing'
   | 'unsign-failed'
   | 'inject-failed'
-  | 'macho-unsupported';
+  | 'macho-unsupported'
+  | 'executable-does-not-start';
 
 export class SeaBuildError extends Error {
   readonly code: SeaBuildErrorCode;
