@@ -65,7 +65,14 @@ export function createShareManager(context: HostContext): ShareManager {
   const startShare = (origin: LoopbackOrigin, settings: ShareSettings): GatewayShareRuntime => {
     // Found before anything starts, so that a missing cloudflared is the share request's error reply.
     const binary = locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix });
-    return new GatewayShareRuntime({ origin, settings, probe, log, startTunnel: (gatewayUrl) => startTunnel(binary.path, gatewayUrl) });
+    return new GatewayShareRuntime({
+      origin,
+      settings,
+      probe,
+      log,
+      startTunnel: (gatewayUrl) => startTunnel(binary.path, gatewayUrl),
+      originPollMs: positiveNumber(env, 'PORTHOLE_ORIGIN_POLL_MS'),
+    });
   };
   return new ShareManager({ startShare, maxShares: positiveNumber(env, 'PORTHOLE_MAX_SHARES') });
 }
