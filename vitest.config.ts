@@ -2,11 +2,13 @@ import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 /**
- * One vitest run, four projects that follow the runtime they test:
+ * One vitest run, five projects that follow the runtime they test:
  * - host: pure host modules, no processes;
  * - extension: extension modules with WXT's fake browser and a DOM;
  * - integration: the built host spawned as a browser spawns it, with the fake cloudflared;
- * - e2e: Debian's Chromium with the built extension and host.
+ * - e2e: Debian's Chromium with the built extension and host;
+ * - e2e-firefox: Debian's Firefox ESR with the built Firefox extension and host, after every
+ *   other project (one browser at a time on a 2-core machine).
  * `npm test` builds first, so integration and e2e always run against fresh builds.
  */
 export default defineConfig({
@@ -43,10 +45,23 @@ export default defineConfig({
           environment: 'node',
           globalSetup: ['native-host/test/global-setup.ts'],
           include: ['extension/test/e2e/**/*.test.ts'],
+          exclude: ['extension/test/e2e/firefox/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           // One Chromium at a time on a 2-core machine.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e-firefox',
+          environment: 'node',
+          globalSetup: ['native-host/test/global-setup.ts'],
+          include: ['extension/test/e2e/firefox/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

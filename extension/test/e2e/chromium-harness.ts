@@ -22,11 +22,12 @@ export interface WorkerChrome {
 
 export const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 export const EXTENSION_DIR = join(ROOT, '.output', 'chrome-mv3');
-export const HOST_BINARY = join(ROOT, 'dist', 'host', 'porthole-host');
+/** PORTHOLE_E2E_HOST: another build of the host (say, one made from a clean checkout). */
+export const HOST_BINARY = process.env.PORTHOLE_E2E_HOST ?? join(ROOT, 'dist', 'host', 'porthole-host');
 export const CHROMIUM = process.env.PORTHOLE_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const POPUP_URL = `chrome-extension://${CHROMIUM_EXTENSION_ID}/popup.html`;
 
-function newestMtime(path: string): number {
+export function newestMtime(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
@@ -37,16 +38,20 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-function run(command: string, args: string[]): void {
+export function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with ${result.status}`);
+}
+
+/** When the extension's sources last changed (the protocol it imports included). */
+export function newestSourceMtime(): number {
+  return Math.max(newestMtime(join(ROOT, 'extension')), newestMtime(join(ROOT, 'wxt.config.ts')), newestMtime(join(ROOT, 'native-host', 'src', 'protocol')));
 }
 
 /** Builds the Chromium extension when its output is missing or older than its sources (`npm test` builds first anyway). */
 export function ensureBuilt(): void {
   const manifest = join(EXTENSION_DIR, 'manifest.json');
-  const sources = Math.max(newestMtime(join(ROOT, 'extension')), newestMtime(join(ROOT, 'wxt.config.ts')), newestMtime(join(ROOT, 'native-host', 'src', 'protocol')));
-  if (!existsSync(manifest) || statSync(manifest).mtimeMs < sources) run('npx', ['wxt', 'build']);
+  if (!existsSync(manifest) || statSync(manifest).mtimeMs < newestSourceMtime()) run('npx', ['wxt', 'build']);
   if (!existsSync(HOST_BINARY)) run('npm', ['run', '--silent', 'build:host']);
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
 }

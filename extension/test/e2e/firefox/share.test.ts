@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+// The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
+import type {} from '../../../../native-host/test/global-setup';
+import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../../native-host/test/fake-cloudflared/state';
+import { isAlive, startOrigin, waitUntil } from '../chromium-harness';
+import { ensureFirefoxBuilt, FIREFOX_POPUP_URL, launchFirefox, type FirefoxSession } from '../firefox-harness';
+
+/**
+ * The Firefox build end to end, as in share.test.ts for Chromium: a dev server on localhost, its
+ * tab, the popup (opened as a tab with ?tab=<id>, Firefox's MV2 background page behind it), Share,
+ * the public URL, a visitor fetching the page through the (fake) Cloudflare edge, Stop.
+ * Needs /usr/bin/firefox-esr (Debian's `firefox-esr`), the built extension (.output/firefox-mv2)
+ * and host (dist/host/porthole-host), and the fake cloudflared from the project's global setup.
+ */
+
+const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole Firefox e2e origin ${process.pid}</h1>`;
+const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
+const tempDirs: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+};
+
+beforeAll(() => ensureFirefoxBuilt());
+
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Porthole in Firefox', () => {
+  let session: FirefoxSession | null = null;
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('shares a localhost tab: URL, a visitor gets the page, stop ends cloudflared', async () => {
+    const fakeDir = temp('porthole-e2e-fake-');
+    const origin = await startOrigin(ORIGIN_BODY);
+    const started = Date.now();
+    const lap = (what: string) => console.log(`[e2e-firefox] ${what}: ${Date.now() - started} ms`);
+    try {
+      session = await launchFirefox({
+        registerHost: true,
+        env: {
+          PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
+          PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
+          FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+          FAKE_CLOUDFLARED_MODE: 'ok',
+          FAKE_CLOUDFLARED_URL_DELAY_MS: '300',
+          FAKE_CLOUDFLARED_REGISTER_DELAY_MS: '300',
+        },
+      });
+      lap('Firefox up, extension installed');
+
+      const pageUrl = `http://localhost:${origin.port}/`;
+      const page = await session.newTab(pageUrl);
+      expect(await page.call(() => document.querySelector('h1')?.textContent ?? '', null)).toContain('Porthole Firefox e2e origin');
+
+      const popup = await session.newTab(FIREFOX_POPUP_URL);
+      const tabId = await session.tabIdOf(pageUrl, popup);
+      await popup.navigate(`${FIREFOX_POPUP_URL}?tab=${tabId}`);
+      await popup.waitForText(`http://localhost:${origin.port}`);
+      await popup.clickButton('Share this localhost tab');
+
+      const publicUrl = await popup.waitFor(
+        (pattern) => {
+          const text = document.querySelector('.share-panel a.public-url')?.textContent ?? '';
+          return new RegExp(pattern).test(text) ? text : null;
+        },
+        PUBLIC_URL.source,
+        'the public URL in the popup',
+        15_000,
+      );
+      await popup.waitFor(() => /^Live(:|, and copied)/.test(document.querySelector('.share-panel .hint')?.textContent ?? ''), null, 'the share live', 15_000);
+      await popup.waitForText('Active shares (1)');
+      lap('share live');
+
+      // A visitor opens the public URL: the fake edge forwards to the dev server.
+      const fake = await waitForFakeState(fakeDir, (state) => state.url === publicUrl && state.registered, 10_000);
+      const visit = await fetchThroughEdge(fake, '/');
+      expect(visit.status).toBe(200);
+      expect(visit.body).toBe(ORIGIN_BODY);
+
+      // Stop: the share ends and its cloudflared is gone.
+      await popup.clickButton('Stop', '.share-panel');
+      await popup.waitForButton('Share this localhost tab');
+      await popup.waitForText('No active shares.');
+      await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
+      lap('stopped');
+    } finally {
+      await session?.close();
+      session = null;
+      await origin.close();
+    }
+  });
+});
