@@ -54,6 +54,12 @@ describe('extractTarEntry', () => {
     await expect(extractTarEntry(path, 'cloudflared', join(dir, 'out'))).resolves.toBe(true);
   });
 
+  it('rejects when the archive is missing or not gzip', async () => {
+    await expect(extractTarEntry(join(dir, 'absent.tgz'), 'x', join(dir, 'out'))).rejects.toMatchObject({ code: 'ENOENT' });
+    writeFileSync(join(dir, 'plain.tgz'), 'not gzip at all');
+    await expect(extractTarEntry(join(dir, 'plain.tgz'), 'x', join(dir, 'out'))).rejects.toThrow(/header/);
+  });
+
   it('returns false and writes nothing when the entry is missing', async () => {
     const path = archive([{ name: 'package/bin/node.exe', data: 'windows' }]);
     const out = join(dir, 'node');

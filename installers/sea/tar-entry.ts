@@ -100,7 +100,10 @@ function normalize(name: string): string {
  */
 export async function extractTarEntry(archive: string, entry: string, destination: string): Promise<boolean> {
   const file = createReadStream(archive);
-  const reader = new ChunkReader(file.pipe(createGunzip()));
+  const gunzip = createGunzip();
+  // pipe() does not pass errors on: a missing or unreadable archive must reject, not crash.
+  file.on('error', (error) => gunzip.destroy(error));
+  const reader = new ChunkReader(file.pipe(gunzip));
   try {
     return await copyEntry(reader, normalize(entry), destination);
   } finally {
