@@ -21,6 +21,8 @@ export interface ProbeConfig {
   waitMs: number;
   /** After going live unverified, how long to go on checking so that the warning can be lifted. */
   backgroundMs: number;
+  /** How often to check in that time. */
+  backgroundEveryMs: number;
   /** Each attempt's own limit. */
   attemptTimeoutMs: number;
 }
@@ -34,6 +36,7 @@ export const DEFAULT_PROBE: ProbeConfig = {
   resolvers: DEFAULT_RESOLVERS,
   waitMs: 10_000,
   backgroundMs: 120_000,
+  backgroundEveryMs: 5000,
   attemptTimeoutMs: 4000,
 };
 
@@ -61,9 +64,8 @@ export function probeConfigFromEnv(env: NodeJS.ProcessEnv): ProbeConfig {
 
 /**
  * Pauses between attempts while waiting for the address: quick at first (the name usually works
- * within a second or two of registration), then every two seconds. Afterwards, every five.
+ * within a second or two of registration), then every two seconds.
  */
-export function probeDelayMs(attempt: number, phase: 'waiting' | 'background'): number {
-  if (phase === 'background') return 5000;
+export function probeDelayMs(attempt: number): number {
   return [250, 500, 1000][attempt] ?? 2000;
 }

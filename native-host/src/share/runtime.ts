@@ -5,7 +5,7 @@
  * When the check keeps failing: after `probe.waitMs` (10 s) from registration the share goes live
  * anyway, with an `unverified` warning (cloudflared has a registered connection, so the address
  * usually works a little later, and a network that blocks 1.1.1.1 must not keep a working share from
- * ever going live). Checks go on every 5 s for `probe.backgroundMs` (2 min); the first that passes
+ * ever going live). Checks go on every 5 s for another 2 minutes; the first that passes
  * lifts the warning (`verified`). After that the warning stays; nothing ever hangs.
  */
 import { EventEmitter } from 'node:events';
@@ -136,14 +136,14 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       }
       this.options.log.info(`${url} not reachable yet: ${result.reason}`);
       if (performance.now() >= deadline) break;
-      await this.sleep(Math.min(probeDelayMs(attempt, 'waiting'), Math.max(0, deadline - performance.now())));
+      await this.sleep(Math.min(probeDelayMs(attempt), Math.max(0, deadline - performance.now())));
       if (this.ended) return;
     }
     this.options.log.warn(`${url} did not answer within ${probe.waitMs} ms; calling it live, unverified`);
     this.emit('live', false);
     const until = performance.now() + probe.backgroundMs;
     while (performance.now() < until) {
-      await this.sleep(probeDelayMs(0, 'background'));
+      await this.sleep(probe.backgroundEveryMs);
       if (this.ended) return;
       const result = await check(url, this.token, probe);
       if (this.ended) return;

@@ -46,4 +46,42 @@ describe('validateRequest', () => {
     expect(validateRequest(inherited).ok).toBe(false);
     expect(({} as Record<string, unknown>).id).toBeUndefined();
   });
+
+  describe('gateway settings', () => {
+    it.each([
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 } }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true } }],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: {} }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: {} }],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: null }, { id: 'a', type: 'share', origin: 'http://localhost:1' }],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: null, expiresInMinutes: null } }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: null, expiresInMinutes: null } }],
+      [{ id: 'c', type: 'configure', shareId: 's1' }, { id: 'c', type: 'configure', shareId: 's1' }],
+      [{ id: 'c', type: 'configure', shareId: 's1', password: null, expiresInMinutes: 10080, keepPublicHost: false }, { id: 'c', type: 'configure', shareId: 's1', password: null, expiresInMinutes: 10080, keepPublicHost: false }],
+      [{ id: 'c', type: 'configure', shareId: 's1', password: 'é 🔑 : x'.repeat(10) }, { id: 'c', type: 'configure', shareId: 's1', password: 'é 🔑 : x'.repeat(10) }],
+    ])('accepts %j', (input, request) => {
+      expect(validateRequest(input)).toEqual({ ok: true, request });
+    });
+
+    it.each([
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: 'pw' }, /"options", when given, must be an object/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: [] }, /"options", when given, must be an object/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: '' } }, /share option "password" must be a string of 1 to 256 characters/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'x'.repeat(257) } }, /"password"/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'a\nb' } }, /without control characters/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 42 } }, /"password"/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { expiresInMinutes: 0 } }, /"expiresInMinutes" must be a number of minutes above 0 and at most 10080/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { expiresInMinutes: 10081 } }, /"expiresInMinutes"/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { expiresInMinutes: '5' } }, /"expiresInMinutes"/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { keepPublicHost: 'yes' } }, /"keepPublicHost" must be true or false/],
+      [{ id: 'c', type: 'configure' }, /configure request needs a "shareId"/],
+      [{ id: 'c', type: 'configure', shareId: 's1', expiresInMinutes: -3 }, /configure field "expiresInMinutes"/],
+      [{ id: 'c', type: 'configure', shareId: 's1', keepPublicHost: 1 }, /configure field "keepPublicHost"/],
+    ])('refuses %j with bad-request', (input, message) => {
+      const result = validateRequest(input);
+      expect(result).toMatchObject({ ok: false, id: input.id, error: { code: 'bad-request', message: expect.stringMatching(message) } });
+    });
+
+    it('JSON cannot carry NaN or Infinity, but a direct caller is refused too', () => {
+      expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', expiresInMinutes: Number.POSITIVE_INFINITY }).ok).toBe(false);
+      expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', expiresInMinutes: Number.NaN }).ok).toBe(false);
+    });
+  });
 });
