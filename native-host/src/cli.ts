@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createShareManager, hello, type HostContext } from './host.js';
 import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
-import type { Share, ShareEvent } from './protocol/index.js';
+import { validateRequest, type Share, type ShareEvent, type ShareOptions, type ShareTraffic } from './protocol/index.js';
 import { HOST_VERSION } from './version.js';
 
 export interface CliIo {
@@ -20,7 +20,10 @@ export interface CliIo {
 const USAGE = `Porthole host ${HOST_VERSION}: shares a page on this computer through a Cloudflare quick tunnel.
 
 Usage:
-  porthole-host share <port | url>   share http://localhost:<port> (or the given local URL) until Ctrl-C
+  porthole-host share <port | url> [--password <pw>] [--minutes <n>] [--keep-host]
+                                     share http://localhost:<port> (or the given local URL) until Ctrl-C;
+                                     --password asks visitors for it (any user name), --minutes stops the
+                                     share after n minutes, --keep-host passes the public Host to your server
   porthole-host install [--browser <name>[,<name>…] | all]
                                      register this host with your browsers (default: every browser you have run)
                                      browsers: chrome, chromium, edge, brave, vivaldi, opera, firefox
@@ -54,12 +57,14 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
     case 'version':
       io.stdout.write(`${HOST_VERSION}\n`);
       return 0;
-    case 'share':
-      if (rest.length !== 1 || rest[0] === undefined) {
-        io.stderr.write('porthole-host share needs one port or local URL, e.g. `porthole-host share 3000`.\n');
+    case 'share': {
+      const parsed = parseShareArgs(rest);
+      if (!parsed.ok) {
+        io.stderr.write(`${parsed.message}\n`);
         return 2;
       }
-      return share(originFromArgument(rest[0]), context, io);
+      return share(parsed.origin, parsed.options, context, io);
+    }
     case 'install':
       return guarded(io, () => installCommand(rest, context, io));
     case 'uninstall': {
@@ -115,13 +120,52 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
   return 0;
 }
 
+type ShareArgs = { ok: true; origin: string; options: ShareOptions } | { ok: false; message: string };
+
+const SHARE_FLAGS = { password: { type: 'string' }, minutes: { type: 'string' }, 'keep-host': { type: 'boolean' } } as const;
+
+function parseShareFlags(args: readonly string[]) {
+  return parseArgs({ args: [...args], allowPositionals: true, strict: true, options: SHARE_FLAGS });
+}
+
+export function parseShareArgs(args: readonly string[]): ShareArgs {
+  let parsed: ReturnType<typeof parseShareFlags>;
+  try {
+    parsed = parseShareFlags(args);
+  } catch (error) {
+    return { ok: false, message: `${(error as Error).message}. See porthole-host --help.` };
+  }
+  const [target, ...extra] = parsed.positionals;
+  if (target === undefined || extra.length > 0) return { ok: false, message: 'porthole-host share needs one port or local URL, e.g. `porthole-host share 3000`.' };
+  const options: ShareOptions = {};
+  if (parsed.values.password !== undefined) options.password = parsed.values.password;
+  if (parsed.values.minutes !== undefined) options.expiresInMinutes = Number(parsed.values.minutes);
+  if (parsed.values['keep-host'] === true) options.keepPublicHost = true;
+  // The same rules as the extension's requests, with the same sentences.
+  const checked = validateRequest({ id: 'cli', type: 'share', origin: originFromArgument(target), options });
+  if (!checked.ok) return { ok: false, message: checked.error.message };
+  return { ok: true, origin: originFromArgument(target), options };
+}
+
 const PROGRESS: Partial<Record<ShareEvent['change'], (share: Share) => string>> = {
   starting: (share) => `… starting cloudflared for ${share.origin}\n… asking trycloudflare.com for a public address\n`,
-  url: (share) => `✓ ${share.url}\n… waiting for the first connection to Cloudflare's edge (the address may not answer before this)\n`,
-  live: () => '✓ live: anyone with the address sees your page. Press Ctrl-C to stop.\n',
+  url: (share) => `✓ ${share.url}\n… waiting until the address answers from the internet\n`,
+  live: (share) =>
+    share.warnings?.some((warning) => warning.code === 'unverified')
+      ? `✓ live, not yet confirmed: ${share.warnings.find((warning) => warning.code === 'unverified')?.message} Press Ctrl-C to stop.\n`
+      : `✓ live: anyone with the address sees your page${share.password ? ' (after giving the password)' : ''}. Press Ctrl-C to stop.\n`,
+  verified: () => '✓ the address answers from the internet now\n',
+  'origin-unreachable': (share) => `! nothing answers at ${share.origin} yet: start your local server (visitors see a "not running" page until then)\n`,
+  'origin-reachable': (share) => `✓ ${share.origin} answers\n`,
 };
 
-async function share(origin: string, context: HostContext, io: CliIo): Promise<number> {
+/** The requests that arrived since the last traffic event, oldest first, as lines for the terminal. */
+export function newRequestLines(traffic: ShareTraffic, alreadyShown: number): string[] {
+  const fresh = Math.min(traffic.requests - alreadyShown, traffic.recent.length);
+  return traffic.recent.slice(0, Math.max(0, fresh)).reverse().map((r) => `  ${r.status || '—'} ${r.method} ${r.path} (${r.ms} ms)\n`);
+}
+
+async function share(origin: string, options: ShareOptions, context: HostContext, io: CliIo): Promise<number> {
   const info = await hello(context);
   if (info.cloudflared === null) {
     io.stderr.write(`✗ ${info.cloudflaredError?.message ?? 'cloudflared was not found.'}\n`);
@@ -130,16 +174,22 @@ async function share(origin: string, context: HostContext, io: CliIo): Promise<n
   io.stderr.write(`Porthole ${HOST_VERSION}, cloudflared ${info.cloudflared.version ?? '(unknown version)'} at ${info.cloudflared.path}\n`);
 
   const manager = createShareManager(context);
+  let shown = 0;
   const ended = new Promise<Share>((resolve) => {
     manager.on('event', (event) => {
       io.stderr.write(PROGRESS[event.change]?.(event.share) ?? '');
+      if (event.change === 'traffic' && event.share.traffic !== undefined) {
+        for (const line of newRequestLines(event.share.traffic, shown)) io.stderr.write(line);
+        shown = event.share.traffic.requests;
+      }
+      if (event.change === 'stopped' && event.share.stopReason === 'expired') io.stderr.write('✓ the share expired\n');
       if (event.change === 'url' && event.share.url !== null) io.stdout.write(`${event.share.url}\n`);
       if (event.change === 'stopped' || event.change === 'failed') resolve(event.share);
     });
   });
   let started: Share;
   try {
-    started = manager.share(origin).share;
+    started = manager.share(origin, options).share;
   } catch (error) {
     io.stderr.write(`✗ ${(error as Error).message}\n`);
     return 1;

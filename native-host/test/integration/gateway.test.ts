@@ -3,6 +3,7 @@
  * its "edge" to the gateway, and visitors are requests sent to that edge with the public hostname.
  * The host's reachability probe comes in through the edge router, as it would through Cloudflare.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -16,7 +17,7 @@ import WebSocket from 'ws';
 import { isShareEvent, type OkReply, type ShareEvent } from '../../src/protocol/index.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
 import { fetchThroughEdge, readFakeStates, splitHostPort, waitForFakeState, type FakeCloudflaredState } from '../fake-cloudflared/state.js';
-import { HostDriver, isAlive, waitUntil } from '../host-driver.js';
+import { HOST_BINARY, HostDriver, isAlive, waitUntil } from '../host-driver.js';
 
 const fakeCloudflared = inject('fakeCloudflared');
 const hosts: HostDriver[] = [];
@@ -366,5 +367,33 @@ describe('the gateway between cloudflared and the local server', () => {
     expect(await host.request({ type: 'configure', shareId: 'nope', password: '' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/"password"/) } });
     expect(await host.request({ type: 'configure', shareId: 'nope', password: 'x' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/not running any more/) } });
     expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true, features: expect.arrayContaining(['gateway', 'configure']) });
+  });
+
+  it('porthole-host share --password --minutes: the terminal shows visitors, and the share ends by itself', async () => {
+    const { server } = recordingServer();
+    const port = await listen(server, '127.0.0.1');
+    const stateDir = mkdtempSync(join(tmpdir(), 'porthole-cli-'));
+    const fakeDir = join(stateDir, 'fake');
+    router.watch(fakeDir);
+    const cli = spawn(HOST_BINARY, ['share', String(port), '--password', 'pw', '--minutes', '0.05'], {
+      env: { ...process.env, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
+    });
+    let stderr = '';
+    cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => cli.on('exit', resolve));
+    try {
+      await waitUntil(() => stderr.includes('✓ live'), 10_000, 'the CLI says live');
+      expect(stderr).toMatch(/after giving the password/);
+      const fake = await waitForFakeState(fakeDir, (s) => s.registered);
+      expect((await fetchThroughEdge(fake, '/secret')).status).toBe(401);
+      expect((await fetchThroughEdge(fake, '/page', { headers: { authorization: basic('x', 'pw') } })).status).toBe(200);
+      await waitUntil(() => stderr.includes('200 GET /page'), 3000, 'the request shows in the terminal');
+      expect(stderr).toMatch(/401 GET \/secret/);
+      expect(await exited).toBe(0);
+      expect(stderr).toMatch(/the share expired/);
+      expect(isAlive(fake.pid)).toBe(false);
+    } finally {
+      cli.kill('SIGKILL');
+    }
   });
 });
