@@ -19,6 +19,9 @@ export async function handleBackgroundRequest(controller: ShareController, reque
     case 'porthole:stop':
       await controller.stop(request.shareId);
       return { ok: true };
+    case 'porthole:restart':
+      await controller.restart(request.shareId);
+      return { ok: true };
     case 'porthole:stop-all':
       await controller.stopAll();
       return { ok: true };

@@ -10,6 +10,8 @@ export type BackgroundRequest =
   /** Share the page at `url` (only its origin is used), started from tab `tabId`. */
   | { type: 'porthole:share'; url: string; tabId: number | null }
   | { type: 'porthole:stop'; shareId: string }
+  /** Share again the origin of a share that ended on its own (a new tunnel, so a new address). */
+  | { type: 'porthole:restart'; shareId: string }
   | { type: 'porthole:stop-all' }
   /** Forget a failed share or the last error, once the person has read it. */
   | { type: 'porthole:dismiss'; shareId: string | null };
@@ -26,6 +28,7 @@ const BACKGROUND_TYPES: ReadonlySet<string> = new Set([
   'porthole:refresh',
   'porthole:share',
   'porthole:stop',
+  'porthole:restart',
   'porthole:stop-all',
   'porthole:dismiss',
 ]);

@@ -10,6 +10,7 @@ import {
   INITIAL_STATE,
   liveShares,
   markAnnounced,
+  sharesThatDied,
   problemFromHostError,
   reconcileWithList,
   removeShare,
@@ -56,6 +57,11 @@ export interface ShareController {
   /** Starts or reuses the share of `url`'s origin. Resolves with it, or null when it failed (see state). */
   share(url: string, tabId: number | null, source: ShareSource): Promise<TrackedShare | null>;
   stop(shareId: string): Promise<void>;
+  /**
+   * Shares again the origin of a share that ended on its own (failed), from the same tab. A quick
+   * tunnel cannot be resumed: the new one has a new address. Null when there is nothing to restart.
+   */
+  restart(shareId: string): Promise<TrackedShare | null>;
   stopAll(): Promise<void>;
   /** A tab closed: stops the shares started from it when the setting says so. */
   tabClosed(tabId: number): Promise<void>;
@@ -109,14 +115,27 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
   }
 
   function update(change: (current: PortholeState) => PortholeState): void {
-    const next = change(state);
-    if (next === state) return;
+    const previous = state;
+    const next = change(previous);
+    if (next === previous) return;
     state = next;
     writing = writing
       .then(() => writeState(area, state))
       .catch((error: unknown) => console.error('Porthole could not save its state:', error));
     for (const listener of [...listeners]) listener(state);
     watchIdle();
+    for (const died of sharesThatDied(previous, next)) void tellDied(died);
+  }
+
+  /** A live share ended on its own: its address stopped working, so say so even with no popup open. */
+  async function tellDied(tracked: TrackedShare): Promise<void> {
+    const { origin, error } = tracked.share;
+    await deps
+      .notify({
+        title: `Porthole stopped sharing ${origin}`,
+        message: `${error?.message ?? 'The tunnel ended.'} Open Porthole to restart it.`,
+      })
+      .catch((notifyError: unknown) => console.error('Porthole could not show a notification:', notifyError));
   }
 
   client.onEvent((event: ShareEvent) => {
@@ -251,6 +270,13 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       } catch (error) {
         recordFailure(error, state.shares[shareId]?.share.origin ?? null);
       }
+    },
+
+    async restart(shareId) {
+      await ready();
+      const tracked = state.shares[shareId];
+      if (!tracked || isLiveShare(tracked.share)) return null;
+      return this.share(tracked.share.origin, tracked.tabId, 'popup');
     },
 
     async stopAll() {

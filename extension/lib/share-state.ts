@@ -124,8 +124,8 @@ function endShare(tracked: TrackedShare, message: string, now: number): TrackedS
 
 /**
  * Makes the state agree with the host's `list`: what the host has is the truth. A live share the
- * host no longer knows ended without us hearing of it (the host restarted with the browser's
- * background, whose port it was bound to): it is shown as failed, with what to do.
+ * host no longer knows ended without us hearing of it (the browser stopped the background, whose
+ * native port the host lived on, and so the host): it is shown as failed, to be restarted.
  */
 export function reconcileWithList(state: PortholeState, listed: readonly Share[], now: number): PortholeState {
   const listedIds = new Set(listed.map((share) => share.id));
@@ -133,7 +133,7 @@ export function reconcileWithList(state: PortholeState, listed: readonly Share[]
   for (const [id, tracked] of Object.entries(state.shares)) {
     if (listedIds.has(id)) shares[id] = tracked;
     else if (isLiveShare(tracked.share)) {
-      shares[id] = endShare(tracked, 'This share ended when Porthole’s host restarted. Share the page again for a new public address.', now);
+      shares[id] = endShare(tracked, 'This share ended when the browser restarted Porthole’s background, which stops its helper and the tunnel with it.', now);
     } else shares[id] = tracked;
   }
   let next: PortholeState = { ...state, shares, host: { status: 'connected' } };
@@ -146,7 +146,7 @@ export function hostStopped(state: PortholeState, host: HostReachability, reason
   const shares: Record<string, TrackedShare> = {};
   for (const [id, tracked] of Object.entries(state.shares)) {
     shares[id] = isLiveShare(tracked.share)
-      ? endShare(tracked, `Porthole’s host stopped (${reason}), which ended this share. Share the page again for a new public address.`, now)
+      ? endShare(tracked, `Porthole’s host stopped (${reason}), which ended this share.`, now)
       : tracked;
   }
   return { ...state, shares, pending: {}, host };
@@ -157,6 +157,21 @@ export function dismiss(state: PortholeState, shareId: string | null): PortholeS
   if (shareId === null) return { ...state, lastError: null };
   const tracked = state.shares[shareId];
   return tracked && !isLiveShare(tracked.share) ? removeShare(state, shareId) : state;
+}
+
+/** Shares that ended on their own (cloudflared or the host stopped), newest first: each can be restarted or dismissed. */
+export function failedShares(state: PortholeState): TrackedShare[] {
+  return Object.values(state.shares)
+    .filter((tracked) => tracked.share.state === 'failed')
+    .sort((a, b) => (b.share.endedAt ?? 0) - (a.share.endedAt ?? 0));
+}
+
+/**
+ * Shares that were live in `before` and have failed in `after`: they died while people may be
+ * using their address, so the person who shared them should hear of it.
+ */
+export function sharesThatDied(before: PortholeState, after: PortholeState): TrackedShare[] {
+  return Object.values(after.shares).filter((tracked) => tracked.share.state === 'failed' && before.shares[tracked.share.id]?.share.state === 'live');
 }
 
 export function liveShares(state: PortholeState): TrackedShare[] {

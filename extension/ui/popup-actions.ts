@@ -2,6 +2,8 @@
 export interface PopupActions {
   share(): void;
   stop(shareId: string): void;
+  /** Share again the origin of a share that ended on its own. */
+  restart(shareId: string): void;
   stopAll(): void;
   copy(shareId: string, url: string): void;
   open(url: string): void;

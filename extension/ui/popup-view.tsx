@@ -1,4 +1,4 @@
-import { liveShares, type PortholeState } from '../lib/share-state';
+import { failedShares, liveShares, samePort, type PortholeState } from '../lib/share-state';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { PopupActions } from './popup-actions';
@@ -50,7 +50,15 @@ export function PopupView({ page, state, now, copiedShareId, localError, actions
       </section>
       {localError ? <ProblemBox problem={{ message: localError }} /> : null}
       {generalProblem ? <ProblemBox problem={generalProblem} onDismiss={() => actions.dismiss(null)} /> : null}
-      {ready ? <ShareList shares={liveShares(state)} now={now} copiedShareId={copiedShareId} actions={actions} /> : null}
+      {ready ? (
+        <ShareList
+          shares={liveShares(state)}
+          ended={failedShares(state).filter((tracked) => page.kind !== 'loopback' || !samePort(tracked.share.origin, page.origin))}
+          now={now}
+          copiedShareId={copiedShareId}
+          actions={actions}
+        />
+      ) : null}
     </main>
   );
 }

@@ -4,8 +4,20 @@ import type { PopupActions } from './popup-actions';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
 
-/** Every active share, from any tab: origin, address, state, how long it has run; Copy and Stop. */
-export function ShareList({ shares, now, copiedShareId, actions }: { shares: TrackedShare[]; now: number; copiedShareId: string | null; actions: PopupActions }) {
+export interface ShareListProps {
+  shares: TrackedShare[];
+  /** Shares that ended on their own and are not the current tab's (its panel shows that one). */
+  ended: TrackedShare[];
+  now: number;
+  copiedShareId: string | null;
+  actions: PopupActions;
+}
+
+/**
+ * Every active share, from any tab: origin, address, state, how long it has run; Copy and Stop.
+ * Below them, shares that ended on their own, with why, Restart and Dismiss.
+ */
+export function ShareList({ shares, ended, now, copiedShareId, actions }: ShareListProps) {
   return (
     <section class="share-list" aria-labelledby="active-shares-title">
       <div class="section-head">
@@ -51,6 +63,33 @@ export function ShareList({ shares, now, copiedShareId, actions }: { shares: Tra
           })}
         </ul>
       )}
+      {ended.length > 0 ? (
+        <>
+          <div class="section-head ended-head">
+            <h2 id="ended-shares-title">Ended on their own ({ended.length})</h2>
+          </div>
+          <ul aria-labelledby="ended-shares-title">
+            {ended.map(({ share }) => (
+              <li key={share.id} class="share-row ended-row">
+                <div class="share-row-text">
+                  <span class="origin">{share.origin}</span>
+                  <span class="ended-reason" title={share.error?.message}>
+                    {share.error?.message ?? 'The share ended.'}
+                  </span>
+                </div>
+                <div class="share-row-actions">
+                  <button type="button" class="small" aria-label={`Restart sharing ${share.origin}`} onClick={() => actions.restart(share.id)}>
+                    Restart
+                  </button>
+                  <button type="button" class="small" aria-label={`Dismiss ${share.origin}`} onClick={() => actions.dismiss(share.id)}>
+                    Dismiss
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
     </section>
   );
 }

@@ -34,15 +34,22 @@ export function SharePanel({ origin, state, copiedShareId, actions }: SharePanel
   }
 
   if (stage === 'failed' && tracked) {
+    const { id, error, url: endedUrl } = tracked.share;
     return (
       <div class="share-panel">
         <p class="origin-line">
           <span class="label">This tab</span> <span class="origin">{origin}</span>
         </p>
-        <ProblemBox problem={tracked.share.error ?? { message: 'The share failed.' }} onDismiss={() => actions.dismiss(tracked.share.id)} />
-        <button type="button" class="primary big" onClick={actions.share}>
-          Try again
+        <ProblemBox problem={error ?? { message: 'The share ended.' }} onDismiss={() => actions.dismiss(id)} />
+        {/* A share that never had an address is tried again; one that had one is restarted, with a new address. */}
+        <button type="button" class="primary big" onClick={() => actions.restart(id)}>
+          {endedUrl ? 'Restart' : 'Try again'}
         </button>
+        {endedUrl ? (
+          <p class="hint">
+            A quick tunnel gets a new address each time it starts: <span class="ended-url">{endedUrl}</span> won’t work again.
+          </p>
+        ) : null}
       </div>
     );
   }

@@ -62,6 +62,7 @@ export function App({ env }: { env: PopupEnv }) {
         if (page.kind === 'loopback') ask({ type: 'porthole:share', url: page.origin, tabId: page.tabId });
       },
       stop: (shareId) => ask({ type: 'porthole:stop', shareId }),
+      restart: (shareId) => ask({ type: 'porthole:restart', shareId }),
       stopAll: () => ask({ type: 'porthole:stop-all' }),
       retry: () => ask({ type: 'porthole:refresh' }),
       dismiss: (shareId) => ask({ type: 'porthole:dismiss', shareId }),

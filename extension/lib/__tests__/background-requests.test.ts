@@ -49,6 +49,20 @@ describe('popup → background requests over runtime messaging', () => {
     expect((await readState(fakeBrowser.storage.session)).host).toEqual({ status: 'missing', reason: 'Specified native messaging host not found.' });
   });
 
+  it('restart shares the origin of a failed share again', async () => {
+    const { host, controller, send } = setup();
+    await askBackground(send, { type: 'porthole:share', url: 'http://localhost:3000/x', tabId: 5 });
+    await settle();
+    host.giveUrl('s1');
+    host.goLive('s1');
+    host.fail('s1', { code: 'tunnel-exited', message: 'cloudflared stopped unexpectedly.' });
+    await settle();
+    expect(await askBackground(send, { type: 'porthole:restart', shareId: 's1' })).toEqual({ ok: true });
+    await controller.flush();
+    const stored = await readState(fakeBrowser.storage.session);
+    expect(Object.values(stored.shares)).toEqual([expect.objectContaining({ tabId: 5, share: expect.objectContaining({ id: 's2', origin: 'http://localhost:3000', state: 'starting' }) })]);
+  });
+
   it('leaves messages that are not its own to other listeners', async () => {
     const { send } = setup();
     await expect(send({ type: 'porthole:offscreen-copy', text: 'x' })).resolves.toBeUndefined();

@@ -132,6 +132,59 @@ describe('share controller', () => {
     expect(liveShares(controller.getState())).toEqual([]);
   });
 
+  it('a live share that dies on its own: failed with the host’s reason, the person told, Restart shares again from the same tab', async () => {
+    const { host, controller, clipboard, notifications } = setup();
+    await controller.share('http://localhost:3000/app', 6, 'popup');
+    await settle();
+    host.giveUrl('s1', 'https://first.trycloudflare.com');
+    host.goLive('s1');
+    await settle();
+    expect(notifications).toEqual([]);
+
+    const reason = { code: 'tunnel-exited' as const, message: 'cloudflared stopped unexpectedly. Share again to get a new public address.' };
+    host.fail('s1', reason);
+    await settle();
+    let state = controller.getState();
+    expect(state.shares.s1?.share).toMatchObject({ state: 'failed', url: 'https://first.trycloudflare.com', error: reason });
+    expect(liveShares(state)).toEqual([]);
+    expect(notifications).toEqual([{ title: 'Porthole stopped sharing http://localhost:3000', message: `${reason.message} Open Porthole to restart it.` }]);
+
+    const restarted = await controller.restart('s1');
+    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:3000' }), expect.objectContaining({ origin: 'http://localhost:3000' })]);
+    expect(restarted?.share).toMatchObject({ id: 's2', state: 'starting' });
+    expect(restarted?.tabId).toBe(6);
+    await settle();
+    host.giveUrl('s2', 'https://second.trycloudflare.com');
+    host.goLive('s2');
+    await settle();
+    state = controller.getState();
+    // The new share replaces the failed one; its new address is copied as any new share's is.
+    expect(Object.keys(state.shares)).toEqual(['s2']);
+    expect(state.shares.s2?.share).toMatchObject({ state: 'live', url: 'https://second.trycloudflare.com' });
+    expect(clipboard).toEqual(['https://first.trycloudflare.com', 'https://second.trycloudflare.com']);
+  });
+
+  it('restart does nothing for a share that is running or unknown', async () => {
+    const { host, controller } = setup();
+    await controller.share('http://localhost:3000', 1, 'popup');
+    await settle();
+    host.giveUrl('s1');
+    host.goLive('s1');
+    await settle();
+    expect(await controller.restart('s1')).toBeNull();
+    expect(await controller.restart('nope')).toBeNull();
+    expect(host.requests('share')).toHaveLength(1);
+  });
+
+  it('a share that fails while starting is not announced as a dead share (the popup shows it)', async () => {
+    const { host, controller, notifications } = setup();
+    await controller.share('http://localhost:3000', 1, 'popup');
+    await settle();
+    host.fail('s1', { code: 'rate-limited', message: 'Wait a few minutes.' });
+    await settle();
+    expect(notifications).toEqual([]);
+  });
+
   it('records an error reply to a share as the last error, for that origin, in the host’s words', async () => {
     const host = new FakeHost();
     host.refuseShares = { code: 'cloudflared-missing', message: 'cloudflared is not installed. Run porthole-host doctor to fetch it.', detail: 'searched PATH' };
@@ -229,7 +282,7 @@ describe('share controller', () => {
     expect(host.requests('list')).toHaveLength(1);
     expect(state.shares.s1?.share).toMatchObject({ state: 'live', url: 'https://kept.trycloudflare.com' });
     expect(state.shares.s1?.tabId).toBe(4);
-    expect(state.shares.s2?.share.state).toBe('failed');
+    expect(state.shares.s2?.share).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/restarted Porthole’s background/) } });
     expect(liveShares(state).map((tracked) => tracked.share.id)).toEqual(['s1']);
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {} from '../../../native-host/test/global-setup';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
 import { ensureBuilt, isAlive, launch, POPUP_URL, popupScriptSize, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
+import { writeDieOnceCloudflared } from './fake-cloudflared-once';
 
 /**
  * End to end, as a person uses Porthole: a dev server on localhost, its tab, the popup, Share, the
@@ -15,6 +16,7 @@ import { ensureBuilt, isAlive, launch, POPUP_URL, popupScriptSize, startOrigin, 
  */
 
 const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole e2e origin ${process.pid}</h1>`;
+const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
 const tempDirs: string[] = [];
 const temp = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -103,6 +105,67 @@ describe('Porthole in Chromium', () => {
       await popup.getByText('No active shares.').waitFor();
       await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
       expect(await worker.evaluate(() => (globalThis as unknown as { chrome: WorkerChrome }).chrome.action.getBadgeText({}))).toBe('');
+    } finally {
+      await session?.close();
+      session = null;
+      await origin.close();
+    }
+  });
+
+  it('a tunnel that dies on its own: the popup says why and that the address will change; Restart gives a new live URL', async () => {
+    const fakeDir = temp('porthole-e2e-fake-');
+    const origin = await startOrigin(ORIGIN_BODY);
+    try {
+      session = await launch({
+        registerHost: true,
+        env: {
+          // The first tunnel dies 1.5 s after it is live; the restarted one stays up.
+          PORTHOLE_CLOUDFLARED: writeDieOnceCloudflared(temp('porthole-e2e-bin-'), inject('fakeCloudflared')),
+          PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
+          FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+          FAKE_CLOUDFLARED_MODE: 'ok',
+          FAKE_CLOUDFLARED_DIE_AFTER_MS: '1500',
+        },
+      });
+      const { context } = session;
+      const pageUrl = `http://localhost:${origin.port}/`;
+      const page = await context.newPage();
+      await page.goto(pageUrl);
+      const popup = await context.newPage();
+      await popup.goto(`${POPUP_URL}?tab=${await session.tabIdOf(pageUrl)}`);
+      const panel = popup.locator('.share-panel');
+      await panel.getByRole('button', { name: 'Share this localhost tab' }).click();
+      const link = panel.getByRole('link', { name: PUBLIC_URL });
+      await link.waitFor({ timeout: 15_000 });
+      const firstUrl = (await link.textContent())!;
+      await panel.getByText(/^Live(:|, and copied)/).waitFor({ timeout: 15_000 });
+      const first = await waitForFakeState(fakeDir, (state) => state.url === firstUrl, 5000);
+
+      // cloudflared dies: the share is failed, with the host's reason, and offers Restart.
+      await panel.getByRole('button', { name: 'Restart' }).waitFor({ timeout: 10_000 });
+      await expect(panel.getByRole('alert').textContent()).resolves.toContain('cloudflared stopped unexpectedly');
+      await expect(panel.locator('.hint').textContent()).resolves.toBe(`A quick tunnel gets a new address each time it starts: ${firstUrl} won’t work again.`);
+      await popup.getByText('No active shares.').waitFor();
+      await waitUntil(() => !isAlive(first.pid), 5000, 'the first fake cloudflared gone');
+      expect(await readFakeStates(fakeDir)).toEqual([]);
+      const worker = await session.serviceWorker();
+      expect(await worker.evaluate(() => (globalThis as unknown as { chrome: WorkerChrome }).chrome.action.getBadgeText({}))).toBe('');
+
+      // Restart: a new tunnel, a new address, live, serving the page.
+      await panel.getByRole('button', { name: 'Restart' }).click();
+      await panel.getByText(/^Live(:|, and copied)/).waitFor({ timeout: 15_000 });
+      const secondUrl = (await link.textContent())!;
+      expect(secondUrl).toMatch(PUBLIC_URL);
+      expect(secondUrl).not.toBe(firstUrl);
+      await popup.getByRole('heading', { name: 'Active shares (1)' }).waitFor();
+      const running = await readFakeStates(fakeDir);
+      expect(running.map((state) => state.url)).toEqual([secondUrl]);
+      const visit = await fetchThroughEdge(running[0]!, '/');
+      expect(visit.body).toBe(ORIGIN_BODY);
+
+      await panel.getByRole('button', { name: 'Stop' }).click();
+      await panel.getByRole('button', { name: 'Share this localhost tab' }).waitFor();
+      await waitUntil(async () => !isAlive(running[0]!.pid) && (await readFakeStates(fakeDir)).length === 0, 5000, 'the second fake cloudflared gone');
     } finally {
       await session?.close();
       session = null;

@@ -38,8 +38,34 @@ export const STATES = {
       },
     }),
   ),
+  /** cloudflared died on its own after the share was live: the address it had is gone for good. */
+  diedAfterLive: stateWith(
+    tracked({
+      state: 'failed',
+      url: 'https://violet-owl-lamp.trycloudflare.com',
+      endedAt: NOW - 2000,
+      error: {
+        code: 'tunnel-exited',
+        message: 'cloudflared stopped unexpectedly. Share again to get a new public address.',
+        detail: 'Connection terminated error="connection with edge closed"',
+      },
+    }),
+  ),
   hostMissing: { ...INITIAL_STATE, host: { status: 'missing', reason: 'Specified native messaging host not found.' } },
   hostStopped: { ...INITIAL_STATE, host: { status: 'unreachable', reason: 'Native host has exited.' } },
+  /** On another page: one share live, another that ended on its own. */
+  endedElsewhere: stateWith(
+    tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000 }),
+    tracked({
+      id: 'b',
+      origin: 'http://localhost:8080',
+      state: 'failed',
+      url: 'https://gone-away.trycloudflare.com',
+      startedAt: NOW - 10 * 60_000,
+      endedAt: NOW - 60_000,
+      error: { code: 'tunnel-exited', message: 'cloudflared stopped unexpectedly. Share again to get a new public address.' },
+    }),
+  ),
   otherShares: stateWith(
     tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000 }),
     tracked({ id: 'b', origin: 'http://127.0.0.1:8080', state: 'starting', url: null, startedAt: NOW - 4_000 }),

@@ -15,6 +15,7 @@ function actions() {
   return {
     share: vi.fn<PopupActions['share']>(),
     stop: vi.fn<PopupActions['stop']>(),
+    restart: vi.fn<PopupActions['restart']>(),
     stopAll: vi.fn<PopupActions['stopAll']>(),
     copy: vi.fn<PopupActions['copy']>(),
     open: vi.fn<PopupActions['open']>(),
@@ -94,14 +95,57 @@ describe('popup', () => {
     expect(screen.getByText('Live, and copied to the clipboard automatically.')).toBeTruthy();
   });
 
-  it('failed: the host’s sentence and cloudflared’s detail, and a way to try again', () => {
+  it('failed before it had an address: the host’s sentence and cloudflared’s detail, and Try again', () => {
     const spy = show(STATES.failed);
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('Cloudflare is limiting quick tunnels from this network right now. Wait a few minutes, then share again.');
     expect(alert.textContent).toContain('failed to request quick Tunnel: 429 Too Many Requests');
+    expect(screen.queryByRole('button', { name: 'Restart' })).toBeNull();
+    expect(screen.queryByText(/new address/)).toBeNull();
     fireEvent.click(button('Try again'));
-    expect(spy.share).toHaveBeenCalledOnce();
+    expect(spy.restart).toHaveBeenCalledWith('s1');
+    expect(spy.share).not.toHaveBeenCalled();
     expect(screen.getByText('No active shares.')).toBeTruthy();
+  });
+
+  it('died after it was live: the reason, Restart, and that the address will change', () => {
+    const spy = show(STATES.diedAfterLive);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('cloudflared stopped unexpectedly.');
+    expect(alert.textContent).toContain('Connection terminated');
+    const hint = screen.getByText(/A quick tunnel gets a new address each time it starts/);
+    expect(hint.textContent).toBe('A quick tunnel gets a new address each time it starts: https://violet-owl-lamp.trycloudflare.com won’t work again.');
+    // The dead address is not a link, nor copyable: nothing suggests it still works.
+    expect(screen.queryByRole('link')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Copy' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
+    fireEvent.click(button('Restart'));
+    expect(spy.restart).toHaveBeenCalledWith('s1');
+    fireEvent.click(within(alert).getByRole('button', { name: 'Dismiss' }));
+    expect(spy.dismiss).toHaveBeenCalledWith('s1');
+    // Not counted as active, and not listed twice: the panel above shows it.
+    expect(screen.getByText('No active shares.')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: /Ended on their own/ })).toBeNull();
+  });
+
+  it('on another page, a share that ended on its own is listed with why, Restart and Dismiss', () => {
+    const spy = show(STATES.endedElsewhere, OTHER_PAGE);
+    expect(screen.getByRole('heading', { name: 'Active shares (1)' })).toBeTruthy();
+    const ended = screen.getByRole('list', { name: 'Ended on their own (1)' });
+    const row = within(ended).getByRole('listitem');
+    expect(row.textContent).toContain('http://localhost:8080');
+    expect(row.textContent).toContain('cloudflared stopped unexpectedly.');
+    expect(row.textContent).not.toContain('https://gone-away.trycloudflare.com');
+    fireEvent.click(within(row).getByRole('button', { name: 'Restart sharing http://localhost:8080' }));
+    expect(spy.restart).toHaveBeenCalledWith('b');
+    fireEvent.click(within(row).getByRole('button', { name: 'Dismiss http://localhost:8080' }));
+    expect(spy.dismiss).toHaveBeenCalledWith('b');
+  });
+
+  it('on the page of a share that ended, the list does not repeat it', () => {
+    show(STATES.endedElsewhere, { kind: 'loopback', tabId: 3, origin: 'http://127.0.0.1:8080' });
+    expect(screen.getByRole('button', { name: 'Restart' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: /Ended on their own/ })).toBeNull();
   });
 
   it('an error for this page from the last request is shown above the Share button', () => {

@@ -101,6 +101,15 @@ describe('popup app', () => {
     expect(await screen.findByText(/Could not copy: Write permission denied/)).toBeTruthy();
   });
 
+  it('Restart asks the background to restart that share', async () => {
+    const env = new FakeEnv(LOCAL, STATES.diedAfterLive);
+    render(<App env={env} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Restart' }));
+    expect(env.asked).toContainEqual({ type: 'porthole:restart', shareId: 's1' });
+    env.publish({ ...STATES.startingCloudflared });
+    expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
+  });
+
   it('Stop all and Open go where they should', async () => {
     const env = new FakeEnv({ kind: 'other', tabId: 2, url: 'https://example.com/' }, STATES.otherShares);
     render(<App env={env} />);
