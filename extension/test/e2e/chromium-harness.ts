@@ -56,6 +56,18 @@ export function ensureBuilt(): void {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get update && apt-get install -y chromium`);
 }
 
+/** The extension loaded unpacked, and a browser that stays off this closed network. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  `--disable-extensions-except=${EXTENSION_DIR}`,
+  `--load-extension=${EXTENSION_DIR}`,
+  // Without these Chromium floods this closed network with refused connections.
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--no-sandbox',
+];
+
 export function registerHost(userDataDir: string): string {
   const dir = join(userDataDir, 'NativeMessagingHosts');
   mkdirSync(dir, { recursive: true });
@@ -82,16 +94,7 @@ export async function launch(options: { registerHost: boolean; env: Record<strin
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-      // Without these Chromium floods this closed network with refused connections.
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--no-sandbox',
-    ],
+    args: [...CHROMIUM_ARGS],
     // The host that Chromium starts, and the cloudflared it starts, inherit this.
     env: { ...(process.env as Record<string, string>), ...options.env },
   });

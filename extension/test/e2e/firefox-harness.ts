@@ -24,6 +24,7 @@ import { FIREFOX_EXTENSION_ID } from '../../extension-ids';
 import { HOST_NAME } from '../../lib/protocol';
 import { BidiClient } from './bidi-client';
 import { HOST_BINARY, newestSourceMtime, ROOT, run } from './chromium-harness';
+import { ScriptedPage } from './scripted-page';
 
 export const FIREFOX = process.env.PORTHOLE_E2E_FIREFOX ?? '/usr/bin/firefox-esr';
 export const FIREFOX_EXTENSION_DIR = join(ROOT, '.output', 'firefox-mv2');
@@ -67,88 +68,33 @@ export function registerFirefoxHost(home: string): string {
   return file;
 }
 
-/** BiDi's RemoteValue, as far as the harness reads it. */
+/** BiDi's script.evaluate result, as far as the harness reads it. */
 type EvaluateResult =
   | { type: 'success'; result: { type: string; value?: unknown } }
   | { type: 'exception'; exceptionDetails: { text: string } };
 
 /** One tab (a BiDi top-level browsing context). */
-export class FirefoxTab {
+export class FirefoxTab extends ScriptedPage {
   constructor(
     private readonly bidi: BidiClient,
     readonly context: string,
-  ) {}
+  ) {
+    super();
+  }
 
   async navigate(url: string): Promise<void> {
     await this.bidi.send('browsingContext.navigate', { context: this.context, url, wait: 'complete' });
   }
 
-  /**
-   * Runs `fn(arg)` in the page and returns its (awaited) result. `fn` travels as source text, so it
-   * may use only its argument and the page's globals; values cross as JSON.
-   */
-  async call<A, R>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
-    const reply = await this.bidi.send<EvaluateResult>('script.callFunction', {
-      functionDeclaration: `async (json) => JSON.stringify((await (${fn.toString()})(JSON.parse(json))) ?? null)`,
-      arguments: [{ type: 'string', value: JSON.stringify(arg ?? null) }],
+  protected async evaluate(expression: string): Promise<string> {
+    const reply = await this.bidi.send<EvaluateResult>('script.evaluate', {
+      expression,
       target: { context: this.context },
       awaitPromise: true,
       resultOwnership: 'none',
     });
     if (reply.type === 'exception') throw new Error(`in the page: ${reply.exceptionDetails.text}`);
-    return JSON.parse(String(reply.result.value)) as R;
-  }
-
-  /** Polls `fn(arg)` until it returns something truthy, and returns that. */
-  async waitFor<A, R>(fn: (arg: A) => R | Promise<R>, arg: A, what: string, timeoutMs = 10_000): Promise<NonNullable<R>> {
-    const started = Date.now();
-    let lastError: unknown = null;
-    for (;;) {
-      try {
-        const value = await this.call(fn, arg);
-        if (value) return value;
-      } catch (error) {
-        // A page that is still loading, or navigating, has no realm for a moment.
-        lastError = error;
-      }
-      if (Date.now() - started > timeoutMs) {
-        const text = await this.text().catch(() => '(unreadable)');
-        throw new Error(`not within ${timeoutMs} ms: ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}\npage text:\n${text}`);
-      }
-      await new Promise((done) => setTimeout(done, 50));
-    }
-  }
-
-  text(): Promise<string> {
-    return this.call(() => document.body.innerText, null);
-  }
-
-  /** Waits for the enabled button whose text is `name` (inside `within`, a CSS selector, if given), then clicks it. */
-  clickButton(name: string, within?: string): Promise<void> {
-    return this.findButton(name, within, true);
-  }
-
-  /** Waits for the enabled button whose text is `name`. */
-  waitForButton(name: string, within?: string): Promise<void> {
-    return this.findButton(name, within, false);
-  }
-
-  private async findButton(name: string, within: string | undefined, click: boolean): Promise<void> {
-    await this.waitFor(
-      ({ name, within, click }) => {
-        const scope = within ? document.querySelector(within) : document;
-        const button = [...(scope?.querySelectorAll('button') ?? [])].find((candidate) => candidate.textContent?.trim() === name && !candidate.disabled);
-        if (click) button?.click();
-        return Boolean(button);
-      },
-      { name, within: within ?? null, click },
-      `a "${name}" button${within ? ` in ${within}` : ''}`,
-    );
-  }
-
-  /** Waits until the page's visible text contains `text`. */
-  async waitForText(text: string, timeoutMs = 10_000): Promise<void> {
-    await this.waitFor((wanted) => document.body.innerText.includes(wanted), text, `the text "${text}"`, timeoutMs);
+    return String(reply.result.value);
   }
 }
 

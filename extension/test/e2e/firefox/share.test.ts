@@ -66,16 +66,8 @@ describe('Porthole in Firefox', () => {
       await popup.waitForText(`http://localhost:${origin.port}`);
       await popup.clickButton('Share this localhost tab');
 
-      const publicUrl = await popup.waitFor(
-        (pattern) => {
-          const text = document.querySelector('.share-panel a.public-url')?.textContent ?? '';
-          return new RegExp(pattern).test(text) ? text : null;
-        },
-        PUBLIC_URL.source,
-        'the public URL in the popup',
-        15_000,
-      );
-      await popup.waitFor(() => /^Live(:|, and copied)/.test(document.querySelector('.share-panel .hint')?.textContent ?? ''), null, 'the share live', 15_000);
+      const publicUrl = await popup.textMatching('.share-panel a.public-url', PUBLIC_URL, 'the public URL in the popup', 15_000);
+      await popup.textMatching('.share-panel .hint', /^Live(:|, and copied)/, 'the share live', 15_000);
       await popup.waitForText('Active shares (1)');
       lap('share live');
 
