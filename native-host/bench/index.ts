@@ -2,15 +2,19 @@
  * `npm run bench`: every performance figure, printed beside the baseline it is judged against,
  * both measured in this same run. Needs `npm run build:host` first (npm run bench does it).
  */
-import { spawn } from 'node:child_process';
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OkReply } from '../src/protocol/index.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
+import { waitForFakeState } from '../test/fake-cloudflared/state.js';
 import { HostDriver, startOrigin } from '../test/host-driver.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+/** Seconds per autocannon run; each case runs twice per target, interleaved. */
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 3);
 const root = resolve(import.meta.dirname, '../..');
 
 function median(values: number[]): number {
@@ -71,6 +75,151 @@ function row(name: string, value: string, baselineName: string, baseline: string
   return `| ${name} | ${value} | ${baselineName} | ${baseline} | ${ratio.toFixed(2)}× |`;
 }
 
+// ── the gateway: direct to the origin vs through the gateway ────────────────────────────────────
+
+/**
+ * The stand-in dev server: a trivial Node server in its own process, so that it never shares an
+ * event loop with autocannon. `/small` is a 29-byte page, `/1mb` one MiB.
+ */
+const TRIVIAL_ORIGIN = `
+const http = require('node:http');
+const big = Buffer.alloc(1024 * 1024, 120);
+const small = Buffer.from('<h1>hello from localhost</h1>');
+http.createServer((req, res) => {
+  const body = req.url === '/1mb' ? big : small;
+  res.writeHead(200, { 'content-type': 'text/html', 'content-length': body.length });
+  res.end(body);
+}).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
+`;
+
+/** A real Vite dev server serving one module of application code, in its own process. */
+const VITE_ORIGIN = `
+const { mkdtempSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { tmpdir } = require('node:os');
+(async () => {
+  const { createServer } = await import(process.argv[1]);
+  const root = mkdtempSync(join(tmpdir(), 'porthole-bench-vite-'));
+  writeFileSync(join(root, 'index.html'), '<!doctype html><div id="app"></div><script type="module" src="/main.js"></script>');
+  writeFileSync(join(root, 'main.js'), Array.from({ length: 200 }, (_, i) => 'export const value' + i + ' = ' + i + ' * 2; // a line of application code\\n').join(''));
+  const server = await createServer({ root, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', port: 0 }, optimizeDeps: { noDiscovery: true, include: [] } });
+  await server.listen();
+  process.stdout.write(server.httpServer.address().port + '\\n');
+})();
+`;
+
+function startProcessOrigin(script: string, args: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['-e', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    child.stdout?.once('data', (chunk: Buffer) => resolve({ child, port: Number(chunk.toString().trim()) }));
+    child.once('exit', (code) => reject(new Error(`origin exited with ${code}`)));
+  });
+}
+
+interface Load {
+  rps: number;
+  /** Every response time, in ms, sorted: autocannon's own percentiles are whole milliseconds. */
+  samples: number[];
+  errors: number;
+}
+
+async function load(url: string, connections: number, seconds: number): Promise<Load> {
+  const samples: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon({ url, connections, duration: seconds, pipelining: 1 }, (error, done) => (error ? reject(error) : resolve(done)));
+    instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime));
+  });
+  return { rps: result.requests.average, samples, errors: result.errors + result.non2xx };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+interface LoadCase {
+  name: string;
+  connections: number;
+  direct: string;
+  gateway: string;
+}
+
+interface LoadRow {
+  name: string;
+  direct: { rps: number; p50: number; p99: number };
+  gateway: { rps: number; p50: number; p99: number };
+  errors: number;
+}
+
+/** Direct and gateway interleaved, twice each, after a warm-up of both: noise hits both alike. */
+async function measure(loadCase: LoadCase): Promise<LoadRow> {
+  await load(loadCase.direct, loadCase.connections, 1);
+  await load(loadCase.gateway, loadCase.connections, 1);
+  const runs = { direct: [] as Load[], gateway: [] as Load[] };
+  for (let round = 0; round < 2; round++) {
+    runs.direct.push(await load(loadCase.direct, loadCase.connections, LOAD_SECONDS));
+    runs.gateway.push(await load(loadCase.gateway, loadCase.connections, LOAD_SECONDS));
+  }
+  const summary = (loads: Load[]) => {
+    const samples = loads.flatMap((l) => l.samples).sort((a, b) => a - b);
+    return { rps: loads.reduce((sum, l) => sum + l.rps, 0) / loads.length, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
+  };
+  return { name: loadCase.name, direct: summary(runs.direct), gateway: summary(runs.gateway), errors: [...runs.direct, ...runs.gateway].reduce((sum, l) => sum + l.errors, 0) };
+}
+
+/** The gateway's address, as the host gave it to cloudflared. */
+async function gatewayOf(host: HostDriver, originUrl: string): Promise<string> {
+  const reply = (await host.request({ type: 'share', origin: originUrl })) as Extract<OkReply, { type: 'share' }>;
+  const url = await host.waitForChange(reply.share.id, 'url');
+  const fake = await waitForFakeState(host.fakeDir, (s) => s.url === url.share.url);
+  const gateway = fake.argv[fake.argv.indexOf('--url') + 1];
+  if (gateway === undefined) throw new Error('no --url in the fake cloudflared argv');
+  return gateway;
+}
+
+async function gatewayBench(fake: string): Promise<LoadRow[]> {
+  const trivial = await startProcessOrigin(TRIVIAL_ORIGIN);
+  const vite = await startProcessOrigin(VITE_ORIGIN, [join(root, 'node_modules', 'vite', 'dist', 'node', 'index.js')]);
+  // The gateway runs where it runs for real: inside the built host. No probe: nothing is public here.
+  const host = new HostDriver({ fakeCloudflared: fake, stateDir: mkdtempSync(join(tmpdir(), 'porthole-bench-')), env: { PORTHOLE_PROBE: 'off' } });
+  try {
+    const trivialGateway = await gatewayOf(host, `http://localhost:${trivial.port}`);
+    const viteGateway = await gatewayOf(host, `http://localhost:${vite.port}`);
+    const direct = `http://127.0.0.1:${trivial.port}`;
+    const cases: LoadCase[] = [
+      { name: 'small page (29 B), 10 connections', connections: 10, direct: `${direct}/small`, gateway: `${trivialGateway}/small` },
+      { name: '1 MiB response, 4 connections', connections: 4, direct: `${direct}/1mb`, gateway: `${trivialGateway}/1mb` },
+      { name: 'small page, 1 connection (latency unloaded)', connections: 1, direct: `${direct}/small`, gateway: `${trivialGateway}/small` },
+      { name: 'Vite dev server, /main.js (13 KB), 4 connections', connections: 4, direct: `http://127.0.0.1:${vite.port}/main.js`, gateway: `${viteGateway}/main.js` },
+    ];
+    const rows: LoadRow[] = [];
+    for (const loadCase of cases) rows.push(await measure(loadCase));
+    return rows;
+  } finally {
+    host.closeStdin();
+    await host.exited;
+    trivial.child.kill();
+    vite.child.kill();
+  }
+}
+
+function printGatewayTable(rows: LoadRow[]): void {
+  const n = (value: number) => Math.round(value).toLocaleString('en-US');
+  const t = (value: number) => `${value.toFixed(2)} ms`;
+  console.log(`\nGateway: direct to the origin vs through the gateway (autocannon, ${LOAD_SECONDS} s × 2 interleaved per target, after 1 s warm-up each)\n`);
+  console.log('| case | direct req/s | gateway req/s | ratio | direct p50 | gateway p50 | added p50 | direct p99 | gateway p99 | p99 ratio |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const row of rows) {
+    const { direct, gateway } = row;
+    console.log(
+      `| ${row.name}${row.errors > 0 ? ` (${row.errors} errors)` : ''} | ${n(direct.rps)} | ${n(gateway.rps)} | ${(gateway.rps / direct.rps).toFixed(2)}× | ${t(direct.p50)} | ${t(gateway.p50)} | +${(gateway.p50 - direct.p50).toFixed(2)} ms | ${t(direct.p99)} | ${t(gateway.p99)} | ${(gateway.p99 / direct.p99).toFixed(2)}× |`,
+    );
+  }
+  const throughputOk = rows.filter((row) => row.gateway.rps / row.direct.rps >= 0.9).map((row) => row.name);
+  const latencyOk = rows.filter((row) => row.gateway.p50 - row.direct.p50 <= 1).map((row) => row.name);
+  console.log(`\naim ≥ 0.90× direct throughput: met for ${throughputOk.length}/${rows.length}${throughputOk.length > 0 ? ` (${throughputOk.join('; ')})` : ''}`);
+  console.log(`aim ≤ 1 ms added p50: met for ${latencyOk.length}/${rows.length}`);
+}
+
 async function main(): Promise<void> {
   const fake = await buildFakeCloudflared(join(root, 'dist', 'test', 'fake-cloudflared.mjs'));
   const origin = await startOrigin();
@@ -90,6 +239,7 @@ async function main(): Promise<void> {
   origin.server.close();
 
   const rss = await idleRss();
+  const gatewayRows = await gatewayBench(fake);
   const hostMs = median(viaHost);
   const aloneMs = median(alone);
   console.log(`Porthole benchmarks (${RUNS} runs each, medians; node ${process.version}, ${process.platform}-${process.arch})\n`);
@@ -98,6 +248,7 @@ async function main(): Promise<void> {
   console.log(row('share request → url event (host + fake cloudflared)', `${hostMs.toFixed(1)} ms`, 'fake cloudflared alone, spawn → URL line', `${aloneMs.toFixed(1)} ms`, hostMs / aloneMs));
   console.log(row('host idle RSS', `${(rss.host / 1024).toFixed(1)} MiB`, 'idle `node -e` process', `${(rss.node / 1024).toFixed(1)} MiB`, rss.host / rss.node));
   console.log(`\nhost overhead on share → url: ${(hostMs - aloneMs).toFixed(1)} ms`);
+  printGatewayTable(gatewayRows);
 }
 
 await main();

@@ -90,7 +90,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.agent = origin.protocol === 'https' ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: false }) : new HttpAgent(agentOptions);
     this.throttle = new Throttle(options.trafficIntervalMs ?? 500, () => this.emit('traffic', this.traffic.snapshot()));
 
-    this.proxy = createProxyServer({ ws: true, xfwd: false, secure: false, changeOrigin: false });
+    // Everything per share is set here once: a request only passes its own req and res.
+    this.proxy = createProxyServer({ target: this.target, agent: this.agent, ws: true, xfwd: false, secure: false, changeOrigin: false });
     this.proxy.on('proxyRes', (proxyRes, req) => this.onOriginResponse(proxyRes, req));
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
       proxyReq.once('upgrade', (response: IncomingMessage) => {
@@ -175,7 +176,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       return;
     }
     this.prepare(req, false);
-    this.proxy.web(req, res, { target: this.target, agent: this.agent }, (error) => this.onProxyError(error, req, res));
+    this.proxy.web(req, res, this.onProxyError);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -191,7 +192,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
     socket.once('close', () => this.record(req, 0));
     this.prepare(req, true);
-    this.proxy.ws(req, socket, head, { target: this.target, agent: this.agent }, (error) => this.onProxyError(error, req, socket));
+    this.proxy.ws(req, socket, head, {}, this.onProxyError);
   }
 
   private authorized(req: IncomingMessage): boolean {
@@ -217,7 +218,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (location !== undefined) proxyRes.headers.location = rewriteLocation(location, this.options.origin.origin, publicOriginOf(req.headers));
   }
 
-  private onProxyError(error: Error, req: IncomingMessage, res: ServerResponse | Socket | Duplex): void {
+  /** http-proxy-3 calls this with the request and the response (or, for upgrades, the socket) that failed. */
+  private readonly onProxyError = (error: Error, req: IncomingMessage, res: ServerResponse | Socket | Duplex): void => {
     const unreachable = isUnreachableError(error);
     if (unreachable) this.setOriginReachable(false);
     else this.options.log.warn(`gateway ${this.originHost}: ${req.method} ${req.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
@@ -231,7 +233,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.record(req, 502);
     if (res.writable) res.end(rawResponse(502, headers, body));
     else res.destroy();
-  }
+  };
 
   private originAnswered(address: string | undefined): void {
     this.dialer.remember(address);

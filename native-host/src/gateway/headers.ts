@@ -26,6 +26,8 @@ export interface RequestHeaderContext {
 
 /** Header names the Connection header lists are hop-by-hop too (RFC 9110 §7.6.1). */
 function connectionTokens(value: string | string[] | undefined): string[] {
+  // The usual values name no other header.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return [];
   const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
   return joined.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== '');
 }
@@ -39,11 +41,14 @@ function first(value: string | string[] | undefined): string | undefined {
  * and the usual X-Forwarded-* so that apps can still build public URLs.
  */
 export function forwardedRequestHeaders(incoming: IncomingHttpHeaders, context: RequestHeaderContext): OutgoingHttpHeaders {
-  const drop = new Set([...HOP_BY_HOP, ...connectionTokens(incoming.connection)]);
-  if (context.consumeAuthorization) drop.add('authorization');
+  // Runs for every request: no allocation beyond the result unless Connection names extra headers.
+  const named = connectionTokens(incoming.connection);
+  const extra = named.length > 0 ? new Set(named) : null;
   const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(incoming)) {
-    if (value === undefined || drop.has(name)) continue;
+  for (const name in incoming) {
+    const value = incoming[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true) continue;
+    if (name === 'authorization' && context.consumeAuthorization) continue;
     headers[name] = value;
   }
   if (context.upgrade && incoming.upgrade !== undefined) {
@@ -68,10 +73,13 @@ export function forwardedRequestHeaders(incoming: IncomingHttpHeaders, context: 
  * cloudflared: a dev server's `Connection: close` or `Keep-Alive: timeout=5` must not steer the
  * visitor's side. (Transfer-Encoding is handled by the proxy library, which re-frames the body.)
  */
+const HOP_BY_HOP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'trailer']);
+
 export function hopByHopResponseHeaders(headers: IncomingHttpHeaders): string[] {
-  const names = new Set(['connection', 'keep-alive', 'proxy-connection', 'trailer', ...connectionTokens(headers.connection)]);
-  names.delete('transfer-encoding');
-  return Object.keys(headers).filter((name) => names.has(name));
+  const named = connectionTokens(headers.connection).filter((name) => name !== 'transfer-encoding');
+  const found: string[] = [];
+  for (const name in headers) if (HOP_BY_HOP_RESPONSE.has(name) || named.includes(name)) found.push(name);
+  return found;
 }
 
 /** `https://name.trycloudflare.com`: the address the visitor used, as cloudflared reports it. */
