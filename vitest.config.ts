@@ -7,8 +7,9 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
  * - extension: extension modules with WXT's fake browser and a DOM;
  * - integration: the built host spawned as a browser spawns it, with the fake cloudflared;
  * - e2e: Debian's Chromium with the built extension and host;
- * - e2e-firefox: Debian's Firefox ESR with the built Firefox extension and host, after every
- *   other project (one browser at a time on a 2-core machine).
+ * - e2e-firefox: Debian's Firefox ESR with the built Firefox extension and host.
+ * One browser at a time on a 2-core machine: e2e-firefox is group 1, after the unit and integration
+ * projects (group 0); e2e, without file parallelism, runs in vitest's final sequential group.
  * `npm test` builds first, so integration and e2e always run against fresh builds.
  */
 export default defineConfig({

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
 import type {} from '../../../native-host/test/global-setup';
+import { EdgeRouter } from '../../../native-host/test/fake-cloudflared/edge-router';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
 import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension-ids';
 import { launchChromiumOverCdp, type CdpPage, type CdpSession } from './chromium-cdp-harness';
@@ -30,14 +31,23 @@ const temp = (prefix: string) => {
   return dir;
 };
 
-beforeAll(() => ensureBuilt());
+/** Cloudflare's front door for the fake tunnels: the host's reachability check comes in through it. */
+let router: EdgeRouter;
+
+beforeAll(async () => {
+  router = await EdgeRouter.start();
+  ensureBuilt();
+});
 
 afterAll(() => {
+  router.close();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 function hostEnv(fakeDir: string): Record<string, string> {
+  router.watch(fakeDir);
   return {
+    ...router.probeEnv,
     PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
     PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
     FAKE_CLOUDFLARED_STATE_DIR: fakeDir,

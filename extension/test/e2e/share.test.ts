@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
 import type {} from '../../../native-host/test/global-setup';
+import { EdgeRouter } from '../../../native-host/test/fake-cloudflared/edge-router';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
 import { ensureBuilt, isAlive, launch, POPUP_URL, popupScriptSize, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
 import { writeDieOnceCloudflared } from './fake-cloudflared-once';
@@ -24,13 +25,18 @@ const temp = (prefix: string) => {
   return dir;
 };
 
-beforeAll(() => {
+/** Cloudflare's front door for the fake tunnels: the host's reachability check comes in through it. */
+let router: EdgeRouter;
+
+beforeAll(async () => {
+  router = await EdgeRouter.start();
   ensureBuilt();
   const size = popupScriptSize();
   console.log(`[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`);
 });
 
 afterAll(() => {
+  router.close();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -42,6 +48,7 @@ describe('Porthole in Chromium', () => {
 
   it('shares a localhost tab: URL, copy, a visitor gets the page, stop ends cloudflared', async () => {
     const fakeDir = temp('porthole-e2e-fake-');
+    router.watch(fakeDir);
     const origin = await startOrigin(ORIGIN_BODY);
     try {
       session = await launch({
@@ -50,6 +57,7 @@ describe('Porthole in Chromium', () => {
           PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
           PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
           FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+          ...router.probeEnv,
           FAKE_CLOUDFLARED_MODE: 'ok',
           // Slow enough that each stage shows in the popup.
           FAKE_CLOUDFLARED_URL_DELAY_MS: '600',
@@ -114,6 +122,7 @@ describe('Porthole in Chromium', () => {
 
   it('a tunnel that dies on its own: the popup says why and that the address will change; Restart gives a new live URL', async () => {
     const fakeDir = temp('porthole-e2e-fake-');
+    router.watch(fakeDir);
     const origin = await startOrigin(ORIGIN_BODY);
     try {
       session = await launch({
@@ -123,6 +132,7 @@ describe('Porthole in Chromium', () => {
           PORTHOLE_CLOUDFLARED: writeDieOnceCloudflared(temp('porthole-e2e-bin-'), inject('fakeCloudflared')),
           PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
           FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+          ...router.probeEnv,
           FAKE_CLOUDFLARED_MODE: 'ok',
           FAKE_CLOUDFLARED_DIE_AFTER_MS: '1500',
         },

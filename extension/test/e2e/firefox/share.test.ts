@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
 import type {} from '../../../../native-host/test/global-setup';
+import { EdgeRouter } from '../../../../native-host/test/fake-cloudflared/edge-router';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../../native-host/test/fake-cloudflared/state';
 import { isAlive, startOrigin, waitUntil } from '../chromium-harness';
 import { ensureFirefoxBuilt, FIREFOX_POPUP_URL, launchFirefox, type FirefoxSession } from '../firefox-harness';
@@ -25,9 +26,16 @@ const temp = (prefix: string) => {
   return dir;
 };
 
-beforeAll(() => ensureFirefoxBuilt());
+/** Cloudflare's front door for the fake tunnels: the host's reachability check comes in through it. */
+let router: EdgeRouter;
+
+beforeAll(async () => {
+  router = await EdgeRouter.start();
+  ensureFirefoxBuilt();
+});
 
 afterAll(() => {
+  router.close();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -39,6 +47,7 @@ describe('Porthole in Firefox', () => {
 
   it('shares a localhost tab: URL, a visitor gets the page, stop ends cloudflared', async () => {
     const fakeDir = temp('porthole-e2e-fake-');
+    router.watch(fakeDir);
     const origin = await startOrigin(ORIGIN_BODY);
     const started = Date.now();
     const lap = (what: string) => console.log(`[e2e-firefox] ${what}: ${Date.now() - started} ms`);
@@ -49,6 +58,7 @@ describe('Porthole in Firefox', () => {
           PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
           PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
           FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+          ...router.probeEnv,
           FAKE_CLOUDFLARED_MODE: 'ok',
           FAKE_CLOUDFLARED_URL_DELAY_MS: '300',
           FAKE_CLOUDFLARED_REGISTER_DELAY_MS: '300',
