@@ -19,7 +19,7 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { Logger } from '../log.js';
 import type { LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import { AUTH_CHALLENGE, checkBasicAuth } from './basic-auth.js';
-import { forwardedRequestHeaders, hopByHopResponseHeaders, publicOriginOf, rewriteLocation } from './headers.js';
+import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginOf, rewriteLocation } from './headers.js';
 import { isUnreachableError } from './origin-address.js';
 import { OriginDialer } from './origin-dialer.js';
 import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWORD_PAGE } from './pages.js';
@@ -77,6 +77,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private pollTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private port: number | null = null;
+  private publicHostname: string | null = null;
 
   constructor(private readonly options: GatewayOptions) {
     super();
@@ -92,7 +93,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
     // Everything per share is set here once: a request only passes its own req and res.
     this.proxy = createProxyServer({ target: this.target, agent: this.agent, ws: true, xfwd: false, secure: false, changeOrigin: false });
-    this.proxy.on('proxyRes', (proxyRes, req) => this.onOriginResponse(proxyRes, req));
+    this.proxy.on('proxyRes', (proxyRes, req, res) => this.onOriginResponse(proxyRes, req, res));
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
       proxyReq.once('upgrade', (response: IncomingMessage) => {
         this.originAnswered(response.socket?.remoteAddress);
@@ -140,16 +141,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.settings = { ...settings };
   }
 
-  /** Stops listening and drops every connection, upgraded ones included. */
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.closeNow();
-    return closed;
+  /** The share's public address, once cloudflared has printed it: requests for that name are served. */
+  setPublicUrl(url: string): void {
+    this.publicHostname = new URL(url).hostname.toLowerCase();
   }
 
-  /** For exit handlers: nothing asynchronous. */
-  closeNow(): void {
+  /** Stops listening and drops every connection, upgraded ones included. */
+  close(): void {
     if (!this.closed) {
       this.closed = true;
       if (this.server.listening) this.server.close();
@@ -164,6 +162,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    if (!isAllowedHost(req.headers.host, this.publicHostname, this.port)) {
+      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('This address is not served here.\n');
+      return;
+    }
     if (isProbeRequest(req.url, this.options.probeToken)) {
       res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(probeAnswer(this.options.probeToken));
       return;
@@ -180,6 +182,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!isAllowedHost(req.headers.host, this.publicHostname, this.port)) {
+      socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     this.upgraded.add(socket);
     socket.once('close', () => this.upgraded.delete(socket));
     socket.on('error', () => socket.destroy());
@@ -211,8 +217,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }) as IncomingMessage['headers'];
   }
 
-  private onOriginResponse(proxyRes: IncomingMessage, req: IncomingMessage): void {
+  private onOriginResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
     this.originAnswered(proxyRes.socket?.remoteAddress);
+    // The origin died mid-answer: end the visitor's response too, rather than leave it hanging.
+    proxyRes.once('close', () => {
+      if (!proxyRes.complete) res.destroy();
+    });
     for (const name of hopByHopResponseHeaders(proxyRes.headers)) delete proxyRes.headers[name];
     const location = proxyRes.headers.location;
     if (location !== undefined) proxyRes.headers.location = rewriteLocation(location, this.options.origin.origin, publicOriginOf(req.headers));

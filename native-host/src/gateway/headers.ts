@@ -93,6 +93,23 @@ export function publicOriginOf(incoming: IncomingHttpHeaders): string | null {
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /**
+ * Which Host headers the gateway serves: the share's public name (what cloudflared sends) and the
+ * gateway's own loopback address (local tools). Anything else is a page in the user's own browser
+ * that pointed a name of its own at 127.0.0.1 (DNS rebinding): dev servers check Host to stop
+ * exactly that, and the gateway, which rewrites Host for them, must not undo their check.
+ */
+export function isAllowedHost(host: string | undefined, publicHostname: string | null, gatewayPort: number | null): boolean {
+  if (host === undefined) return false;
+  const lower = host.toLowerCase();
+  const colon = lower.lastIndexOf(':');
+  const hasPort = colon !== -1 && !lower.endsWith(']');
+  const name = hasPort ? lower.slice(0, colon) : lower;
+  const port = hasPort ? Number(lower.slice(colon + 1)) : null;
+  if (publicHostname !== null && name === publicHostname && (port === null || port === 443 || port === 80)) return true;
+  return LOOPBACK_NAMES.has(name) && gatewayPort !== null && port === gatewayPort;
+}
+
+/**
  * A redirect to `http://localhost:5173/next` would send the visitor to their own computer: absolute
  * Locations that point at the origin (under any of its loopback names) are moved to the public
  * origin. Relative ones, and ones to other sites, are left alone.

@@ -95,7 +95,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.stopRequested = true;
     this.wakeSleepers();
     this.tunnel?.killNow();
-    this.gateway.closeNow();
+    this.gateway.close();
   }
 
   private async start(): Promise<void> {
@@ -110,7 +110,10 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.options.log.info(`gateway for ${this.options.origin.origin} listens at ${gatewayUrl}`);
     const tunnel = this.options.startTunnel(gatewayUrl);
     this.tunnel = tunnel;
-    tunnel.on('url', (url) => this.emit('url', url));
+    tunnel.on('url', (url) => {
+      this.gateway.setPublicUrl(url);
+      this.emit('url', url);
+    });
     tunnel.on('registered', () => void this.verify());
     tunnel.on('exit', (exit) => this.finish(exit));
   }
@@ -182,7 +185,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     if (this.exited) return;
     this.exited = true;
     this.wakeSleepers();
-    this.gateway.closeNow();
+    this.gateway.close();
     this.emit('exit', { requested: exit.requested || (this.stopRequested && exit.failure === null), failure: exit.failure });
   }
 }

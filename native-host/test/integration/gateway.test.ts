@@ -169,6 +169,25 @@ describe('the gateway between cloudflared and the local server', () => {
     expect(redirect.headers.location).toBe(`https://${fake.hostname}/new?a=1`);
   });
 
+  it('serves only the public name and its own loopback address: a rebound name gets 421, never the origin', async () => {
+    const { server, seen } = recordingServer();
+    const port = await listen(server, '127.0.0.1');
+    const host = startHost();
+    const { fake } = await shareLive(host, `http://localhost:${port}`);
+    const [gatewayHost, gatewayPort] = splitHostPort(fake.argv[fake.argv.indexOf('--url') + 1]!.replace('http://', ''));
+    const ask = (hostHeader: string) =>
+      new Promise<number>((resolve, reject) => {
+        request({ host: gatewayHost, port: gatewayPort, path: '/', headers: { host: hostHeader } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject).end();
+      });
+    expect(await ask(`attacker.example:${gatewayPort}`)).toBe(421);
+    expect(seen).toHaveLength(0);
+    expect(await ask(`127.0.0.1:${gatewayPort}`)).toBe(200);
+    expect(await ask(fake.hostname ?? '')).toBe(200);
+  });
+
   it('reaches an origin that listens only on ::1 when shared as localhost', async () => {
     const { server, seen } = recordingServer();
     const port = await listen(server, '::1');
@@ -341,6 +360,20 @@ describe('the gateway between cloudflared and the local server', () => {
     const big = Buffer.alloc(3 * 1024 * 1024, 7);
     const upload = await fetchThroughEdge(fake, '/upload', { method: 'POST', body: big });
     expect(upload.body).toBe(String(big.length));
+  });
+
+  it('a server that dies mid-answer ends the visitor’s response instead of leaving it hanging', async () => {
+    const { server } = recordingServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '1000' });
+      res.write('only the beginning');
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const port = await listen(server, '127.0.0.1');
+    const host = startHost();
+    const { fake } = await shareLive(host, `http://localhost:${port}`);
+    const started = Date.now();
+    await expect(fetchThroughEdge(fake, '/')).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('when the public address never answers the check, the share still goes live, with an unverified warning', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedRequestHeaders, hopByHopResponseHeaders, publicOriginOf, rewriteLocation, type RequestHeaderContext } from '../headers.js';
+import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginOf, rewriteLocation, type RequestHeaderContext } from '../headers.js';
 
 const context: RequestHeaderContext = { originHost: 'localhost:5173', keepPublicHost: false, consumeAuthorization: false, peerAddress: '127.0.0.1', upgrade: false };
 /** What cloudflared sends the gateway for a visitor's request. */
@@ -110,5 +110,30 @@ describe('rewriteLocation', () => {
     expect(publicOriginOf({ host: 'localhost:5173', 'x-forwarded-host': 'a.trycloudflare.com', 'x-forwarded-proto': 'https' })).toBe('https://a.trycloudflare.com');
     expect(publicOriginOf({ host: '127.0.0.1:9' })).toBe('http://127.0.0.1:9');
     expect(publicOriginOf({})).toBeNull();
+  });
+});
+
+describe('isAllowedHost', () => {
+  const name = 'sunny-otter-river-maple.trycloudflare.com';
+  it.each([
+    [name, true],
+    ['Sunny-Otter-River-Maple.TryCloudflare.com', true],
+    [`${name}:443`, true],
+    [`${name}:8080`, false],
+    ['127.0.0.1:4100', true],
+    ['localhost:4100', true],
+    ['[::1]:4100', true],
+    ['127.0.0.1:4101', false],
+    ['127.0.0.1', false],
+    ['attacker.example:4100', false],
+    ['other-name.trycloudflare.com', false],
+    [undefined, false],
+  ])('%s → %s', (host, expected) => {
+    expect(isAllowedHost(host, name, 4100)).toBe(expected);
+  });
+
+  it('serves only loopback until the public name is known', () => {
+    expect(isAllowedHost(name, null, 4100)).toBe(false);
+    expect(isAllowedHost('127.0.0.1:4100', null, 4100)).toBe(true);
   });
 });
