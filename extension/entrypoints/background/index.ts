@@ -13,7 +13,7 @@ import { createShareController } from '../../lib/share-controller';
 export default defineBackground({
   // Firefox MV2: an event page would be unloaded when idle, closing the native port, and the host
   // stops every tunnel when its port closes. Chromium MV3 ignores this: an open native port keeps
-  // its service worker alive (Chrome 105+).
+  // its service worker alive (Chrome 105+; test/e2e/service-worker.test.ts checks it).
   persistent: true,
   main() {
     const apis = createBrowserApis();
