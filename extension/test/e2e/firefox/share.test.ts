@@ -12,7 +12,8 @@ import { ensureFirefoxBuilt, FIREFOX_POPUP_URL, launchFirefox, type FirefoxSessi
 /**
  * The Firefox build end to end, as in share.test.ts for Chromium: a dev server on localhost, its
  * tab, the popup (opened as a tab with ?tab=<id>, Firefox's MV2 background page behind it), Share,
- * the public URL, a visitor fetching the page through the (fake) Cloudflare edge, Stop.
+ * the public URL, a visitor fetching the page through the (fake) Cloudflare edge, Stop; and without
+ * the host, the setup message with Firefox's reason.
  * Needs /usr/bin/firefox-esr (Debian's `firefox-esr`), the built extension (.output/firefox-mv2)
  * and host (dist/host/porthole-host), and the fake cloudflared from the project's global setup.
  */
@@ -93,6 +94,26 @@ describe('Porthole in Firefox', () => {
       await popup.waitForText('No active shares.');
       await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
       lap('stopped');
+    } finally {
+      await session?.close();
+      session = null;
+      await origin.close();
+    }
+  });
+
+  it('without the host registered, the popup shows how to install it, with Firefox’s reason', async () => {
+    const origin = await startOrigin(ORIGIN_BODY);
+    try {
+      session = await launchFirefox({ registerHost: false, env: { PORTHOLE_STATE_DIR: temp('porthole-e2e-state-') } });
+      const pageUrl = `http://localhost:${origin.port}/`;
+      await session.newTab(pageUrl);
+      const popup = await session.newTab(FIREFOX_POPUP_URL);
+      await popup.navigate(`${FIREFOX_POPUP_URL}?tab=${await session.tabIdOf(pageUrl, popup)}`);
+      await popup.waitForText('Install Porthole’s helper');
+      const text = await popup.text();
+      expect(text).toContain('porthole-host install');
+      // Firefox's own words for a host it cannot find (port.error), which lib/host-reachability.ts recognises.
+      expect(text).toMatch(/No such native application dev\.porthole\.host/);
     } finally {
       await session?.close();
       session = null;
