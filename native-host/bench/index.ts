@@ -148,22 +148,45 @@ interface LoadRow {
   direct: { rps: number; p50: number; p99: number };
   gateway: { rps: number; p50: number; p99: number };
   errors: number;
+  /** CPU time the host process (the gateway) spent per request relayed, in µs; null off Linux. */
+  gatewayCpuUs: number | null;
+}
+
+/** utime + stime of a process, in ms (Linux: /proc/PID/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /** Direct and gateway interleaved, twice each, after a warm-up of both: noise hits both alike. */
-async function measure(loadCase: LoadCase): Promise<LoadRow> {
+async function measure(loadCase: LoadCase, hostPid: number): Promise<LoadRow> {
   await load(loadCase.direct, loadCase.connections, 1);
   await load(loadCase.gateway, loadCase.connections, 1);
   const runs = { direct: [] as Load[], gateway: [] as Load[] };
+  let gatewayCpu: number | null = 0;
   for (let round = 0; round < 2; round++) {
     runs.direct.push(await load(loadCase.direct, loadCase.connections, LOAD_SECONDS));
+    const before = cpuMs(hostPid);
     runs.gateway.push(await load(loadCase.gateway, loadCase.connections, LOAD_SECONDS));
+    const after = cpuMs(hostPid);
+    gatewayCpu = before === null || after === null || gatewayCpu === null ? null : gatewayCpu + (after - before);
   }
+  const relayed = runs.gateway.reduce((sum, l) => sum + l.samples.length, 0);
   const summary = (loads: Load[]) => {
     const samples = loads.flatMap((l) => l.samples).sort((a, b) => a - b);
     return { rps: loads.reduce((sum, l) => sum + l.rps, 0) / loads.length, p50: percentile(samples, 0.5), p99: percentile(samples, 0.99) };
   };
-  return { name: loadCase.name, direct: summary(runs.direct), gateway: summary(runs.gateway), errors: [...runs.direct, ...runs.gateway].reduce((sum, l) => sum + l.errors, 0) };
+  return {
+    name: loadCase.name,
+    direct: summary(runs.direct),
+    gateway: summary(runs.gateway),
+    errors: [...runs.direct, ...runs.gateway].reduce((sum, l) => sum + l.errors, 0),
+    gatewayCpuUs: gatewayCpu === null || relayed === 0 ? null : (gatewayCpu * 1000) / relayed,
+  };
 }
 
 /** The gateway's address, as the host gave it to cloudflared. */
@@ -192,7 +215,7 @@ async function gatewayBench(fake: string): Promise<LoadRow[]> {
       { name: 'Vite dev server, /main.js (13 KB), 4 connections', connections: 4, direct: `http://127.0.0.1:${vite.port}/main.js`, gateway: `${viteGateway}/main.js` },
     ];
     const rows: LoadRow[] = [];
-    for (const loadCase of cases) rows.push(await measure(loadCase));
+    for (const loadCase of cases) rows.push(await measure(loadCase, host.child.pid ?? -1));
     return rows;
   } finally {
     host.closeStdin();
@@ -206,18 +229,22 @@ function printGatewayTable(rows: LoadRow[]): void {
   const n = (value: number) => Math.round(value).toLocaleString('en-US');
   const t = (value: number) => `${value.toFixed(2)} ms`;
   console.log(`\nGateway: direct to the origin vs through the gateway (autocannon, ${LOAD_SECONDS} s × 2 interleaved per target, after 1 s warm-up each)\n`);
-  console.log('| case | direct req/s | gateway req/s | ratio | direct p50 | gateway p50 | added p50 | direct p99 | gateway p99 | p99 ratio |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| case | direct req/s | gateway req/s | ratio | direct p50 | gateway p50 | added p50 | direct p99 | gateway p99 | p99 ratio | gateway CPU/request |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const row of rows) {
     const { direct, gateway } = row;
     console.log(
-      `| ${row.name}${row.errors > 0 ? ` (${row.errors} errors)` : ''} | ${n(direct.rps)} | ${n(gateway.rps)} | ${(gateway.rps / direct.rps).toFixed(2)}× | ${t(direct.p50)} | ${t(gateway.p50)} | +${(gateway.p50 - direct.p50).toFixed(2)} ms | ${t(direct.p99)} | ${t(gateway.p99)} | ${(gateway.p99 / direct.p99).toFixed(2)}× |`,
+      `| ${row.name}${row.errors > 0 ? ` (${row.errors} errors)` : ''} | ${n(direct.rps)} | ${n(gateway.rps)} | ${(gateway.rps / direct.rps).toFixed(2)}× | ${t(direct.p50)} | ${t(gateway.p50)} | +${(gateway.p50 - direct.p50).toFixed(2)} ms | ${t(direct.p99)} | ${t(gateway.p99)} | ${(gateway.p99 / direct.p99).toFixed(2)}× | ${row.gatewayCpuUs === null ? 'n/a' : `${Math.round(row.gatewayCpuUs)} µs`} |`,
     );
   }
   const throughputOk = rows.filter((row) => row.gateway.rps / row.direct.rps >= 0.9).map((row) => row.name);
   const latencyOk = rows.filter((row) => row.gateway.p50 - row.direct.p50 <= 1).map((row) => row.name);
   console.log(`\naim ≥ 0.90× direct throughput: met for ${throughputOk.length}/${rows.length}${throughputOk.length > 0 ? ` (${throughputOk.join('; ')})` : ''}`);
   console.log(`aim ≤ 1 ms added p50: met for ${latencyOk.length}/${rows.length}`);
+  console.log(
+    'On one machine the gateway is a third process (with the load generator and the origin) relaying every byte over loopback; ' +
+      'its own cost is the CPU/request column. Through a real tunnel, cloudflared and the internet add far more than the gateway.',
+  );
 }
 
 async function main(): Promise<void> {

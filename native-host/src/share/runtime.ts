@@ -10,10 +10,10 @@
  */
 import { EventEmitter } from 'node:events';
 import { hostError, toHostError } from '../errors.js';
-import { Gateway } from '../gateway/gateway.js';
+import type { Gateway, GatewaySettings } from '../gateway/gateway.js';
 import type { ProbeConfig } from '../gateway/probe-config.js';
 import { probeDelayMs } from '../gateway/probe-config.js';
-import { probeOnce, type ProbeResult } from '../gateway/probe.js';
+import type { ProbeResult } from '../gateway/probe.js';
 import { newProbeToken } from '../gateway/probe-token.js';
 import type { Logger } from '../log.js';
 import type { HostError, LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
@@ -53,7 +53,8 @@ interface RuntimeEvents {
 }
 
 export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements ShareRuntime {
-  private readonly gateway: Gateway;
+  private gateway: Gateway | null = null;
+  private gatewaySettings: GatewaySettings;
   private readonly token = newProbeToken();
   private tunnel: TunnelHandle | null = null;
   private stopRequested = false;
@@ -65,21 +66,13 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
   constructor(private readonly options: RuntimeOptions) {
     super();
     this.exitPromise = new Promise((resolve) => this.once('exit', resolve));
-    this.gateway = new Gateway({
-      origin: options.origin,
-      settings: { password: options.settings.password, keepPublicHost: options.settings.keepPublicHost },
-      probeToken: this.token,
-      log: options.log,
-      trafficIntervalMs: options.trafficIntervalMs,
-      originPollMs: options.originPollMs,
-    });
-    this.gateway.on('traffic', (traffic) => this.emit('traffic', traffic));
-    this.gateway.on('origin', (reachable) => this.emit('origin', reachable));
+    this.gatewaySettings = { password: options.settings.password, keepPublicHost: options.settings.keepPublicHost };
     this.started = this.start();
   }
 
   configure(settings: ShareSettings): void {
-    this.gateway.configure({ password: settings.password, keepPublicHost: settings.keepPublicHost });
+    this.gatewaySettings = { password: settings.password, keepPublicHost: settings.keepPublicHost };
+    this.gateway?.configure(this.gatewaySettings);
   }
 
   async stop(): Promise<unknown> {
@@ -95,13 +88,27 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.stopRequested = true;
     this.wakeSleepers();
     this.tunnel?.killNow();
-    this.gateway.close();
+    this.gateway?.close();
   }
 
   private async start(): Promise<void> {
     let gatewayUrl: string;
     try {
-      gatewayUrl = await this.gateway.listen();
+      // Loaded with the first share: a host that only answers hello never pays for the proxy and TLS modules.
+      const { Gateway } = await import('../gateway/gateway.js');
+      const gateway = new Gateway({
+        origin: this.options.origin,
+        settings: this.gatewaySettings,
+        probeToken: this.token,
+        log: this.options.log,
+        trafficIntervalMs: this.options.trafficIntervalMs,
+        originPollMs: this.options.originPollMs,
+      });
+      this.gateway = gateway;
+      gateway.on('traffic', (traffic) => this.emit('traffic', traffic));
+      gateway.on('origin', (reachable) => this.emit('origin', reachable));
+      if (this.stopRequested) return;
+      gatewayUrl = await gateway.listen();
     } catch (error) {
       this.finish({ requested: false, failure: hostError('internal', 'Porthole could not open its local gateway for this share. Try again; see the host log if it keeps failing.', toHostError(error).detail ?? String(error)) });
       return;
@@ -111,7 +118,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     const tunnel = this.options.startTunnel(gatewayUrl);
     this.tunnel = tunnel;
     tunnel.on('url', (url) => {
-      this.gateway.setPublicUrl(url);
+      this.gateway?.setPublicUrl(url);
       this.emit('url', url);
     });
     tunnel.on('registered', () => void this.verify());
@@ -127,7 +134,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       this.emit('live', true);
       return;
     }
-    const check = this.options.probeOnce ?? probeOnce;
+    const check = this.options.probeOnce ?? (await import('../gateway/probe.js')).probeOnce;
     const deadline = performance.now() + probe.waitMs;
     for (let attempt = 0; ; attempt++) {
       const result = await check(url, this.token, probe);
@@ -185,7 +192,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     if (this.exited) return;
     this.exited = true;
     this.wakeSleepers();
-    this.gateway.close();
+    this.gateway?.close();
     this.emit('exit', { requested: exit.requested || (this.stopRequested && exit.failure === null), failure: exit.failure });
   }
 }
