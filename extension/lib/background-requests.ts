@@ -14,7 +14,11 @@ export async function handleBackgroundRequest(controller: ShareController, reque
       return { ok: true };
     case 'porthole:share':
       // How it went (a failed share, a missing host) is in the state the popup renders.
-      await controller.share(request.url, request.tabId, 'popup');
+      await controller.share(request.url, request.tabId, 'popup', request.options);
+      return { ok: true };
+    case 'porthole:configure':
+      // Like share: a refused setting is in the state, as the host's sentence, for the popup.
+      await controller.configure(request.shareId, request.settings);
       return { ok: true };
     case 'porthole:stop':
       await controller.stop(request.shareId);

@@ -1,3 +1,5 @@
+import type { ShareOptions } from './protocol';
+
 /**
  * The extension's own runtime messages, defined once: the popup asks the background to act, and
  * the background asks the offscreen document to copy. State never travels in these: the background
@@ -7,8 +9,13 @@
 export type BackgroundRequest =
   /** A view opened: reconcile with the host (starting it if needed) so reachability is fresh. */
   | { type: 'porthole:refresh' }
-  /** Share the page at `url` (only its origin is used), started from tab `tabId`. */
-  | { type: 'porthole:share'; url: string; tabId: number | null }
+  /**
+   * Share the page at `url` (only its origin is used), started from tab `tabId`, with the password
+   * and expiry chosen in the popup (absent: an open share that runs until stopped).
+   */
+  | { type: 'porthole:share'; url: string; tabId: number | null; options?: ShareOptions }
+  /** Change a running share's settings: an absent field is left as it is, null removes it. */
+  | { type: 'porthole:configure'; shareId: string; settings: ShareOptions }
   | { type: 'porthole:stop'; shareId: string }
   /** Share again the origin of a share that ended on its own (a new tunnel, so a new address). */
   | { type: 'porthole:restart'; shareId: string }
@@ -27,6 +34,7 @@ export type OffscreenCopyResponse = { ok: true } | { ok: false; message: string 
 const BACKGROUND_TYPES: ReadonlySet<string> = new Set([
   'porthole:refresh',
   'porthole:share',
+  'porthole:configure',
   'porthole:stop',
   'porthole:restart',
   'porthole:stop-all',

@@ -1,6 +1,6 @@
 import { describeFailure, HostRequestError, type HostClient, type HostRequest } from './host-client';
 import { reachabilityAfterDisconnect } from './host-reachability';
-import { checkLoopbackOrigin, isLiveShare, type ReplyTo, type ShareEvent } from './protocol';
+import { checkLoopbackOrigin, isLiveShare, MAX_EXPIRY_MINUTES, type ReplyTo, type Share, type ShareEvent, type ShareOptions } from './protocol';
 import type { Settings } from './settings';
 import {
   applyShareEvent,
@@ -49,17 +49,28 @@ export type ShareSource = 'popup' | 'context-menu';
 
 export const DEFAULT_IDLE_DISCONNECT_MS = 60_000;
 
+
 export interface ShareController {
   /** Loads the stored state and, if it had live shares, reconciles them with the host. */
   start(): Promise<void>;
   /** Asks the host for its shares (starting it if needed); updates reachability either way. */
   refresh(): Promise<void>;
-  /** Starts or reuses the share of `url`'s origin. Resolves with it, or null when it failed (see state). */
-  share(url: string, tabId: number | null, source: ShareSource): Promise<TrackedShare | null>;
+  /**
+   * Starts or reuses the share of `url`'s origin, with `options` (password, expiry). A share that
+   * was already running gets them through `configure`, as the host ignores a second share's options.
+   * Resolves with it, or null when it failed (see state).
+   */
+  share(url: string, tabId: number | null, source: ShareSource, options?: ShareOptions): Promise<TrackedShare | null>;
+  /**
+   * Changes a running share's password or expiry (absent: unchanged, null: removed). Resolves with
+   * the share as the host now has it, or null when the host refused (its sentence is in the state).
+   */
+  configure(shareId: string, settings: ShareOptions): Promise<TrackedShare | null>;
   stop(shareId: string): Promise<void>;
   /**
-   * Shares again the origin of a share that ended on its own (failed), from the same tab. A quick
-   * tunnel cannot be resumed: the new one has a new address. Null when there is nothing to restart.
+   * Shares again the origin of a share that ended on its own (failed), from the same tab, with its
+   * password and what was left of its time. A quick tunnel cannot be resumed: the new one has a new
+   * address. Null when there is nothing to restart.
    */
   restart(shareId: string): Promise<TrackedShare | null>;
   stopAll(): Promise<void>;
@@ -70,6 +81,29 @@ export interface ShareController {
   subscribe(listener: (state: PortholeState) => void): () => void;
   /** Resolves once every state change so far is written to storage. */
   flush(): Promise<void>;
+}
+
+/** What a share request needs to carry: nothing for an open share that runs until stopped. */
+export function shareOptionsToSend(options: ShareOptions | undefined): ShareOptions | undefined {
+  if (!options) return undefined;
+  const sent: ShareOptions = {};
+  if (typeof options.password === 'string') sent.password = options.password;
+  if (typeof options.expiresInMinutes === 'number') sent.expiresInMinutes = options.expiresInMinutes;
+  if (options.keepPublicHost === true) sent.keepPublicHost = true;
+  return Object.keys(sent).length > 0 ? sent : undefined;
+}
+
+/**
+ * The settings a restarted share takes over from the one that ended: the password people were
+ * given, the Host handling, and the time that was left (none once it has passed).
+ */
+export function settingsOfEndedShare(share: Share, now: number): ShareOptions | undefined {
+  const left = share.expiresAt == null ? 0 : share.expiresAt - now;
+  return shareOptionsToSend({
+    password: share.password ?? null,
+    keepPublicHost: share.keepPublicHost ?? false,
+    expiresInMinutes: left > 0 ? Math.min(left / 60_000, MAX_EXPIRY_MINUTES) : null,
+  });
 }
 
 export function createShareController(deps: ShareControllerDeps): ShareController {
@@ -139,9 +173,18 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
   }
 
   client.onEvent((event: ShareEvent) => {
-    update((current) => applyShareEvent(current, event));
+    const expired = event.share.state === 'stopped' && event.share.stopReason === 'expired' && event.share.id in state.shares;
+    update((current) => applyShareEvent(current, event, now()));
+    if (expired) void tellExpired(event.share.origin);
     void announce(event.share.id);
   });
+
+  /** A share stopped when its time was up, as asked; its address no longer works. */
+  async function tellExpired(origin: string): Promise<void> {
+    await deps
+      .notify({ title: `Porthole stopped sharing ${origin}`, message: 'Its time was up, as you set it. Share again to get a new address.' })
+      .catch((notifyError: unknown) => console.error('Porthole could not show a notification:', notifyError));
+  }
 
   client.onDisconnect((reason) => {
     const host = reachabilityAfterDisconnect(reason);
@@ -230,7 +273,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       await refresh();
     },
 
-    async share(url, tabId, source) {
+    async share(url, tabId, source, options) {
       await ready();
       const checked = checkLoopbackOrigin(url);
       if (!checked.ok) {
@@ -242,8 +285,9 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       const settings = await deps.readSettings();
       const wish = { copy: settings.copyWhenReady, notify: source === 'context-menu' };
       update((current) => startPending(current, origin, tabId, now()));
+      const sent = shareOptionsToSend(options);
       try {
-        const reply = await ask({ type: 'share', origin });
+        const reply = await ask(sent ? { type: 'share', origin, options: sent } : { type: 'share', origin });
         update((current) => {
           const known = current.shares[reply.share.id];
           const next = upsertShare(clearPending(withHost(current, { status: 'connected' }), origin), reply.share, {
@@ -253,11 +297,29 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
           return reply.share.state === 'stopped' ? removeShare(next, reply.share.id) : next;
         });
         await announce(reply.share.id);
+        // The host ignores options for an origin it already shares: they are applied to that share.
+        if (reply.existing && sent && isLiveShare(reply.share)) return await this.configure(reply.share.id, sent);
         return state.shares[reply.share.id] ?? null;
       } catch (error) {
         update((current) => clearPending(current, origin));
         const message = recordFailure(error, origin);
         if (source === 'context-menu') await deps.notify({ title: `Could not share ${origin}`, message });
+        return null;
+      }
+    },
+
+    async configure(shareId, settings) {
+      await ready();
+      const origin = state.shares[shareId]?.share.origin ?? null;
+      try {
+        const reply = await ask({ type: 'configure', shareId, ...settings });
+        update((current) => {
+          const next = upsertShare(withHost(current, { status: 'connected' }), reply.share);
+          return origin !== null && next.lastError?.origin === origin ? withProblem(next, null) : next;
+        });
+        return state.shares[reply.share.id] ?? null;
+      } catch (error) {
+        recordFailure(error, origin);
         return null;
       }
     },
@@ -276,7 +338,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       await ready();
       const tracked = state.shares[shareId];
       if (!tracked || isLiveShare(tracked.share)) return null;
-      return this.share(tracked.share.origin, tracked.tabId, 'popup');
+      return this.share(tracked.share.origin, tracked.tabId, 'popup', settingsOfEndedShare(tracked.share, now()));
     },
 
     async stopAll() {

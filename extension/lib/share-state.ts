@@ -37,6 +37,13 @@ export interface Problem {
   /** The origin it concerns, when it concerns one. */
   origin: string | null;
   at: number;
+  /** `info`: news rather than a failure (a share that stopped when its time was up). */
+  tone?: 'info';
+}
+
+/** What the sharer is told when a share stops because its expiry came. */
+export function expiredNotice(share: Share, at: number): Problem {
+  return { message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`, origin: share.origin, at, tone: 'info' };
 }
 
 export interface PortholeState {
@@ -97,10 +104,16 @@ export function removeShare(state: PortholeState, shareId: string): PortholeStat
   return { ...state, shares };
 }
 
-/** A stopped share disappears; every other change updates it. */
-export function applyShareEvent(state: PortholeState, event: ShareEvent): PortholeState {
+/**
+ * A stopped share disappears (one that expired leaves a notice for its page); every other change
+ * updates it.
+ */
+export function applyShareEvent(state: PortholeState, event: ShareEvent, now: number = event.share.endedAt ?? 0): PortholeState {
   const connected: PortholeState = state.host.status === 'connected' ? state : { ...state, host: { status: 'connected' } };
-  if (event.share.state === 'stopped') return removeShare(connected, event.share.id);
+  if (event.share.state === 'stopped') {
+    const removed = removeShare(connected, event.share.id);
+    return event.share.stopReason === 'expired' && removed !== connected ? withProblem(removed, expiredNotice(event.share, now)) : removed;
+  }
   return upsertShare(connected, event.share);
 }
 

@@ -1,5 +1,5 @@
 import type { NativePort } from '../native-port';
-import type { ExtensionToHost, HostError, HostToExtension, Reply, Share, ShareChange } from '../protocol';
+import type { ExtensionToHost, HostError, HostToExtension, Reply, Share, ShareChange, ShareOptions, ShareTraffic } from '../protocol';
 import { checkLoopbackOrigin } from '../protocol';
 
 /**
@@ -90,6 +90,31 @@ export class FakeHost {
   fail(shareId: string, error: HostError): Share {
     return this.change(shareId, 'failed', { state: 'failed', error, endedAt: this.now });
   }
+  /** The gateway saw visitors (the real host folds a burst into one event per half second). */
+  traffic(shareId: string, traffic: ShareTraffic): Share {
+    return this.change(shareId, 'traffic', { traffic });
+  }
+  originDown(shareId: string, message = 'Nothing answers at the shared address on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.'): Share {
+    return this.change(shareId, 'origin-unreachable', { warnings: [{ code: 'origin-unreachable', message }] });
+  }
+  originBack(shareId: string): Share {
+    return this.change(shareId, 'origin-reachable', { warnings: [] });
+  }
+  /** Its expiry came: the host stops it by itself. */
+  expire(shareId: string): Share {
+    const share = this.change(shareId, 'stopped', { state: 'stopped', endedAt: this.now, stopReason: 'expired' });
+    this.shares.delete(shareId);
+    return share;
+  }
+
+  /** The host's settings for a share, as it applies a share's options or a configure request. */
+  private settle(share: Share, options: ShareOptions): Share {
+    const next = { ...share };
+    if (options.password !== undefined) next.password = options.password;
+    if (options.keepPublicHost !== undefined) next.keepPublicHost = options.keepPublicHost;
+    if (options.expiresInMinutes !== undefined) next.expiresAt = options.expiresInMinutes === null ? null : this.now + Math.round(options.expiresInMinutes * 60_000);
+    return next;
+  }
 
   private change(shareId: string, change: ShareChange, patch: Partial<Share>): Share {
     const current = this.shares.get(shareId);
@@ -128,7 +153,13 @@ export class FakeHost {
           reply({ id, ok: true, type: 'share', share: existing, existing: true });
           return;
         }
-        const share: Share = { id: `s${this.nextShare++}`, origin: checked.value.origin, state: 'starting', url: null, startedAt: this.now, endedAt: null, error: null };
+        const share: Share = this.settle(
+          {
+            ...{ id: `s${this.nextShare++}`, origin: checked.value.origin, state: 'starting', url: null, startedAt: this.now, endedAt: null, error: null },
+            ...{ password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null },
+          },
+          message.options ?? {},
+        );
         this.shares.set(share.id, share);
         queueMicrotask(() => port.deliver({ type: 'share-event', change: 'starting', share }));
         reply({ id, ok: true, type: 'share', share, existing: false });
@@ -140,10 +171,27 @@ export class FakeHost {
           reply({ id, ok: false, error: { code: 'bad-request', message: `No share ${message.shareId}.` } });
           return;
         }
-        const stopped: Share = { ...share, state: 'stopped', endedAt: this.now };
+        const stopped: Share = { ...share, state: 'stopped', endedAt: this.now, stopReason: 'request' };
         this.shares.delete(share.id);
         queueMicrotask(() => port.deliver({ type: 'share-event', change: 'stopped', share: stopped }));
         reply({ id, ok: true, type: 'stop', share: stopped });
+        return;
+      }
+      case 'configure': {
+        const share = this.shares.get(message.shareId);
+        if (!share) {
+          reply({ id, ok: false, error: { code: 'bad-request', message: 'That share is not running any more (it was stopped, or it failed). Refresh the list of shares.' } });
+          return;
+        }
+        if (typeof message.password === 'string' && message.password.length > 256) {
+          reply({ id, ok: false, error: { code: 'bad-request', message: 'The configure field "password" must be a string of 1 to 256 characters without control characters, or null for no password.' } });
+          return;
+        }
+        const { id: _id, type: _type, shareId: _shareId, ...settings } = message;
+        const configured = this.settle(share, settings);
+        this.shares.set(share.id, configured);
+        queueMicrotask(() => port.deliver({ type: 'share-event', change: 'configured', share: configured }));
+        reply({ id, ok: true, type: 'configure', share: configured });
         return;
       }
       case 'stop-all': {

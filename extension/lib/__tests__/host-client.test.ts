@@ -25,6 +25,18 @@ describe('host client', () => {
     await expect(list).resolves.toMatchObject({ type: 'list', shares: [] });
   });
 
+  it('sends configure with its settings as written (null removes one) and settles with the configured share', async () => {
+    const port = new FakeNativePort();
+    const client = createHostClient({ connect: () => port });
+    const configured = client.request({ type: 'configure', shareId: 's9', password: null, expiresInMinutes: 15 });
+    expect(port.sent).toEqual([{ id: expect.any(String), type: 'configure', shareId: 's9', password: null, expiresInMinutes: 15 }]);
+    const share = { id: 's9', origin: 'http://localhost:3000', state: 'live', url: null, startedAt: 1, endedAt: null, error: null, password: null, expiresAt: 900_001 } as const;
+    port.deliver({ id: port.sent[0]!.id, ok: true, type: 'configure', share });
+    const reply = await configured;
+    // Typed as the configure reply: `share` is there without a cast.
+    expect(reply.share.expiresAt).toBe(900_001);
+  });
+
   it('rejects with the host’s own error sentence when the host answers with an error', async () => {
     const port = new FakeNativePort();
     const client = createHostClient({ connect: () => port });
