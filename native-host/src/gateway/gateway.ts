@@ -210,6 +210,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private prepare(req: IncomingMessage, upgrade: boolean): void {
     req.headers = forwardedRequestHeaders(req.headers, {
       originHost: this.originHost,
+      origin: this.options.origin.origin,
       keepPublicHost: this.settings.keepPublicHost,
       consumeAuthorization: this.settings.password !== null,
       peerAddress: req.socket.remoteAddress,

@@ -14,6 +14,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 export interface RequestHeaderContext {
   /** The origin's own host, as a browser on this computer sends it: `localhost:5173`, `[::1]:8080`. */
   originHost: string;
+  /** The origin itself, serialised: `http://localhost:5173`. */
+  origin: string;
   /** The share's setting: relay the visitor's Host (the public name) unchanged. */
   keepPublicHost: boolean;
   /** The Authorization header answered the share's password: it is the gateway's, not the app's. */
@@ -58,6 +60,11 @@ export function forwardedRequestHeaders(incoming: IncomingHttpHeaders, context: 
 
   const publicHost = first(incoming['x-forwarded-host']) ?? incoming.host;
   headers.host = context.keepPublicHost && incoming.host !== undefined ? incoming.host : context.originHost;
+  // A page of the share calling its own server sends the public origin as Origin. Dev servers compare
+  // Origin with their own address for WebSockets (webpack-dev-server: "Invalid Host/Origin header")
+  // and CSRF checks compare it with Host: same-origin must stay same-origin after the Host rewrite.
+  // Any other Origin (another site) is passed as it is, so those checks still refuse it.
+  if (!context.keepPublicHost && incoming.origin !== undefined && incoming.origin === publicOriginOf(incoming)) headers.origin = context.origin;
   if (publicHost !== undefined) headers['x-forwarded-host'] = publicHost;
   // cloudflared says https; a request straight to the gateway (a local tool, the benchmark) came over http.
   headers['x-forwarded-proto'] = first(incoming['x-forwarded-proto']) ?? 'http';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { createServer as createViteServer, type ViteDevServer } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import WebSocket from 'ws';
+import WebSocket, { WebSocketServer } from 'ws';
 import { isShareEvent, type OkReply, type ShareEvent } from '../../src/protocol/index.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
 import { fetchThroughEdge, readFakeStates, splitHostPort, waitForFakeState, type FakeCloudflaredState } from '../fake-cloudflared/state.js';
@@ -209,6 +209,41 @@ describe('the gateway between cloudflared and the local server', () => {
     const page = await fetchThroughEdge(fake, '/');
     expect(page.status).toBe(200);
     expect(page.body).toBe(`secure localhost:${port}`);
+  });
+
+  it('WebSockets to an https origin, past a webpack-dev-server-style Host and Origin check', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', curve: 'P-256', notAfterDate: new Date(Date.now() + 86_400_000) });
+    const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.writeHead(200).end('page'));
+    const port = await listen(server, '127.0.0.1');
+    // webpack-dev-server refuses a socket whose Host or Origin is not its own ("Invalid Host/Origin header").
+    const sockets = new WebSocketServer({
+      server,
+      verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => req.headers.host === `localhost:${port}` && origin === `https://localhost:${port}`,
+    });
+    sockets.on('connection', (socket) => socket.on('message', (data: WebSocket.RawData) => socket.send(`echo ${data.toString()}`)));
+    try {
+      const host = startHost();
+      const { fake } = await shareLive(host, `https://localhost:${port}`);
+      const [edgeHost, edgePort] = splitHostPort(fake.edge ?? '');
+      const connect = (origin: string) => new WebSocket(`ws://${edgeHost}:${edgePort}/ws`, { headers: { host: fake.hostname ?? '' }, origin });
+      const own = connect(`https://${fake.hostname}`);
+      await new Promise((resolve, reject) => {
+        own.once('open', resolve);
+        own.once('error', reject);
+      });
+      own.send('hi');
+      expect(await new Promise<string>((resolve) => own.once('message', (data: WebSocket.RawData) => resolve(data.toString())))).toBe('echo hi');
+      own.close();
+      // Another site's page is still refused by the dev server's own check.
+      const foreign = connect('https://evil.example');
+      const refused = await new Promise<number>((resolve) => {
+        foreign.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        foreign.once('error', () => resolve(-1));
+      });
+      expect(refused).toBe(401);
+    } finally {
+      sockets.close();
+    }
   });
 
   it('origin down: the extension is told, visitors get a friendly 502; origin up: told again, and the page is back', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginOf, rewriteLocation, type RequestHeaderContext } from '../headers.js';
 
-const context: RequestHeaderContext = { originHost: 'localhost:5173', keepPublicHost: false, consumeAuthorization: false, peerAddress: '127.0.0.1', upgrade: false };
+const context: RequestHeaderContext = { originHost: 'localhost:5173', origin: 'http://localhost:5173', keepPublicHost: false, consumeAuthorization: false, peerAddress: '127.0.0.1', upgrade: false };
 /** What cloudflared sends the gateway for a visitor's request. */
 const fromCloudflared = {
   host: 'sunny-otter-river-maple.trycloudflare.com',
@@ -75,8 +75,18 @@ describe('forwardedRequestHeaders', () => {
     expect(forwardedRequestHeaders(visitor, { ...context, consumeAuthorization: true })).not.toHaveProperty('authorization');
   });
 
-  it('leaves Origin alone: apps compare it with X-Forwarded-Host for CSRF checks', () => {
-    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://sunny-otter-river-maple.trycloudflare.com' }, context).origin).toBe('https://sunny-otter-river-maple.trycloudflare.com');
+  it('maps the share’s own Origin to the origin’s, so same-origin stays same-origin after the Host rewrite', () => {
+    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://sunny-otter-river-maple.trycloudflare.com' }, context).origin).toBe('http://localhost:5173');
+  });
+
+  it('passes any other Origin as it is, so the dev server still refuses other sites', () => {
+    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://evil.example' }, context).origin).toBe('https://evil.example');
+    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'http://sunny-otter-river-maple.trycloudflare.com' }, context).origin).toBe('http://sunny-otter-river-maple.trycloudflare.com');
+    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'null' }, context).origin).toBe('null');
+  });
+
+  it('keeps the public Origin with the public Host', () => {
+    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://sunny-otter-river-maple.trycloudflare.com' }, { ...context, keepPublicHost: true }).origin).toBe('https://sunny-otter-river-maple.trycloudflare.com');
   });
 });
 
