@@ -137,7 +137,9 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     const check = this.options.probeOnce ?? (await import('../gateway/probe.js')).probeOnce;
     const deadline = performance.now() + probe.waitMs;
     for (let attempt = 0; ; attempt++) {
-      const result = await check(url, this.token, probe);
+      // The last attempts may not run past the deadline by a whole attempt's timeout.
+      const remaining = deadline - performance.now();
+      const result = await check(url, this.token, { ...probe, attemptTimeoutMs: Math.max(1000, Math.min(probe.attemptTimeoutMs, remaining)) });
       if (this.ended) return;
       if (result.ok) {
         this.options.log.info(`${url} answers through the tunnel (check ${attempt + 1})`);
