@@ -6,10 +6,34 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { NOW, STATES } from '../ui/__tests__/popup-states';
 import { ensureBuilt, launch, POPUP_URL, ROOT, startOrigin } from '../test/e2e/chromium-harness';
 
 const outDir = join(ROOT, '.output', 'screenshots');
+
+/** Shots of a state after a click or two: what the popup shows only once the person asks for it. */
+const AFTER_CLICKS: Record<string, { state: keyof typeof STATES; act: (popup: Page) => Promise<void> }> = {
+  liveQr: { state: 'liveTraffic', act: (popup) => popup.getByRole('button', { name: 'Show QR code' }).click() },
+  notSharedOptions: {
+    state: 'notShared',
+    act: async (popup) => {
+      await popup.getByLabel('Protect with password').fill('correct-horse');
+      await popup.getByLabel('Expires after').selectOption('60');
+    },
+  },
+  addingPassword: {
+    state: 'liveTraffic',
+    act: async (popup) => {
+      await popup.getByRole('button', { name: 'Add password' }).click();
+      await popup.getByLabel('New password for visitors').fill('correct-horse');
+    },
+  },
+};
+const SHOTS: Array<[string, keyof typeof STATES, ((popup: Page) => Promise<void>) | null]> = [
+  ...Object.keys(STATES).map((name) => [name, name as keyof typeof STATES, null] as [string, keyof typeof STATES, null]),
+  ...Object.entries(AFTER_CLICKS).map(([name, { state, act }]) => [name, state, act] as [string, keyof typeof STATES, (popup: Page) => Promise<void>]),
+];
 mkdirSync(outDir, { recursive: true });
 ensureBuilt();
 
@@ -22,11 +46,12 @@ try {
   await page.goto(pageUrl);
   const localTab = await session.tabIdOf(pageUrl);
   const worker = await session.serviceWorker();
-  for (const [name, state] of Object.entries(STATES)) {
+  for (const [name, stateName, act] of SHOTS) {
+    const state = STATES[stateName];
     // The states are set at a fixed clock; move them to now so durations read as in real use.
     const shift = Date.now() - NOW;
     const retargeted: unknown = JSON.parse(JSON.stringify(state).replaceAll('http://localhost:5173', `http://localhost:${origin.port}`), (key, value: unknown) =>
-      typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt'].includes(key) ? value + shift : value,
+      typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt', 'expiresAt'].includes(key) ? value + shift : value,
     );
     await worker.evaluate(async (value) => {
       const chrome = (globalThis as unknown as { chrome: { storage: { session: { set(items: object): Promise<void> } } } }).chrome;
@@ -45,12 +70,17 @@ try {
       const tab = name === 'otherShares' ? 999_999 : localTab;
       await popup.goto(`${POPUP_URL}?tab=${tab}`);
       await popup.waitForFunction(() => performance.getEntriesByName('porthole:first-state-paint').length > 0);
-      if (scheme === 'light') console.log(`${name}: current panel ${(await popup.locator('.current').boundingBox())?.height.toFixed(0)} px`);
+      await act?.(popup);
+      if (scheme === 'light') {
+        const panel = (await popup.locator('.current').boundingBox())?.height.toFixed(0);
+        const whole = (await popup.locator('main.popup').boundingBox())?.height.toFixed(0);
+        console.log(`${name}: current panel ${panel} px, popup ${whole} px`);
+      }
       await popup.locator('main.popup').screenshot({ path: join(outDir, `popup-${name}-${scheme}.png`), animations: 'disabled' });
       await popup.close();
     }
   }
-  console.log(`wrote ${Object.keys(STATES).length * 2} screenshots to ${outDir}`);
+  console.log(`wrote ${SHOTS.length * 2} screenshots to ${outDir}`);
 } finally {
   await session.close();
   await origin.close();

@@ -1,7 +1,7 @@
 import { failedShares, liveShares, samePort, type PortholeState } from '../lib/share-state';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
-import type { PopupActions } from './popup-actions';
+import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
 import { SharePanel } from './share-panel';
 import { ShareList } from './share-list';
@@ -11,8 +11,8 @@ export interface PopupViewProps {
   /** null until the stored state has been read. */
   state: PortholeState | null;
   now: number;
-  /** The share whose Copy button was just used: its button says "Copied". */
-  copiedShareId: string | null;
+  /** What was just copied (a share's address or password): its button says "Copied". */
+  copied: CopiedMark | null;
   /** A failure of the popup itself (the clipboard, the background not answering). */
   localError: string | null;
   actions: PopupActions;
@@ -22,7 +22,7 @@ export interface PopupViewProps {
  * The whole popup as a pure function of its props, so every state can be rendered in tests and
  * screenshots without a background or a host.
  */
-export function PopupView({ page, state, now, copiedShareId, localError, actions }: PopupViewProps) {
+export function PopupView({ page, state, now, copied, localError, actions }: PopupViewProps) {
   const ready = state !== null && page.kind !== 'loading';
   const host = state?.host;
   const generalProblem = state?.lastError && (page.kind !== 'loopback' || state.lastError.origin !== page.origin) ? state.lastError : null;
@@ -37,7 +37,7 @@ export function PopupView({ page, state, now, copiedShareId, localError, actions
         ) : host && (host.status === 'missing' || host.status === 'unreachable') ? (
           <HostProblem host={host} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
-          <SharePanel origin={page.origin} state={state} copiedShareId={copiedShareId} actions={actions} />
+          <SharePanel origin={page.origin} state={state} now={now} copied={copied} actions={actions} />
         ) : (
           <div class="not-local">
             <h2>Not a local page</h2>
@@ -55,7 +55,7 @@ export function PopupView({ page, state, now, copiedShareId, localError, actions
           shares={liveShares(state)}
           ended={failedShares(state).filter((tracked) => page.kind !== 'loopback' || !samePort(tracked.share.origin, page.origin))}
           now={now}
-          copiedShareId={copiedShareId}
+          copied={copied}
           actions={actions}
         />
       ) : null}

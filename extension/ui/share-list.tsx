@@ -1,6 +1,8 @@
+import type { Share } from '../lib/protocol';
 import type { TrackedShare } from '../lib/share-state';
-import { formatDuration } from './format-duration';
-import type { PopupActions } from './popup-actions';
+import { formatCountdown, formatDuration } from './format-duration';
+import type { CopiedMark, PopupActions } from './popup-actions';
+import { countsLine } from './share-activity';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
 
@@ -9,15 +11,26 @@ export interface ShareListProps {
   /** Shares that ended on their own and are not the current tab's (its panel shows that one). */
   ended: TrackedShare[];
   now: number;
-  copiedShareId: string | null;
+  copied: CopiedMark | null;
   actions: PopupActions;
 }
 
+/** After the state and age: visitors, and the settings that matter to whoever reads the list. */
+function metaExtras(share: Share, now: number): string {
+  const parts: string[] = [];
+  if (share.state === 'live') parts.push(countsLine(share));
+  if (share.password) parts.push('password');
+  if (share.expiresAt != null) parts.push(`stops in ${formatCountdown(share.expiresAt - now)}`);
+  if (share.warnings?.some((warning) => warning.code === 'origin-unreachable')) parts.push('local server down');
+  return parts.map((part) => ` · ${part}`).join('');
+}
+
 /**
- * Every active share, from any tab: origin, address, state, how long it has run; Copy and Stop.
+ * Every active share, from any tab: origin, address, state, how long it has run, its visitors,
+ * password and expiry; Copy and Stop.
  * Below them, shares that ended on their own, with why, Restart and Dismiss.
  */
-export function ShareList({ shares, ended, now, copiedShareId, actions }: ShareListProps) {
+export function ShareList({ shares, ended, now, copied: copiedMark, actions }: ShareListProps) {
   return (
     <section class="share-list" aria-labelledby="active-shares-title">
       <div class="section-head">
@@ -33,15 +46,17 @@ export function ShareList({ shares, ended, now, copiedShareId, actions }: ShareL
       ) : (
         <ul>
           {shares.map(({ share }) => {
-            const copied = copiedShareId === share.id;
+            const copied = copiedMark?.shareId === share.id && copiedMark.what === 'url';
+            const extras = metaExtras(share, now);
             const state = share.state === 'live' ? STATE_LABEL.live : STATE_LABEL.starting;
             return (
               <li key={share.id} class="share-row">
                 <div class="share-row-text">
                   <span class="origin">{share.origin}</span>
                   <span class="share-url">{share.url ?? 'Waiting for an address…'}</span>
-                  <span class="share-meta">
+                  <span class="share-meta" title={`${state} for ${formatDuration(now - share.startedAt)}${extras}`}>
                     <span class={`state state-${share.state}`}>{state}</span> · for {formatDuration(now - share.startedAt)}
+                    {extras}
                   </span>
                 </div>
                 <div class="share-row-actions">

@@ -1,22 +1,30 @@
+import { useState } from 'preact/hooks';
 import type { PortholeState } from '../lib/share-state';
 import { shareForOrigin } from '../lib/share-state';
-import type { PopupActions } from './popup-actions';
+import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
+import { ShareActivity } from './share-activity';
+import { draftHint, draftToOptions, EMPTY_DRAFT, LiveSummary, ShareOptionsFields, type ShareDraft } from './share-settings';
 import { shareStage } from './share-stage';
 import { StageSteps } from './stage-steps';
 
 export interface SharePanelProps {
   origin: string;
   state: PortholeState;
-  copiedShareId: string | null;
+  now: number;
+  copied: CopiedMark | null;
   actions: PopupActions;
 }
 
-/** The popup on a localhost page: the origin, one Share button, then the stages and the URL. */
-export function SharePanel({ origin, state, copiedShareId, actions }: SharePanelProps) {
+/**
+ * The popup on a localhost page: the origin, one Share button with its optional password and
+ * expiry, then the stages, the URL, and once live the share's settings and its visitors.
+ */
+export function SharePanel({ origin, state, now, copied, actions }: SharePanelProps) {
   const { tracked, pending } = shareForOrigin(state, origin);
   const stage = shareStage(tracked, pending);
   const problem = state.lastError?.origin === origin ? state.lastError : null;
+  const [draft, setDraft] = useState<ShareDraft>(EMPTY_DRAFT);
 
   if (stage === null || stage === 'stopped') {
     return (
@@ -25,10 +33,19 @@ export function SharePanel({ origin, state, copiedShareId, actions }: SharePanel
           <span class="label">This tab</span> <span class="origin">{origin}</span>
         </p>
         {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} /> : null}
-        <button type="button" class="primary big" onClick={actions.share}>
-          Share this localhost tab
-        </button>
-        <p class="hint">Anyone with the public address can open this page until you stop sharing.</p>
+        <form
+          class="share-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            actions.share(draftToOptions(draft));
+          }}
+        >
+          <button type="submit" class="primary big">
+            Share this localhost tab
+          </button>
+          <ShareOptionsFields draft={draft} onChange={setDraft} />
+        </form>
+        <p class="hint">{draftHint(draft)}</p>
       </div>
     );
   }
@@ -56,13 +73,14 @@ export function SharePanel({ origin, state, copiedShareId, actions }: SharePanel
 
   const share = stage === 'starting-cloudflared' ? null : (tracked?.share ?? null);
   const url = share?.url ?? null;
-  const copied = share !== null && copiedShareId === share.id;
+  const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
+  const warnings = share?.warnings ?? [];
   return (
     <div class="share-panel">
       <p class="origin-line">
         <span class="label">Sharing</span> <span class="origin">{origin}</span>
       </p>
-      <StageSteps stage={stage} />
+      {stage === 'live' && share ? <LiveSummary share={share} now={now} copied={copied} actions={actions} /> : <StageSteps stage={stage} />}
       <div class="url-box">
         {url ? (
           <a class="public-url" href={url} target="_blank" rel="noreferrer">
@@ -74,7 +92,7 @@ export function SharePanel({ origin, state, copiedShareId, actions }: SharePanel
       </div>
       <div class="actions">
         <button type="button" class="primary" disabled={!url || !share} onClick={() => share && url && actions.copy(share.id, url)}>
-          {copied ? 'Copied' : 'Copy'}
+          {urlCopied ? 'Copied' : 'Copy'}
         </button>
         <button type="button" class="secondary" disabled={!url} onClick={() => url && actions.open(url)}>
           Open
@@ -83,16 +101,31 @@ export function SharePanel({ origin, state, copiedShareId, actions }: SharePanel
           Stop
         </button>
       </div>
-      <p class="hint" aria-live="polite">
-        {hint({ copied, autoCopied: Boolean(share && tracked?.copiedAt), live: stage === 'live', hasUrl: url !== null })}
-      </p>
+      {/* One slot for what to know now: a refused setting, the host's warnings, or the hint. */}
+      <div class="notes" aria-live="polite">
+        {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} /> : null}
+        {warnings.map((warning) => (
+          <p key={warning.code} class="warning" data-code={warning.code}>
+            {warning.message}
+          </p>
+        ))}
+        {problem || warnings.length > 0 ? null : (
+          <p class="hint">
+            {hint({ copied: urlCopied, autoCopied: Boolean(share && tracked?.copiedAt), live: stage === 'live', hasUrl: url !== null, password: Boolean(share?.password) })}
+          </p>
+        )}
+      </div>
+      <ShareActivity share={share} />
     </div>
   );
 }
 
-function hint({ copied, autoCopied, live, hasUrl }: { copied: boolean; autoCopied: boolean; live: boolean; hasUrl: boolean }): string {
+function hint({ copied, autoCopied, live, hasUrl, password }: { copied: boolean; autoCopied: boolean; live: boolean; hasUrl: boolean; password: boolean }): string {
   if (copied) return 'Copied to the clipboard.';
-  if (live) return autoCopied ? 'Live, and copied to the clipboard automatically.' : 'Live: anyone with this address sees your page.';
+  if (live) {
+    if (autoCopied) return 'Live, and copied to the clipboard automatically.';
+    return password ? 'Live: anyone with this address and the password sees your page.' : 'Live: anyone with this address sees your page.';
+  }
   if (hasUrl) return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
   return '';
 }

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { BackgroundRequest } from '../../lib/runtime-messages';
 import { liveShares, type PortholeState } from '../../lib/share-state';
 import type { PageInfo } from '../../ui/page-info';
-import type { PopupActions } from '../../ui/popup-actions';
+import type { CopiedMark, PopupActions } from '../../ui/popup-actions';
 import { PopupView } from '../../ui/popup-view';
 import type { PopupEnv } from './popup-env';
 
@@ -15,7 +15,7 @@ export function App({ env }: { env: PopupEnv }) {
   const [page, setPage] = useState<PageInfo>({ kind: 'loading' });
   const [state, setState] = useState<PortholeState | null>(null);
   const [now, setNow] = useState(() => env.now());
-  const [copiedShareId, setCopiedShareId] = useState<string | null>(null);
+  const [copied, setCopied] = useState<CopiedMark | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
   const copiedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const painted = useRef(false);
@@ -57,29 +57,35 @@ export function App({ env }: { env: PopupEnv }) {
         if (!response.ok) setLocalError(response.message);
       });
     };
+    const copy = (mark: CopiedMark, text: string) => {
+      env.writeClipboard(text).then(
+        () => {
+          setLocalError(null);
+          setCopied(mark);
+          clearTimeout(copiedTimer.current);
+          copiedTimer.current = setTimeout(() => setCopied(null), COPIED_FOR_MS);
+        },
+        (error: unknown) =>
+          setLocalError(
+            `Could not copy: ${error instanceof Error ? error.message : String(error)}. ${mark.what === 'url' ? 'Select the address and copy it by hand.' : 'Try again.'}`,
+          ),
+      );
+    };
     return {
-      share: () => {
-        if (page.kind === 'loopback') ask({ type: 'porthole:share', url: page.origin, tabId: page.tabId });
+      share: (options) => {
+        if (page.kind === 'loopback') ask({ type: 'porthole:share', url: page.origin, tabId: page.tabId, options });
       },
+      configure: (shareId, settings) => ask({ type: 'porthole:configure', shareId, settings }),
       stop: (shareId) => ask({ type: 'porthole:stop', shareId }),
       restart: (shareId) => ask({ type: 'porthole:restart', shareId }),
       stopAll: () => ask({ type: 'porthole:stop-all' }),
       retry: () => ask({ type: 'porthole:refresh' }),
       dismiss: (shareId) => ask({ type: 'porthole:dismiss', shareId }),
       open: (url) => env.openTab(url),
-      copy: (shareId, url) => {
-        env.writeClipboard(url).then(
-          () => {
-            setLocalError(null);
-            setCopiedShareId(shareId);
-            clearTimeout(copiedTimer.current);
-            copiedTimer.current = setTimeout(() => setCopiedShareId(null), COPIED_FOR_MS);
-          },
-          (error: unknown) => setLocalError(`Could not copy: ${error instanceof Error ? error.message : String(error)}. Select the address and copy it by hand.`),
-        );
-      },
+      copy: (shareId, url) => copy({ shareId, what: 'url' }, url),
+      copyPassword: (shareId, password) => copy({ shareId, what: 'password' }, password),
     };
   }, [env, page]);
 
-  return <PopupView page={page} state={state} now={now} copiedShareId={copiedShareId} localError={localError} actions={actions} />;
+  return <PopupView page={page} state={state} now={now} copied={copied} localError={localError} actions={actions} />;
 }

@@ -1,4 +1,4 @@
-import type { Share } from '../../lib/protocol';
+import type { RequestRecord, Share } from '../../lib/protocol';
 import { INITIAL_STATE, type PortholeState, type TrackedShare } from '../../lib/share-state';
 
 /**
@@ -8,9 +8,40 @@ import { INITIAL_STATE, type PortholeState, type TrackedShare } from '../../lib/
 export const NOW = 1_700_000_600_000;
 export const ORIGIN = 'http://localhost:5173';
 
+export const PUBLIC_URL = 'https://violet-owl-lamp.trycloudflare.com';
+
+/** A share as the host sends it: every field of the gateway's protocol, at its default. */
 export function share(patch: Partial<Share> = {}): Share {
-  return { id: 's1', origin: ORIGIN, state: 'starting', url: null, startedAt: NOW - 5_000, endedAt: null, error: null, ...patch };
+  return {
+    id: 's1',
+    origin: ORIGIN,
+    state: 'starting',
+    url: null,
+    startedAt: NOW - 5_000,
+    endedAt: null,
+    error: null,
+    password: null,
+    expiresAt: null,
+    keepPublicHost: false,
+    warnings: [],
+    traffic: { requests: 0, visitors: 0, recent: [] },
+    stopReason: null,
+    ...patch,
+  };
 }
+
+/** The last requests a visitor's browser made, newest first, as the host reports them. */
+export const RECENT: RequestRecord[] = [
+  { method: 'GET', path: '/favicon.ico', status: 404, at: NOW - 2_000, ms: 3 },
+  { method: 'GET', path: '/src/components/very/deeply/nested/PricingTableWithAnnualToggle.tsx?t=1700000598000&import', status: 200, at: NOW - 2_400, ms: 41 },
+  { method: 'GET', path: '/@vite/client', status: 200, at: NOW - 2_600, ms: 12 },
+  { method: 'GET', path: '/', status: 200, at: NOW - 3_000, ms: 18 },
+  { method: 'GET', path: '/', status: 401, at: NOW - 9_000, ms: 1 },
+  { method: 'GET', path: '/@vite/hmr', status: 101, at: NOW - 9_500, ms: 2 },
+  { method: 'POST', path: '/api/login', status: 0, at: NOW - 12_000, ms: 30_000 },
+];
+
+export const ORIGIN_DOWN = 'Nothing answers at http://localhost:5173 on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.';
 
 export function tracked(patch: Partial<Share> = {}, extra: Partial<TrackedShare> = {}): TrackedShare {
   return { share: share(patch), tabId: 1, whenUrlKnown: null, copiedAt: null, ...extra };
@@ -66,8 +97,28 @@ export const STATES = {
       error: { code: 'tunnel-exited', message: 'cloudflared stopped unexpectedly. Share again to get a new public address.' },
     }),
   ),
+  /** Live with visitors: the counters and the last requests, long paths cut. */
+  liveTraffic: stateWith(tracked({ state: 'live', url: PUBLIC_URL, startedAt: NOW - 4 * 60_000, traffic: { requests: 14, visitors: 2, recent: RECENT } })),
+  /** Live, protected by a password and stopping by itself in 14 min 32 s. */
+  livePasswordExpiry: stateWith(
+    tracked({ state: 'live', url: PUBLIC_URL, password: 'correct-horse', expiresAt: NOW + 14 * 60_000 + 32_000, traffic: { requests: 3, visitors: 1, recent: RECENT.slice(2, 5) } }),
+  ),
+  /** Live, but the local server stopped: the host's sentence, and the share stays up. */
+  liveOriginDown: stateWith(
+    tracked({ state: 'live', url: PUBLIC_URL, warnings: [{ code: 'origin-unreachable', message: ORIGIN_DOWN }], traffic: { requests: 1, visitors: 1, recent: [{ method: 'GET', path: '/', status: 502, at: NOW - 1000, ms: 2 }] } }),
+  ),
+  /** A password the host refused (it says why), on a live share. */
+  configureRefused: {
+    ...stateWith(tracked({ state: 'live', url: PUBLIC_URL })),
+    lastError: { message: 'The configure field "password" must be a string of 1 to 256 characters without control characters, or null for no password.', origin: ORIGIN, at: NOW },
+  },
+  /** The share's time was up: the host stopped it, and the page can be shared again. */
+  expired: {
+    ...stateWith(),
+    lastError: { message: `Sharing ${ORIGIN} stopped by itself: its time was up. Share again to get a new address.`, origin: ORIGIN, at: NOW - 1000, tone: 'info' },
+  },
   otherShares: stateWith(
-    tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000 }),
+    tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000, password: 'pw', expiresAt: NOW + 45 * 60_000, traffic: { requests: 9, visitors: 1, recent: [] } }),
     tracked({ id: 'b', origin: 'http://127.0.0.1:8080', state: 'starting', url: null, startedAt: NOW - 4_000 }),
   ),
 } satisfies Record<string, PortholeState>;

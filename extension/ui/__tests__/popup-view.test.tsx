@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/pre
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PortholeState } from '../../lib/share-state';
 import type { PageInfo } from '../page-info';
-import type { PopupActions } from '../popup-actions';
+import type { CopiedMark, PopupActions } from '../popup-actions';
 import { PopupView } from '../popup-view';
 import { NOW, ORIGIN, STATES } from './popup-states';
 
@@ -14,6 +14,8 @@ const OTHER_PAGE: PageInfo = { kind: 'other', tabId: 2, url: 'https://news.examp
 function actions() {
   return {
     share: vi.fn<PopupActions['share']>(),
+    configure: vi.fn<PopupActions['configure']>(),
+    copyPassword: vi.fn<PopupActions['copyPassword']>(),
     stop: vi.fn<PopupActions['stop']>(),
     restart: vi.fn<PopupActions['restart']>(),
     stopAll: vi.fn<PopupActions['stopAll']>(),
@@ -24,10 +26,13 @@ function actions() {
   } satisfies PopupActions;
 }
 
-function show(state: PortholeState | null, page: PageInfo = LOCAL_PAGE, extra: { copiedShareId?: string | null; localError?: string | null } = {}) {
+function show(state: PortholeState | null, page: PageInfo = LOCAL_PAGE, extra: { copied?: CopiedMark | null; localError?: string | null; now?: number } = {}) {
   const spy = actions();
-  render(<PopupView page={page} state={state} now={NOW} copiedShareId={extra.copiedShareId ?? null} localError={extra.localError ?? null} actions={spy} />);
-  return spy;
+  const view = (at: number, next: PortholeState | null) => (
+    <PopupView page={page} state={next} now={at} copied={extra.copied ?? null} localError={extra.localError ?? null} actions={spy} />
+  );
+  const { rerender } = render(view(extra.now ?? NOW, state));
+  return Object.assign(spy, { rerender: (next: PortholeState | null, at = extra.now ?? NOW) => rerender(view(at, next)) });
 }
 
 const button = (name: string | RegExp) => screen.getByRole('button', { name });
@@ -43,7 +48,8 @@ describe('popup', () => {
     const spy = show(STATES.notShared);
     expect(screen.getByText(ORIGIN)).toBeTruthy();
     fireEvent.click(button('Share this localhost tab'));
-    expect(spy.share).toHaveBeenCalledOnce();
+    // Open and without expiry unless the sharer chose otherwise.
+    expect(spy.share).toHaveBeenCalledExactlyOnceWith({ password: null, expiresInMinutes: null });
     expect(screen.getByText('No active shares.')).toBeTruthy();
   });
 
@@ -73,9 +79,10 @@ describe('popup', () => {
     expect(spy.copy).toHaveBeenCalledWith('s1', 'https://violet-owl-lamp.trycloudflare.com');
   });
 
-  it('live: every step done, the URL with Copy, Open and Stop', () => {
+  it('live: the steps give way to the share’s summary, the URL with Copy, Open and Stop', () => {
     const spy = show(STATES.live);
-    expect(currentStep()).toBeNull();
+    expect(screen.queryByRole('list', { name: 'Progress' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Add password' })).toBeTruthy();
     expect(screen.getByText(/Live: anyone with this address sees your page/)).toBeTruthy();
     fireEvent.click(button('Open'));
     expect(spy.open).toHaveBeenCalledWith('https://violet-owl-lamp.trycloudflare.com');
@@ -84,7 +91,7 @@ describe('popup', () => {
   });
 
   it('after Copy, the button says "Copied"', () => {
-    show(STATES.live, LOCAL_PAGE, { copiedShareId: 's1' });
+    show(STATES.live, LOCAL_PAGE, { copied: { shareId: 's1', what: 'url' } });
     const panel = screen.getByText('Sharing').closest('.share-panel') as HTMLElement;
     expect(within(panel).getByRole('button', { name: 'Copied' })).toBeTruthy();
     expect(within(panel).getByText('Copied to the clipboard.')).toBeTruthy();

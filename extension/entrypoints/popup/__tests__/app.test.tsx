@@ -60,7 +60,7 @@ describe('popup app', () => {
     const env = new FakeEnv(LOCAL, STATES.notShared);
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Share this localhost tab' }));
-    expect(env.asked).toContainEqual({ type: 'porthole:share', url: ORIGIN, tabId: 7 });
+    expect(env.asked).toContainEqual({ type: 'porthole:share', url: ORIGIN, tabId: 7, options: { password: null, expiresInMinutes: null } });
 
     env.publish(STATES.startingCloudflared);
     expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
@@ -108,6 +108,39 @@ describe('popup app', () => {
     expect(env.asked).toContainEqual({ type: 'porthole:restart', shareId: 's1' });
     env.publish({ ...STATES.startingCloudflared });
     expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
+  });
+
+  it('password and expiry changes go to the background as configure; Copy the password copies it', async () => {
+    const env = new FakeEnv(LOCAL, STATES.livePasswordExpiry);
+    render(<App env={env} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove the password' }));
+    expect(env.asked).toContainEqual({ type: 'porthole:configure', shareId: 's1', settings: { password: null } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Expires' }), { target: { value: '240' } });
+    expect(env.asked).toContainEqual({ type: 'porthole:configure', shareId: 's1', settings: { expiresInMinutes: 240 } });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Copy the password' }));
+    await screen.findByRole('button', { name: 'Copied' });
+    expect(env.clipboard).toEqual(['correct-horse']);
+    // Only the password's button says so.
+    expect(screen.getAllByRole('button', { name: 'Copy' }).length).toBeGreaterThan(0);
+  });
+
+  it('the options chosen before Share go with it', async () => {
+    const env = new FakeEnv(LOCAL, STATES.notShared);
+    render(<App env={env} />);
+    fireEvent.input(await screen.findByRole('textbox', { name: 'Protect with password' }), { target: { value: 'pw' } });
+    fireEvent.change(screen.getByRole('combobox', { name: 'Expires after' }), { target: { value: '15' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Share this localhost tab' }));
+    expect(env.asked).toContainEqual({ type: 'porthole:share', url: ORIGIN, tabId: 7, options: { password: 'pw', expiresInMinutes: 15 } });
+  });
+
+  it('traffic pushed by the host shows as the background writes it', async () => {
+    const env = new FakeEnv(LOCAL, STATES.live);
+    render(<App env={env} />);
+    await screen.findByText('0 visitors · 0 requests');
+    env.publish(STATES.liveTraffic);
+    expect(await screen.findByText('2 visitors · 14 requests')).toBeTruthy();
+    expect(screen.getByText('/favicon.ico')).toBeTruthy();
   });
 
   it('Stop all and Open go where they should', async () => {

@@ -1,0 +1,77 @@
+import { useState } from 'preact/hooks';
+import type { RequestRecord, Share } from '../lib/protocol';
+import { formatClock } from './format-duration';
+import { QrCode } from './qr-code';
+
+/** Rows of recent requests shown; the host keeps 20, the popup has room for these. */
+export const RECENT_ROWS = 4;
+
+export function countsLine(share: Pick<Share, 'traffic'>): string {
+  const { visitors = 0, requests = 0 } = share.traffic ?? {};
+  return `${visitors} ${visitors === 1 ? 'visitor' : 'visitors'} · ${requests} ${requests === 1 ? 'request' : 'requests'}`;
+}
+
+function statusText(status: number): { text: string; title: string; kind: string } {
+  if (status === 0) return { text: '–', title: 'The visitor left before any answer', kind: 'gone' };
+  if (status === 101) return { text: 'WS', title: '101: a WebSocket', kind: 'ok' };
+  if (status === 401) return { text: '401', title: '401: no or wrong password', kind: 'refused' };
+  return { text: String(status), title: String(status), kind: status < 300 ? 'ok' : status < 400 ? 'redirect' : 'error' };
+}
+
+function RequestRow({ record }: { record: RequestRecord }) {
+  const status = statusText(record.status);
+  const at = formatClock(record.at);
+  return (
+    <li class="request">
+      <span class="request-method">{record.method}</span>
+      <span class="request-path" title={record.path}>
+        {record.path}
+      </span>
+      <span class={`request-status status-${status.kind}`} title={`${status.title}, in ${record.ms} ms`}>
+        {status.text}
+      </span>
+      <time class="request-time" dateTime={new Date(record.at).toISOString()}>
+        {at}
+      </time>
+    </li>
+  );
+}
+
+/**
+ * Who came, under a share: the counters and the last few requests as the host pushes them, or the
+ * address as a QR code. The block keeps one height whatever it shows, so updates never move the
+ * popup.
+ */
+export function ShareActivity({ share }: { share: Share | null }) {
+  const [showQr, setShowQr] = useState(false);
+  const url = share?.url ?? null;
+  const recent = share?.traffic?.recent.slice(0, RECENT_ROWS) ?? [];
+  const qrShown = showQr && url !== null;
+  return (
+    <section class="activity" aria-label="Visitors">
+      <div class="activity-head">
+        <span class="counts">{share ? countsLine(share) : countsLine({})}</span>
+        <button type="button" class="link-button" aria-pressed={qrShown} disabled={url === null} onClick={() => setShowQr(!showQr)}>
+          Show QR code
+        </button>
+      </div>
+      <div class="activity-body">
+        {qrShown ? (
+          <figure class="qr">
+            <QrCode text={url} label={`QR code of ${url}`} />
+            <figcaption>Scan with a phone’s camera to open the public address there.</figcaption>
+          </figure>
+        ) : recent.length === 0 ? (
+          <p class="empty">No visits yet. Requests show here as they come.</p>
+        ) : (
+          <ol class="requests" aria-label="Last requests, newest first">
+            {/* Keyed by position: rows keep their place and only their text changes as requests come. */}
+            {recent.map((record, index) => (
+              <RequestRow key={index} record={record} />
+            ))}
+          </ol>
+        )}
+      </div>
+    </section>
+  );
+}
