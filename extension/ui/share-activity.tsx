@@ -1,7 +1,35 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { RequestRecord, Share } from '../lib/protocol';
 import { formatClock } from './format-duration';
-import { QrCode } from './qr-code';
+
+/**
+ * The QR generator is loaded when first asked for, not with the popup: most openings of the popup
+ * never show a QR code, and its script stays off their path (a chunk of its own, about 4 KiB gzipped).
+ */
+type QrModule = typeof import('./qr-code');
+let qrModule: Promise<QrModule> | null = null;
+export const loadQrModule = (): Promise<QrModule> => (qrModule ??= import('./qr-code'));
+
+function LazyQrCode({ url }: { url: string }) {
+  const [loaded, setLoaded] = useState<QrModule | null | 'failed'>(null);
+  useEffect(() => {
+    let live = true;
+    loadQrModule().then(
+      (module) => live && setLoaded(module),
+      (error: unknown) => {
+        console.error('Porthole could not load its QR code generator:', error);
+        if (live) setLoaded('failed');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (loaded === 'failed') return <p class="qr-code qr-failed">Could not draw the QR code. Copy the address instead.</p>;
+  // The space is held while the script loads (a few milliseconds), so nothing moves.
+  if (loaded === null) return <span class="qr-code" aria-busy="true" />;
+  return <loaded.QrCode text={url} label={`QR code of ${url}`} />;
+}
 
 /** Rows of recent requests shown; the host keeps 20, the popup has room for these. */
 export const RECENT_ROWS = 4;
@@ -58,7 +86,7 @@ export function ShareActivity({ share }: { share: Share | null }) {
       <div class="activity-body">
         {qrShown ? (
           <figure class="qr">
-            <QrCode text={url} label={`QR code of ${url}`} />
+            <LazyQrCode url={url} />
             <figcaption>Scan with a phone’s camera to open the public address there.</figcaption>
           </figure>
         ) : recent.length === 0 ? (

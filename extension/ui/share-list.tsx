@@ -2,6 +2,7 @@ import type { Share } from '../lib/protocol';
 import type { TrackedShare } from '../lib/share-state';
 import { formatCountdown, formatDuration } from './format-duration';
 import type { CopiedMark, PopupActions } from './popup-actions';
+import { ClockIcon, LockIcon } from './icons';
 import { countsLine } from './share-activity';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
@@ -15,14 +16,10 @@ export interface ShareListProps {
   actions: PopupActions;
 }
 
-/** After the state and age: visitors, and the settings that matter to whoever reads the list. */
-function metaExtras(share: Share, now: number): string {
-  const parts: string[] = [];
-  if (share.state === 'live') parts.push(countsLine(share));
-  if (share.password) parts.push('password');
-  if (share.expiresAt != null) parts.push(`stops in ${formatCountdown(share.expiresAt - now)}`);
-  if (share.warnings?.some((warning) => warning.code === 'origin-unreachable')) parts.push('local server down');
-  return parts.map((part) => ` · ${part}`).join('');
+/** Under a share's state: its visitors, and whether its local server is down. */
+function trafficLine(share: Share): string {
+  const down = share.warnings?.some((warning) => warning.code === 'origin-unreachable') ? ' · local server down' : '';
+  return `${countsLine(share)}${down}`;
 }
 
 /**
@@ -47,16 +44,31 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
         <ul>
           {shares.map(({ share }) => {
             const copied = copiedMark?.shareId === share.id && copiedMark.what === 'url';
-            const extras = metaExtras(share, now);
+            const traffic = trafficLine(share);
+            const countdown = share.expiresAt != null ? formatCountdown(share.expiresAt - now) : null;
             const state = share.state === 'live' ? STATE_LABEL.live : STATE_LABEL.starting;
             return (
               <li key={share.id} class="share-row">
                 <div class="share-row-text">
                   <span class="origin">{share.origin}</span>
                   <span class="share-url">{share.url ?? 'Waiting for an address…'}</span>
-                  <span class="share-meta" title={`${state} for ${formatDuration(now - share.startedAt)}${extras}`}>
+                  <span class="share-meta">
                     <span class={`state state-${share.state}`}>{state}</span> · for {formatDuration(now - share.startedAt)}
-                    {extras}
+                    {share.password ? (
+                      <span class="meta-mark">
+                        {' · '}
+                        <LockIcon label="password-protected" />
+                      </span>
+                    ) : null}
+                    {countdown !== null ? (
+                      <span class="meta-mark">
+                        {' · '}
+                        <ClockIcon label="stops in" /> {countdown}
+                      </span>
+                    ) : null}
+                  </span>
+                  <span class="share-meta" title={traffic}>
+                    {traffic}
                   </span>
                 </div>
                 <div class="share-row-actions">

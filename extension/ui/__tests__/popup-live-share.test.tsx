@@ -93,7 +93,12 @@ describe('traffic', () => {
   it('lists visitors, password and expiry for every active share', () => {
     show(STATES.otherShares, { page: { kind: 'other', tabId: 9, url: 'https://example.com/' } });
     const row = screen.getAllByRole('listitem')[0]!;
-    expect(row.querySelector('.share-meta')?.textContent).toBe('Live · for 3 min · 1 visitor · 9 requests · password · stops in 45:00');
+    const [state, traffic] = row.querySelectorAll('.share-meta');
+    // The icons' titles are their words.
+    expect(state?.textContent).toBe('Live · for 3 min · password-protected · stops in 45:00');
+    expect(within(row).getByRole('img', { name: 'password-protected' })).toBeTruthy();
+    expect(within(row).getByRole('img', { name: 'stops in' })).toBeTruthy();
+    expect(traffic?.textContent).toBe('1 visitor · 9 requests');
   });
 });
 
@@ -223,7 +228,7 @@ describe('warnings', () => {
     expect(within(panel()).queryByText(/^Live:/)).toBeNull();
     // Still live: the address works and can be copied and stopped.
     expect((within(panel()).getByRole('button', { name: 'Copy' }) as HTMLButtonElement).disabled).toBe(false);
-    expect(document.querySelector('.share-list .share-meta')?.textContent).toContain('local server down');
+    expect(document.querySelector('.share-list')?.textContent).toContain('1 visitor · 1 request · local server down');
 
     update(live({ warnings: [] }));
     expect(within(panel()).queryByText(ORIGIN_DOWN)).toBeNull();
@@ -232,13 +237,14 @@ describe('warnings', () => {
 });
 
 describe('QR code', () => {
-  it('the toggle shows the address as an SVG QR code in the traffic block, and hides it again', () => {
+  it('the toggle shows the address as an SVG QR code in the traffic block, and hides it again', async () => {
     show(STATES.liveTraffic);
     const toggle = within(activity()).getByRole('button', { name: 'Show QR code' });
     expect(toggle.getAttribute('aria-pressed')).toBe('false');
     fireEvent.click(toggle);
     expect(toggle.getAttribute('aria-pressed')).toBe('true');
-    const qr = within(activity()).getByRole('img', { name: `QR code of ${PUBLIC_URL}` });
+    // The generator is loaded on first use.
+    const qr = await within(activity()).findByRole('img', { name: `QR code of ${PUBLIC_URL}` });
     expect(qr.tagName.toLowerCase()).toBe('svg');
     // 41 bytes at level M: version 3, 29 modules a side.
     expect(qr.getAttribute('data-modules')).toBe('29');

@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { BackgroundRequest, BackgroundResponse } from '../../../lib/runtime-messages';
@@ -137,9 +137,10 @@ describe('popup app', () => {
   it('traffic pushed by the host shows as the background writes it', async () => {
     const env = new FakeEnv(LOCAL, STATES.live);
     render(<App env={env} />);
-    await screen.findByText('0 visitors · 0 requests');
+    const visitors = await screen.findByRole('region', { name: 'Visitors' });
+    expect(within(visitors).getByText('0 visitors · 0 requests')).toBeTruthy();
     env.publish(STATES.liveTraffic);
-    expect(await screen.findByText('2 visitors · 14 requests')).toBeTruthy();
+    expect(await within(visitors).findByText('2 visitors · 14 requests')).toBeTruthy();
     expect(screen.getByText('/favicon.ico')).toBeTruthy();
   });
 
