@@ -317,6 +317,8 @@ describe('output, against the captures', () => {
 
   test.concurrent('hang says it is requesting a tunnel, then nothing, until a signal kills it', async () => {
     const run = runFake(URL_FLAGS, { FAKE_CLOUDFLARED_MODE: 'hang' });
+    // Waits for the start, however loaded the machine, then for the nothing that follows.
+    await run.waitForStderr(/Requesting new quick Tunnel/, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(mask(run.stderrLines())).toEqual(mask(fixtureLines('offline.stderr.log').slice(0, 2)));
     run.child.kill('SIGTERM');

@@ -273,7 +273,8 @@ describe('the gateway between cloudflared and the local server', () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     expect((await fetchThroughEdge(fake, '/')).status).toBe(502);
-    expect(host.messages.filter((m) => isShareEvent(m) && m.change === 'origin-unreachable')).toHaveLength(2);
+    const unreachable = () => host.messages.filter((m) => isShareEvent(m) && m.change === 'origin-unreachable');
+    await waitUntil(() => unreachable().length === 2, 3000, 'told of the second outage');
   });
 
   it('password: 401 with a challenge without it, 200 with it under any user name; the app never sees it; configure lifts it', async () => {
