@@ -18,6 +18,8 @@ import { writeDieOnceCloudflared } from './fake-cloudflared-once';
 
 const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole e2e origin ${process.pid}</h1>`;
 const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
+const PASSWORD = 'e2e correct horse';
+const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 const tempDirs: string[] = [];
 const temp = (prefix: string) => {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -33,6 +35,8 @@ beforeAll(async () => {
   ensureBuilt();
   const size = popupScriptSize();
   console.log(`[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`);
+  const later = size.onDemand;
+  console.log(`[e2e] popup JavaScript on demand: ${later.files.join(', ') || 'none'} = ${(later.raw / 1024).toFixed(1)} KiB raw, ${(later.gzip / 1024).toFixed(1)} KiB gzipped`);
 });
 
 afterAll(() => {
@@ -46,7 +50,7 @@ describe('Porthole in Chromium', () => {
     await session?.close();
   });
 
-  it('shares a localhost tab: URL, copy, a visitor gets the page, stop ends cloudflared', async () => {
+  it('shares a localhost tab with a password and an expiry: URL, copy, visitors refused then let in and counted, settings changed live, QR code, stop ends cloudflared', async () => {
     const fakeDir = temp('porthole-e2e-fake-');
     router.watch(fakeDir);
     const origin = await startOrigin(ORIGIN_BODY);
@@ -80,15 +84,23 @@ describe('Porthole in Chromium', () => {
       console.log(`[e2e] popup open → first paint with state: ${(await firstPaint.jsonValue()).toFixed(0)} ms`);
 
       await popup.getByText(`http://localhost:${origin.port}`, { exact: true }).waitFor();
+      // A password and an expiry, chosen under the Share button, with the keyboard as a person might.
+      await popup.getByRole('textbox', { name: 'Protect with password' }).fill(PASSWORD);
+      await popup.getByRole('combobox', { name: 'Expires after' }).selectOption({ label: '1 h' });
       await popup.getByRole('button', { name: 'Share this localhost tab' }).click();
 
       // The stages, as they happen.
       await popup.getByText('Getting a public address…').waitFor();
+      const panel = popup.locator('.share-panel');
       const link = popup.getByRole('link', { name: /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/ });
       await link.waitFor({ timeout: 15_000 });
       const publicUrl = (await link.textContent())!;
       await popup.getByText(/^Live(:|, and copied)/).waitFor({ timeout: 15_000 });
       await popup.getByRole('heading', { name: 'Active shares (1)' }).waitFor();
+
+      // The share carries what was chosen: protected, and a countdown from the host's expiresAt.
+      await expect(panel.locator('.password-row').textContent()).resolves.toContain('••••••••');
+      await expect(panel.getByRole('timer').textContent()).resolves.toMatch(/^stops in (1 h|59:[0-5]\d)$/);
 
       // "Copy automatically" is on by default: the background copied it through its offscreen document.
       await waitUntil(async () => (await popup.evaluate(() => navigator.clipboard.readText())) === publicUrl, 5000, 'the URL auto-copied');
@@ -97,18 +109,49 @@ describe('Porthole in Chromium', () => {
 
       // Copy, one click, with a visible confirmation.
       await popup.evaluate(() => navigator.clipboard.writeText('something else'));
-      await popup.locator('.share-panel').getByRole('button', { name: 'Copy' }).click();
-      await popup.locator('.share-panel').getByRole('button', { name: 'Copied' }).waitFor();
+      await panel.getByRole('button', { name: 'Copy', exact: true }).click();
+      await panel.getByRole('button', { name: 'Copied', exact: true }).waitFor();
       expect(await popup.evaluate(() => navigator.clipboard.readText())).toBe(publicUrl);
+      // And the password, to send along with it.
+      await panel.getByRole('button', { name: 'Copy the password' }).click();
+      await waitUntil(async () => (await popup.evaluate(() => navigator.clipboard.readText())) === PASSWORD, 5000, 'the password copied');
 
-      // A visitor opens the public URL: the fake edge forwards to the dev server.
+      // A visitor opens the public URL: the fake edge forwards to the gateway, which asks for the password.
       const fake = await waitForFakeState(fakeDir, (state) => state.url === publicUrl && state.registered, 10_000);
-      const visit = await fetchThroughEdge(fake, '/');
+      const refused = await fetchThroughEdge(fake, '/');
+      expect(refused.status).toBe(401);
+      expect(refused.headers['www-authenticate']).toMatch(/^Basic realm="Porthole share"/);
+      const visit = await fetchThroughEdge(fake, '/', { headers: { authorization: basicAuth('visitor', PASSWORD) } });
       expect(visit.status).toBe(200);
       expect(visit.body).toBe(ORIGIN_BODY);
 
+      // The popup counts them as the host pushes its traffic: both requests, one visitor past the password.
+      const activity = popup.getByRole('region', { name: 'Visitors' });
+      await activity.getByText('1 visitor · 2 requests', { exact: true }).waitFor({ timeout: 5000 });
+      const rows = activity.getByRole('listitem');
+      await expect(rows.allTextContents()).resolves.toEqual([expect.stringMatching(/^GET\/200\d\d:\d\d:\d\d$/), expect.stringMatching(/^GET\/401\d\d:\d\d:\d\d$/)]);
+
+      // Changed on the live share (configure): no password, no expiry. The next visitor walks in.
+      await panel.getByRole('button', { name: 'Remove the password' }).click();
+      await panel.getByRole('button', { name: 'Add password' }).waitFor();
+      await panel.getByRole('combobox', { name: 'Expires' }).selectOption('never');
+      await panel.getByRole('timer').waitFor({ state: 'detached' });
+      // Another browser (a visitor is an address and a browser): a second visitor.
+      const open = await fetchThroughEdge(fake, '/', { headers: { 'user-agent': 'Phone' } });
+      expect(open.status).toBe(200);
+      await activity.getByText('2 visitors · 3 requests', { exact: true }).waitFor({ timeout: 5000 });
+
+      // The address as a QR code, for a phone.
+      await activity.getByRole('button', { name: 'Show QR code' }).click();
+      const qr = activity.getByRole('img', { name: `QR code of ${publicUrl}` });
+      await qr.waitFor();
+      expect(await qr.evaluate((element) => element.tagName.toLowerCase())).toBe('svg');
+      const modules = Number(await qr.getAttribute('data-modules'));
+      expect((modules - 17) % 4).toBe(0);
+      expect(modules).toBeGreaterThanOrEqual(29);
+
       // Stop: the share ends and its cloudflared is gone.
-      await popup.locator('.share-panel').getByRole('button', { name: 'Stop' }).click();
+      await panel.getByRole('button', { name: 'Stop', exact: true }).click();
       await popup.getByRole('button', { name: 'Share this localhost tab' }).waitFor();
       await popup.getByText('No active shares.').waitFor();
       await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
