@@ -325,8 +325,8 @@ describe('the gateway between cloudflared and the local server', () => {
     const reply = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}`, options: { expiresInMinutes: 0.04 } });
     expect(reply.share.expiresAt).toBeGreaterThan(reply.share.startedAt);
     expect(reply.share.expiresAt! - reply.share.startedAt).toBeLessThanOrEqual(2400);
-    await host.waitForChange(reply.share.id, 'live');
-    const fake = await waitForFakeState(host.fakeDir, (s) => s.registered);
+    const url = await host.waitForChange(reply.share.id, 'url');
+    const fake = await waitForFakeState(host.fakeDir, (s) => s.url === url.share.url);
     const stopped = await host.waitForChange(reply.share.id, 'stopped', 10_000);
     expect(stopped.share).toMatchObject({ state: 'stopped', stopReason: 'expired' });
     expect(stopped.share.endedAt! - reply.share.expiresAt!).toBeGreaterThanOrEqual(0);
@@ -444,7 +444,7 @@ describe('the gateway between cloudflared and the local server', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'porthole-cli-'));
     const fakeDir = join(stateDir, 'fake');
     router.watch(fakeDir);
-    const cli = spawn(HOST_BINARY, ['share', String(port), '--password', 'pw', '--minutes', '0.05'], {
+    const cli = spawn(HOST_BINARY, ['share', String(port), '--password', 'pw', '--minutes', '0.08'], {
       env: { ...process.env, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
     });
     let stderr = '';
