@@ -98,12 +98,24 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState('');
   const input = useRef<HTMLInputElement>(null);
+  const row = useRef<HTMLParagraphElement>(null);
+  /**
+   * Set by Protect and Remove to the password they change: once the host has changed it, focus goes
+   * to the new row's first button rather than being lost with the button that was clicked.
+   */
+  const refocusAfter = useRef<{ from: string | null } | null>(null);
   const password = share.password ?? null;
   useEffect(() => {
     if (editing) input.current?.focus();
   }, [editing]);
-  // A password set meanwhile (another popup, the host) ends the edit.
+  // The edit ends when the host has a new password (this one, or one set elsewhere): until then the
+  // field stays, so a password the host refuses can be corrected.
   useEffect(() => setEditing(false), [password]);
+  useEffect(() => {
+    if (editing || refocusAfter.current === null || refocusAfter.current.from === password) return;
+    refocusAfter.current = null;
+    row.current?.querySelector('button')?.focus();
+  });
 
   if (editing) {
     return (
@@ -112,8 +124,8 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
         onSubmit={(event) => {
           event.preventDefault();
           if (value === '') return;
+          refocusAfter.current = { from: password };
           actions.configure(share.id, { password: value });
-          setEditing(false);
         }}
         onKeyDown={(event) => {
           if (event.key === 'Escape') {
@@ -145,7 +157,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
   }
   if (password !== null) {
     return (
-      <p class="summary-row password-row">
+      <p class="summary-row password-row" ref={row}>
         <span class="summary-label">Password</span>
         <span class="password-mask" title="Visitors give this password, with any user name">
           ••••••••
@@ -154,7 +166,15 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
           <button type="button" class="small" aria-label={copied ? 'Copied' : 'Copy the password'} onClick={() => actions.copyPassword(share.id, password)}>
             {copied ? 'Copied' : 'Copy'}
           </button>
-          <button type="button" class="small" aria-label="Remove the password" onClick={() => actions.configure(share.id, { password: null })}>
+          <button
+            type="button"
+            class="small"
+            aria-label="Remove the password"
+            onClick={() => {
+              refocusAfter.current = { from: password };
+              actions.configure(share.id, { password: null });
+            }}
+          >
             Remove
           </button>
         </span>
@@ -162,7 +182,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
     );
   }
   return (
-    <p class="summary-row password-row">
+    <p class="summary-row password-row" ref={row}>
       <span class="summary-label">Password</span>
       <span class="muted">none</span>
       <span class="row-actions">
@@ -193,7 +213,10 @@ function ExpiryRow({ share, now, actions }: { share: Share; now: number; actions
         id={`expiry-${share.id}`}
         value={expiresAt === null ? 'never' : 'keep'}
         onChange={(event) => {
-          const value = event.currentTarget.value;
+          const select = event.currentTarget;
+          const value = select.value;
+          // The select shows what the host has: the choice shows once the host applied it, not before.
+          select.value = expiresAt === null ? 'never' : 'keep';
           if (value !== 'keep') actions.configure(share.id, { expiresInMinutes: minutesOf(value) });
         }}
       >

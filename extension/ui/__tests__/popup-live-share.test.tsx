@@ -124,7 +124,7 @@ describe('password', () => {
   });
 
   it('on a live open share: Add password, type, Enter sets it with configure; Escape gives up', () => {
-    const { spy } = show(STATES.live);
+    const { spy, update } = show(live({}));
     fireEvent.click(screen.getByRole('button', { name: 'Add password' }));
     const input = screen.getByRole('textbox', { name: 'New password for visitors' }) as HTMLInputElement;
     expect(document.activeElement).toBe(input);
@@ -132,12 +132,23 @@ describe('password', () => {
     fireEvent.input(input, { target: { value: 'open sesame' } });
     fireEvent.submit(input.form!);
     expect(spy.configure).toHaveBeenCalledExactlyOnceWith('s1', { password: 'open sesame' });
-    expect(screen.getByRole('button', { name: 'Add password' })).toBeTruthy();
+    // The field stays until the host has it (a refused one can be corrected), then focus goes on.
+    expect(screen.getByRole('textbox', { name: 'New password for visitors' })).toBeTruthy();
+    update({ ...live({}), lastError: { message: 'The host refused it.', origin: ORIGIN, at: NOW } });
+    expect((screen.getByRole('textbox', { name: 'New password for visitors' }) as HTMLInputElement).value).toBe('open sesame');
+    expect(within(panel()).getByRole('alert').textContent).toContain('The host refused it.');
+    update(live({ password: 'open sesame' }));
+    expect(screen.queryByRole('textbox', { name: 'New password for visitors' })).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Copy the password' }));
 
+    // Removed: focus on Add password; Escape gives up an edit.
+    fireEvent.click(screen.getByRole('button', { name: 'Remove the password' }));
+    update(live({ password: null }));
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add password' }));
     fireEvent.click(screen.getByRole('button', { name: 'Add password' }));
     fireEvent.keyDown(screen.getByRole('textbox', { name: 'New password for visitors' }), { key: 'Escape' });
     expect(screen.queryByRole('textbox', { name: 'New password for visitors' })).toBeNull();
-    expect(spy.configure).toHaveBeenCalledOnce();
+    expect(spy.configure).toHaveBeenCalledTimes(2);
   });
 
   it('a password the host refused: its sentence in the panel, the share still live', () => {
@@ -171,6 +182,8 @@ describe('expiry', () => {
     expect(select.value).toBe('keep');
     fireEvent.change(select, { target: { value: '60' } });
     expect(spy.configure).toHaveBeenLastCalledWith('s1', { expiresInMinutes: 60 });
+    // Until the host has applied it, the select says what is in force.
+    expect(select.value).toBe('keep');
     fireEvent.change(select, { target: { value: 'never' } });
     expect(spy.configure).toHaveBeenLastCalledWith('s1', { expiresInMinutes: null });
   });
