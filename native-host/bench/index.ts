@@ -1,16 +1,18 @@
 /**
  * `npm run bench`: every performance figure, printed beside the baseline it is judged against,
- * both measured in this same run. Needs `npm run build:host` first (npm run bench does it).
+ * both measured in this same run. Needs `npm run build` first (npm run bench does it).
  */
 import autocannon from 'autocannon';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { popupScriptSize } from '../../extension/test/e2e/chromium-harness.js';
 import type { OkReply } from '../src/protocol/index.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { waitForFakeState } from '../test/fake-cloudflared/state.js';
-import { HostDriver, startOrigin } from '../test/host-driver.js';
+import { HOST_BINARY, HostDriver, startOrigin } from '../test/host-driver.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 /** Seconds per autocannon run; each case runs twice per target, interleaved. */
@@ -247,7 +249,36 @@ function printGatewayTable(rows: LoadRow[]): void {
   );
 }
 
+/** Start-up of the built host (`--version`) against the machine's `node -e 0`, interleaved. */
+function startupMedians(): { host: number; node: number } {
+  const hostRuns: number[] = [];
+  const nodeRuns: number[] = [];
+  const time = (command: string, args: string[]): number => {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(command, args, { stdio: 'ignore' });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+    return ms(started);
+  };
+  for (let i = 0; i < RUNS; i++) {
+    hostRuns.push(time(HOST_BINARY, ['--version']));
+    nodeRuns.push(time(process.execPath, ['-e', '0']));
+  }
+  return { host: median(hostRuns), node: median(nodeRuns) };
+}
+
+/**
+ * What every Preact popup using webextension-polyfill ships whatever it does: the baseline the
+ * popup's own weight is judged against.
+ */
+function librariesGzip(): number {
+  const files = ['preact/dist/preact.module.js', 'preact/hooks/dist/hooks.module.js', 'webextension-polyfill/dist/browser-polyfill.min.js'];
+  return files.reduce((sum, file) => sum + gzipSync(readFileSync(join(root, 'node_modules', file))).length, 0);
+}
+
 async function main(): Promise<void> {
+  const startup = startupMedians();
+  const popup = popupScriptSize();
+  const libraries = librariesGzip();
   const fake = await buildFakeCloudflared(join(root, 'dist', 'test', 'fake-cloudflared.mjs'));
   const origin = await startOrigin();
   const originUrl = `http://localhost:${origin.port}`;
@@ -273,6 +304,8 @@ async function main(): Promise<void> {
   console.log('| figure | value | baseline | baseline value | ratio |');
   console.log('| --- | --- | --- | --- | --- |');
   console.log(row('share request → url event (host + fake cloudflared)', `${hostMs.toFixed(1)} ms`, 'fake cloudflared alone, spawn → URL line', `${aloneMs.toFixed(1)} ms`, hostMs / aloneMs));
+  console.log(row('host start-up (`porthole-host --version`)', `${startup.host.toFixed(1)} ms`, '`node -e 0`', `${startup.node.toFixed(1)} ms`, startup.host / startup.node));
+  console.log(row('popup JS, gzipped (loaded at open)', `${(popup.gzip / 1024).toFixed(1)} KiB`, 'Preact + hooks + webextension-polyfill alone', `${(libraries / 1024).toFixed(1)} KiB`, popup.gzip / libraries));
   console.log(row('host idle RSS', `${(rss.host / 1024).toFixed(1)} MiB`, 'idle `node -e` process', `${(rss.node / 1024).toFixed(1)} MiB`, rss.host / rss.node));
   console.log(`\nhost overhead on share → url: ${(hostMs - aloneMs).toFixed(1)} ms`);
   printGatewayTable(gatewayRows);
