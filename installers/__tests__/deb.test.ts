@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHostManifest } from '../../native-host/src/install/host-manifest.js';
 import { buildDeb, debArchitecture, debFileName, debVersion, DEB_DEPENDS, DEB_HOST_PATH } from '../deb/build-deb.js';
@@ -111,6 +112,7 @@ describe.skipIf(!hasDpkgDeb)('the .deb dpkg-deb builds', () => {
       '/usr/share': 'drwxr-xr-x root/root',
       '/usr/share/doc': 'drwxr-xr-x root/root',
       '/usr/share/doc/porthole': 'drwxr-xr-x root/root',
+      '/usr/share/doc/porthole/changelog.gz': '-rw-r--r-- root/root',
       '/usr/share/doc/porthole/copyright': '-rw-r--r-- root/root',
       '/usr/share/porthole': 'drwxr-xr-x root/root',
       '/usr/share/porthole/native-messaging-hosts': 'drwxr-xr-x root/root',
@@ -127,6 +129,7 @@ describe.skipIf(!hasDpkgDeb)('the .deb dpkg-deb builds', () => {
     expect(read('usr/lib/mozilla/native-messaging-hosts/dev.porthole.host.json')).toEqual(buildHostManifest('firefox', DEB_HOST_PATH));
     expect(readFileSync(join(root, 'usr/lib/porthole/porthole-host'), 'utf8')).toBe('#!/bin/sh\necho 0.1.0\n');
     expect(readFileSync(join(root, 'usr/share/doc/porthole/copyright'), 'utf8')).toMatch(/Files: usr\/lib\/porthole\/cloudflared\nCopyright: Cloudflare/);
+    expect(gunzipSync(readFileSync(join(root, 'usr/share/doc/porthole/changelog.gz'))).toString()).toMatch(/^porthole \(0\.1\.0\) unstable; urgency=medium\n[^]* -- Porthole <.+>  \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\n$/);
 
     const control = join(dir, 'control');
     execFileSync('dpkg-deb', ['-e', withCloudflared, control]);
@@ -134,6 +137,7 @@ describe.skipIf(!hasDpkgDeb)('the .deb dpkg-deb builds', () => {
       'usr/lib/mozilla/native-messaging-hosts/dev.porthole.host.json',
       'usr/lib/porthole/cloudflared',
       'usr/lib/porthole/porthole-host',
+      'usr/share/doc/porthole/changelog.gz',
       'usr/share/doc/porthole/copyright',
       'usr/share/porthole/native-messaging-hosts/dev.porthole.host.json',
     ]);

@@ -24,6 +24,7 @@ import { chmodSync, copyFileSync, createReadStream, lstatSync, mkdirSync, mkdtem
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { buildHostManifest, MANIFEST_FILE } from '../../native-host/src/install/host-manifest.js';
 import type { BrowserFamily } from '../../native-host/src/platform/index.js';
 import type { Target } from '../targets.js';
@@ -125,13 +126,33 @@ function controlFile({ version, architecture, installedSizeKiB, withCloudflared 
   return `${lines.join('\n')}\n`;
 }
 
-function copyrightFile(withCloudflared: boolean): string {
+/** SOURCE_DATE_EPOCH when set (reproducible builds), else now. */
+function buildDate(): Date {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch !== undefined && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : new Date();
+}
+
+/** Debian wants one in every package; a native package's is changelog.gz. */
+function changelogFile(version: string, date: Date): Buffer {
+  const text = [
+    `${DEB_PACKAGE} (${debVersion(version)}) unstable; urgency=medium`,
+    '',
+    `  * Porthole ${version}.`,
+    '',
+    // RFC 5322 date, as dpkg-parsechangelog expects: "Wed, 25 Nov 2026 15:55:00 +0000".
+    ` -- ${DEB_MAINTAINER}  ${date.toUTCString().replace('GMT', '+0000')}`,
+    '',
+  ].join('\n');
+  return gzipSync(text, { level: 9 });
+}
+
+function copyrightFile(withCloudflared: boolean, year: number): string {
   const parts = [
     'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/',
     'Upstream-Name: porthole',
     '',
     'Files: *',
-    'Copyright: Porthole contributors',
+    `Copyright: ${year} Porthole contributors`,
     'License: MIT',
     ' Permission is hereby granted, free of charge, to any person obtaining a copy of this',
     ' software and associated documentation files (the "Software"), to deal in the Software',
@@ -210,9 +231,9 @@ function place(root: string, absolute: string): string {
   return path;
 }
 
-function putFile(root: string, absolute: string, content: string | { copyOf: string }, mode: number): void {
+function putFile(root: string, absolute: string, content: string | Buffer | { copyOf: string }, mode: number): void {
   const path = place(root, absolute);
-  if (typeof content === 'string') writeFileSync(path, content);
+  if (typeof content === 'string' || Buffer.isBuffer(content)) writeFileSync(path, content);
   else copyFileSync(content.copyOf, path);
   chmodSync(path, mode);
 }
@@ -235,7 +256,9 @@ export async function stageDeb(root: string, input: Omit<DebInput, 'outDir' | 'c
     if (kind === 'link') symlinkSync(DEB_CHROMIUM_MANIFEST, place(root, target));
     else putFile(root, target, manifestJson(family), 0o644);
   }
-  putFile(root, '/usr/share/doc/porthole/copyright', copyrightFile(withCloudflared), 0o644);
+  const date = buildDate();
+  putFile(root, '/usr/share/doc/porthole/copyright', copyrightFile(withCloudflared, date.getUTCFullYear()), 0o644);
+  putFile(root, '/usr/share/doc/porthole/changelog.gz', changelogFile(input.version, date), 0o644);
   // Directories 0755 whatever the umask; dpkg-deb refuses a DEBIAN/ it cannot trust.
   const fixDirs = (dir: string): void => {
     chmodSync(dir, 0o755);
