@@ -140,6 +140,10 @@ describe('Porthole in Chromium', () => {
       const open = await fetchThroughEdge(fake, '/', { headers: { 'user-agent': 'Phone' } });
       expect(open.status).toBe(200);
       await activity.getByText('2 visitors · 3 requests', { exact: true }).waitFor({ timeout: 5000 });
+      // The README's picture of the popup is this screenshot (copied to docs/popup.png by hand when the UI changes).
+      const box = await popup.locator('#app').boundingBox();
+      // The popup is 360 px wide in the toolbar; opened as a page it sits at the left of a wider viewport.
+      await popup.screenshot({ path: join(import.meta.dirname, '../../../.output/e2e/popup-live.png'), clip: { x: 0, y: 0, width: 360, height: box?.height ?? 600 } });
 
       // The address as a QR code, for a phone.
       await activity.getByRole('button', { name: 'Show QR code' }).click();
