@@ -3,7 +3,7 @@
  * know the host and whether what they point at runs, which cloudflared is used, where the log is.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isExecutableFile } from '../cloudflared/locate.js';
 import type { HostPaths } from '../host-paths.js';
 import type { BrowserLocation, Platform, PlatformEnv } from '../platform/index.js';
@@ -35,16 +35,19 @@ export function checkBrowser(location: BrowserLocation, platform: Platform): Bro
   } catch {
     return { browser: location.browser, status: 'problem', manifestPath, summary: `${manifestPath} is not valid JSON; ${fix}` };
   }
+  // The .msi writes "path": "porthole-host.exe" beside the manifest, as Windows browsers allow.
+  const hostPath =
+    typeof manifest.path !== 'string' ? null : isAbsolute(manifest.path) ? manifest.path : platform.relativeManifestPaths ? resolve(dirname(manifestPath), manifest.path) : null;
   const problem =
-    typeof manifest.path !== 'string' || !isAbsolute(manifest.path)
+    hostPath === null
       ? 'the manifest has no absolute "path"'
-      : !isExecutableFile(manifest.path)
-        ? `the manifest names ${manifest.path}, which is missing or not executable`
+      : !isExecutableFile(hostPath)
+        ? `the manifest names ${hostPath}, which is missing or not executable`
         : !manifestTrustsPorthole(manifest, location.family)
           ? "the manifest does not list Porthole's extension id"
           : null;
   if (problem !== null) return { browser: location.browser, status: 'problem', manifestPath, summary: `${problem}; ${fix}` };
-  return { browser: location.browser, status: 'ok', manifestPath, summary: `registered: ${manifestPath} → ${manifest.path}` };
+  return { browser: location.browser, status: 'ok', manifestPath, summary: `registered: ${manifestPath} → ${hostPath}` };
 }
 
 function absentOrUnregistered(location: BrowserLocation, manifestPath: string, fix: string): BrowserCheck {

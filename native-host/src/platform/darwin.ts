@@ -34,5 +34,6 @@ export const darwin: Platform = {
     }),
   terminate: (pid) => signal(pid, 'SIGTERM'),
   forceKill: (pid) => signal(pid, 'SIGKILL'),
+  relativeManifestPaths: false,
   browserLocations,
 };

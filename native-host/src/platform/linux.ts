@@ -36,5 +36,6 @@ export const linux: Platform = {
   },
   terminate: (pid) => signal(pid, 'SIGTERM'),
   forceKill: (pid) => signal(pid, 'SIGKILL'),
+  relativeManifestPaths: false,
   browserLocations,
 };

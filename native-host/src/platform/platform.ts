@@ -43,6 +43,8 @@ export interface Platform {
   terminate(pid: number): void;
   /** Ends a process and everything it started, now. */
   forceKill(pid: number): void;
+  /** Windows browsers resolve a relative manifest `path` against the manifest's folder; elsewhere it must be absolute. */
+  relativeManifestPaths: boolean;
   /** One row per supported browser: where it keeps host manifests for this user. */
   browserLocations(where: PlatformEnv): BrowserLocation[];
   /** Only on Windows. */

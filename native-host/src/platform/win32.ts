@@ -74,6 +74,7 @@ export const win32: Platform = {
     }),
   terminate: taskkillTree,
   forceKill: taskkillTree,
+  relativeManifestPaths: true,
   browserLocations,
   registry,
 };

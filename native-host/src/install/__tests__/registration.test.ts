@@ -119,6 +119,16 @@ describe('install and uninstall (Linux layout, real files)', () => {
     uninstall({ platform, stateDir });
     expect(keys.size).toBe(0);
   });
+
+  it('Windows: doctor accepts a manifest path relative to the manifest, as the .msi writes it', () => {
+    const { home, hostPath } = fixtureHome();
+    const manifest = join(home, 'bin', 'dev.porthole.host.chromium.json');
+    writeFileSync(manifest, JSON.stringify({ path: 'porthole-host', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }));
+    const registry: Registry = { read: () => manifest, write: () => undefined, remove: () => undefined };
+    const where = { env: { LOCALAPPDATA: join(home, 'local') }, home };
+    const chrome = checkAllBrowsers({ ...win32, registry }, where).find((c) => c.browser === 'chrome');
+    expect(chrome).toMatchObject({ status: 'ok', summary: expect.stringContaining(`→ ${hostPath}`) });
+  });
 });
 
 describe('doctor', () => {

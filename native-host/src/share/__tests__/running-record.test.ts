@@ -37,6 +37,7 @@ function fakePlatform(processes: Map<number, string>): Platform & { killed: numb
       killed.push(pid);
       processes.delete(pid);
     },
+    relativeManifestPaths: false,
     browserLocations: () => [],
     killed,
   };
