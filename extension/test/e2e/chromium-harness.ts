@@ -158,19 +158,5 @@ export function popupScriptSize(): { files: string[]; raw: number; gzip: number;
   return { ...measure(files), onDemand: measure(onDemand) };
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`not within ${timeoutMs} ms: ${what}`);
-    await new Promise((done) => setTimeout(done, 25));
-  }
-}
+// The same process and polling helpers the host's integration tests use.
+export { isAlive, waitUntil } from '../../../native-host/test/host-driver';
