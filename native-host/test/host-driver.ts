@@ -62,6 +62,9 @@ export class HostDriver {
       this.waiters.forEach((wake) => wake());
     });
     this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
+    // A host that exits on purpose (a refused caller, a closed session) closes its stdin under our
+    // writes; the tests judge it by its exit and its output, not by our EPIPE.
+    this.child.stdin?.on('error', () => undefined);
     this.exited = new Promise((resolve) => this.child.on('exit', (code, signal) => resolve({ code, signal })));
   }
 
