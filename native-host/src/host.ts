@@ -24,15 +24,18 @@ export interface HostContext {
   log: Logger;
 }
 
-/** Tuning that tests shorten through the environment; people never need to touch it. */
+/** A positive number from the environment: tuning that tests shorten and people never need to touch. */
 function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const value = Number(env[name]);
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }
 
 function tunnelTimings(env: NodeJS.ProcessEnv): Pick<TunnelOptions, 'stopGraceMs' | 'urlTimeoutMs' | 'readyPollMs'> {
-  const number = (name: string): number | undefined => positiveNumber(env, name);
-  return { stopGraceMs: number('PORTHOLE_STOP_GRACE_MS'), urlTimeoutMs: number('PORTHOLE_URL_TIMEOUT_MS'), readyPollMs: number('PORTHOLE_READY_POLL_MS') };
+  return {
+    stopGraceMs: positiveNumber(env, 'PORTHOLE_STOP_GRACE_MS'),
+    urlTimeoutMs: positiveNumber(env, 'PORTHOLE_URL_TIMEOUT_MS'),
+    readyPollMs: positiveNumber(env, 'PORTHOLE_READY_POLL_MS'),
+  };
 }
 
 /**

@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-// The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
-import type {} from '../../../native-host/test/global-setup';
-import { EdgeRouter } from '../../../native-host/test/fake-cloudflared/edge-router';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
 import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension-ids';
 import { launchChromiumOverCdp, type CdpPage, type CdpSession } from './chromium-cdp-harness';
 import { ensureBuilt, isAlive, launch, POPUP_URL, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
+import { useFakeTunnels } from './fake-tunnels';
 
 /**
  * Chromium MV3 stops an extension's service worker 30 s after its last event, and the native port
@@ -24,36 +19,13 @@ import { ensureBuilt, isAlive, launch, POPUP_URL, startOrigin, waitUntil, type S
 
 const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole service worker e2e ${process.pid}</h1>`;
 const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
-const tempDirs: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-};
-
-/** Cloudflare's front door for the fake tunnels: the host's reachability check comes in through it. */
-let router: EdgeRouter;
+/** Temp folders, the fake edge (the host's reachability check comes in through it), the host's environment. */
+const tunnels = useFakeTunnels();
+const { temp } = tunnels;
 
 beforeAll(async () => {
-  router = await EdgeRouter.start();
   ensureBuilt();
 });
-
-afterAll(() => {
-  router.close();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function hostEnv(fakeDir: string): Record<string, string> {
-  router.watch(fakeDir);
-  return {
-    ...router.probeEnv,
-    PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
-    PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
-    FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
-    FAKE_CLOUDFLARED_MODE: 'ok',
-  };
-}
 
 /** The popup, opened as a tab about the tab showing `pageUrl`. */
 async function openPopupFor(session: CdpSession, pageUrl: string): Promise<CdpPage> {
@@ -69,11 +41,11 @@ async function openPopupFor(session: CdpSession, pageUrl: string): Promise<CdpPa
 
 describe('Porthole’s service worker and a live share', () => {
   it('a live share keeps the service worker running past Chromium’s 30 s idle limit: same worker, same URL, one tunnel, Stop works', async () => {
-    const fakeDir = temp('porthole-e2e-fake-');
+    const fakeDir = tunnels.fakeDir();
     const origin = await startOrigin(ORIGIN_BODY);
     const pageUrl = `http://localhost:${origin.port}/`;
     const [sharing, control] = await Promise.all([
-      launchChromiumOverCdp({ registerHost: true, env: hostEnv(fakeDir) }),
+      launchChromiumOverCdp({ registerHost: true, env: tunnels.hostEnv(fakeDir) }),
       // No host: nothing holds a port open, so this worker goes idle the normal way.
       launchChromiumOverCdp({ registerHost: false, env: { PORTHOLE_STATE_DIR: temp('porthole-e2e-state-') } }),
     ]);
@@ -121,11 +93,11 @@ describe('Porthole’s service worker and a live share', () => {
   }, 120_000);
 
   it('a worker stopped anyway (a crash, DevTools, an update) takes its host and tunnel with it: no second tunnel, the popup says why, Restart gives a new URL', async () => {
-    const fakeDir = temp('porthole-e2e-fake-');
+    const fakeDir = tunnels.fakeDir();
     const origin = await startOrigin(ORIGIN_BODY);
     let session: Session | null = null;
     try {
-      session = await launch({ registerHost: true, env: hostEnv(fakeDir) });
+      session = await launch({ registerHost: true, env: tunnels.hostEnv(fakeDir) });
       const { context } = session;
       const pageUrl = `http://localhost:${origin.port}/`;
       const page = await context.newPage();

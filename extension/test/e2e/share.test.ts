@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
-import type {} from '../../../native-host/test/global-setup';
-import { EdgeRouter } from '../../../native-host/test/fake-cloudflared/edge-router';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
 import { ensureBuilt, isAlive, launch, POPUP_URL, popupScriptSize, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
 import { writeDieOnceCloudflared } from './fake-cloudflared-once';
+import { useFakeTunnels } from './fake-tunnels';
 
 /**
  * End to end, as a person uses Porthole: a dev server on localhost, its tab, the popup, Share, the
@@ -20,28 +17,16 @@ const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole e2e or
 const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
 const PASSWORD = 'e2e correct horse';
 const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-const tempDirs: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-};
-
-/** Cloudflare's front door for the fake tunnels: the host's reachability check comes in through it. */
-let router: EdgeRouter;
+/** Temp folders, the fake edge (the host's reachability check comes in through it), the host's environment. */
+const tunnels = useFakeTunnels();
+const { temp } = tunnels;
 
 beforeAll(async () => {
-  router = await EdgeRouter.start();
   ensureBuilt();
   const size = popupScriptSize();
   console.log(`[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`);
   const later = size.onDemand;
   console.log(`[e2e] popup JavaScript on demand: ${later.files.join(', ') || 'none'} = ${(later.raw / 1024).toFixed(1)} KiB raw, ${(later.gzip / 1024).toFixed(1)} KiB gzipped`);
-});
-
-afterAll(() => {
-  router.close();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Porthole in Chromium', () => {
@@ -51,22 +36,16 @@ describe('Porthole in Chromium', () => {
   });
 
   it('shares a localhost tab with a password and an expiry: URL, copy, visitors refused then let in and counted, settings changed live, QR code, stop ends cloudflared', async () => {
-    const fakeDir = temp('porthole-e2e-fake-');
-    router.watch(fakeDir);
+    const fakeDir = tunnels.fakeDir();
     const origin = await startOrigin(ORIGIN_BODY);
     try {
       session = await launch({
         registerHost: true,
-        env: {
-          PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
-          PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
-          FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
-          ...router.probeEnv,
-          FAKE_CLOUDFLARED_MODE: 'ok',
+        env: tunnels.hostEnv(fakeDir, {
           // Slow enough that each stage shows in the popup.
           FAKE_CLOUDFLARED_URL_DELAY_MS: '600',
           FAKE_CLOUDFLARED_REGISTER_DELAY_MS: '600',
-        },
+        }),
       });
       const { context } = session;
       // Chromium refuses a grant for a chrome-extension:// origin ("opaque"), so it is granted to all.
@@ -168,21 +147,16 @@ describe('Porthole in Chromium', () => {
   });
 
   it('a tunnel that dies on its own: the popup says why and that the address will change; Restart gives a new live URL', async () => {
-    const fakeDir = temp('porthole-e2e-fake-');
-    router.watch(fakeDir);
+    const fakeDir = tunnels.fakeDir();
     const origin = await startOrigin(ORIGIN_BODY);
     try {
       session = await launch({
         registerHost: true,
-        env: {
+        env: tunnels.hostEnv(fakeDir, {
           // The first tunnel dies 1.5 s after it is live; the restarted one stays up.
           PORTHOLE_CLOUDFLARED: writeDieOnceCloudflared(temp('porthole-e2e-bin-'), inject('fakeCloudflared')),
-          PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
-          FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
-          ...router.probeEnv,
-          FAKE_CLOUDFLARED_MODE: 'ok',
           FAKE_CLOUDFLARED_DIE_AFTER_MS: '1500',
-        },
+        }),
       });
       const { context } = session;
       const pageUrl = `http://localhost:${origin.port}/`;

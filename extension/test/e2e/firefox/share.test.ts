@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-// The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
-import type {} from '../../../../native-host/test/global-setup';
-import { EdgeRouter } from '../../../../native-host/test/fake-cloudflared/edge-router';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../../native-host/test/fake-cloudflared/state';
 import { isAlive, startOrigin, waitUntil } from '../chromium-harness';
 import { ensureFirefoxBuilt, FIREFOX_POPUP_URL, launchFirefox, type FirefoxSession } from '../firefox-harness';
+import { useFakeTunnels } from '../fake-tunnels';
 
 /**
  * The Firefox build end to end, as in share.test.ts for Chromium: a dev server on localhost, its
@@ -20,24 +15,12 @@ import { ensureFirefoxBuilt, FIREFOX_POPUP_URL, launchFirefox, type FirefoxSessi
 
 const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole Firefox e2e origin ${process.pid}</h1>`;
 const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
-const tempDirs: string[] = [];
-const temp = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-};
-
-/** Cloudflare's front door for the fake tunnels: the host's reachability check comes in through it. */
-let router: EdgeRouter;
+/** Temp folders, the fake edge (the host's reachability check comes in through it), the host's environment. */
+const tunnels = useFakeTunnels();
+const { temp } = tunnels;
 
 beforeAll(async () => {
-  router = await EdgeRouter.start();
   ensureFirefoxBuilt();
-});
-
-afterAll(() => {
-  router.close();
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Porthole in Firefox', () => {
@@ -47,23 +30,17 @@ describe('Porthole in Firefox', () => {
   });
 
   it('shares a localhost tab: URL, a visitor gets the page, stop ends cloudflared', async () => {
-    const fakeDir = temp('porthole-e2e-fake-');
-    router.watch(fakeDir);
+    const fakeDir = tunnels.fakeDir();
     const origin = await startOrigin(ORIGIN_BODY);
     const started = Date.now();
     const lap = (what: string) => console.log(`[e2e-firefox] ${what}: ${Date.now() - started} ms`);
     try {
       session = await launchFirefox({
         registerHost: true,
-        env: {
-          PORTHOLE_CLOUDFLARED: inject('fakeCloudflared'),
-          PORTHOLE_STATE_DIR: temp('porthole-e2e-state-'),
-          FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
-          ...router.probeEnv,
-          FAKE_CLOUDFLARED_MODE: 'ok',
+        env: tunnels.hostEnv(fakeDir, {
           FAKE_CLOUDFLARED_URL_DELAY_MS: '300',
           FAKE_CLOUDFLARED_REGISTER_DELAY_MS: '300',
-        },
+        }),
       });
       lap('Firefox up, extension installed');
 
