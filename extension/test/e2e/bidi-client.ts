@@ -3,14 +3,7 @@
  * replies by id, a timeout per command, events to listeners. Enough to drive Firefox's Remote
  * Agent; it knows nothing of Firefox itself (see firefox-harness.ts).
  */
-import WebSocket from 'ws';
-
-interface Waiting {
-  method: string;
-  resolve: (result: unknown) => void;
-  reject: (error: Error) => void;
-  timer: ReturnType<typeof setTimeout>;
-}
+import { WsRpcClient, type WireFormat } from './ws-rpc-client';
 
 type Incoming =
   | { type: 'success'; id: number; result: unknown }
@@ -28,70 +21,29 @@ export class BidiError extends Error {
   }
 }
 
-export class BidiClient {
-  private nextId = 1;
-  private readonly waiting = new Map<number, Waiting>();
-  private readonly listeners = new Map<string, Set<(params: unknown) => void>>();
-  private closedReason: string | null = null;
+const BIDI: WireFormat = {
+  name: 'BiDi',
+  encode: (id, method, params) => ({ id, method, params }),
+  decode(raw) {
+    const message = raw as Incoming;
+    switch (message.type) {
+      case 'event':
+        return { kind: 'event', method: message.method, params: message.params };
+      case 'success':
+        return { kind: 'reply', id: message.id, result: message.result };
+      case 'error':
+        return { kind: 'error', id: message.id, error: (method) => new BidiError(method, message.error, message.message) };
+    }
+  },
+};
 
-  private constructor(private readonly socket: WebSocket) {
-    socket.on('message', (data: Buffer) => this.receive(JSON.parse(data.toString('utf8')) as Incoming));
-    socket.on('close', () => this.fail('the BiDi connection closed'));
-    socket.on('error', (error: Error) => this.fail(`the BiDi connection failed: ${error.message}`));
-  }
-
+export class BidiClient extends WsRpcClient {
   /** `url` is the WebSocket address of a BiDi session endpoint, e.g. `ws://127.0.0.1:PORT/session`. */
-  static connect(url: string): Promise<BidiClient> {
-    return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
-      socket.once('open', () => resolve(new BidiClient(socket)));
-      socket.once('error', reject);
-    });
+  static async connect(url: string): Promise<BidiClient> {
+    return new BidiClient(await WsRpcClient.open(url), BIDI);
   }
 
   send<T = unknown>(method: string, params: object = {}, timeoutMs = 15_000): Promise<T> {
-    if (this.closedReason !== null) return Promise.reject(new Error(`${method}: ${this.closedReason}`));
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`${method}: no reply within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiting.set(id, { method, resolve: resolve as (result: unknown) => void, reject, timer });
-      this.socket.send(JSON.stringify({ id, method, params }));
-    });
-  }
-
-  on(event: string, listener: (params: unknown) => void): () => void {
-    const set = this.listeners.get(event) ?? new Set();
-    set.add(listener);
-    this.listeners.set(event, set);
-    return () => set.delete(listener);
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-
-  private receive(message: Incoming): void {
-    if (message.type === 'event') {
-      for (const listener of [...(this.listeners.get(message.method) ?? [])]) listener(message.params);
-      return;
-    }
-    const entry = message.id === null ? undefined : this.waiting.get(message.id);
-    if (!entry || message.id === null) return;
-    this.waiting.delete(message.id);
-    clearTimeout(entry.timer);
-    if (message.type === 'success') entry.resolve(message.result);
-    else entry.reject(new BidiError(entry.method, message.error, message.message));
-  }
-
-  private fail(reason: string): void {
-    this.closedReason ??= reason;
-    for (const [id, entry] of this.waiting) {
-      clearTimeout(entry.timer);
-      this.waiting.delete(id);
-      entry.reject(new Error(`${entry.method}: ${reason}`));
-    }
+    return this.request<T>(method, params, undefined, timeoutMs);
   }
 }
