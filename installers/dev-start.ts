@@ -51,7 +51,7 @@ function checkCloudflared(): void {
   } catch (error) {
     say(`! ${(error as Error).message}`);
     say('  Sharing will show this message in the popup. To try Porthole without cloudflared or internet, use the test stand-in:');
-    say('  PORTHOLE_CLOUDFLARED=dist/test/fake-cloudflared.mjs npm start   (it prints a made-up URL that only this machine can open)');
+    say('  PORTHOLE_CLOUDFLARED=dist/test/fake-cloudflared.mjs npm start   (the popup goes through every stage; the made-up address opens nothing)');
   }
 }
 
