@@ -4,15 +4,18 @@ import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension/extension-ids.js';
  * spoken to in native messaging frames over stdio.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeJsonFrame, FrameDecoder } from '../src/native/framing.js';
 import { isShareEvent, type HostToExtension, type Reply, type ShareEvent } from '../src/protocol/index.js';
 import type { EdgeRouter } from './fake-cloudflared/edge-router.js';
+import { readFakeStates } from './fake-cloudflared/state.js';
 
 export const HOST_BINARY = resolve(import.meta.dirname, '../../dist/host/porthole-host');
+
+
 export const CHROMIUM_CALLER = CHROMIUM_EXTENSION_ORIGIN;
 
 export interface HostOptions {
@@ -30,6 +33,7 @@ export class HostDriver {
   readonly child: ChildProcess;
   readonly messages: HostToExtension[] = [];
   readonly stateDir: string;
+  private readonly ownsStateDir: boolean;
   /** Where the fake cloudflared writes `<pid>.json` files describing itself. */
   readonly fakeDir: string;
   stderr = '';
@@ -38,6 +42,7 @@ export class HostDriver {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
   constructor(options: HostOptions) {
+    this.ownsStateDir = options.stateDir === undefined;
     this.stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'porthole-state-'));
     this.fakeDir = join(this.stateDir, 'fake-cloudflared');
     options.router?.watch(this.fakeDir);
@@ -114,6 +119,24 @@ export class HostDriver {
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     this.child.kill(signal);
+  }
+
+  /**
+   * After a test: the host and every fake cloudflared it started are killed outright, and the state
+   * folder this driver made is removed. Tests that reuse a folder for a second host dispose both
+   * hosts after the test, so the folder outlives the first.
+   */
+  async dispose(): Promise<void> {
+    this.kill('SIGKILL');
+    for (const state of await readFakeStates(this.fakeDir)) {
+      try {
+        process.kill(state.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    await this.exited;
+    if (this.ownsStateDir) rmSync(this.stateDir, { recursive: true, force: true });
   }
 }
 

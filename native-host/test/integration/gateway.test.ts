@@ -31,10 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => router.close());
 afterEach(async () => {
-  for (const host of hosts.splice(0)) {
-    host.kill('SIGKILL');
-    for (const state of await readFakeStates(host.fakeDir)) if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
-  }
+  await Promise.all(hosts.splice(0).map((host) => host.dispose()));
   for (const server of servers.splice(0)) {
     server.closeAllConnections();
     server.close();

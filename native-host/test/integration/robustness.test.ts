@@ -24,10 +24,7 @@ function startHost(options: Partial<ConstructorParameters<typeof HostDriver>[0]>
 }
 
 afterEach(async () => {
-  for (const host of hosts.splice(0)) {
-    host.kill('SIGKILL');
-    for (const state of await readFakeStates(host.fakeDir)) if (isAlive(state.pid)) process.kill(state.pid, 'SIGKILL');
-  }
+  await Promise.all(hosts.splice(0).map((host) => host.dispose()));
 });
 
 /** Written apart from loopback.ts on purpose: the test's own idea of "this computer". */
