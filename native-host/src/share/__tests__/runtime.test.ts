@@ -97,9 +97,13 @@ describe('GatewayShareRuntime', () => {
   });
 
   it('retries with backoff, then goes live unverified, then verified when the check passes later', async () => {
-    const { tunnels, events, until, attempts } = start({ waitMs: 300, backgroundEveryMs: 30, backgroundMs: 5000 }, async (attempt) =>
-      attempt < 4 ? { ok: false, reason: 'no such host' } : { ok: true },
+    // The check fails until the share has gone live unverified, then passes: decided by what happened,
+    // not by counting attempts, so a slow machine cannot make an early attempt pass the check.
+    let unverifiedYet = (): boolean => false;
+    const { tunnels, events, until, attempts } = start({ waitMs: 1000, backgroundEveryMs: 30, backgroundMs: 5000 }, async () =>
+      unverifiedYet() ? { ok: true } : { ok: false, reason: 'no such host' },
     );
+    unverifiedYet = () => events.includes('live:false');
     await until(() => tunnels.length === 1);
     tunnels[0]?.goLive();
     await until(() => events.includes('live:false'));
