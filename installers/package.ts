@@ -28,6 +28,7 @@ import { buildExecutable } from './sea/build-executable.js';
 import { makeHostBlob } from './sea/host-blob.js';
 import { findTarget, hostExecutableName, TARGETS, type Target } from './targets.js';
 import { buildMsi, canBuildMsi } from './windows/build-msi.js';
+import { InstallerError } from './installer-error.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE_OUT_DIR = join(root, 'dist', 'package');
@@ -68,11 +69,9 @@ const INSTALLER_TOOLS: Partial<Record<InstallerKind, { command: string; install:
   msi: { command: 'wixl', install: 'on Debian or Ubuntu: apt-get install wixl' },
 };
 
-export class PackageError extends Error {
-  readonly code = 'installer-tool-missing';
+export class PackageError extends InstallerError<'installer-tool-missing'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'PackageError';
+    super('installer-tool-missing', message);
   }
 }
 

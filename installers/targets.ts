@@ -3,6 +3,7 @@
  * becomes each one's single executable. Every row uses the same Node version: the SEA blob is made
  * once, by that version, and fits every row (see installers/sea/sea-blob.ts).
  */
+import { InstallerError } from './installer-error.js';
 
 /** The one Node version inside every porthole-host executable. */
 export const NODE_VERSION = '22.23.2';
@@ -92,11 +93,9 @@ export const TARGETS: readonly Target[] = [
   },
 ];
 
-export class UnknownTargetError extends Error {
-  readonly code = 'unknown-target';
+export class UnknownTargetError extends InstallerError<'unknown-target'> {
   constructor(message: string) {
-    super(message);
-    this.name = 'UnknownTargetError';
+    super('unknown-target', message);
   }
 }
 

@@ -13,6 +13,7 @@ import { fileDigest } from '../sea/file-digest.js';
 import { extractTarEntry } from '../sea/tar-entry.js';
 import type { Target } from '../targets.js';
 import { CLOUDFLARED_RELEASE, cloudflaredAssetUrl, type CloudflaredAsset, type CloudflaredRelease } from './release.js';
+import { InstallerError } from '../installer-error.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_CLOUDFLARED_CACHE_DIR = join(repoRoot, 'node_modules', '.cache', 'porthole', 'cloudflared');
@@ -22,14 +23,7 @@ export const DEFAULT_STALL_TIMEOUT_MS = 15_000;
 
 export type CloudflaredFetchErrorCode = 'cloudflared-unpinned' | 'cloudflared-download-failed' | 'cloudflared-checksum-mismatch' | 'cloudflared-archive-invalid';
 
-export class CloudflaredFetchError extends Error {
-  readonly code: CloudflaredFetchErrorCode;
-  constructor(code: CloudflaredFetchErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CloudflaredFetchError';
-    this.code = code;
-  }
-}
+export class CloudflaredFetchError extends InstallerError<CloudflaredFetchErrorCode> {}
 
 export const CLOUDFLARED_ALTERNATIVES =
   'Bundling cloudflared needs internet access to the release download; without it, install cloudflared on the machine that runs Porthole (it is found on PATH) or set PORTHOLE_CLOUDFLARED to its path.';

@@ -28,6 +28,7 @@ import { gzipSync } from 'node:zlib';
 import { buildHostManifest, MANIFEST_FILE } from '../../native-host/src/install/host-manifest.js';
 import type { BrowserFamily } from '../../native-host/src/platform/index.js';
 import type { Target } from '../targets.js';
+import { InstallerError } from '../installer-error.js';
 
 const run = promisify(execFile);
 
@@ -63,16 +64,7 @@ export const SYSTEM_MANIFEST_DIRS: readonly SystemManifestDir[] = [
   { dir: '/usr/lib/mozilla/native-messaging-hosts', family: 'firefox', readBy: ['firefox'], kind: 'file' },
 ];
 
-export class DebBuildError extends Error {
-  constructor(
-    readonly code: 'dpkg-deb-missing' | 'dpkg-deb-failed' | 'not-a-linux-target' | 'bad-version',
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'DebBuildError';
-  }
-}
+export class DebBuildError extends InstallerError<'dpkg-deb-missing' | 'dpkg-deb-failed' | 'not-a-linux-target' | 'bad-version'> {}
 
 export function debArchitecture(target: Target): 'amd64' | 'arm64' {
   if (target.platform !== 'linux') throw new DebBuildError('not-a-linux-target', `A .deb holds a Linux executable; ${target.id} is not one.`);

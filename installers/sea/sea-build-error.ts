@@ -1,3 +1,5 @@
+import { InstallerError } from '../installer-error.js';
+
 /**
  * Every failure of the single-executable build: a code a script can branch on, and a sentence that
  * says what failed and what to do about it.
@@ -13,11 +15,4 @@ export type SeaBuildErrorCode =
   | 'macho-unsupported'
   | 'executable-does-not-start';
 
-export class SeaBuildError extends Error {
-  readonly code: SeaBuildErrorCode;
-  constructor(code: SeaBuildErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SeaBuildError';
-    this.code = code;
-  }
-}
+export class SeaBuildError extends InstallerError<SeaBuildErrorCode> {}

@@ -34,6 +34,7 @@ import { promisify } from 'node:util';
 import { buildHostManifest } from '../../native-host/src/install/host-manifest.js';
 import { platformFor, type BrowserFamily, type BrowserName } from '../../native-host/src/platform/index.js';
 import { hostExecutableName, type Target } from '../targets.js';
+import { InstallerError } from '../installer-error.js';
 
 const run = promisify(execFile);
 
@@ -49,16 +50,7 @@ export const MSI_MANIFEST_FILE: Record<BrowserFamily, string> = {
 };
 export const MSI_INSTALL_DIR_DESCRIPTION = '%LOCALAPPDATA%\\Programs\\Porthole';
 
-export class MsiBuildError extends Error {
-  constructor(
-    readonly code: 'wixl-missing' | 'wixl-failed' | 'no-msi-for-target' | 'bad-version',
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'MsiBuildError';
-  }
-}
+export class MsiBuildError extends InstallerError<'wixl-missing' | 'wixl-failed' | 'no-msi-for-target' | 'bad-version'> {}
 
 /** RFC 4122 name-based (SHA-1) UUID, upper case as MSI writes them. */
 export function uuidV5(namespace: string, name: string): string {
