@@ -1,7 +1,7 @@
 /**
  * One share's gateway: an HTTP server on an ephemeral 127.0.0.1 port that cloudflared forwards to,
- * relaying to the origin with http-proxy-3 (keep-alive to the origin, bodies streamed both ways,
- * WebSocket upgrades, Server-Sent Events). On the way it
+ * relaying to the origin over keep-alive connections, bodies streamed both ways (Server-Sent Events
+ * included): ordinary requests with node:http itself, WebSocket upgrades with http-proxy-3. On the way it
  * - answers the host's own reachability probe (probe-token.ts),
  * - asks for the share's password (basic-auth.ts),
  * - rewrites Host and sets X-Forwarded-* (headers.ts), and Location on the way back,
@@ -11,8 +11,18 @@
  * The thin I/O shell around those pure parts.
  */
 import { EventEmitter } from 'node:events';
-import { Agent as HttpAgent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import {
+  Agent as HttpAgent,
+  createServer,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+  type RequestOptions,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
@@ -68,11 +78,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly dialer: OriginDialer;
   private readonly agent: HttpAgent;
   private readonly target: URL;
+  /** What every request to the origin shares: where, through which agent, how. */
+  private readonly requestBase: RequestOptions;
+  private readonly requestOrigin: (options: RequestOptions) => ClientRequest;
   private readonly originHost: string;
   private readonly traffic = new TrafficLog();
   private readonly throttle: Throttle;
   private readonly upgraded = new Set<Duplex>();
-  private readonly visits = new WeakMap<IncomingMessage, Visit>();
+  private readonly upgradeVisits = new WeakMap<IncomingMessage, Visit>();
   private originReachable: boolean | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -89,11 +102,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const agentOptions = { keepAlive: true, scheduling: 'lifo' as const, ...this.dialer.connectOptions };
     // Local https dev servers use self-signed certificates: the gateway is their only client here.
     this.agent = origin.protocol === 'https' ? new HttpsAgent({ ...agentOptions, rejectUnauthorized: false }) : new HttpAgent(agentOptions);
+    this.requestBase = {
+      agent: this.agent,
+      hostname: origin.hostname.replace(/^\[|\]$/g, ''),
+      port: origin.port,
+      ...(origin.protocol === 'https' ? { rejectUnauthorized: false } : {}),
+    };
+    this.requestOrigin = origin.protocol === 'https' ? httpsRequest : httpRequest;
     this.throttle = new Throttle(options.trafficIntervalMs ?? 500, () => this.emit('traffic', this.traffic.snapshot()));
 
     // Everything per share is set here once: a request only passes its own req and res.
     this.proxy = createProxyServer({ target: this.target, agent: this.agent, ws: true, xfwd: false, secure: false, changeOrigin: false });
-    this.proxy.on('proxyRes', (proxyRes, req, res) => this.onOriginResponse(proxyRes, req, res));
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
       proxyReq.once('upgrade', (response: IncomingMessage) => {
         this.originAnswered(response.socket?.remoteAddress);
@@ -171,14 +190,50 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       return;
     }
     const authorized = this.authorized(req);
-    this.visits.set(req, { at: Date.now(), started: performance.now(), visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null, recorded: false });
-    res.once('close', () => this.record(req, res.headersSent ? res.statusCode : 0));
+    const visit = this.visitOf(req, authorized);
     if (!authorized) {
+      res.once('close', () => this.recordVisit(req, visit, res.headersSent ? res.statusCode : 0));
       res.writeHead(401, { 'www-authenticate': AUTH_CHALLENGE, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PASSWORD_PAGE);
       return;
     }
-    this.prepare(req, false);
-    this.proxy.web(req, res, this.onProxyError);
+    this.relay(req, res, visit);
+  }
+
+  /**
+   * An ordinary request: relayed with node:http directly (http-proxy-3's web path copies the headers
+   * several times and runs a chain of passes per request), both bodies piped, nothing buffered.
+   */
+  private relay(req: IncomingMessage, res: ServerResponse, visit: Visit): void {
+    const headers = this.forwardedHeaders(req, false);
+    const method = req.method ?? 'GET';
+    // As http-proxy-3 did: a DELETE or OPTIONS without a length goes with an empty body.
+    if ((method === 'DELETE' || method === 'OPTIONS') && headers['content-length'] === undefined) {
+      headers['content-length'] = '0';
+      delete headers['transfer-encoding'];
+    }
+    // As a flat [name, value, …] list, Node writes the headers as they are, without storing each first.
+    const list: string[] = [];
+    for (const name in headers) {
+      const value = headers[name];
+      if (typeof value === 'string') list.push(name, value);
+      else if (Array.isArray(value)) for (const one of value) list.push(name, one);
+      else if (value !== undefined) list.push(name, String(value));
+    }
+    const proxyReq = this.requestOrigin({ ...this.requestBase, method, path: req.url ?? '/', headers: list });
+    proxyReq.on('response', (proxyRes) => this.onOriginResponse(proxyRes, req, res));
+    const failed = (error: NodeJS.ErrnoException): void => {
+      // The visitor went away: nothing to answer.
+      if (req.socket.destroyed && error.code === 'ECONNRESET') proxyReq.destroy();
+      else this.onProxyError(error, req, res);
+    };
+    proxyReq.on('error', failed);
+    req.on('error', failed);
+    res.once('close', () => {
+      // The visitor left before the answer ended (a closed tab, an SSE stream dropped): so does the origin request.
+      if (!res.writableFinished) proxyReq.destroy();
+      this.recordVisit(req, visit, res.headersSent ? res.statusCode : 0);
+    });
+    req.pipe(proxyReq);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -190,14 +245,16 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     socket.once('close', () => this.upgraded.delete(socket));
     socket.on('error', () => socket.destroy());
     const authorized = this.authorized(req);
-    this.visits.set(req, { at: Date.now(), started: performance.now(), visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null, recorded: false });
+    const visit = this.visitOf(req, authorized);
+    // Upgrades are recorded from http-proxy-3's events, which pass the request only.
+    this.upgradeVisits.set(req, visit);
     if (!authorized) {
       socket.end(rawResponse(401, { 'WWW-Authenticate': AUTH_CHALLENGE }, ''));
       this.record(req, 401);
       return;
     }
     socket.once('close', () => this.record(req, 0));
-    this.prepare(req, true);
+    req.headers = this.forwardedHeaders(req, true) as IncomingMessage['headers'];
     this.proxy.ws(req, socket, head, {}, this.onProxyError);
   }
 
@@ -206,16 +263,16 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     return password === null || checkBasicAuth(req.headers.authorization, password);
   }
 
-  /** Rewrites the request's headers in place: http-proxy-3 copies them to the origin request. */
-  private prepare(req: IncomingMessage, upgrade: boolean): void {
-    req.headers = forwardedRequestHeaders(req.headers, {
+  /** The headers the origin gets (for upgrades, http-proxy-3 copies them from the request). */
+  private forwardedHeaders(req: IncomingMessage, upgrade: boolean): OutgoingHttpHeaders {
+    return forwardedRequestHeaders(req.headers, {
       originHost: this.originHost,
       origin: this.options.origin.origin,
       keepPublicHost: this.settings.keepPublicHost,
       consumeAuthorization: this.settings.password !== null,
       peerAddress: req.socket.remoteAddress,
       upgrade,
-    }) as IncomingMessage['headers'];
+    });
   }
 
   private onOriginResponse(proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse): void {
@@ -224,12 +281,21 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     proxyRes.once('close', () => {
       if (!proxyRes.complete) res.destroy();
     });
-    for (const name of hopByHopResponseHeaders(proxyRes.headers)) delete proxyRes.headers[name];
-    const location = proxyRes.headers.location;
-    if (location !== undefined) proxyRes.headers.location = rewriteLocation(location, this.options.origin.origin, publicOriginOf(req.headers));
+    if (res.headersSent || res.destroyed) {
+      proxyRes.resume();
+      return;
+    }
+    const headers = proxyRes.headers;
+    for (const name of hopByHopResponseHeaders(headers)) delete headers[name];
+    // The visitor's side frames the body itself (chunked or by length), as http-proxy-3 did.
+    delete headers['transfer-encoding'];
+    const location = headers.location;
+    if (location !== undefined) headers.location = rewriteLocation(location, this.options.origin.origin, publicOriginOf(req.headers));
+    res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
+    proxyRes.pipe(res);
   }
 
-  /** http-proxy-3 calls this with the request and the response (or, for upgrades, the socket) that failed. */
+  /** Called with the request and the response (or, for upgrades, the socket, by http-proxy-3) that failed. */
   private readonly onProxyError = (error: Error, req: IncomingMessage, res: ServerResponse | Socket | Duplex): void => {
     const unreachable = isUnreachableError(error);
     if (unreachable) this.setOriginReachable(false);
@@ -277,9 +343,18 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     else this.setOriginReachable(false);
   }
 
+  private visitOf(req: IncomingMessage, authorized: boolean): Visit {
+    return { at: Date.now(), started: performance.now(), visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null, recorded: false };
+  }
+
+  /** For upgrades (and their 502s), whose visit http-proxy-3's events do not carry. */
   private record(req: IncomingMessage, status: number): void {
-    const visit = this.visits.get(req);
-    if (visit === undefined || visit.recorded) return;
+    const visit = this.upgradeVisits.get(req);
+    if (visit !== undefined) this.recordVisit(req, visit, status);
+  }
+
+  private recordVisit(req: IncomingMessage, visit: Visit, status: number): void {
+    if (visit.recorded) return;
     visit.recorded = true;
     this.traffic.record(
       { method: req.method ?? 'GET', path: req.url ?? '/', status, at: visit.at, ms: Math.round(performance.now() - visit.started) },

@@ -78,7 +78,7 @@ export function forwardedRequestHeaders(incoming: IncomingHttpHeaders, context: 
 /**
  * Response headers that describe the origin's connection to the gateway, not the gateway's to
  * cloudflared: a dev server's `Connection: close` or `Keep-Alive: timeout=5` must not steer the
- * visitor's side. (Transfer-Encoding is handled by the proxy library, which re-frames the body.)
+ * visitor's side. (Transfer-Encoding is dropped in gateway.ts: the visitor's side re-frames the body.)
  */
 const HOP_BY_HOP_RESPONSE = new Set(['connection', 'keep-alive', 'proxy-connection', 'trailer']);
 
