@@ -5,7 +5,7 @@
  * isSea(), and stdin/stdout pipes (native messaging) work.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +75,14 @@ describe(`a Node ${NODE_VERSION} single executable built for this machine`, () =
     expect(runProbe(['chrome-extension://abc/'], '\u0002\u0000\u0000\u0000{}').stdin).toBe('\u0002\u0000\u0000\u0000{}');
   });
 
+  it('is stripped of its symbol table, so it weighs less than the Node binary it came from', () => {
+    // The dynamic symbols native addons link against stay (.dynsym); only the debug symbols go.
+    const sections = execFileSync('readelf', ['-S', '-W', probe], { encoding: 'utf8' });
+    expect(sections).not.toMatch(/\.symtab/);
+    expect(sections).toMatch(/\.dynsym/);
+    expect(statSync(sea.builderNode).size - statSync(probe).size).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
   it('prints no experimental-feature warning', () => {
     const result = spawnSync(probe, [], { input: '', encoding: 'utf8' });
     expect(result.stderr).toBe('');
@@ -92,5 +100,6 @@ describe.skipIf(!canEmulateArm64)('the same blob in the linux-arm64 binary, unde
     const report = JSON.parse(output) as ProbeReport;
     expect(report).toMatchObject({ isSea: true, version: `v${NODE_VERSION}` });
     expect(report.argv.slice(2)).toEqual(['share', '3000']);
+    expect(execFileSync('readelf', ['-S', '-W', arm], { encoding: 'utf8' })).not.toMatch(/\.symtab/);
   }, 300_000);
 });

@@ -9,6 +9,7 @@ import { injectSeaBlob } from './inject-blob.js';
 import { adhocSignFile } from './macho-adhoc-sign.js';
 import { extractNodeBinary, type NodeBinarySource } from './node-binary.js';
 import { removeSignature } from './remove-signature.js';
+import { stripSymbols } from './strip-symbols.js';
 
 export interface BuildExecutableInput {
   target: Target;
@@ -19,9 +20,11 @@ export interface BuildExecutableInput {
   source?: NodeBinarySource;
   /** A verified copy of the target's Node binary already on disk, to skip extracting it again. */
   nodeBinary?: string;
+  /** Told when an ELF executable could not be stripped (it still works, about 17 MB larger). */
+  onNote?: (line: string) => void;
 }
 
-export async function buildExecutable({ target, blob, outFile, source = {}, nodeBinary }: BuildExecutableInput): Promise<string> {
+export async function buildExecutable({ target, blob, outFile, source = {}, nodeBinary, onNote = console.warn }: BuildExecutableInput): Promise<string> {
   mkdirSync(dirname(outFile), { recursive: true });
   // Work on a side file and rename at the end: a running host keeps its old file, and a failed
   // build never leaves a half-made executable under the real name.
@@ -31,6 +34,8 @@ export async function buildExecutable({ target, blob, outFile, source = {}, node
     if (nodeBinary === undefined) await extractNodeBinary(target, work, source);
     else copyFileSync(nodeBinary, work);
     await removeSignature(work, target.format);
+    const strip = await stripSymbols(work, target.format);
+    if (!strip.stripped && target.format === 'elf') onNote(`${target.id}: symbols not stripped (${strip.reason}); install llvm to save about 17 MB.`);
     await injectSeaBlob(work, blob, target.format);
     if (target.format === 'macho') adhocSignFile(work);
     chmodSync(work, 0o755);
