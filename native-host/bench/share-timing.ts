@@ -2,7 +2,10 @@
 import { spawn } from 'node:child_process';
 import type { OkReply } from '../src/protocol/index.js';
 import { HostDriver } from '../test/host-driver.js';
-import { elapsedMs, median } from './stats.js';
+import { elapsedMs, median, sleep } from './stats.js';
+
+/** Between the popup opening and the click on Share: far less than any person takes. */
+const HUMAN_PAUSE_MS = 300;
 
 type ShareReply = Extract<OkReply, { type: 'share' }>;
 
@@ -50,7 +53,10 @@ export async function firstShareTimes(fake: string, originPorts: [number, number
     const host = new HostDriver({ fakeCloudflared: fake, env: { PORTHOLE_PROBE: 'off' } });
     try {
       await host.request({ type: 'hello' });
+      // A person clicks Share some time after the popup (and its hello) opened; both series wait alike.
+      await sleep(HUMAN_PAUSE_MS);
       cold.push(await shareTimes(host, `http://localhost:${originPorts[0]}`));
+      await sleep(HUMAN_PAUSE_MS);
       warm.push(await shareTimes(host, `http://localhost:${originPorts[1]}`));
     } finally {
       await host.dispose();

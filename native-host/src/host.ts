@@ -12,7 +12,7 @@ import type { Platform } from './platform/index.js';
 import { HOST_NAME, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
 import { RunningRecordFile } from './share/running-record.js';
 import { probeConfigFromEnv } from './gateway/probe-config.js';
-import { GatewayShareRuntime } from './share/runtime.js';
+import { GatewayShareRuntime, preloadShareModules } from './share/runtime.js';
 import { ShareManager } from './share/share-manager.js';
 import type { ShareSettings } from './share/share-state.js';
 import { HOST_VERSION } from './version.js';
@@ -84,6 +84,7 @@ export function createShareManager(context: HostContext): ShareManager {
 export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic'];
 
 export async function hello(context: HostContext): Promise<HelloResult> {
+  preloadShareModules();
   const base = {
     type: 'hello' as const,
     name: HOST_NAME,

@@ -198,3 +198,15 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.emit('exit', { requested: exit.requested || (this.stopRequested && exit.failure === null), failure: exit.failure });
   }
 }
+
+/**
+ * Loads what the first share needs (the gateway, the probe) ahead of it, once the host has
+ * answered `hello`: a host started for a popup would otherwise make its first share wait about
+ * 80 ms for module evaluation that later shares skip. Deferred to a timer so the reply goes first.
+ */
+export function preloadShareModules(): void {
+  setTimeout(() => {
+    void import('../gateway/gateway.js');
+    void import('../gateway/probe.js');
+  }, 0).unref();
+}
