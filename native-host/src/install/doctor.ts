@@ -8,7 +8,9 @@ import { isExecutableFile } from '../cloudflared/locate.js';
 import type { HostPaths } from '../host-paths.js';
 import type { BrowserLocation, Platform, PlatformEnv } from '../platform/index.js';
 import type { HelloResult } from '../protocol/index.js';
+import { browserPresence, type Presence, type PresenceProbe } from './browser-presence.js';
 import { manifestTrustsPorthole, MANIFEST_FILE, type HostManifest } from './host-manifest.js';
+import { foldersCreatedByInstall } from './registration.js';
 
 export type CheckStatus = 'ok' | 'problem' | 'absent';
 
@@ -20,15 +22,21 @@ export interface BrowserCheck {
   summary: string;
 }
 
-export function checkBrowser(location: BrowserLocation, platform: Platform): BrowserCheck {
+export interface DoctorOptions {
+  /** The host's state folder, where install records the folders it created. */
+  stateDir?: string;
+  probe?: PresenceProbe;
+}
+
+export function checkBrowser(location: BrowserLocation, platform: Platform, presence: () => Presence): BrowserCheck {
   const fix = `run: porthole-host install --browser ${location.browser}`;
   let manifestPath = join(location.manifestDir, MANIFEST_FILE);
   if (location.registryKey !== undefined && platform.registry !== undefined) {
     const registered = platform.registry.read(location.registryKey);
-    if (registered === null) return absentOrUnregistered(location, manifestPath, fix);
+    if (registered === null) return absentOrUnregistered(location, manifestPath, fix, presence());
     manifestPath = registered;
   }
-  if (!existsSync(manifestPath)) return absentOrUnregistered(location, manifestPath, fix);
+  if (!existsSync(manifestPath)) return absentOrUnregistered(location, manifestPath, fix, presence());
   let manifest: Partial<HostManifest>;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Partial<HostManifest>;
@@ -50,9 +58,10 @@ export function checkBrowser(location: BrowserLocation, platform: Platform): Bro
   return { browser: location.browser, status: 'ok', manifestPath, summary: `registered: ${manifestPath} → ${hostPath}` };
 }
 
-function absentOrUnregistered(location: BrowserLocation, manifestPath: string, fix: string): BrowserCheck {
-  return existsSync(location.profileDir)
-    ? { browser: location.browser, status: 'problem', manifestPath, summary: `installed, but Porthole is not registered; ${fix}` }
+/** A browser that is there but lacks the manifest is a problem; a folder without a browser is not (issue 12). */
+function absentOrUnregistered(location: BrowserLocation, manifestPath: string, fix: string, presence: Presence): BrowserCheck {
+  return presence.present
+    ? { browser: location.browser, status: 'problem', manifestPath, summary: `installed (${presence.evidence}), but Porthole is not registered; ${fix}` }
     : { browser: location.browser, status: 'absent', manifestPath, summary: 'not found for this user' };
 }
 
@@ -78,6 +87,7 @@ export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths
   return { text: `${lines.join('\n')}\n`, healthy };
 }
 
-export function checkAllBrowsers(platform: Platform, where: PlatformEnv): BrowserCheck[] {
-  return platform.browserLocations(where).map((location) => checkBrowser(location, platform));
+export function checkAllBrowsers(platform: Platform, where: PlatformEnv, options: DoctorOptions = {}): BrowserCheck[] {
+  const created = options.stateDir !== undefined ? foldersCreatedByInstall(options.stateDir) : new Set<string>();
+  return platform.browserLocations(where).map((location) => checkBrowser(location, platform, () => browserPresence(platform.name, location, where, created, options.probe)));
 }
