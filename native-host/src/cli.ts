@@ -134,8 +134,9 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
 async function share(origin: string, parsedOptions: Omit<ShareOptions, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
   const password = await readSharePassword(passwordSource, { env: context.env, stdin: io.stdin ?? process.stdin, stderr: io.stderr });
   if (!password.ok) {
+    if (password.interrupted !== true) return usageError(io, password.message);
     io.stderr.write(`✗ ${password.message}\n`);
-    return password.interrupted === true ? EXIT.interrupted : EXIT.usage;
+    return EXIT.interrupted;
   }
   const options: ShareOptions = password.password === null ? parsedOptions : { ...parsedOptions, password: password.password };
 

@@ -58,7 +58,7 @@ function unknownOption(token: string, command: string, specs: OptionSpecs): stri
   const known = Object.entries(specs).map(([option, spec]) => describeOption(option, spec));
   const hint = guess !== null ? ` Did you mean --${guess}?` : '';
   const list = known.length > 0 ? ` ${command} takes ${known.join(', ')}.` : ` ${command} takes no options.`;
-  return `Unknown option ${token.split('=')[0]} for ${command}.${hint}${list} See porthole-host --help.`;
+  return `Unknown option ${token.split('=')[0]} for ${command}.${hint}${list}`;
 }
 
 /**

@@ -33,9 +33,9 @@ export const PORT_RANGE = '1–65535';
 export const PASSWORD_IN_ARGV =
   'The share password is not taken on the command line: every user of this computer can read a ' +
   'command line (ps, /proc). Give it in one of these ways instead:\n' +
-  `  porthole-host share 3000 --password            asks for it at the terminal, without showing it\n` +
-  `  ${PASSWORD_ENV}=… porthole-host share 3000     from the environment\n` +
-  `  … | porthole-host share 3000 --password-stdin  from the first line of standard input`;
+  `  porthole-host share 3000 --password              asks for it at the terminal, without showing it\n` +
+  `  ${PASSWORD_ENV}=… porthole-host share 3000       from the environment\n` +
+  `  … | porthole-host share 3000 --password-stdin    from the first line of standard input`;
 
 /** A lone `3000` or `:3000` is this computer's port; anything else is read as an address. */
 function shorthandPort(target: string): string | null {
