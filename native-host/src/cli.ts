@@ -132,7 +132,11 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
 }
 
 async function share(origin: string, parsedOptions: Omit<ShareOptions, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
-  const password = await readSharePassword(passwordSource, { env: context.env, stdin: io.stdin ?? process.stdin, stderr: io.stderr });
+  // A signal (kill -INT, a closed terminal) ends the wait for a password too.
+  const password = await Promise.race([
+    readSharePassword(passwordSource, { env: context.env, stdin: io.stdin ?? process.stdin, stderr: io.stderr }),
+    io.interrupted.then(() => ({ ok: false as const, message: 'Interrupted; nothing was shared.', interrupted: true })),
+  ]);
   if (!password.ok) {
     if (password.interrupted !== true) return usageError(io, password.message);
     io.stderr.write(`✗ ${password.message}\n`);

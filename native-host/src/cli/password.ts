@@ -77,16 +77,16 @@ function readAll(input: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-/** One hidden line from a terminal: raw mode, so the terminal echoes nothing, restored whatever happens. */
+/**
+ * One hidden line from a terminal already in raw mode (the caller sets it before the first prompt
+ * appears, so that nothing typed after the prompt is ever echoed or turned into a signal).
+ */
 export function promptHidden(input: PasswordInput, output: NodeJS.WritableStream, question: string): Promise<HiddenLine> {
   return new Promise((resolve) => {
     let line: HiddenLine = { text: '', state: 'typing' };
-    output.write(question);
-    input.setRawMode?.(true);
     const finish = (): void => {
       input.off('data', onData);
       input.off('end', onEnd);
-      input.setRawMode?.(false);
       input.pause();
       output.write('\n');
       resolve(line);
@@ -101,8 +101,26 @@ export function promptHidden(input: PasswordInput, output: NodeJS.WritableStream
     };
     input.on('data', onData);
     input.on('end', onEnd);
+    output.write(question);
     input.resume();
   });
+}
+
+/** Asks twice, in raw mode from before the first prompt until after the second, restored whatever happens. */
+async function promptTwice(input: PasswordInput & { setRawMode(mode: boolean): unknown }, output: NodeJS.WritableStream): Promise<PasswordResult> {
+  input.setRawMode(true);
+  try {
+    const first = await promptHidden(input, output, 'Password for visitors (not shown as you type): ');
+    if (first.state === 'aborted') return { ok: false, message: 'No password given; nothing was shared.', interrupted: true };
+    const problem = checkPassword(first.text, 'you typed');
+    if (problem !== null) return { ok: false, message: problem };
+    const again = await promptHidden(input, output, 'Type it again to confirm: ');
+    if (again.state === 'aborted') return { ok: false, message: 'No password given; nothing was shared.', interrupted: true };
+    if (again.text !== first.text) return { ok: false, message: 'The two passwords you typed differ; nothing was shared. Run the command again.' };
+    return { ok: true, password: first.text, source: 'prompt' };
+  } finally {
+    input.setRawMode(false);
+  }
 }
 
 const ALTERNATIVES = `set ${PASSWORD_ENV}, or pipe it in with --password-stdin`;
@@ -133,19 +151,11 @@ export async function readSharePassword(source: PasswordSource, io: { env: NodeJ
       from = 'read from standard input';
       break;
     case 'prompt': {
-      if (io.stdin.isTTY !== true || io.stdin.setRawMode === undefined) {
+      const stdin = io.stdin;
+      if (stdin.isTTY !== true || stdin.setRawMode === undefined) {
         return { ok: false, message: `--password asks for the password at a terminal, and standard input is not one here: ${ALTERNATIVES}.` };
       }
-      const first = await promptHidden(io.stdin, io.stderr, 'Password for visitors (not shown as you type): ');
-      if (first.state === 'aborted') return { ok: false, message: 'No password given; nothing was shared.', interrupted: true };
-      const problem = checkPassword(first.text, 'you typed');
-      if (problem !== null) return { ok: false, message: problem };
-      const again = await promptHidden(io.stdin, io.stderr, 'Type it again to confirm: ');
-      if (again.state === 'aborted') return { ok: false, message: 'No password given; nothing was shared.', interrupted: true };
-      if (again.text !== first.text) return { ok: false, message: 'The two passwords you typed differ; nothing was shared. Run the command again.' };
-      password = first.text;
-      from = 'you typed';
-      break;
+      return promptTwice(stdin as PasswordInput & { setRawMode(mode: boolean): unknown }, io.stderr);
     }
   }
   const problem = checkPassword(password, from);

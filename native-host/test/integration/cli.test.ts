@@ -80,6 +80,12 @@ describe('argument errors are reported as such, before cloudflared is looked for
     expect(run.status).toBe(3);
   });
 
+  it('share --help prints the help, whatever else is on the line', () => {
+    const run = spawnSync(HOST_BINARY, ['share', '99999', '--help'], { env: noCloudflaredEnv(), encoding: 'utf8', timeout: 10_000 });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^Porthole host .*\n\nUsage:/);
+  });
+
   it('--help documents the password sources and the exit codes', () => {
     const run = spawnSync(HOST_BINARY, ['--help'], { env: noCloudflaredEnv(), encoding: 'utf8', timeout: 10_000 });
     expect(run.status).toBe(0);
@@ -186,6 +192,22 @@ describe('the share password, never in argv (issue 9)', () => {
     child.stdin.write('\u0003'); // Ctrl-C at the terminal
     expect(await exited).toBe(0);
     expect(screen).toContain('✓ stopped');
+  });
+
+  it('Ctrl-C at the prompt shares nothing and exits 130, as an interrupted command does', async () => {
+    const { PORTHOLE_PASSWORD: _ignored, ...inherited } = process.env;
+    const child = spawn('script', ['-qfec', `${HOST_BINARY} share ${origin.port} --password`, '/dev/null'], {
+      env: { ...inherited, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: tempDir('porthole-cli-tty-') },
+    });
+    let screen = '';
+    child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    cleanups.push(() => void child.kill('SIGKILL'));
+    await waitUntil(() => screen.includes('Password for visitors'), 10_000, 'the prompt');
+    child.stdin.write('half typed\u0003');
+    expect(await exited).toBe(130);
+    expect(screen).toContain('✗ No password given; nothing was shared.');
+    expect(screen).not.toMatch(/half typed|starting cloudflared/);
   });
 
   it('two different entries at the prompt share nothing', async () => {
