@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { parseCommandArgs } from './cli/args.js';
 import { EXIT } from './cli/exit-codes.js';
 import { readSharePassword, type PasswordInput } from './cli/password.js';
-import { parseShareArgs, type PasswordSource } from './cli/share-args.js';
+import { parseShareArgs, PASSWORD_ENV, type PasswordSource } from './cli/share-args.js';
 import { progressLines, type OutputMemory } from './cli/share-output.js';
 import { USAGE } from './cli/usage.js';
 import { createShareManager, hello, type HostContext } from './host.js';
@@ -41,6 +41,9 @@ const COMMANDS = 'share, install, uninstall, doctor, --version, --help';
 
 export async function runCli(args: readonly string[], context: HostContext, io: CliIo): Promise<number> {
   const [command, ...rest] = args;
+  // Only `share` reads it (cli/password.ts, which then removes it); no other command passes it on
+  // to a child such as `cloudflared --version`.
+  if (command !== 'share') delete context.env[PASSWORD_ENV];
   switch (command) {
     case undefined:
     case '--help':
