@@ -5,6 +5,7 @@
  * starts, so a typo is reported as a typo on any machine.
  */
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseCommandArgs } from './cli/args.js';
 import { EXIT } from './cli/exit-codes.js';
 import { readSharePassword, type PasswordInput } from './cli/password.js';
@@ -14,6 +15,8 @@ import { USAGE } from './cli/usage.js';
 import { createShareManager, hello, type HostContext } from './host.js';
 import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
+import { systemManifestPaths } from './install/system-manifests.js';
+import type { BrowserName } from './platform/index.js';
 import type { Share, ShareOptions } from './protocol/index.js';
 import { HOST_VERSION } from './version.js';
 
@@ -85,7 +88,7 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
       const report = formatDoctorReport({
         hello: await hello(context),
         paths: context.paths,
-        browsers: checkAllBrowsers(context.platform, { env: context.env, home: homedir() }, { stateDir: context.paths.stateDir }),
+        browsers: checkAllBrowsers(context.platform, { env: context.env, home: homedir() }, { stateDir: context.paths.stateDir, systemManifests: systemManifestsUnder(context) }),
       });
       io.stdout.write(report.text);
       return report.healthy ? EXIT.ok : EXIT.failed;
@@ -93,6 +96,16 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
     default:
       return usageError(io, `Unknown command "${command}". porthole-host knows ${COMMANDS}.`);
   }
+}
+
+/**
+ * PORTHOLE_SYSTEM_MANIFEST_ROOT puts a prefix before the system-wide manifest folders (like a
+ * DESTDIR), so that tests judge doctor without the machine's own /etc; people never need it.
+ */
+function systemManifestsUnder(context: HostContext): ((browser: BrowserName) => string[]) | undefined {
+  const root = context.env.PORTHOLE_SYSTEM_MANIFEST_ROOT;
+  if (root === undefined || root === '') return undefined;
+  return (browser) => systemManifestPaths(context.platform.name, browser).map((path) => join(root, path));
 }
 
 function usageError(io: CliIo, message: string): number {

@@ -6,11 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isExecutableFile } from '../cloudflared/locate.js';
 import type { HostPaths } from '../host-paths.js';
-import type { BrowserLocation, Platform, PlatformEnv } from '../platform/index.js';
+import type { BrowserLocation, BrowserName, Platform, PlatformEnv } from '../platform/index.js';
 import type { HelloResult } from '../protocol/index.js';
 import { browserPresence, type Presence, type PresenceProbe } from './browser-presence.js';
 import { manifestTrustsPorthole, MANIFEST_FILE, type HostManifest } from './host-manifest.js';
 import { foldersCreatedByInstall } from './registration.js';
+import { systemManifestPaths } from './system-manifests.js';
 
 export type CheckStatus = 'ok' | 'problem' | 'absent';
 
@@ -26,17 +27,12 @@ export interface DoctorOptions {
   /** The host's state folder, where install records the folders it created. */
   stateDir?: string;
   probe?: PresenceProbe;
+  /** Where the browser reads manifests installed for every user; systemManifestPaths() unless a test says otherwise. */
+  systemManifests?: (browser: BrowserName) => string[];
 }
 
-export function checkBrowser(location: BrowserLocation, platform: Platform, presence: () => Presence): BrowserCheck {
-  const fix = `run: porthole-host install --browser ${location.browser}`;
-  let manifestPath = join(location.manifestDir, MANIFEST_FILE);
-  if (location.registryKey !== undefined && platform.registry !== undefined) {
-    const registered = platform.registry.read(location.registryKey);
-    if (registered === null) return absentOrUnregistered(location, manifestPath, fix, presence());
-    manifestPath = registered;
-  }
-  if (!existsSync(manifestPath)) return absentOrUnregistered(location, manifestPath, fix, presence());
+/** What a manifest file says about Porthole: ok, or the sentence that says what is wrong. */
+function checkManifestFile(location: BrowserLocation, platform: Platform, manifestPath: string, fix: string, scope: string): BrowserCheck {
   let manifest: Partial<HostManifest>;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Partial<HostManifest>;
@@ -55,7 +51,20 @@ export function checkBrowser(location: BrowserLocation, platform: Platform, pres
           ? "the manifest does not list Porthole's extension id"
           : null;
   if (problem !== null) return { browser: location.browser, status: 'problem', manifestPath, summary: `${problem}; ${fix}` };
-  return { browser: location.browser, status: 'ok', manifestPath, summary: `registered: ${manifestPath} → ${hostPath}` };
+  return { browser: location.browser, status: 'ok', manifestPath, summary: `${scope}: ${manifestPath} → ${hostPath}` };
+}
+
+export function checkBrowser(location: BrowserLocation, platform: Platform, presence: () => Presence, systemManifests: string[] = []): BrowserCheck {
+  const fix = `run: porthole-host install --browser ${location.browser}`;
+  let manifestPath: string | null = join(location.manifestDir, MANIFEST_FILE);
+  if (location.registryKey !== undefined && platform.registry !== undefined) manifestPath = platform.registry.read(location.registryKey);
+  if (manifestPath !== null && existsSync(manifestPath)) return checkManifestFile(location, platform, manifestPath, fix, 'registered');
+  // The browser reads its user folder first, then the system-wide one (where the .deb registers).
+  const system = systemManifests.find((path) => existsSync(path));
+  if (system !== undefined) {
+    return checkManifestFile(location, platform, system, `reinstall the porthole package, or ${fix}`, 'registered for every user');
+  }
+  return absentOrUnregistered(location, manifestPath ?? join(location.manifestDir, MANIFEST_FILE), fix, presence());
 }
 
 /** A browser that is there but lacks the manifest is a problem; a folder without a browser is not (issue 12). */
@@ -89,5 +98,8 @@ export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths
 
 export function checkAllBrowsers(platform: Platform, where: PlatformEnv, options: DoctorOptions = {}): BrowserCheck[] {
   const created = options.stateDir !== undefined ? foldersCreatedByInstall(options.stateDir) : new Set<string>();
-  return platform.browserLocations(where).map((location) => checkBrowser(location, platform, () => browserPresence(platform.name, location, where, created, options.probe)));
+  const system = options.systemManifests ?? ((browser: BrowserName) => systemManifestPaths(platform.name, browser));
+  return platform.browserLocations(where).map((location) =>
+    checkBrowser(location, platform, () => browserPresence(platform.name, location, where, created, options.probe), system(location.browser)),
+  );
 }

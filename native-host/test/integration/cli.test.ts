@@ -6,8 +6,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../../../extension/extension-ids.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, isAlive, startOrigin, waitUntil } from '../host-driver.js';
@@ -264,7 +265,8 @@ describe('install → doctor → uninstall → doctor, in a fresh home (issue 12
     writeFileSync(join(home, '.mozilla', 'firefox', 'profiles.ini'), '[General]\n');
     const before = tree(home);
     const { PORTHOLE_STATE_DIR: _s, XDG_CONFIG_HOME: _c, XDG_STATE_HOME: _t, PORTHOLE_PASSWORD: _p, ...inherited } = process.env;
-    const env = { ...inherited, HOME: home, PATH: '/nonexistent', PORTHOLE_CLOUDFLARED: fakeCloudflared };
+    // The machine's own /etc stays out of it (the .deb test may be installing there meanwhile).
+    const env = { ...inherited, HOME: home, PATH: '/nonexistent', PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_SYSTEM_MANIFEST_ROOT: tempDir('porthole-system-') };
     const cli = (...args: string[]) => spawnSync(HOST_BINARY, args, { env, encoding: 'utf8', timeout: 10_000 });
     const line = (text: string, browser: string) => text.split('\n').find((l) => l.trimStart().startsWith(`${browser} `)) ?? '';
 
@@ -298,5 +300,22 @@ describe('install → doctor → uninstall → doctor, in a fresh home (issue 12
     expect(tree(home)).toEqual(before);
     expect(cli('uninstall').stdout).toContain('Nothing to remove');
     expect(tree(home)).toEqual(before);
+  });
+
+  it('doctor counts a manifest installed for every user, as the .deb writes it', () => {
+    const home = tempDir('porthole-home-');
+    const system = tempDir('porthole-system-');
+    mkdirSync(join(home, '.config', 'chromium', 'Default'), { recursive: true });
+    const manifest = join(system, 'etc', 'chromium', 'native-messaging-hosts', 'dev.porthole.host.json');
+    mkdirSync(dirname(manifest), { recursive: true });
+    writeFileSync(manifest, JSON.stringify({ name: 'dev.porthole.host', path: HOST_BINARY, type: 'stdio', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }));
+    const { PORTHOLE_STATE_DIR: _s, XDG_CONFIG_HOME: _c, ...inherited } = process.env;
+    const doctor = spawnSync(HOST_BINARY, ['doctor'], {
+      env: { ...inherited, HOME: home, PATH: '/nonexistent', PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_SYSTEM_MANIFEST_ROOT: system },
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(doctor.stdout).toContain(`chromium   ✓ registered for every user: ${manifest} → ${HOST_BINARY}`);
+    expect(doctor.status).toBe(0);
   });
 });
