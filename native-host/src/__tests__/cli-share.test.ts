@@ -65,6 +65,7 @@ describe('porthole-host share arguments', () => {
     [['--password', 'hunter2', '3000']],
     [['3000', '--password=hunter2']],
     [['--password', '3000']],
+    [['3000', '--password', '--', 'hunter2']],
   ])('refuses a password on the command line, without repeating it: %j', (args) => {
     const parsed = parseShareArgs(args);
     expect(parsed).toEqual({ ok: false, message: PASSWORD_IN_ARGV });

@@ -94,6 +94,8 @@ export function parseShareArgs(argv: readonly string[]): ShareArgs {
   if (values.password === true && optionAt.password !== undefined) {
     const after = argv[optionAt.password];
     if (after !== undefined && positionals.includes(after) && !after.startsWith('-')) return { ok: false, message: PASSWORD_IN_ARGV };
+    // `share 3000 --password -- secret`: a second word beside --password is most likely the password; never echo it.
+    if (positionals.length > 1) return { ok: false, message: PASSWORD_IN_ARGV };
   }
   if (values.password === true && values['password-stdin'] === true) {
     return { ok: false, message: '--password asks at the terminal and --password-stdin reads standard input: give one of them.' };
