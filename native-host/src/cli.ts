@@ -33,13 +33,6 @@ export interface CliIo {
   now?: () => number;
 }
 
-/** `3000`, `localhost:3000` and full URLs all name an origin (kept for callers that only need the URL). */
-export function originFromArgument(argument: string): string {
-  if (/^\d{1,5}$/.test(argument)) return `http://localhost:${argument}`;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(argument)) return `http://${argument}`;
-  return argument;
-}
-
 const COMMANDS = 'share, install, uninstall, doctor, --version, --help';
 
 export async function runCli(args: readonly string[], context: HostContext, io: CliIo): Promise<number> {

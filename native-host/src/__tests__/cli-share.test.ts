@@ -15,6 +15,7 @@ describe('porthole-host share arguments', () => {
     [['http://0.0.0.0:8000/'], { origin: 'http://0.0.0.0:8000/', options: {}, password: 'none' }],
     [['[::]:8000'], { origin: 'http://[::]:8000', options: {}, password: 'none' }],
     [['app.localhost:3000'], { origin: 'http://app.localhost:3000', options: {}, password: 'none' }],
+    [['127.0.0.1:8080'], { origin: 'http://127.0.0.1:8080', options: {}, password: 'none' }],
     [['--', '3000'], { origin: 'http://localhost:3000', options: {}, password: 'none' }],
   ])('%j', (args, expected) => {
     expect(parseShareArgs(args)).toEqual({ ok: true, ...expected });
