@@ -20,9 +20,16 @@ const macBinary = Buffer.from('a Mach-O cloudflared');
 const macArchive = makeTgz([{ name: 'cloudflared', data: macBinary }]);
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
+/** The same cloudflared packed again with another file beside it: same binary, another archive. */
+const repackedArchive = makeTgz([{ name: 'cloudflared', data: macBinary }, { name: 'README', data: Buffer.from('repacked') }]);
+/** An archive with another program under the expected name. */
+const tamperedArchive = makeTgz([{ name: 'cloudflared', data: Buffer.from('not cloudflared') }]);
+
 const files: Record<string, Buffer> = {
   [`/${VERSION}/cloudflared-linux-amd64`]: linuxBinary,
   [`/${VERSION}/cloudflared-darwin-arm64.tgz`]: macArchive,
+  [`/${VERSION}/cloudflared-darwin-amd64.tgz`]: repackedArchive,
+  [`/${VERSION}/tampered.tgz`]: tamperedArchive,
   [`/${VERSION}/cloudflared-windows-amd64.exe`]: Buffer.from('MZ cloudflared'),
 };
 
@@ -33,7 +40,7 @@ function releaseWith(overrides: Partial<Record<TargetId, CloudflaredAsset>>): Cl
 
 const pinned = releaseWith({
   'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: sha256(linuxBinary) },
-  'darwin-arm64': { file: 'cloudflared-darwin-arm64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(macArchive) },
+  'darwin-arm64': { file: 'cloudflared-darwin-arm64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(macArchive), binarySha256: sha256(macBinary) },
 });
 
 let server: Server;
@@ -144,6 +151,38 @@ describe('fetchCloudflared', () => {
     expect(statSync(placed).mode & 0o111).toBe(0o111);
   });
 
+  it('refuses an archive whose digest matches but whose cloudflared inside does not, and places nothing', async () => {
+    const release = releaseWith({
+      'darwin-arm64': { file: 'tampered.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(tamperedArchive), binarySha256: sha256(macBinary) },
+    });
+    await expect(fetchCloudflared({ target: findTarget('darwin-arm64'), destDir, release, env: env(), cacheDir })).rejects.toMatchObject({
+      code: 'cloudflared-checksum-mismatch',
+      message: `cloudflared inside tampered.tgz has SHA-256 ${sha256(Buffer.from('not cloudflared'))}, not the ${sha256(macBinary)} pinned as binarySha256 in installers/cloudflared/release.ts; refusing to bundle it.`,
+    });
+    expect(readdirSync(destDir)).toEqual([]);
+  });
+
+  it('refuses an archive whose cloudflared inside matches but whose own digest does not, and places nothing', async () => {
+    const release = releaseWith({
+      'darwin-x64': { file: 'cloudflared-darwin-amd64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(macArchive), binarySha256: sha256(macBinary) },
+    });
+    await expect(fetchCloudflared({ target: findTarget('darwin-x64'), destDir, release, env: env(), cacheDir })).rejects.toMatchObject({
+      code: 'cloudflared-checksum-mismatch',
+      message: expect.stringContaining(`has SHA-256 ${sha256(repackedArchive)}, not the ${sha256(macArchive)} pinned`),
+    });
+    expect(existsSync(join(destDir, 'cloudflared'))).toBe(false);
+    expect(readdirSync(join(cacheDir, VERSION))).toEqual([]);
+  });
+
+  it('never downloads an archive whose binary digest is not pinned', async () => {
+    const release = releaseWith({ 'darwin-arm64': { file: 'cloudflared-darwin-arm64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(macArchive), binarySha256: null } });
+    await expect(fetchCloudflared({ target: findTarget('darwin-arm64'), destDir, release, env: env(), cacheDir })).rejects.toMatchObject({
+      code: 'cloudflared-unpinned',
+      message: expect.stringContaining('no pinned binarySha256 (the SHA-256 of cloudflared inside cloudflared-darwin-arm64.tgz)'),
+    });
+    expect(requests).toEqual([]);
+  });
+
   it('names the file cloudflared.exe for Windows targets', async () => {
     const exe = Buffer.from('MZ cloudflared');
     const windows = releaseWith({ 'win-x64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: sha256(exe) } });
@@ -161,12 +200,29 @@ describe('fetchCloudflared', () => {
 });
 
 describe('the pinned cloudflared release', () => {
+  it('pins both digests of each macOS archive: the .tgz as downloaded and the cloudflared inside (issue 12)', () => {
+    expect(CLOUDFLARED_RELEASE.assets['darwin-arm64']).toMatchObject({
+      file: 'cloudflared-darwin-arm64.tgz',
+      sha256: '587c2cfb1c230fe36c7fa7727da78be459dae028cabe8c001291999350f07095',
+      binarySha256: '5472c1a01c84bc31b3021056a73b4e5774ddddefc572124ea8fdf6c340639f32',
+    });
+    expect(CLOUDFLARED_RELEASE.assets['darwin-x64']).toMatchObject({
+      file: 'cloudflared-darwin-amd64.tgz',
+      sha256: 'd1155d0837487f261183b15c1eab6c4ebcad9dc49b94675f1524c3564cea3977',
+      binarySha256: 'ab588b3b4db9cdb4476c30a3db2a72635b1d8327d44741fee6799a0f37b0ec07',
+    });
+  });
+
   it('has a file for every target, downloaded from GitHub unless PORTHOLE_CLOUDFLARED_BASE_URL says otherwise', () => {
     for (const target of TARGETS) {
       const asset = CLOUDFLARED_RELEASE.assets[target.id];
       expect(asset.file).toMatch(/^cloudflared-(linux|darwin|windows)-(amd64|arm64)(\.tgz|\.exe)?$/);
       expect(asset.archive === 'tgz').toBe(target.platform === 'darwin');
-      expect(asset.sha256 === null || /^[0-9a-f]{64}$/.test(asset.sha256)).toBe(true);
+      expect(asset.sha256).toMatch(/^[0-9a-f]{64}$/);
+      if (asset.archive === 'tgz') {
+        expect(asset.binarySha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(asset.binarySha256).not.toBe(asset.sha256);
+      }
     }
     const asset = CLOUDFLARED_RELEASE.assets['linux-x64'];
     expect(cloudflaredAssetUrl(CLOUDFLARED_RELEASE, asset, {})).toBe(`${DEFAULT_CLOUDFLARED_BASE_URL}/${CLOUDFLARED_RELEASE.version}/cloudflared-linux-amd64`);

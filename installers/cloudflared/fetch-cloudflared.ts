@@ -97,17 +97,47 @@ async function ensureAsset(release: CloudflaredRelease, asset: CloudflaredAsset,
   return cached;
 }
 
-/** The SHA-256 pinned for a target's cloudflared; throws when there is none, so nothing unverified is used. */
-export function pinnedSha256(target: Target, release: CloudflaredRelease = CLOUDFLARED_RELEASE): string {
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+function pinned(value: string | null | undefined): string | null {
+  const digest = value?.toLowerCase() ?? null;
+  return digest !== null && SHA256_HEX.test(digest) ? digest : null;
+}
+
+export interface PinnedDigests {
+  /** SHA-256 of the file as downloaded. */
+  download: string;
+  /** SHA-256 of the executable extracted from an archive; null for a file that is the executable. */
+  binary: string | null;
+}
+
+/**
+ * The digests pinned for a target's cloudflared; throws when one is missing, so nothing unverified
+ * is used: an archive needs both its own digest and its executable's (issue 12).
+ */
+export function pinnedDigests(target: Target, release: CloudflaredRelease = CLOUDFLARED_RELEASE): PinnedDigests {
   const asset = release.assets[target.id];
-  const sha256 = asset.sha256?.toLowerCase() ?? null;
-  if (sha256 === null || !/^[0-9a-f]{64}$/.test(sha256)) {
+  const download = pinned(asset.sha256);
+  if (download === null) {
     throw new CloudflaredFetchError(
       'cloudflared-unpinned',
       `cloudflared ${release.version} for ${target.id} (${asset.file}) has no pinned SHA-256 in installers/cloudflared/release.ts: copy it from the release's published checksums. An unverified binary is never bundled.`,
     );
   }
-  return sha256;
+  if (asset.archive === 'raw') return { download, binary: null };
+  const binary = pinned(asset.binarySha256);
+  if (binary === null) {
+    throw new CloudflaredFetchError(
+      'cloudflared-unpinned',
+      `cloudflared ${release.version} for ${target.id} has no pinned binarySha256 (the SHA-256 of ${asset.entry ?? 'cloudflared'} inside ${asset.file}) in installers/cloudflared/release.ts: the release notes list it. Both the archive and the executable in it are checked; an unverified binary is never bundled.`,
+    );
+  }
+  return { download, binary };
+}
+
+/** The SHA-256 pinned for a target's download; throws when it, or an archive's binary digest, is missing. */
+export function pinnedSha256(target: Target, release: CloudflaredRelease = CLOUDFLARED_RELEASE): string {
+  return pinnedDigests(target, release).download;
 }
 
 /** Places the target's pinned cloudflared in `destDir` and returns its path. */
@@ -120,8 +150,8 @@ export async function fetchCloudflared({
   stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
 }: FetchCloudflaredInput): Promise<string> {
   const asset = release.assets[target.id];
-  const sha256 = pinnedSha256(target, release);
-  const file = await ensureAsset(release, asset, sha256, { env, cacheDir, stallTimeoutMs });
+  const digests = pinnedDigests(target, release);
+  const file = await ensureAsset(release, asset, digests.download, { env, cacheDir, stallTimeoutMs });
 
   mkdirSync(destDir, { recursive: true });
   const destination = join(destDir, `cloudflared${target.exeSuffix}`);
@@ -131,6 +161,14 @@ export async function fetchCloudflared({
       const entry = asset.entry ?? 'cloudflared';
       if (!(await extractTarEntry(file, entry, partial))) {
         throw new CloudflaredFetchError('cloudflared-archive-invalid', `${asset.file} has no file named ${entry}; update the entry for ${target.id} in installers/cloudflared/release.ts.`);
+      }
+      // The archive's digest says the download is GitHub's file; this one says the program is too.
+      const actual = await fileDigest(partial, 'sha256', 'hex');
+      if (actual !== digests.binary) {
+        throw new CloudflaredFetchError(
+          'cloudflared-checksum-mismatch',
+          `${entry} inside ${asset.file} has SHA-256 ${actual}, not the ${digests.binary} pinned as binarySha256 in installers/cloudflared/release.ts; refusing to bundle it.`,
+        );
       }
     } else {
       copyFileSync(file, partial);

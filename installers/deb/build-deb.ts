@@ -28,6 +28,7 @@ import { gzipSync } from 'node:zlib';
 import { buildHostManifest, MANIFEST_FILE } from '../../native-host/src/install/host-manifest.js';
 import type { BrowserFamily } from '../../native-host/src/platform/index.js';
 import type { Target } from '../targets.js';
+import { SYSTEM_MANIFEST_DIRS } from '../../native-host/src/install/system-manifests.js';
 import { InstallerError } from '../installer-error.js';
 
 const run = promisify(execFile);
@@ -44,25 +45,8 @@ export const DEB_DEPENDS = 'libc6 (>= 2.28), libgcc-s1 | libgcc1, libstdc++6 (>=
 /** The one real Chromium-family manifest; the folders in /etc hold links to it. */
 export const DEB_CHROMIUM_MANIFEST = `/usr/share/porthole/native-messaging-hosts/${MANIFEST_FILE}`;
 
-export interface SystemManifestDir {
-  dir: string;
-  family: BrowserFamily;
-  /** The browsers that read this folder for every user. */
-  readBy: string[];
-  /** A file of its own (outside /etc), or a link to DEB_CHROMIUM_MANIFEST (inside /etc). */
-  kind: 'file' | 'link';
-}
-
-export const SYSTEM_MANIFEST_DIRS: readonly SystemManifestDir[] = [
-  // Chrome's documented system folder; Brave, Vivaldi and Opera on Linux read this one too (and not
-  // /etc/opt/brave, /etc/opt/vivaldi…): traced by a third party, not verified here (none is in Debian).
-  { dir: '/etc/opt/chrome/native-messaging-hosts', family: 'chromium', readBy: ['chrome', 'brave', 'vivaldi', 'opera'], kind: 'link' },
-  { dir: '/etc/chromium/native-messaging-hosts', family: 'chromium', readBy: ['chromium'], kind: 'link' },
-  // Microsoft's native messaging page: "Linux: /etc/opt/edge/native-messaging-hosts" (read before Chrome's).
-  { dir: '/etc/opt/edge/native-messaging-hosts', family: 'chromium', readBy: ['edge'], kind: 'link' },
-  // Firefox's system folder on Debian (XRESysNativeManifests = /usr/lib/mozilla).
-  { dir: '/usr/lib/mozilla/native-messaging-hosts', family: 'firefox', readBy: ['firefox'], kind: 'file' },
-];
+// The folders the .deb writes are the ones `porthole-host doctor` reads: one table for both.
+export { SYSTEM_MANIFEST_DIRS, type SystemManifestDir } from '../../native-host/src/install/system-manifests.js';
 
 export class DebBuildError extends InstallerError<'dpkg-deb-missing' | 'dpkg-deb-failed' | 'not-a-linux-target' | 'bad-version'> {}
 

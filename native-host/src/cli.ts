@@ -1,188 +1,172 @@
 /**
  * `porthole-host` for a person at a terminal: share a port, print the public address, stop on
  * Ctrl-C. Progress goes to stderr and only the URL to stdout, so `porthole-host share 3000 | …` works.
+ * Arguments are checked in full (cli/share-args.ts) before cloudflared is looked for or anything
+ * starts, so a typo is reported as a typo on any machine.
  */
 import { homedir } from 'node:os';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { parseCommandArgs } from './cli/args.js';
+import { EXIT } from './cli/exit-codes.js';
+import { readSharePassword, type PasswordInput } from './cli/password.js';
+import { parseShareArgs, PASSWORD_ENV, type PasswordSource } from './cli/share-args.js';
+import { progressLines, type OutputMemory } from './cli/share-output.js';
+import { USAGE } from './cli/usage.js';
 import { createShareManager, hello, type HostContext } from './host.js';
 import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
-import { validateRequest, type Share, type ShareEvent, type ShareOptions, type ShareTraffic } from './protocol/index.js';
+import { systemManifestPaths } from './install/system-manifests.js';
+import type { BrowserName } from './platform/index.js';
+import type { Share, ShareOptions } from './protocol/index.js';
 import { HOST_VERSION } from './version.js';
+
+export { parseShareArgs } from './cli/share-args.js';
+export { newRequestLines } from './cli/share-output.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
+  /** Where a password is read from (--password, --password-stdin); process.stdin when absent. */
+  stdin?: PasswordInput;
   /** Resolves when the person asks to stop (Ctrl-C, SIGTERM). */
   interrupted: Promise<string>;
+  now?: () => number;
 }
 
-const USAGE = `Porthole host ${HOST_VERSION}: shares a page on this computer through a Cloudflare quick tunnel.
-
-Usage:
-  porthole-host share <port | url> [--password <pw>] [--minutes <n>] [--keep-host]
-                                     share http://localhost:<port> (or the given local URL) until Ctrl-C;
-                                     --password asks visitors for it (any user name), --minutes stops the
-                                     share after n minutes, --keep-host passes the public Host to your server
-  porthole-host install [--browser <name>[,<name>…] | all]
-                                     register this host with your browsers (default: every browser you have run)
-                                     browsers: chrome, chromium, edge, brave, vivaldi, opera, firefox
-  porthole-host uninstall            remove exactly what install wrote
-  porthole-host doctor               show what is registered where, the cloudflared in use and the log file
-  porthole-host --version            print the version
-  porthole-host --help               print this help
-
-Browsers start porthole-host themselves (native messaging host "dev.porthole.host");
-you only run it by hand to share from a terminal.
-`;
-
-/** `3000`, `localhost:3000` and full URLs all name an origin. */
-export function originFromArgument(argument: string): string {
-  if (/^\d{1,5}$/.test(argument)) return `http://localhost:${argument}`;
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(argument)) return `http://${argument}`;
-  return argument;
-}
+const COMMANDS = 'share, install, uninstall, doctor, --version, --help';
 
 export async function runCli(args: readonly string[], context: HostContext, io: CliIo): Promise<number> {
   const [command, ...rest] = args;
+  // Only `share` reads it (cli/password.ts, which then removes it); no other command passes it on
+  // to a child such as `cloudflared --version`.
+  if (command !== 'share') delete context.env[PASSWORD_ENV];
   switch (command) {
     case undefined:
     case '--help':
     case '-h':
     case 'help':
       io.stdout.write(USAGE);
-      return 0;
+      return EXIT.ok;
     case '--version':
     case '-v':
     case 'version':
       io.stdout.write(`${HOST_VERSION}\n`);
-      return 0;
+      return EXIT.ok;
     case 'share': {
-      const parsed = parseShareArgs(rest);
-      if (!parsed.ok) {
-        io.stderr.write(`${parsed.message}\n`);
-        return 2;
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout.write(USAGE);
+        return EXIT.ok;
       }
-      return share(parsed.origin, parsed.options, context, io);
+      const parsed = parseShareArgs(rest);
+      if (!parsed.ok) return usageError(io, parsed.message);
+      return share(parsed.origin, parsed.options, parsed.password, context, io);
     }
     case 'install':
-      return guarded(io, () => installCommand(rest, context, io));
+      return installCommand(rest, context, io);
     case 'uninstall': {
+      const parsed = parseCommandArgs(rest, 'porthole-host uninstall', {});
+      if (!parsed.ok) return usageError(io, parsed.message);
+      if (parsed.args.positionals.length > 0) return usageError(io, `porthole-host uninstall takes no arguments (got ${parsed.args.positionals.join(' ')}).`);
       const removed = uninstall({ platform: context.platform, stateDir: context.paths.stateDir });
-      if (removed.length === 0) io.stdout.write('Nothing to remove: porthole-host install has not registered anything for this user.\n');
-      for (const registration of removed) io.stdout.write(`✓ ${registration.browser}: removed ${registration.registryKey ?? registration.manifestPath}\n`);
-      return 0;
+      if (removed.registrations.length === 0) io.stdout.write('Nothing to remove: porthole-host install has not registered anything for this user.\n');
+      for (const registration of removed.registrations) io.stdout.write(`✓ ${registration.browser}: removed ${registration.registryKey ?? registration.manifestPath}\n`);
+      for (const folder of removed.removedFolders) io.stdout.write(`✓ removed the folder ${folder}, which install had created\n`);
+      for (const folder of removed.keptFolders) io.stdout.write(`  kept ${folder}: install created it, but other files are in it now\n`);
+      return EXIT.ok;
     }
     case 'doctor': {
+      const parsed = parseCommandArgs(rest, 'porthole-host doctor', {});
+      if (!parsed.ok) return usageError(io, parsed.message);
+      if (parsed.args.positionals.length > 0) return usageError(io, `porthole-host doctor takes no arguments (got ${parsed.args.positionals.join(' ')}).`);
       const report = formatDoctorReport({
         hello: await hello(context),
         paths: context.paths,
-        browsers: checkAllBrowsers(context.platform, { env: context.env, home: homedir() }),
+        browsers: checkAllBrowsers(context.platform, { env: context.env, home: homedir() }, { stateDir: context.paths.stateDir, systemManifests: systemManifestsUnder(context) }),
       });
       io.stdout.write(report.text);
-      return report.healthy ? 0 : 1;
+      return report.healthy ? EXIT.ok : EXIT.failed;
     }
     default:
-      io.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
+      return usageError(io, `Unknown command "${command}". porthole-host knows ${COMMANDS}.`);
   }
 }
 
-/** Turns a refused command into its sentence and exit code 1, rather than a stack trace. */
-function guarded(io: CliIo, run: () => number): number {
-  try {
-    return run();
-  } catch (error) {
-    io.stderr.write(`✗ ${(error as Error).message}\n`);
-    return 1;
-  }
+/**
+ * PORTHOLE_SYSTEM_MANIFEST_ROOT puts a prefix before the system-wide manifest folders (like a
+ * DESTDIR), so that tests judge doctor without the machine's own /etc; people never need it.
+ */
+function systemManifestsUnder(context: HostContext): ((browser: BrowserName) => string[]) | undefined {
+  const root = context.env.PORTHOLE_SYSTEM_MANIFEST_ROOT;
+  if (root === undefined || root === '') return undefined;
+  return (browser) => systemManifestPaths(context.platform.name, browser).map((path) => join(root, path));
+}
+
+function usageError(io: CliIo, message: string): number {
+  io.stderr.write(`✗ ${message}\n  See porthole-host --help.\n`);
+  return EXIT.usage;
 }
 
 function installCommand(args: readonly string[], context: HostContext, io: CliIo): number {
-  const { values } = parseArgs({
-    args: [...args],
-    options: { browser: { type: 'string', default: 'all' }, 'manifest-dir': { type: 'string' } },
-    strict: true,
+  const parsed = parseCommandArgs(args, 'porthole-host install', {
+    browser: { kind: 'string', valueName: 'name[,name…] | all' },
+    'manifest-dir': { kind: 'string', valueName: 'folder' },
   });
-  const browsers = parseBrowserList(values.browser);
-  const hostPath = context.paths.hostExecutable;
-  // For throwaway browser profiles (npm start, tests): Chromium reads <user-data-dir>/NativeMessagingHosts.
-  if (values['manifest-dir'] !== undefined) {
-    const family = browsers !== 'all' && browsers.every((name) => name === 'firefox') ? 'firefox' : 'chromium';
-    io.stdout.write(`✓ wrote ${writeManifestFile({ family, manifestDir: values['manifest-dir'] }, hostPath)}\n`);
-    return 0;
-  }
-  const registrations = install({ platform: context.platform, where: { env: context.env, home: homedir() }, hostPath, stateDir: context.paths.stateDir, browsers });
-  for (const registration of registrations) {
-    io.stdout.write(`✓ ${registration.browser}: ${registration.manifestPath}${registration.registryKey ? ` (${registration.registryKey})` : ''}\n`);
-  }
-  io.stdout.write(`Registered ${hostPath}. Restart the browser if it was running, then click Porthole's toolbar button on a localhost page.\n`);
-  return 0;
-}
-
-type ShareArgs = { ok: true; origin: string; options: ShareOptions } | { ok: false; message: string };
-
-const SHARE_FLAGS = { password: { type: 'string' }, minutes: { type: 'string' }, 'keep-host': { type: 'boolean' } } as const;
-
-function parseShareFlags(args: readonly string[]) {
-  return parseArgs({ args: [...args], allowPositionals: true, strict: true, options: SHARE_FLAGS });
-}
-
-export function parseShareArgs(args: readonly string[]): ShareArgs {
-  let parsed: ReturnType<typeof parseShareFlags>;
+  if (!parsed.ok) return usageError(io, parsed.message);
+  const { values, positionals } = parsed.args;
+  if (positionals.length > 0) return usageError(io, `porthole-host install takes no arguments (got ${positionals.join(' ')}); name browsers with --browser chrome,firefox.`);
+  let browsers: ReturnType<typeof parseBrowserList>;
   try {
-    parsed = parseShareFlags(args);
+    browsers = parseBrowserList(typeof values.browser === 'string' ? values.browser : 'all');
   } catch (error) {
-    return { ok: false, message: `${(error as Error).message}. See porthole-host --help.` };
+    return usageError(io, (error as Error).message);
   }
-  const [target, ...extra] = parsed.positionals;
-  if (target === undefined || extra.length > 0) return { ok: false, message: 'porthole-host share needs one port or local URL, e.g. `porthole-host share 3000`.' };
-  const options: ShareOptions = {};
-  if (parsed.values.password !== undefined) options.password = parsed.values.password;
-  if (parsed.values.minutes !== undefined) options.expiresInMinutes = Number(parsed.values.minutes);
-  if (parsed.values['keep-host'] === true) options.keepPublicHost = true;
-  // The same rules as the extension's requests, with the same sentences.
-  const checked = validateRequest({ id: 'cli', type: 'share', origin: originFromArgument(target), options });
-  if (!checked.ok) return { ok: false, message: checked.error.message };
-  return { ok: true, origin: originFromArgument(target), options };
+  const hostPath = context.paths.hostExecutable;
+  try {
+    // For throwaway browser profiles (npm start, tests): Chromium reads <user-data-dir>/NativeMessagingHosts.
+    if (typeof values['manifest-dir'] === 'string') {
+      const family = browsers !== 'all' && browsers.every((name) => name === 'firefox') ? 'firefox' : 'chromium';
+      io.stdout.write(`✓ wrote ${writeManifestFile({ family, manifestDir: values['manifest-dir'] }, hostPath)}\n`);
+      return EXIT.ok;
+    }
+    const registrations = install({ platform: context.platform, where: { env: context.env, home: homedir() }, hostPath, stateDir: context.paths.stateDir, browsers });
+    for (const registration of registrations) {
+      io.stdout.write(`✓ ${registration.browser}: ${registration.manifestPath}${registration.registryKey ? ` (${registration.registryKey})` : ''}\n`);
+    }
+    io.stdout.write(`Registered ${hostPath}. Restart the browser if it was running, then click Porthole's toolbar button on a localhost page.\n`);
+    return EXIT.ok;
+  } catch (error) {
+    io.stderr.write(`✗ ${(error as Error).message}\n`);
+    return EXIT.failed;
+  }
 }
 
-const PROGRESS: Partial<Record<ShareEvent['change'], (share: Share) => string>> = {
-  starting: (share) => `… starting cloudflared for ${share.origin}\n… asking trycloudflare.com for a public address\n`,
-  url: (share) => `✓ ${share.url}\n… waiting until the address answers from the internet\n`,
-  live: (share) =>
-    share.warnings?.some((warning) => warning.code === 'unverified')
-      ? `✓ live, not yet confirmed: ${share.warnings.find((warning) => warning.code === 'unverified')?.message} Press Ctrl-C to stop.\n`
-      : `✓ live: anyone with the address sees your page${share.password ? ' (after giving the password)' : ''}. Press Ctrl-C to stop.\n`,
-  verified: () => '✓ the address answers from the internet now\n',
-  'origin-unreachable': (share) => `! nothing answers at ${share.origin} yet: start your local server (visitors see a "not running" page until then)\n`,
-  'origin-reachable': (share) => `✓ ${share.origin} answers\n`,
-};
+async function share(origin: string, parsedOptions: Omit<ShareOptions, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
+  // A signal (kill -INT, a closed terminal) ends the wait for a password too.
+  const password = await Promise.race([
+    readSharePassword(passwordSource, { env: context.env, stdin: io.stdin ?? process.stdin, stderr: io.stderr }),
+    io.interrupted.then(() => ({ ok: false as const, message: 'Interrupted; nothing was shared.', interrupted: true })),
+  ]);
+  if (!password.ok) {
+    if (password.interrupted !== true) return usageError(io, password.message);
+    io.stderr.write(`✗ ${password.message}\n`);
+    return EXIT.interrupted;
+  }
+  const options: ShareOptions = password.password === null ? parsedOptions : { ...parsedOptions, password: password.password };
 
-/** The requests that arrived since the last traffic event, oldest first, as lines for the terminal. */
-export function newRequestLines(traffic: ShareTraffic, alreadyShown: number): string[] {
-  const fresh = Math.min(traffic.requests - alreadyShown, traffic.recent.length);
-  return traffic.recent.slice(0, Math.max(0, fresh)).reverse().map((r) => `  ${r.status || '—'} ${r.method} ${r.path} (${r.ms} ms)\n`);
-}
-
-async function share(origin: string, options: ShareOptions, context: HostContext, io: CliIo): Promise<number> {
   const info = await hello(context);
   if (info.cloudflared === null) {
     io.stderr.write(`✗ ${info.cloudflaredError?.message ?? 'cloudflared was not found.'}\n`);
-    return 1;
+    return EXIT.cloudflaredMissing;
   }
   io.stderr.write(`Porthole ${HOST_VERSION}, cloudflared ${info.cloudflared.version ?? '(unknown version)'} at ${info.cloudflared.path}\n`);
+  if (password.source === 'env') io.stderr.write('… visitors need the password from PORTHOLE_PASSWORD\n');
 
+  const now = io.now ?? Date.now;
   const manager = createShareManager(context);
-  let shown = 0;
+  const memory: OutputMemory = { originAnswered: false, requestsShown: 0 };
   const ended = new Promise<Share>((resolve) => {
     manager.on('event', (event) => {
-      io.stderr.write(PROGRESS[event.change]?.(event.share) ?? '');
-      if (event.change === 'traffic' && event.share.traffic !== undefined) {
-        for (const line of newRequestLines(event.share.traffic, shown)) io.stderr.write(line);
-        shown = event.share.traffic.requests;
-      }
-      if (event.change === 'stopped' && event.share.stopReason === 'expired') io.stderr.write('✓ the share expired\n');
+      io.stderr.write(progressLines(event, memory, now()));
       if (event.change === 'url' && event.share.url !== null) io.stdout.write(`${event.share.url}\n`);
       if (event.change === 'stopped' || event.change === 'failed') resolve(event.share);
     });
@@ -192,20 +176,20 @@ async function share(origin: string, options: ShareOptions, context: HostContext
     started = manager.share(origin, options).share;
   } catch (error) {
     io.stderr.write(`✗ ${(error as Error).message}\n`);
-    return 1;
+    return (error as { code?: string }).code === 'cloudflared-missing' ? EXIT.cloudflaredMissing : EXIT.failed;
   }
   const outcome = await Promise.race([ended, io.interrupted.then(() => null)]);
   if (outcome === null) {
     io.stderr.write('… stopping cloudflared\n');
     await manager.stop(started.id).catch(() => undefined);
     io.stderr.write('✓ stopped\n');
-    return 0;
+    return EXIT.ok;
   }
   if (outcome.error !== null) {
     io.stderr.write(`✗ ${outcome.error.message}\n`);
     if (outcome.error.detail) io.stderr.write(`  cloudflared said: ${outcome.error.detail}\n`);
     io.stderr.write(`  Full log: ${context.paths.logFile}\n`);
-    return 1;
+    return EXIT.failed;
   }
-  return 0;
+  return EXIT.ok;
 }

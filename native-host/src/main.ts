@@ -50,7 +50,10 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
 async function main(): Promise<void> {
   const launch = detectLaunch(process.argv.slice(2));
   const paths = resolveHostPaths();
-  const log = createLogger({ file: paths.logFile, stderr: launch.mode === 'browser' });
+  // Only the browser mode and `share` log to the file: install, uninstall, doctor and --help must not
+  // create the state folder as a side effect (uninstall removes exactly what install made, issue 12).
+  const logsToFile = launch.mode === 'browser' || launch.args[0] === 'share';
+  const log = createLogger({ file: logsToFile ? paths.logFile : null, stderr: launch.mode === 'browser' });
   const context: HostContext = { env: process.env, paths, platform: currentPlatform, log };
   if (launch.mode === 'browser') return runBrowserMode(context, launch);
 

@@ -25,7 +25,7 @@ const TABLE: Array<[url: string, shareable: boolean, origin?: string]> = [
   ['http://128.0.0.1/', false],
   ['http://192.168.1.10:3000/', false],
   ['http://10.0.0.1/', false],
-  ['http://0.0.0.0:3000/', false],
+  ['http://0.0.0.0:3000/', true, 'http://0.0.0.0:3000'],
   ['http://[::2]/', false],
   ['https://example.com/', false],
   ['file:///home/me/index.html', false],

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { originFromArgument } from '../cli.js';
 import { detectLaunch, isPortholeCaller } from '../launch-mode.js';
 
 describe('detectLaunch', () => {
@@ -14,17 +13,6 @@ describe('detectLaunch', () => {
     [['config.json', 'not an id'], { mode: 'cli', args: ['config.json', 'not an id'] }],
   ])('%j → %j', (args, launch) => {
     expect(detectLaunch(args)).toEqual(launch);
-  });
-});
-
-describe('originFromArgument', () => {
-  it.each([
-    ['3000', 'http://localhost:3000'],
-    ['localhost:5173', 'http://localhost:5173'],
-    ['127.0.0.1:8080', 'http://127.0.0.1:8080'],
-    ['https://localhost:8443/x', 'https://localhost:8443/x'],
-  ])('%s → %s', (argument, origin) => {
-    expect(originFromArgument(argument)).toBe(origin);
   });
 });
 

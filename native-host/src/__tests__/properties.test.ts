@@ -14,6 +14,8 @@ export const RUNS = 2000;
 /** An independent statement of "this computer", written differently from loopback.ts on purpose. */
 function oracleIsLoopback(hostname: string): boolean {
   if (hostname === 'localhost' || hostname === '[::1]') return true;
+  // Every address of this computer (the URL parser also spells `0` this way).
+  if (hostname === '0.0.0.0' || hostname === '[::]') return true;
   if (hostname.endsWith('.localhost') && hostname.length > '.localhost'.length) return true;
   const octets = hostname.split('.');
   return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d+$/.test(o) && Number(o) <= 255);

@@ -6,9 +6,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { isExecutableFile } from '../cloudflared/locate.js';
 import type { HostPaths } from '../host-paths.js';
-import type { BrowserLocation, Platform, PlatformEnv } from '../platform/index.js';
+import type { BrowserLocation, BrowserName, Platform, PlatformEnv } from '../platform/index.js';
 import type { HelloResult } from '../protocol/index.js';
+import { browserPresence, type Presence, type PresenceProbe } from './browser-presence.js';
 import { manifestTrustsPorthole, MANIFEST_FILE, type HostManifest } from './host-manifest.js';
+import { foldersCreatedByInstall } from './registration.js';
+import { systemManifestPaths } from './system-manifests.js';
 
 export type CheckStatus = 'ok' | 'problem' | 'absent';
 
@@ -20,15 +23,16 @@ export interface BrowserCheck {
   summary: string;
 }
 
-export function checkBrowser(location: BrowserLocation, platform: Platform): BrowserCheck {
-  const fix = `run: porthole-host install --browser ${location.browser}`;
-  let manifestPath = join(location.manifestDir, MANIFEST_FILE);
-  if (location.registryKey !== undefined && platform.registry !== undefined) {
-    const registered = platform.registry.read(location.registryKey);
-    if (registered === null) return absentOrUnregistered(location, manifestPath, fix);
-    manifestPath = registered;
-  }
-  if (!existsSync(manifestPath)) return absentOrUnregistered(location, manifestPath, fix);
+export interface DoctorOptions {
+  /** The host's state folder, where install records the folders it created. */
+  stateDir?: string;
+  probe?: PresenceProbe;
+  /** Where the browser reads manifests installed for every user; systemManifestPaths() unless a test says otherwise. */
+  systemManifests?: (browser: BrowserName) => string[];
+}
+
+/** What a manifest file says about Porthole: ok, or the sentence that says what is wrong. */
+function checkManifestFile(location: BrowserLocation, platform: Platform, manifestPath: string, fix: string, scope: string): BrowserCheck {
   let manifest: Partial<HostManifest>;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Partial<HostManifest>;
@@ -47,12 +51,26 @@ export function checkBrowser(location: BrowserLocation, platform: Platform): Bro
           ? "the manifest does not list Porthole's extension id"
           : null;
   if (problem !== null) return { browser: location.browser, status: 'problem', manifestPath, summary: `${problem}; ${fix}` };
-  return { browser: location.browser, status: 'ok', manifestPath, summary: `registered: ${manifestPath} → ${hostPath}` };
+  return { browser: location.browser, status: 'ok', manifestPath, summary: `${scope}: ${manifestPath} → ${hostPath}` };
 }
 
-function absentOrUnregistered(location: BrowserLocation, manifestPath: string, fix: string): BrowserCheck {
-  return existsSync(location.profileDir)
-    ? { browser: location.browser, status: 'problem', manifestPath, summary: `installed, but Porthole is not registered; ${fix}` }
+export function checkBrowser(location: BrowserLocation, platform: Platform, presence: () => Presence, systemManifests: string[] = []): BrowserCheck {
+  const fix = `run: porthole-host install --browser ${location.browser}`;
+  let manifestPath: string | null = join(location.manifestDir, MANIFEST_FILE);
+  if (location.registryKey !== undefined && platform.registry !== undefined) manifestPath = platform.registry.read(location.registryKey);
+  if (manifestPath !== null && existsSync(manifestPath)) return checkManifestFile(location, platform, manifestPath, fix, 'registered');
+  // The browser reads its user folder first, then the system-wide one (where the .deb registers).
+  const system = systemManifests.find((path) => existsSync(path));
+  if (system !== undefined) {
+    return checkManifestFile(location, platform, system, `reinstall the porthole package, or ${fix}`, 'registered for every user');
+  }
+  return absentOrUnregistered(location, manifestPath ?? join(location.manifestDir, MANIFEST_FILE), fix, presence());
+}
+
+/** A browser that is there but lacks the manifest is a problem; a folder without a browser is not (issue 12). */
+function absentOrUnregistered(location: BrowserLocation, manifestPath: string, fix: string, presence: Presence): BrowserCheck {
+  return presence.present
+    ? { browser: location.browser, status: 'problem', manifestPath, summary: `installed (${presence.evidence}), but Porthole is not registered; ${fix}` }
     : { browser: location.browser, status: 'absent', manifestPath, summary: 'not found for this user' };
 }
 
@@ -78,6 +96,10 @@ export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths
   return { text: `${lines.join('\n')}\n`, healthy };
 }
 
-export function checkAllBrowsers(platform: Platform, where: PlatformEnv): BrowserCheck[] {
-  return platform.browserLocations(where).map((location) => checkBrowser(location, platform));
+export function checkAllBrowsers(platform: Platform, where: PlatformEnv, options: DoctorOptions = {}): BrowserCheck[] {
+  const created = options.stateDir !== undefined ? foldersCreatedByInstall(options.stateDir) : new Set<string>();
+  const system = options.systemManifests ?? ((browser: BrowserName) => systemManifestPaths(platform.name, browser));
+  return platform.browserLocations(where).map((location) =>
+    checkBrowser(location, platform, () => browserPresence(platform.name, location, where, created, options.probe), system(location.browser)),
+  );
 }

@@ -1,11 +1,13 @@
 /**
  * `porthole-host install` and `uninstall`: registers the host with each browser for this user.
- * Install writes down everything it wrote, so uninstall removes exactly that and nothing else.
+ * Install writes down everything it wrote — manifests, registry keys and every folder it had to
+ * create — so uninstall removes exactly that and nothing else (a folder only when it is empty again).
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { PortholeError } from '../errors.js';
 import { BROWSERS, type BrowserLocation, type BrowserName, type Platform, type PlatformEnv } from '../platform/index.js';
+import { browserPresence, realProbe, type PresenceProbe } from './browser-presence.js';
 import { buildHostManifest, MANIFEST_FILE } from './host-manifest.js';
 
 export interface Registration {
@@ -17,6 +19,8 @@ export interface Registration {
 interface InstallRecord {
   hostPath: string;
   registrations: Registration[];
+  /** Folders that did not exist before install made them; absent in records of older hosts. */
+  createdFolders?: string[];
 }
 
 export interface InstallOptions {
@@ -24,8 +28,17 @@ export interface InstallOptions {
   where: PlatformEnv;
   hostPath: string;
   stateDir: string;
-  /** 'all' means every browser this user has run (its profile folder exists). */
+  /** 'all' means every browser found for this user (see browser-presence.ts). */
   browsers: 'all' | BrowserName[];
+  probe?: PresenceProbe;
+}
+
+export interface UninstallResult {
+  registrations: Registration[];
+  /** Folders install had created, removed because they were empty again. */
+  removedFolders: string[];
+  /** Folders install had created that now hold files of someone else's (a log, another manifest). */
+  keptFolders: string[];
 }
 
 export function parseBrowserList(value: string): 'all' | BrowserName[] {
@@ -39,9 +52,16 @@ export function parseBrowserList(value: string): 'all' | BrowserName[] {
   return names as BrowserName[];
 }
 
-export function selectLocations(locations: BrowserLocation[], browsers: 'all' | BrowserName[], exists: (path: string) => boolean = existsSync): BrowserLocation[] {
+export function selectLocations(
+  platform: Platform,
+  where: PlatformEnv,
+  browsers: 'all' | BrowserName[],
+  createdByInstall: ReadonlySet<string> = new Set(),
+  probe: PresenceProbe = realProbe,
+): BrowserLocation[] {
+  const locations = platform.browserLocations(where);
   if (browsers !== 'all') return locations.filter((location) => browsers.includes(location.browser));
-  return locations.filter((location) => exists(location.profileDir));
+  return locations.filter((location) => browserPresence(platform.name, location, where, createdByInstall, probe).present);
 }
 
 const recordPath = (stateDir: string): string => join(stateDir, 'installed.json');
@@ -54,48 +74,95 @@ function readRecord(stateDir: string): InstallRecord | null {
   }
 }
 
-export function writeManifestFile(location: Pick<BrowserLocation, 'family' | 'manifestDir'>, hostPath: string): string {
-  mkdirSync(location.manifestDir, { recursive: true });
+/** The folders install made, for doctor: a profile folder made by install is no sign of a browser. */
+export function foldersCreatedByInstall(stateDir: string): Set<string> {
+  return new Set(readRecord(stateDir)?.createdFolders ?? []);
+}
+
+/** Like `mkdir -p`, returning the folders it created, outermost first. */
+export function makeFolders(folder: string, mode?: number): string[] {
+  const missing: string[] = [];
+  for (let current = resolve(folder); !existsSync(current); current = dirname(current)) {
+    missing.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  mkdirSync(folder, { recursive: true, ...(mode !== undefined ? { mode } : {}) });
+  return missing;
+}
+
+/** Writes one manifest; returns its path and the folders that had to be created for it. */
+export function writeManifest(location: Pick<BrowserLocation, 'family' | 'manifestDir'>, hostPath: string): { path: string; createdFolders: string[] } {
+  const createdFolders = makeFolders(location.manifestDir);
   const path = join(location.manifestDir, MANIFEST_FILE);
   writeFileSync(path, `${JSON.stringify(buildHostManifest(location.family, hostPath), null, 2)}\n`);
-  return path;
+  return { path, createdFolders };
+}
+
+export function writeManifestFile(location: Pick<BrowserLocation, 'family' | 'manifestDir'>, hostPath: string): string {
+  return writeManifest(location, hostPath).path;
 }
 
 export function install(options: InstallOptions): Registration[] {
-  const locations = selectLocations(options.platform.browserLocations(options.where), options.browsers);
+  const previous = readRecord(options.stateDir);
+  const created = new Set(previous?.createdFolders ?? []);
+  const locations = selectLocations(options.platform, options.where, options.browsers, created, options.probe);
   if (locations.length === 0) {
     throw new PortholeError(
       'bad-request',
-      `No supported browser has been run by this user yet (looked for ${BROWSERS.join(', ')}). Start your browser once, or name it: porthole-host install --browser chrome.`,
+      `No supported browser was found for this user (looked for ${BROWSERS.join(', ')}). Start your browser once, or name it: porthole-host install --browser chrome.`,
     );
   }
   const registrations: Registration[] = [];
   for (const location of locations) {
-    const manifestPath = writeManifestFile(location, options.hostPath);
-    const registration: Registration = { browser: location.browser, manifestPath };
+    const written = writeManifest(location, options.hostPath);
+    written.createdFolders.forEach((folder) => created.add(folder));
+    const registration: Registration = { browser: location.browser, manifestPath: written.path };
     if (location.registryKey !== undefined && options.platform.registry !== undefined) {
-      options.platform.registry.write(location.registryKey, manifestPath);
+      options.platform.registry.write(location.registryKey, written.path);
       registration.registryKey = location.registryKey;
     }
     registrations.push(registration);
   }
   // Merge with an earlier install, so that `install --browser firefox` after `install` forgets nothing.
-  const previous = readRecord(options.stateDir)?.registrations ?? [];
-  const merged = [...previous.filter((old) => !registrations.some((r) => r.browser === old.browser)), ...registrations];
-  mkdirSync(options.stateDir, { recursive: true });
-  writeFileSync(recordPath(options.stateDir), `${JSON.stringify({ hostPath: options.hostPath, registrations: merged } satisfies InstallRecord, null, 2)}\n`);
+  const kept = (previous?.registrations ?? []).filter((old) => !registrations.some((r) => r.browser === old.browser));
+  // Private to this user, as the host keeps its state dir (issue 9).
+  makeFolders(options.stateDir, 0o700).forEach((folder) => created.add(folder));
+  const record: InstallRecord = { hostPath: options.hostPath, registrations: [...kept, ...registrations], createdFolders: [...created] };
+  writeFileSync(recordPath(options.stateDir), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   return registrations;
 }
 
-export function uninstall(options: Pick<InstallOptions, 'platform' | 'stateDir'>): Registration[] {
+/** Removes an empty folder; a folder with anything in it, or already gone, is left alone. */
+function removeIfEmpty(folder: string): 'removed' | 'kept' | 'gone' {
+  if (!existsSync(folder)) return 'gone';
+  try {
+    rmdirSync(folder);
+    return 'removed';
+  } catch {
+    return 'kept';
+  }
+}
+
+export function uninstall(options: Pick<InstallOptions, 'platform' | 'stateDir'>): UninstallResult {
   const record = readRecord(options.stateDir);
-  if (record === null) return [];
+  if (record === null) return { registrations: [], removedFolders: [], keptFolders: [] };
   for (const registration of record.registrations) {
     rmSync(registration.manifestPath, { force: true });
     if (registration.registryKey !== undefined) options.platform.registry?.remove(registration.registryKey);
   }
   rmSync(recordPath(options.stateDir), { force: true });
-  return record.registrations;
+  const removedFolders: string[] = [];
+  const keptFolders: string[] = [];
+  // Deepest first, so that a parent is empty by the time it is looked at.
+  const folders = [...(record.createdFolders ?? [])].sort((a, b) => b.length - a.length);
+  for (const folder of folders) {
+    const outcome = removeIfEmpty(folder);
+    if (outcome === 'removed') removedFolders.push(folder);
+    if (outcome === 'kept') keptFolders.push(folder);
+  }
+  // A kept folder keeps its parents too; naming the innermost one says it all.
+  const innermost = keptFolders.filter((folder) => !keptFolders.some((other) => other !== folder && other.startsWith(`${folder}${sep}`)));
+  return { registrations: record.registrations, removedFolders, keptFolders: innermost };
 }
 
 export function installedRegistrations(stateDir: string): Registration[] {

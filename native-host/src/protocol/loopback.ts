@@ -30,7 +30,11 @@ export function isLoopbackHostname(hostname: string): boolean {
     hostname === 'localhost' ||
     LOCALHOST_SUBDOMAIN.test(hostname) ||
     IPV4_LOOPBACK.test(hostname) ||
-    hostname === '[::1]'
+    hostname === '[::1]' ||
+    // "Every address of this computer": a server bound there answers on loopback too, and it is
+    // the address `python -m http.server` prints (issue 12).
+    hostname === '0.0.0.0' ||
+    hostname === '[::]'
   );
 }
 
@@ -51,7 +55,7 @@ export function checkLoopbackOrigin(input: string): LoopbackCheck {
     return {
       ok: false,
       code: 'not-loopback',
-      message: `${url.hostname} is not this computer. Porthole shares only localhost, *.localhost, 127.0.0.0/8 and [::1] addresses.`,
+      message: `${url.hostname} is not this computer. Porthole shares only localhost, *.localhost, 127.0.0.0/8, [::1], 0.0.0.0 and [::] addresses.`,
     };
   }
   const protocol = url.protocol === 'https:' ? 'https' : 'http';

@@ -1,13 +1,16 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../../../extension/extension-ids.js';
 import { darwin } from '../../platform/darwin.js';
 import { linux } from '../../platform/linux.js';
 import type { Platform, Registry } from '../../platform/index.js';
 import { win32 } from '../../platform/win32.js';
+import { browserPresence, programCandidates } from '../browser-presence.js';
 import { checkAllBrowsers, formatDoctorReport } from '../doctor.js';
+import { buildHostManifest } from '../host-manifest.js';
+import { systemManifestPaths } from '../system-manifests.js';
 import { install, installedRegistrations, parseBrowserList, uninstall } from '../registration.js';
 
 const table = (platform: Platform, env: NodeJS.ProcessEnv, home: string) =>
@@ -52,6 +55,9 @@ describe('where each browser reads host manifests, per OS', () => {
   });
 });
 
+/** This machine's own /etc and /usr/lib stay out of the tests' verdicts. */
+const noSystem = { systemManifests: () => [] };
+
 function fixtureHome() {
   const home = mkdtempSync(join(tmpdir(), 'porthole-home-'));
   const stateDir = join(home, 'state');
@@ -66,6 +72,7 @@ describe('install and uninstall (Linux layout, real files)', () => {
   it('registers every browser the user has run, with the right ids, and uninstall removes exactly that', () => {
     const { home, stateDir, hostPath, where } = fixtureHome();
     mkdirSync(join(home, '.config', 'chromium'), { recursive: true });
+    writeFileSync(join(home, '.config', 'chromium', 'Local State'), '{}');
     mkdirSync(join(home, '.mozilla'), { recursive: true });
     const unrelated = join(home, '.config', 'chromium', 'NativeMessagingHosts', 'other.host.json');
     mkdirSync(join(home, '.config', 'chromium', 'NativeMessagingHosts'));
@@ -80,7 +87,10 @@ describe('install and uninstall (Linux layout, real files)', () => {
     expect(existsSync(join(home, '.config/google-chrome'))).toBe(false);
 
     const removed = uninstall({ platform: linux, stateDir });
-    expect(removed.map((r) => r.browser)).toEqual(['chromium', 'firefox']);
+    expect(removed.registrations.map((r) => r.browser)).toEqual(['chromium', 'firefox']);
+    // ~/.config/chromium/NativeMessagingHosts existed before (it holds another host): kept.
+    expect(existsSync(join(home, '.config/chromium/NativeMessagingHosts'))).toBe(true);
+    expect(existsSync(join(home, '.mozilla/native-messaging-hosts'))).toBe(false);
     expect(existsSync(join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'))).toBe(false);
     expect(existsSync(join(home, '.mozilla/native-messaging-hosts/dev.porthole.host.json'))).toBe(false);
     expect(existsSync(unrelated)).toBe(true);
@@ -140,7 +150,7 @@ describe('doctor', () => {
     mkdirSync(join(home, '.config', 'chromium', 'NativeMessagingHosts'), { recursive: true });
     install({ platform: linux, where, hostPath, stateDir, browsers: ['firefox'] });
     writeFileSync(join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'), JSON.stringify({ path: '/gone/porthole-host', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }));
-    const checks = checkAllBrowsers(linux, where);
+    const checks = checkAllBrowsers(linux, where, noSystem);
     const byBrowser = Object.fromEntries(checks.map((c) => [c.browser, c]));
     expect(byBrowser.firefox).toMatchObject({ status: 'ok', summary: expect.stringContaining(hostPath) });
     expect(byBrowser.chrome).toMatchObject({ status: 'problem', summary: expect.stringMatching(/not registered; run: porthole-host install --browser chrome/) });
@@ -160,7 +170,116 @@ describe('doctor', () => {
     mkdirSync(join(home, '.mozilla'), { recursive: true });
     install({ platform: linux, where, hostPath, stateDir, browsers: 'all' });
     const paths = { hostDir: '/x', hostExecutable: hostPath, stateDir, logFile: '', runningDir: '', cloudflaredConfig: '' };
-    expect(formatDoctorReport({ hello, paths, browsers: checkAllBrowsers(linux, where) }).healthy).toBe(true);
-    expect(formatDoctorReport({ hello: { ...hello, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } }, paths, browsers: checkAllBrowsers(linux, where) }).text).toContain('cloudflared    ✗ cloudflared was not found.');
+    expect(formatDoctorReport({ hello, paths, browsers: checkAllBrowsers(linux, where, noSystem) }).healthy).toBe(true);
+    expect(formatDoctorReport({ hello: { ...hello, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } }, paths, browsers: checkAllBrowsers(linux, where, noSystem) }).text).toContain('cloudflared    ✗ cloudflared was not found.');
+  });
+});
+
+/** Every path under `root` with its kind, to compare a home folder before and after. */
+function tree(root: string): string[] {
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .map((entry) => `${entry.isDirectory() ? 'd' : 'f'} ${join(entry.parentPath, entry.name).slice(root.length)}`)
+    .sort();
+}
+
+describe('uninstall removes exactly what install created, folders included (issue 12)', () => {
+  it('a home where only Firefox was used is left as it was found', () => {
+    const { home, hostPath, where } = fixtureHome();
+    const stateDir = join(home, '.local', 'state', 'porthole');
+    mkdirSync(join(home, '.mozilla', 'firefox'), { recursive: true });
+    writeFileSync(join(home, '.mozilla', 'firefox', 'profiles.ini'), '[General]\n');
+    const before = tree(home);
+
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['chrome', 'firefox'] });
+    expect(existsSync(join(home, '.config/google-chrome/NativeMessagingHosts/dev.porthole.host.json'))).toBe(true);
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(stateDir, 'installed.json')).mode & 0o777).toBe(0o600);
+
+    const removed = uninstall({ platform: linux, stateDir });
+    expect(removed.removedFolders).toEqual(
+      expect.arrayContaining([join(home, '.config'), join(home, '.config/google-chrome'), join(home, '.mozilla/native-messaging-hosts'), join(home, '.local'), stateDir]),
+    );
+    expect(removed.keptFolders).toEqual([]);
+    expect(tree(home)).toEqual(before);
+  });
+
+  it('a folder install created that holds someone else’s file now is kept, and said so', () => {
+    const { home, hostPath, where } = fixtureHome();
+    const stateDir = join(home, 'state');
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['chrome'] });
+    writeFileSync(join(home, '.config/google-chrome/NativeMessagingHosts/other.host.json'), '{}');
+    const removed = uninstall({ platform: linux, stateDir });
+    expect(removed.keptFolders).toEqual([join(home, '.config/google-chrome/NativeMessagingHosts')]);
+    expect(existsSync(join(home, '.config/google-chrome/NativeMessagingHosts/other.host.json'))).toBe(true);
+    expect(existsSync(join(stateDir))).toBe(false);
+  });
+
+  it('a second install remembers the folders the first one created', () => {
+    const { home, hostPath, where } = fixtureHome();
+    const stateDir = join(home, 'state');
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['brave'] });
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['brave', 'firefox'] });
+    uninstall({ platform: linux, stateDir });
+    expect(existsSync(join(home, '.config'))).toBe(false);
+    expect(existsSync(join(home, '.mozilla'))).toBe(false);
+  });
+});
+
+describe('doctor tells a browser from a folder (issue 12)', () => {
+  it('after install and uninstall, a browser that was never there is "not found", not "not registered"', () => {
+    const { home, hostPath, where } = fixtureHome();
+    const stateDir = join(home, 'state');
+    install({ platform: linux, where, hostPath, stateDir, browsers: ['chrome'] });
+    // With the manifest gone but the folders still there, the folders install made are no sign of Chrome.
+    rmSync(join(home, '.config/google-chrome/NativeMessagingHosts/dev.porthole.host.json'));
+    expect(checkAllBrowsers(linux, where, { stateDir, ...noSystem }).find((c) => c.browser === 'chrome')?.status).toBe('absent');
+    uninstall({ platform: linux, stateDir });
+    expect(checkAllBrowsers(linux, where, { stateDir, ...noSystem }).every((c) => c.status === 'absent')).toBe(true);
+  });
+
+  it('a profile folder holding only a manifest folder (another program made it) is no browser', () => {
+    const { home, where } = fixtureHome();
+    mkdirSync(join(home, '.config/vivaldi/NativeMessagingHosts'), { recursive: true });
+    writeFileSync(join(home, '.config/vivaldi/NativeMessagingHosts/org.keepassxc.json'), '{}');
+    expect(browserPresence('linux', linux.browserLocations(where).find((l) => l.browser === 'vivaldi')!, where, new Set())).toEqual({ present: false });
+    expect(checkAllBrowsers(linux, where, noSystem).find((c) => c.browser === 'vivaldi')?.status).toBe('absent');
+  });
+
+  it('a browser with settings of its own, or an executable on PATH, is installed but unregistered', () => {
+    const { home } = fixtureHome();
+    const bin = join(home, 'usr-bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'firefox-esr'), '');
+    mkdirSync(join(home, '.config/google-chrome/Default'), { recursive: true });
+    const where = { env: { PATH: `/nonexistent:${bin}` }, home };
+    const byBrowser = Object.fromEntries(checkAllBrowsers(linux, where, noSystem).map((c) => [c.browser, c]));
+    expect(byBrowser.firefox).toMatchObject({ status: 'problem', summary: `installed (found ${join(bin, 'firefox-esr')}), but Porthole is not registered; run: porthole-host install --browser firefox` });
+    expect(byBrowser.chrome).toMatchObject({ status: 'problem', summary: expect.stringContaining(`its folder ${join(home, '.config/google-chrome')} exists`) });
+    expect(byBrowser.chromium?.status).toBe('absent');
+  });
+
+  it('a manifest installed for every user (the .deb) counts as registered, checked like any other', () => {
+    const { home, hostPath, where } = fixtureHome();
+    mkdirSync(join(home, '.config/chromium/Default'), { recursive: true });
+    const system = join(home, 'etc-chromium', 'dev.porthole.host.json');
+    mkdirSync(dirname(system));
+    writeFileSync(system, JSON.stringify(buildHostManifest('chromium', hostPath)));
+    const systemManifests = (browser: string) => (browser === 'chromium' ? [join(home, 'nowhere.json'), system] : []);
+    expect(checkAllBrowsers(linux, where, { systemManifests }).find((c) => c.browser === 'chromium')).toEqual({
+      browser: 'chromium', status: 'ok', manifestPath: system, summary: `registered for every user: ${system} → ${hostPath}`,
+    });
+    writeFileSync(system, JSON.stringify(buildHostManifest('chromium', '/gone/porthole-host')));
+    expect(checkAllBrowsers(linux, where, { systemManifests }).find((c) => c.browser === 'chromium')?.summary).toBe(
+      'the manifest names /gone/porthole-host, which is missing or not executable; reinstall the porthole package, or run: porthole-host install --browser chromium',
+    );
+    expect(systemManifestPaths('linux', 'brave')).toEqual(['/etc/opt/chrome/native-messaging-hosts/dev.porthole.host.json']);
+    expect(systemManifestPaths('linux', 'firefox')).toEqual(['/usr/lib/mozilla/native-messaging-hosts/dev.porthole.host.json']);
+    expect(systemManifestPaths('darwin', 'chrome')).toEqual(['/Library/Google/Chrome/NativeMessagingHosts/dev.porthole.host.json']);
+    expect(systemManifestPaths('win32', 'chrome')).toEqual([]);
+  });
+
+  it('macOS: an application in /Applications or ~/Applications counts', () => {
+    expect(programCandidates('darwin', 'chrome', { env: {}, home: '/Users/u' })).toEqual(['/Applications/Google Chrome.app', '/Users/u/Applications/Google Chrome.app']);
+    expect(programCandidates('win32', 'chrome', { env: { PATH: 'C:\\x' }, home: 'C:\\Users\\u' })).toEqual([]);
   });
 });

@@ -18,6 +18,9 @@ describe('checkLoopbackOrigin', () => {
     // The URL parser turns decimal and hex spellings into the dotted quad they mean.
     ['http://2130706433:3000', 'http://127.0.0.1:3000', 3000],
     ['http://0x7f.1:3000', 'http://127.0.0.1:3000', 3000],
+    // Every address of this computer, loopback included (issue 12).
+    ['http://0.0.0.0:8000', 'http://0.0.0.0:8000', 8000],
+    ['http://[::]:8000', 'http://[::]:8000', 8000],
   ])('accepts %s as %s', (input, origin, port) => {
     const result = checkLoopbackOrigin(input);
     expect(result).toMatchObject({ ok: true, value: { origin, port } });
@@ -28,7 +31,6 @@ describe('checkLoopbackOrigin', () => {
     ['http://localhost.evil.com:3000', 'not-loopback'],
     ['http://127.0.0.1.nip.io', 'not-loopback'],
     ['http://localhostx:80', 'not-loopback'],
-    ['http://0.0.0.0:3000', 'not-loopback'],
     ['http://192.168.1.10:3000', 'not-loopback'],
     ['http://10.0.0.1', 'not-loopback'],
     ['http://[::ffff:192.168.1.1]:80', 'not-loopback'],
