@@ -245,8 +245,22 @@ function reportExit(exit: BrowserExit, name: string, loaded: boolean): number {
   return exit.code !== null && exit.code !== 0 ? exit.code : 1;
 }
 
+/**
+ * npm runs a script through `sh -c`, and on SIGTERM signals only that shell, which dies without
+ * passing it on: so package.json `exec`s this script in the shell's place. Should whatever started
+ * npm start vanish all the same (npm killed outright), this process is re-parented: it stops then
+ * too, as if hung up on, rather than leave a browser and its profile behind.
+ */
+function watchParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) onSignal('SIGHUP');
+  }, 500).unref();
+}
+
 async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  watchParent();
   let options: StartOptions;
   try {
     // npm runs scripts in the package folder; INIT_CWD is where the command was typed.
