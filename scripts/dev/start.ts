@@ -41,7 +41,8 @@ function say(line: string): void {
 
 /** Undone in reverse order on every way out. */
 const cleanups: (() => void | Promise<void>)[] = [];
-let stopSignal: NodeJS.Signals | null = null;
+/** Why npm start is stopping: a signal's name, or that its parent went away. */
+let stopSignal: string | null = null;
 let building: ChildProcess | null = null;
 let browser: BrowserProcess | null = null;
 
@@ -56,10 +57,10 @@ async function finish(code: number): Promise<never> {
   process.exit(code);
 }
 
-function onSignal(signal: NodeJS.Signals): void {
+function onSignal(signal: NodeJS.Signals | 'parent-gone'): void {
   if (stopSignal !== null) return;
-  stopSignal = signal;
-  say(`… ${signal}: stopping.`);
+  stopSignal = signal === 'parent-gone' ? 'its parent going away' : signal;
+  say(`… ${signal === 'parent-gone' ? 'the process that started npm start went away' : signal}: stopping.`);
   building?.kill('SIGTERM');
   if (browser !== null) {
     // The browser's exit handler reports and cleans up.
@@ -254,7 +255,7 @@ function reportExit(exit: BrowserExit, name: string, loaded: boolean): number {
 function watchParent(): void {
   const parent = process.ppid;
   setInterval(() => {
-    if (process.ppid !== parent) onSignal('SIGHUP');
+    if (process.ppid !== parent) onSignal('parent-gone');
   }, 500).unref();
 }
 
