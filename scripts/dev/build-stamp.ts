@@ -23,13 +23,27 @@ function listFiles(root: string, path: string, into: string[]): void {
   }
 }
 
+/**
+ * What a file contributes to the hash. Of the root package.json only what a build reads counts
+ * (name, version, module type, dependencies): a new npm script rebuilds nothing.
+ */
+function buildContent(file: string, bytes: Buffer): Buffer {
+  if (file !== 'package.json') return bytes;
+  try {
+    const { name, version, type, dependencies, devDependencies } = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    return Buffer.from(JSON.stringify({ name, version, type, dependencies, devDependencies }));
+  } catch {
+    return bytes;
+  }
+}
+
 /** One hash for every file under `inputs` (files or folders, relative to `root`). */
 export function hashInputs(root: string, inputs: readonly string[]): string {
   const files: string[] = [];
   for (const input of inputs) listFiles(root, join(root, input), files);
   const hash = createHash('sha256');
   for (const file of [...new Set(files)].sort()) {
-    const content = readFileSync(join(root, file));
+    const content = buildContent(file, readFileSync(join(root, file)));
     hash.update(`${file}\0${content.length}\0`);
     hash.update(content);
   }

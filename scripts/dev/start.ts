@@ -211,7 +211,8 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
   const timeout = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), LOAD_TIMEOUT_MS).unref());
   const outcome = await Promise.race([loaded.then(() => 'loaded' as const, (error: Error) => error), current.exited, timeout]);
   if (outcome === 'loaded') {
-    say(`✓ Porthole is loaded${options.family === 'firefox' ? ` (popup: moz-extension://${FIREFOX_DEV_UUID}/popup.html)` : ''}. Close the browser, or press Ctrl-C, to finish.`);
+    const popup = options.family === 'firefox' ? ` (popup: moz-extension://${FIREFOX_DEV_UUID}/popup.html)` : '';
+    say(`✓ Porthole is loaded${popup}, ${(performance.now() / 1000).toFixed(1)} s after npm start began. Close the browser, or press Ctrl-C, to finish.`);
     return null;
   }
   if (outcome === 'timeout') {

@@ -33,6 +33,17 @@ describe('build stamps', () => {
     expect(hashInputs(root, ['src', 'package-lock.json'])).not.toBe(before);
   });
 
+  it('count only the build-relevant fields of package.json: a new script rebuilds nothing, a new version does', () => {
+    const root = repo();
+    const write = (scripts: object, version: string) => writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'p', version, scripts, devDependencies: { wxt: '0.21.4' } }));
+    write({ start: 'a' }, '1.0.0');
+    const before = hashInputs(root, ['package.json']);
+    write({ start: 'b', zip: 'c' }, '1.0.0');
+    expect(hashInputs(root, ['package.json'])).toBe(before);
+    write({ start: 'b', zip: 'c' }, '1.0.1');
+    expect(hashInputs(root, ['package.json'])).not.toBe(before);
+  });
+
   it('a build is up to date only with its stamp, the same inputs and the outputs it left', () => {
     const root = repo();
     const hash = hashInputs(root, ['src']);
