@@ -17,8 +17,13 @@ export interface BrowserProcess {
   child: ChildProcess;
   tail: OutputTail;
   exited: Promise<BrowserExit>;
-  /** Ends the browser and every process of its group (renderers, the host it started). */
+  /**
+   * Ends the browser and every process of its group (renderers, the host it started): first as a
+   * person would (the browser's own close command, set with `closeWith`), so that it closes its
+   * native ports and the host stops its tunnels; then SIGTERM; then SIGKILL.
+   */
   stop(): Promise<BrowserExit>;
+  closeWith(close: () => void): void;
   /** Calls `listener` with each chunk of stderr (the Firefox launcher reads its BiDi address there). */
   onStderr(listener: (text: string) => void): void;
 }
@@ -70,18 +75,36 @@ export function startBrowser(file: string, args: string[], env: NodeJS.ProcessEn
     });
   });
   let stopping: Promise<BrowserExit> | null = null;
+  let close: (() => void) | null = null;
   const stop = (): Promise<BrowserExit> => {
     stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), GRACE_MS);
+      const running = child.exitCode === null && child.signalCode === null;
+      if (running && close !== null) {
+        try {
+          close();
+        } catch {
+          // The control channel is gone: the signals below do it.
+        }
+      } else if (running) child.kill('SIGTERM');
+      const timers = [
+        ...(close !== null ? [setTimeout(() => child.kill('SIGTERM'), GRACE_MS)] : []),
+        setTimeout(() => signalGroup(child, 'SIGKILL'), close !== null ? 2 * GRACE_MS : GRACE_MS),
+      ];
       const result = await exited;
-      clearTimeout(timer);
+      timers.forEach(clearTimeout);
       await reapGroup(child);
       return result;
     })();
     return stopping;
   };
-  return { child, tail, exited, stop, onStderr: (listener) => listeners.push(listener) };
+  return {
+    child,
+    tail,
+    exited,
+    stop,
+    closeWith: (how) => (close = how),
+    onStderr: (listener) => listeners.push(listener),
+  };
 }
 
 /**

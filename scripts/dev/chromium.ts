@@ -62,6 +62,11 @@ export function waitForChromiumExtension(toBrowser: Writable, fromBrowser: Reada
   });
 }
 
+/** Asks Chromium to quit as its menu would (CDP Browser.close on the pipe). */
+export function closeChromium(toBrowser: Writable): void {
+  toBrowser.write(`${JSON.stringify({ id: 2, method: 'Browser.close' })}\0`);
+}
+
 /** A sentence for what a dying Chromium's last lines say, when one is known. */
 export function chromiumHint(lines: readonly string[]): string | null {
   const text = lines.join('\n');

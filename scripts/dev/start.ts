@@ -25,7 +25,7 @@ import { buildNodeDir } from './build-node.js';
 import { hashInputs, isUpToDate, writeStamp } from './build-stamp.js';
 import { FAKE_CLOUDFLARED_OUTPUT, stepsFor, type BuildStep } from './build-steps.js';
 import { startBrowser, type BrowserExit, type BrowserProcess } from './browser-process.js';
-import { chromiumArgs, chromiumHint, waitForChromiumExtension } from './chromium.js';
+import { chromiumArgs, chromiumHint, closeChromium, waitForChromiumExtension } from './chromium.js';
 import { bidiAddress, FIREFOX_DEV_UUID, firefoxArgs, firefoxEnv, installFirefoxExtension, writeFirefoxProfile } from './firefox.js';
 import { parseStartOptions, StartUsageError, USAGE, type StartOptions } from './options.js';
 import { preflight } from './preflight.js';
@@ -181,7 +181,9 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
     const args = chromiumArgs({ profile, extensionDir: join(root, '.output', 'chrome-mv3'), headless: options.headless, extra: [...extraArgs, ...options.browserArgs], url });
     say('… opening Chromium with Porthole loaded.');
     browser = startBrowser(browserPath, args, env, ['pipe', 'pipe']);
-    loaded = waitForChromiumExtension(browser.child.stdio[3] as Writable, browser.child.stdio[4] as Readable);
+    const toBrowser = browser.child.stdio[3] as Writable;
+    browser.closeWith(() => closeChromium(toBrowser));
+    loaded = waitForChromiumExtension(toBrowser, browser.child.stdio[4] as Readable);
   } else {
     const home = join(work, 'home');
     const profile = join(home, 'profile');
@@ -202,6 +204,7 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
         found = true;
         installFirefoxExtension(address, join(root, '.output', 'firefox-mv2')).then((bidi) => {
           cleanups.push(() => bidi.close());
+          started.closeWith(() => void bidi.send('browser.close', {}, 5_000).catch(() => undefined));
           done();
         }, reject);
       });
