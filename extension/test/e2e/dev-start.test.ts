@@ -166,6 +166,8 @@ describe('npm start', () => {
       const nogroup = Number(spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).stdout.trim());
       chownSync(home, nobody, nogroup);
       command = ['setpriv', '--reuid=nobody', `--regid=${nogroup}`, '--clear-groups', '--', ...command];
+      const readable = spawnSync(command[0]!, [...command.slice(1, 5), 'test', '-r', join(ROOT, 'package.json')]).status === 0;
+      if (!readable) throw new Error(`nobody cannot read this checkout (${ROOT}): npm start as a normal user needs a checkout others can read (chmod o+rx on its folders, or check out under /work or /tmp).`);
     }
     const run = new StartRun(command, cleanEnv({ PORTHOLE_HEADLESS: '1', HOME: home, npm_config_cache: join(home, '.npm'), USER: 'nobody' }));
     try {
