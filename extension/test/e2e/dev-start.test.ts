@@ -9,8 +9,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import type {} from '../../../native-host/test/global-setup';
 import { CHROMIUM_EXTENSION_ID } from '../../extension-ids';
 import { CdpClient } from './cdp-client';
 import { CdpPage } from './chromium-cdp-harness';
@@ -42,8 +43,8 @@ class StartRun {
   output = '';
   readonly exited: Promise<number | null>;
 
-  constructor(command: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(command: string[], env: NodeJS.ProcessEnv, cwd = ROOT) {
+    this.child = spawn(command[0]!, command.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const take = (chunk: Buffer) => (this.output += chunk.toString('utf8'));
     this.child.stdout!.on('data', take);
     this.child.stderr!.on('data', take);
@@ -102,14 +103,17 @@ describe('npm start', () => {
     expect(run.output).not.toContain('building');
   });
 
-  it('reports a browser that dies at start with its own last lines and a non-zero exit, and removes its profile', async () => {
-    const run = new StartRun(['npm', 'start'], cleanEnv({ PORTHOLE_BROWSER: crashingBrowser(), PORTHOLE_HEADLESS: '1' }));
+  it('reports a browser that dies at start with its own last lines and a non-zero exit, and removes its profile; a relative PORTHOLE_CLOUDFLARED is taken from where npm start was typed', async () => {
+    // Typed in a subfolder, as `cd extension && PORTHOLE_CLOUDFLARED=../dist/test/fake-cloudflared.mjs npm start`.
+    const fake = inject('fakeCloudflared');
+    const run = new StartRun(['npm', 'start'], cleanEnv({ PORTHOLE_BROWSER: crashingBrowser(), PORTHOLE_HEADLESS: '1', PORTHOLE_CLOUDFLARED: relative(join(ROOT, 'extension'), fake) }), join(ROOT, 'extension'));
     const work = await run.workDir();
     const code = await run.exited;
     expect(code).toBe(3);
     expect(run.output).toMatch(/✗ Chromium exited after [\d.]+ s \(exit code 3\), before Porthole was loaded/);
     expect(run.output).toContain('│ [0101/000000.1:FATAL:stand-in] cannot start: this stand-in always fails');
     expect(run.output).not.toContain('browser closed');
+    expect(run.output).toContain(`✓ cloudflared: ${fake}\n`);
     await expectAllGone(work);
   });
 
