@@ -48,7 +48,8 @@ export function bidiAddress(stderr: string): string | null {
  */
 export async function installFirefoxExtension(address: string, extensionDir: string): Promise<BidiClient> {
   const bidi = await BidiClient.connect(`${address}/session`);
-  await bidi.send('session.new', { capabilities: {} });
-  await bidi.send('webExtension.install', { extensionData: { type: 'path', path: extensionDir } }, 30_000);
+  // Generous: a first start on a busy machine takes Firefox a while (15 s was seen to be too short).
+  await bidi.send('session.new', { capabilities: {} }, 60_000);
+  await bidi.send('webExtension.install', { extensionData: { type: 'path', path: extensionDir } }, 60_000);
   return bidi;
 }

@@ -221,12 +221,17 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
   if (outcome === 'timeout') {
     say(`! Porthole did not load within ${LOAD_TIMEOUT_MS / 1000} s; the browser stays open. Its last lines:`);
     for (const line of current.tail.text()) say(`  │ ${line}`);
+    loaded.then(
+      () => say(`✓ Porthole is loaded after all, ${(performance.now() / 1000).toFixed(1)} s after npm start began.`),
+      (error: Error) => say(`✗ Porthole could not be loaded: ${error.message}`),
+    );
     return null;
   }
   if (outcome instanceof Error) {
-    say(`✗ The browser started but did not load Porthole: ${outcome.message}`);
+    say(`✗ ${options.family === 'chromium' ? 'Chromium' : 'Firefox'} started but did not load Porthole (${outcome.message}). Its last lines:`);
+    for (const line of current.tail.text()) say(`  │ ${line}`);
     await current.stop();
-    return { code: 1, signal: null, after: 0 };
+    return finish(1);
   }
   return outcome;
 }

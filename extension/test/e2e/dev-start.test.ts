@@ -117,12 +117,16 @@ describe('npm start', () => {
     await expectAllGone(work);
   });
 
-  it(`offline, as the test's own user (${isRoot ? 'root: Chromium without its sandbox, said so' : 'not root'}): Porthole loads, a share from the popup goes live through the stand-in, SIGTERM stops the browser and the host and removes the profile`, async () => {
+  it(`offline, as the test's own user (${isRoot ? 'root: Chromium without its sandbox, said so' : 'not root'}): nothing rebuilt, Porthole loads, a share from the popup goes live through the stand-in, SIGTERM stops the browser and the host and removes the profile`, async () => {
     const run = new StartRun(['npm', 'start', '--', '--offline'], cleanEnv({ PORTHOLE_HEADLESS: '1', PORTHOLE_BROWSER_ARGS: '--remote-debugging-port=0' }));
     try {
       const work = await run.workDir();
       await run.waitFor(/✓ Porthole is loaded/);
       expect(run.output.includes('running as root: Chromium cannot sandbox itself as root, so it starts with --no-sandbox')).toBe(isRoot);
+      // The run before this one built whatever had changed: nothing is built again.
+      expect(run.output).toContain('✓ the host (single executable): up to date');
+      expect(run.output).toContain('✓ the extension for Chromium: up to date');
+      expect(run.output).not.toContain('… building the host');
       const demo = (await run.waitFor(/demo page: (http:\/\/localhost:\d+\/)/))[1]!;
 
       // Drive the popup as a person would, over the DevTools port the test asked for.
