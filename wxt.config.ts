@@ -15,6 +15,20 @@ export default defineConfig({
   // Imports are written out in every file: a reader sees where each name comes from.
   imports: false,
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The offscreen page is Chromium's alone (its index.html excludes Firefox). Dropped from the list
+    // here, it is left out of the Firefox build without WXT's "entrypoints have been skipped"
+    // warning, so that a clean build prints none (issue 12).
+    'entrypoints:resolved': (wxt, entrypoints) => {
+      if (wxt.config.browser !== 'firefox') return;
+      const index = entrypoints.findIndex((entrypoint) => entrypoint.name === 'offscreen');
+      if (index !== -1) entrypoints.splice(index, 1);
+    },
+    // …and its address stays a typed path whichever browser was built last (extension/lib/quirks).
+    'prepare:publicPaths': (wxt, paths) => {
+      if (wxt.config.browser === 'firefox' && !paths.includes('offscreen.html')) paths.push('offscreen.html');
+    },
+  },
   manifest: ({ browser, manifestVersion }) => {
     const chromium = browser !== 'firefox';
     return {

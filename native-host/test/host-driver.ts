@@ -25,7 +25,7 @@ export interface HostOptions {
   env?: Record<string, string>;
   /** Reuse a state dir to play a host that starts after another. */
   stateDir?: string;
-  /** Aims the host's reachability probe at this stand-in for Cloudflare's edge (see edge-router.ts). */
+  /** Aims the host's reachability probe at this stand-in for Cloudflare's edge (see edge-router.ts); without one, the probe is off. */
   router?: EdgeRouter;
 }
 
@@ -54,7 +54,9 @@ export class HostDriver {
         PORTHOLE_STATE_DIR: this.stateDir,
         FAKE_CLOUDFLARED_STATE_DIR: this.fakeDir,
         FAKE_CLOUDFLARED_MODE: options.mode ?? 'ok',
-        ...options.router?.probeEnv,
+        // Without a stand-in edge to aim it at, the reachability check is off: it would resolve the
+        // made-up public name through 1.1.1.1, past this machine.
+        ...(options.router === undefined ? { PORTHOLE_PROBE: 'off' } : options.router.probeEnv),
         ...options.env,
       },
     });

@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
 import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN } from '../../extension-ids';
 import { HOST_NAME } from '../../lib/protocol';
+import { QUIET_CHROMIUM_ARGS } from '../../../scripts/dev/quiet-browsers';
 
 /** The few extension APIs the test calls inside the service worker (page.evaluate code runs there). */
 export interface WorkerChrome {
@@ -61,10 +62,7 @@ export const CHROMIUM_ARGS: readonly string[] = [
   `--disable-extensions-except=${EXTENSION_DIR}`,
   `--load-extension=${EXTENSION_DIR}`,
   // Without these Chromium floods this closed network with refused connections.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+  ...QUIET_CHROMIUM_ARGS,
   '--no-sandbox',
 ];
 

@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIREFOX_EXTENSION_ID } from '../../extension-ids';
 import { HOST_NAME } from '../../lib/protocol';
+import { QUIET_FIREFOX_PREFS } from '../../../scripts/dev/quiet-browsers';
 import { BidiClient } from './bidi-client';
 import { HOST_BINARY, newestSourceMtime, ROOT, run } from './chromium-harness';
 import { ScriptedPage } from './scripted-page';
@@ -40,12 +41,8 @@ const STARTUP_TIMEOUT_MS = 30_000;
  */
 const PREFS: Record<string, string | number | boolean> = {
   'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_EXTENSION_ID]: FIREFOX_EXTENSION_UUID }),
-  'browser.shell.checkDefaultBrowser': false,
-  'datareporting.policy.dataSubmissionEnabled': false,
-  'toolkit.telemetry.reportingpolicy.firstRun': false,
-  'network.captive-portal-service.enabled': false,
-  'network.connectivity-service.enabled': false,
-  'browser.safebrowsing.update.enabled': false,
+  // No background networking: nothing leaves this machine (shared with npm run start:firefox).
+  ...QUIET_FIREFOX_PREFS,
 };
 
 /** Builds the Firefox extension when its output is missing or older than its sources (`npm test` builds first anyway). */
