@@ -7,9 +7,9 @@
  * nothing (the cloudflared stand-in aside, 0.2 s). Run alone: `npm run build` first.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type {} from '../../../native-host/test/global-setup';
 import { CHROMIUM_EXTENSION_ID } from '../../extension-ids';
@@ -167,6 +167,7 @@ describe('npm start', () => {
 
   it('as a normal user (nobody): Chromium keeps its sandbox, Porthole loads; npm killed outright, npm start still stops the browser and removes the profile', async () => {
     const home = temp('porthole-nobody-home-');
+    const opened: { path: string; mode: number }[] = [];
     let command = ['npm', 'start'];
     if (isRoot) {
       // setpriv switches user and execs npm, so the pid signalled below is npm's.
@@ -174,8 +175,11 @@ describe('npm start', () => {
       const nogroup = Number(spawnSync('id', ['-g', 'nobody'], { encoding: 'utf8' }).stdout.trim());
       chownSync(home, nobody, nogroup);
       command = ['setpriv', '--reuid=nobody', `--regid=${nogroup}`, '--clear-groups', '--', ...command];
-      const readable = spawnSync(command[0]!, [...command.slice(1, 5), 'test', '-r', join(ROOT, 'package.json')]).status === 0;
-      if (!readable) throw new Error(`nobody cannot read this checkout (${ROOT}): npm start as a normal user needs a checkout others can read (chmod o+rx on its folders, or check out under /work or /tmp).`);
+      const readable = () => spawnSync(command[0]!, [...command.slice(1, 5), 'test', '-r', join(ROOT, 'package.json')]).status === 0;
+      // A checkout under a private home (/root is 0700) is out of nobody's reach: let it pass through
+      // (search only, not list) the folders above the checkout for this test, as a user's own home would.
+      if (!readable()) opened.push(...openAncestorsForSearch(ROOT));
+      if (!readable()) throw new Error(`nobody cannot read this checkout (${ROOT}): npm start as a normal user needs a checkout others can read.`);
     }
     const run = new StartRun(command, cleanEnv({ PORTHOLE_HEADLESS: '1', HOME: home, npm_config_cache: join(home, '.npm'), USER: 'nobody' }));
     try {
@@ -189,9 +193,23 @@ describe('npm start', () => {
       expect(run.output).toContain('✓ stopped on its parent going away');
     } finally {
       run.child.kill('SIGKILL');
+      for (const { path, mode } of opened.splice(0)) chmodSync(path, mode);
     }
   }, 120_000);
 });
+
+/** Folders above `dir` that others cannot search get o+x; returns their old modes to restore. */
+function openAncestorsForSearch(dir: string): { path: string; mode: number }[] {
+  const changed: { path: string; mode: number }[] = [];
+  for (let path = dirname(dir); ; path = dirname(path)) {
+    const mode = statSync(path).mode & 0o7777;
+    if ((mode & 0o001) === 0) {
+      chmodSync(path, mode | 0o001);
+      changed.push({ path, mode });
+    }
+    if (dirname(path) === path) return changed;
+  }
+}
 
 describe('npm run start:firefox', () => {
   it('runs Firefox ESR with Porthole installed and the host registered in a throwaway HOME; SIGINT removes it all', async () => {
