@@ -179,7 +179,10 @@ describe('npm start', () => {
       // A checkout under a private home (/root is 0700) is out of nobody's reach: let it pass through
       // (search only, not list) the folders above the checkout for this test, as a user's own home would.
       if (!readable()) opened.push(...openAncestorsForSearch(ROOT));
-      if (!readable()) throw new Error(`nobody cannot read this checkout (${ROOT}): npm start as a normal user needs a checkout others can read.`);
+      if (!readable()) {
+        for (const { path, mode } of opened.splice(0)) chmodSync(path, mode);
+        throw new Error(`nobody cannot read this checkout (${ROOT}): npm start as a normal user needs a checkout others can read.`);
+      }
     }
     const run = new StartRun(command, cleanEnv({ PORTHOLE_HEADLESS: '1', HOME: home, npm_config_cache: join(home, '.npm'), USER: 'nobody' }));
     try {
