@@ -1,5 +1,5 @@
 import type { HostReachability } from './host-reachability';
-import { checkLoopbackOrigin, isLiveShare, type HostError, type Share, type ShareEvent } from './protocol';
+import { isLiveShare, shareKeyOf, type HostError, type Share, type ShareEvent } from './protocol';
 
 /**
  * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
@@ -49,7 +49,7 @@ export function expiredNotice(share: Share, at: number): Problem {
 export interface PortholeState {
   version: 1;
   shares: Record<string, TrackedShare>;
-  /** Keyed by origin. */
+  /** Keyed by shareKeyOf(origin): one request in flight per local server. */
   pending: Record<string, PendingShare>;
   host: HostReachability;
   lastError: Problem | null;
@@ -61,20 +61,26 @@ export function problemFromHostError(error: HostError, origin: string | null, at
   return { message: error.message, ...(error.detail ? { detail: error.detail } : {}), origin, at };
 }
 
+/** The key a share or a request is filed under: its local server, as the host decides it. */
+function keyOf(origin: string): string {
+  return shareKeyOf(origin) ?? origin;
+}
+
 export function startPending(state: PortholeState, origin: string, tabId: number | null, now: number): PortholeState {
   const lastError = state.lastError?.origin === origin ? null : state.lastError;
-  return { ...state, lastError, pending: { ...state.pending, [origin]: { origin, tabId, since: now } } };
+  return { ...state, lastError, pending: { ...state.pending, [keyOf(origin)]: { origin, tabId, since: now } } };
 }
 
 export function clearPending(state: PortholeState, origin: string): PortholeState {
-  if (!(origin in state.pending)) return state;
-  const { [origin]: _done, ...pending } = state.pending;
+  const key = keyOf(origin);
+  if (!(key in state.pending)) return state;
+  const { [key]: _done, ...pending } = state.pending;
   return { ...state, pending };
 }
 
 /**
  * Records a share the host told us about (a reply or an event). Keeps what we know about it
- * (its tab, the copy request) and drops ended shares of the same port, which it replaces.
+ * (its tab, the copy request) and drops ended shares of the same server, which it replaces.
  * A late message never moves a share back from stopped/failed to starting/live.
  */
 export function upsertShare(
@@ -86,7 +92,7 @@ export function upsertShare(
   if (known && !isLiveShare(known.share) && isLiveShare(share)) return state;
   const shares: Record<string, TrackedShare> = {};
   for (const [id, tracked] of Object.entries(state.shares)) {
-    if (id !== share.id && !isLiveShare(tracked.share) && samePort(tracked.share.origin, share.origin)) continue;
+    if (id !== share.id && !isLiveShare(tracked.share) && sameServer(tracked.share.origin, share.origin)) continue;
     shares[id] = tracked;
   }
   shares[share.id] = {
@@ -193,12 +199,9 @@ export function liveShares(state: PortholeState): TrackedShare[] {
     .sort((a, b) => a.share.startedAt - b.share.startedAt);
 }
 
-/** The host keeps one share per port, whatever the name: localhost:3000 and 127.0.0.1:3000 are one. */
-export function samePort(a: string, b: string): boolean {
-  if (a === b) return true;
-  const left = checkLoopbackOrigin(a);
-  const right = checkLoopbackOrigin(b);
-  return left.ok && right.ok && left.value.port === right.value.port;
+/** Whether two origins are one local server, so one share (the host's rule, shareKeyOf). */
+export function sameServer(a: string, b: string): boolean {
+  return keyOf(a) === keyOf(b);
 }
 
 /**
@@ -207,9 +210,9 @@ export function samePort(a: string, b: string): boolean {
  */
 export function shareForOrigin(state: PortholeState, origin: string): { tracked: TrackedShare | null; pending: PendingShare | null } {
   const matching = Object.values(state.shares)
-    .filter((tracked) => tracked.share.origin === origin || samePort(tracked.share.origin, origin))
+    .filter((tracked) => sameServer(tracked.share.origin, origin))
     .sort((a, b) => Number(isLiveShare(b.share)) - Number(isLiveShare(a.share)) || b.share.startedAt - a.share.startedAt);
-  const pending = state.pending[origin] ?? Object.values(state.pending).find((entry) => samePort(entry.origin, origin)) ?? null;
+  const pending = state.pending[keyOf(origin)] ?? null;
   return { tracked: matching[0] ?? null, pending };
 }
 

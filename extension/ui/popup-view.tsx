@@ -1,4 +1,4 @@
-import { failedShares, liveShares, samePort, type PortholeState } from '../lib/share-state';
+import { failedShares, liveShares, sameServer, type PortholeState } from '../lib/share-state';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
@@ -42,8 +42,8 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
           <div class="not-local">
             <h2>Not a local page</h2>
             <p>
-              Porthole shares pages served from this computer: <code>localhost</code>, <code>*.localhost</code>, <code>127.0.0.1</code> or{' '}
-              <code>[::1]</code>, on any port. Open your dev server in this tab, then click Porthole again.
+              Porthole shares pages served from this computer: <code>localhost</code>, <code>*.localhost</code>, <code>127.0.0.1</code>,{' '}
+              <code>[::1]</code> or <code>0.0.0.0</code>, on any port. Open your dev server in this tab, then click Porthole again.
             </p>
           </div>
         )}
@@ -53,7 +53,7 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
       {ready ? (
         <ShareList
           shares={liveShares(state)}
-          ended={failedShares(state).filter((tracked) => page.kind !== 'loopback' || !samePort(tracked.share.origin, page.origin))}
+          ended={failedShares(state).filter((tracked) => page.kind !== 'loopback' || !sameServer(tracked.share.origin, page.origin))}
           now={now}
           copied={copied}
           actions={actions}

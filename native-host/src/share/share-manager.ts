@@ -1,12 +1,12 @@
 /**
- * Owns every share of this host: one per origin, each backed by one runtime (a gateway and the
+ * Owns every share of this host: one per local server (shareKeyOf), each backed by one runtime (a gateway and the
  * cloudflared pointed at it). Turns runtime events into share transitions (share-state.ts),
  * announces each change, and stops shares whose time is up.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { hostError, PortholeError } from '../errors.js';
-import { checkLoopbackOrigin, type HostError, type LoopbackOrigin, type Share, type ShareEvent, type ShareOptions, type ShareTraffic, type StopReason } from '../protocol/index.js';
+import { checkLoopbackOrigin, shareKeyOf, type HostError, type LoopbackOrigin, type Share, type ShareEvent, type ShareOptions, type ShareTraffic, type StopReason } from '../protocol/index.js';
 import { createShare, nextShare, settingsOf, type ShareInput, type ShareSettings } from './share-state.js';
 
 /** What the manager needs of a running share; share/runtime.ts is the real one. */
@@ -38,6 +38,8 @@ export interface ShareManagerDeps {
 }
 
 interface Entry {
+  /** shareKeyOf(share.origin): the local server this share serves. */
+  key: string;
   share: Share;
   runtime: ShareRuntime;
   ended: Promise<void>;
@@ -69,12 +71,13 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     this.setTimer = deps.setTimer ?? realTimer;
   }
 
-  /** Starts sharing an origin, or returns the share that already serves it (options are then ignored). */
+  /** Starts sharing an origin, or returns the share that already serves its server (options are then ignored). */
   share(input: string, options: ShareOptions = {}): { share: Share; existing: boolean } {
     const checked = checkLoopbackOrigin(input);
     if (!checked.ok) throw new PortholeError(checked.code, checked.message);
     const origin = checked.value;
-    const running = [...this.entries.values()].find((entry) => entry.share.origin === origin.origin);
+    const key = shareKeyOf(origin.origin) ?? origin.origin;
+    const running = [...this.entries.values()].find((entry) => entry.key === key);
     if (running !== undefined) return { share: running.share, existing: true };
     if (this.entries.size >= this.maxShares) {
       throw new PortholeError('bad-request', `Porthole runs at most ${this.maxShares} shares at once. Stop one you no longer need, then share again.`);
@@ -85,6 +88,7 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     const id = this.newId();
     let resolveEnded!: () => void;
     const entry: Entry = {
+      key,
       share: createShare(id, origin.origin, this.now(), settings),
       runtime,
       ended: new Promise((resolve) => (resolveEnded = resolve)),

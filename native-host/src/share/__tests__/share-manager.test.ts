@@ -92,12 +92,27 @@ describe('ShareManager', () => {
     expect(tunnels).toHaveLength(1);
   });
 
-  it('treats different ports and hosts as different shares', () => {
+  it('serves every loopback name of one server with one share: localhost, 127.0.0.1, [::1], 0.0.0.0, [::]', () => {
     const { manager, tunnels } = setup();
-    manager.share('http://localhost:3000');
-    manager.share('http://localhost:3001');
-    manager.share('http://127.0.0.1:3000');
-    expect(tunnels.map((t) => t.origin.origin)).toEqual(['http://localhost:3000', 'http://localhost:3001', 'http://127.0.0.1:3000']);
+    const first = manager.share('http://0.0.0.0:3000/');
+    for (const alias of ['http://localhost:3000/a', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://[::]:3000']) {
+      expect(manager.share(alias)).toEqual({ share: first.share, existing: true });
+    }
+    expect(tunnels.map((t) => t.origin.origin)).toEqual(['http://127.0.0.1:3000']);
+  });
+
+  it('treats other ports, schemes, *.localhost names and other 127.x addresses as different shares', () => {
+    const { manager, tunnels } = setup();
+    for (const origin of ['http://localhost:3000', 'http://localhost:3001', 'https://localhost:3000', 'http://app.localhost:3000', 'http://127.0.0.2:3000']) {
+      expect(manager.share(origin).existing).toBe(false);
+    }
+    expect(tunnels.map((t) => t.origin.origin)).toEqual([
+      'http://localhost:3000',
+      'http://localhost:3001',
+      'https://localhost:3000',
+      'http://app.localhost:3000',
+      'http://127.0.0.2:3000',
+    ]);
   });
 
   it('refuses non-loopback origins before starting anything', () => {
