@@ -1,4 +1,4 @@
-import type { ShareOptions } from './protocol';
+import type { ShareSettings } from './protocol';
 
 /**
  * The extension's own runtime messages, defined once: the popup asks the background to act, and
@@ -13,9 +13,9 @@ export type BackgroundRequest =
    * Share the page at `url` (only its origin is used), started from tab `tabId`, with the password
    * and expiry chosen in the popup (absent: an open share that runs until stopped).
    */
-  | { type: 'porthole:share'; url: string; tabId: number | null; options?: ShareOptions }
+  | { type: 'porthole:share'; url: string; tabId: number | null; options?: ShareSettings }
   /** Change a running share's settings: an absent field is left as it is, null removes it. */
-  | { type: 'porthole:configure'; shareId: string; settings: ShareOptions }
+  | { type: 'porthole:configure'; shareId: string; settings: ShareSettings }
   | { type: 'porthole:stop'; shareId: string }
   /** Share again the origin of a share that ended on its own (a new tunnel, so a new address). */
   | { type: 'porthole:restart'; shareId: string }

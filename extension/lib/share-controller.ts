@@ -1,7 +1,7 @@
 import { describeFailure, HostRequestError, type HostClient, type HostRequest } from './host-client';
 import { reachabilityAfterDisconnect } from './host-reachability';
-import { checkLoopbackOrigin, isLiveShare, MAX_EXPIRY_MINUTES, type ReplyTo, type Share, type ShareEvent, type ShareOptions } from './protocol';
-import type { Settings } from './settings';
+import { checkLoopbackOrigin, isLiveShare, MAX_EXPIRY_MINUTES, type ReplyTo, type Share, type ShareEvent, type ShareSettings } from './protocol';
+import type { Preferences } from './preferences';
 import {
   applyShareEvent,
   clearPending,
@@ -34,7 +34,7 @@ export interface ShareControllerDeps {
   client: HostClient;
   /** browser.storage.session */
   area: StateArea;
-  readSettings: () => Promise<Settings>;
+  readPreferences: () => Promise<Preferences>;
   writeClipboard: (text: string) => Promise<void>;
   notify: (notification: { title: string; message: string }) => Promise<void>;
   now?: () => number;
@@ -60,12 +60,12 @@ export interface ShareController {
    * was already running gets them through `configure`, as the host ignores a second share's options.
    * Resolves with it, or null when it failed (see state).
    */
-  share(url: string, tabId: number | null, source: ShareSource, options?: ShareOptions): Promise<TrackedShare | null>;
+  share(url: string, tabId: number | null, source: ShareSource, options?: ShareSettings): Promise<TrackedShare | null>;
   /**
    * Changes a running share's password or expiry (absent: unchanged, null: removed). Resolves with
    * the share as the host now has it, or null when the host refused (its sentence is in the state).
    */
-  configure(shareId: string, settings: ShareOptions): Promise<TrackedShare | null>;
+  configure(shareId: string, settings: ShareSettings): Promise<TrackedShare | null>;
   stop(shareId: string): Promise<void>;
   /**
    * Shares again the origin of a share that ended on its own (failed), from the same tab, with its
@@ -84,9 +84,9 @@ export interface ShareController {
 }
 
 /** What a share request needs to carry: nothing for an open share that runs until stopped. */
-export function shareOptionsToSend(options: ShareOptions | undefined): ShareOptions | undefined {
+export function shareOptionsToSend(options: ShareSettings | undefined): ShareSettings | undefined {
   if (!options) return undefined;
-  const sent: ShareOptions = {};
+  const sent: ShareSettings = {};
   if (typeof options.password === 'string') sent.password = options.password;
   if (typeof options.expiresInMinutes === 'number') sent.expiresInMinutes = options.expiresInMinutes;
   if (options.keepPublicHost === true) sent.keepPublicHost = true;
@@ -97,7 +97,7 @@ export function shareOptionsToSend(options: ShareOptions | undefined): ShareOpti
  * The settings a restarted share takes over from the one that ended: the password people were
  * given, the Host handling, and the time that was left (none once it has passed).
  */
-export function settingsOfEndedShare(share: Share, now: number): ShareOptions | undefined {
+export function settingsOfEndedShare(share: Share, now: number): ShareSettings | undefined {
   const left = share.expiresAt == null ? 0 : share.expiresAt - now;
   return shareOptionsToSend({
     password: share.password ?? null,
@@ -282,12 +282,12 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
         return null;
       }
       const { origin } = checked.value;
-      const settings = await deps.readSettings();
-      const wish = { copy: settings.copyWhenReady, notify: source === 'context-menu' };
+      const preferences = await deps.readPreferences();
+      const wish = { copy: preferences.copyWhenReady, notify: source === 'context-menu' };
       update((current) => startPending(current, origin, tabId, now()));
       const sent = shareOptionsToSend(options);
       try {
-        const reply = await ask(sent ? { type: 'share', origin, options: sent } : { type: 'share', origin });
+        const reply = await ask(sent ? { type: 'share', origin, settings: sent } : { type: 'share', origin });
         update((current) => {
           const known = current.shares[reply.share.id];
           const next = upsertShare(clearPending(withHost(current, { status: 'connected' }), origin), reply.share, {
@@ -312,7 +312,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       await ready();
       const origin = state.shares[shareId]?.share.origin ?? null;
       try {
-        const reply = await ask({ type: 'configure', shareId, ...settings });
+        const reply = await ask({ type: 'configure', shareId, settings });
         update((current) => {
           const next = upsertShare(withHost(current, { status: 'connected' }), reply.share);
           return origin !== null && next.lastError?.origin === origin ? withProblem(next, null) : next;
@@ -359,7 +359,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       await ready();
       const fromTab = liveShares(state).filter((tracked) => tracked.tabId === tabId);
       if (fromTab.length === 0) return;
-      if (!(await deps.readSettings()).stopWhenTabCloses) return;
+      if (!(await deps.readPreferences()).stopWhenTabCloses) return;
       for (const tracked of fromTab) await this.stop(tracked.share.id);
     },
 

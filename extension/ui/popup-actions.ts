@@ -1,4 +1,4 @@
-import type { ShareOptions } from '../lib/protocol';
+import type { ShareSettings } from '../lib/protocol';
 
 /** What was just copied, so its button can say "Copied" for a moment. */
 export interface CopiedMark {
@@ -9,9 +9,9 @@ export interface CopiedMark {
 /** What the popup's buttons ask for; the container (entrypoints/popup/App.tsx) carries them out. */
 export interface PopupActions {
   /** Share this tab's page, with the password and expiry chosen under the Share button. */
-  share(options: ShareOptions): void;
+  share(options: ShareSettings): void;
   /** Change a running share's password or expiry: absent is unchanged, null removes it. */
-  configure(shareId: string, settings: ShareOptions): void;
+  configure(shareId: string, settings: ShareSettings): void;
   stop(shareId: string): void;
   /** Share again the origin of a share that ended on its own. */
   restart(shareId: string): void;

@@ -18,8 +18,8 @@ export interface ShareListProps {
 
 /** Under a share's state: its visitors, and whether its local server is down. */
 function trafficLine(share: Share): string {
-  const down = share.warnings?.some((warning) => warning.code === 'origin-unreachable') ? ' · local server down' : '';
-  return `${countsLine(share)}${down}`;
+  const down = share.warnings.some((warning) => warning.code === 'origin-unreachable') ? ' · local server down' : '';
+  return `${countsLine(share.traffic)}${down}`;
 }
 
 /**

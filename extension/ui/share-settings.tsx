@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Share, ShareOptions } from '../lib/protocol';
+import type { Share, ShareSettings } from '../lib/protocol';
 import { formatClock, formatCountdown } from './format-duration';
 import type { CopiedMark, PopupActions } from './popup-actions';
 
@@ -26,7 +26,7 @@ export interface ShareDraft {
 
 export const EMPTY_DRAFT: ShareDraft = { password: '', expiresInMinutes: null };
 
-export function draftToOptions(draft: ShareDraft): ShareOptions {
+export function draftToOptions(draft: ShareDraft): ShareSettings {
   return { password: draft.password === '' ? null : draft.password, expiresInMinutes: draft.expiresInMinutes };
 }
 

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { createShareManager, hello, type HostContext } from './host.js';
 import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
-import { validateRequest, type Share, type ShareEvent, type ShareOptions, type ShareTraffic } from './protocol/index.js';
+import { validateRequest, type Share, type ShareEvent, type ShareSettings, type ShareTraffic } from './protocol/index.js';
 import { HOST_VERSION } from './version.js';
 
 export interface CliIo {
@@ -63,7 +63,7 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
         io.stderr.write(`${parsed.message}\n`);
         return 2;
       }
-      return share(parsed.origin, parsed.options, context, io);
+      return share(parsed.origin, parsed.settings, context, io);
     }
     case 'install':
       return guarded(io, () => installCommand(rest, context, io));
@@ -120,7 +120,7 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
   return 0;
 }
 
-type ShareArgs = { ok: true; origin: string; options: ShareOptions } | { ok: false; message: string };
+type ShareArgs = { ok: true; origin: string; settings: ShareSettings } | { ok: false; message: string };
 
 const SHARE_FLAGS = { password: { type: 'string' }, minutes: { type: 'string' }, 'keep-host': { type: 'boolean' } } as const;
 
@@ -137,14 +137,14 @@ export function parseShareArgs(args: readonly string[]): ShareArgs {
   }
   const [target, ...extra] = parsed.positionals;
   if (target === undefined || extra.length > 0) return { ok: false, message: 'porthole-host share needs one port or local URL, e.g. `porthole-host share 3000`.' };
-  const options: ShareOptions = {};
-  if (parsed.values.password !== undefined) options.password = parsed.values.password;
-  if (parsed.values.minutes !== undefined) options.expiresInMinutes = Number(parsed.values.minutes);
-  if (parsed.values['keep-host'] === true) options.keepPublicHost = true;
+  const settings: ShareSettings = {};
+  if (parsed.values.password !== undefined) settings.password = parsed.values.password;
+  if (parsed.values.minutes !== undefined) settings.expiresInMinutes = Number(parsed.values.minutes);
+  if (parsed.values['keep-host'] === true) settings.keepPublicHost = true;
   // The same rules as the extension's requests, with the same sentences.
-  const checked = validateRequest({ id: 'cli', type: 'share', origin: originFromArgument(target), options });
+  const checked = validateRequest({ id: 'cli', type: 'share', origin: originFromArgument(target), settings });
   if (!checked.ok) return { ok: false, message: checked.error.message };
-  return { ok: true, origin: originFromArgument(target), options };
+  return { ok: true, origin: originFromArgument(target), settings };
 }
 
 const PROGRESS: Partial<Record<ShareEvent['change'], (share: Share) => string>> = {
@@ -165,7 +165,7 @@ export function newRequestLines(traffic: ShareTraffic, alreadyShown: number): st
   return traffic.recent.slice(0, Math.max(0, fresh)).reverse().map((r) => `  ${r.status || '—'} ${r.method} ${r.path} (${r.ms} ms)\n`);
 }
 
-async function share(origin: string, options: ShareOptions, context: HostContext, io: CliIo): Promise<number> {
+async function share(origin: string, settings: ShareSettings, context: HostContext, io: CliIo): Promise<number> {
   const info = await hello(context);
   if (info.cloudflared === null) {
     io.stderr.write(`✗ ${info.cloudflaredError?.message ?? 'cloudflared was not found.'}\n`);
@@ -178,7 +178,7 @@ async function share(origin: string, options: ShareOptions, context: HostContext
   const ended = new Promise<Share>((resolve) => {
     manager.on('event', (event) => {
       io.stderr.write(PROGRESS[event.change]?.(event.share) ?? '');
-      if (event.change === 'traffic' && event.share.traffic !== undefined) {
+      if (event.change === 'traffic') {
         for (const line of newRequestLines(event.share.traffic, shown)) io.stderr.write(line);
         shown = event.share.traffic.requests;
       }
@@ -189,7 +189,8 @@ async function share(origin: string, options: ShareOptions, context: HostContext
   });
   let started: Share;
   try {
-    started = manager.share(origin, options).share;
+    started = manager.share(origin, settings).share;
+    io.stderr.write(PROGRESS.starting?.(started) ?? '');
   } catch (error) {
     io.stderr.write(`✗ ${(error as Error).message}\n`);
     return 1;

@@ -5,7 +5,7 @@ import { createBrowserApis } from '../../lib/browser-apis';
 import { createHostClient } from '../../lib/host-client';
 import { addLiveShareBadge } from '../../lib/live-share-badge';
 import { HOST_NAME } from '../../lib/protocol';
-import { readSettings } from '../../lib/settings';
+import { readPreferences } from '../../lib/preferences';
 import { addShareContextMenu } from '../../lib/share-context-menu';
 import { createShareController } from '../../lib/share-controller';
 
@@ -21,7 +21,7 @@ export default defineBackground({
     const controller = createShareController({
       client,
       area: browser.storage.session,
-      readSettings: () => readSettings(browser.storage.sync),
+      readPreferences: () => readPreferences(browser.storage.sync),
       writeClipboard: apis.writeClipboard,
       notify: apis.notify,
     });

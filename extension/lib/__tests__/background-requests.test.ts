@@ -3,19 +3,19 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { answerBackgroundRequests } from '../background-requests';
 import { createHostClient } from '../host-client';
 import { askBackground } from '../runtime-messages';
-import { DEFAULT_SETTINGS } from '../settings';
+import { DEFAULT_PREFERENCES } from '../preferences';
 import { createShareController } from '../share-controller';
 import { readState } from '../share-store';
-import { FakeHost, settle } from './fake-host';
+import { ScriptedHost, settle } from './scripted-host';
 
 beforeEach(() => fakeBrowser.reset());
 
 function setup() {
-  const host = new FakeHost();
+  const host = new ScriptedHost();
   const controller = createShareController({
     client: createHostClient({ connect: host.connect }),
     area: fakeBrowser.storage.session,
-    readSettings: async () => DEFAULT_SETTINGS,
+    readPreferences: async () => DEFAULT_PREFERENCES,
     writeClipboard: async () => {},
     notify: async () => {},
   });

@@ -4,11 +4,11 @@ import { answerBackgroundRequests } from '../background-requests';
 import { createHostClient } from '../host-client';
 import type { ConfigureRequest, ShareRequest } from '../protocol';
 import { askBackground } from '../runtime-messages';
-import { DEFAULT_SETTINGS } from '../settings';
+import { DEFAULT_PREFERENCES } from '../preferences';
 import { createShareController, settingsOfEndedShare, shareOptionsToSend, type ShareController } from '../share-controller';
 import { shareForOrigin } from '../share-state';
 import { readState } from '../share-store';
-import { FakeHost, settle } from './fake-host';
+import { ScriptedHost, settle } from './scripted-host';
 
 /** Password, expiry, traffic and warnings: what the background does with the host's share settings. */
 
@@ -16,13 +16,13 @@ const NOW = 5_000_000;
 const controllers: ShareController[] = [];
 
 function setup() {
-  const host = new FakeHost();
+  const host = new ScriptedHost();
   host.now = NOW;
   const notifications: Array<{ title: string; message: string }> = [];
   const controller = createShareController({
     client: createHostClient({ connect: host.connect, timeoutMs: 1000 }),
     area: fakeBrowser.storage.session,
-    readSettings: async () => ({ ...DEFAULT_SETTINGS, copyWhenReady: false }),
+    readPreferences: async () => ({ ...DEFAULT_PREFERENCES, copyWhenReady: false }),
     writeClipboard: async () => {},
     notify: async (notification) => void notifications.push(notification),
     now: () => NOW,
@@ -56,7 +56,7 @@ describe('share options and configure', () => {
     await askBackground(send, { type: 'porthole:share', url: 'http://localhost:5173/x', tabId: 4, options: { password: 'hunter2', expiresInMinutes: 15 } });
     await settle();
     await controller.flush();
-    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173', options: { password: 'hunter2', expiresInMinutes: 15 } })]);
+    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173', settings: { password: 'hunter2', expiresInMinutes: 15 } })]);
     const share = (await stored()).shares.s1?.share;
     expect(share).toMatchObject({ password: 'hunter2', expiresAt: NOW + 15 * 60_000 });
   });
@@ -64,7 +64,7 @@ describe('share options and configure', () => {
   it('an open share without expiry sends no options at all, as before', async () => {
     const { host, controller } = setup();
     await controller.share('http://localhost:5173', 1, 'popup', { password: null, expiresInMinutes: null, keepPublicHost: false });
-    expect((host.requests('share')[0] as ShareRequest).options).toBeUndefined();
+    expect((host.requests('share')[0] as ShareRequest).settings).toBeUndefined();
     expect(shareOptionsToSend({})).toBeUndefined();
     expect(shareOptionsToSend({ keepPublicHost: true })).toEqual({ keepPublicHost: true });
   });
@@ -89,9 +89,9 @@ describe('share options and configure', () => {
 
     const sent = host.requests('configure') as ConfigureRequest[];
     expect(sent.map(({ id: _id, ...rest }) => rest)).toEqual([
-      { type: 'configure', shareId: 's1', password: 'open sesame' },
-      { type: 'configure', shareId: 's1', expiresInMinutes: 60 },
-      { type: 'configure', shareId: 's1', password: null, expiresInMinutes: null },
+      { type: 'configure', shareId: 's1', settings: { password: 'open sesame' } },
+      { type: 'configure', shareId: 's1', settings: { expiresInMinutes: 60 } },
+      { type: 'configure', shareId: 's1', settings: { password: null, expiresInMinutes: null } },
     ]);
     // The share keeps its tab and its address throughout.
     expect((await stored()).shares.s1).toMatchObject({ tabId: 4, share: { url: 'https://plum-tree.trycloudflare.com' } });
@@ -111,10 +111,9 @@ describe('share options and configure', () => {
 
   it('configure for a share the host no longer runs says so', async () => {
     const setupResult = setup();
-    const { controller, host } = setupResult;
+    const { controller } = setupResult;
     await liveShare(setupResult);
-    host.shares.delete('s1');
-    await controller.configure('s1', { expiresInMinutes: 15 });
+    await controller.configure('s7', { expiresInMinutes: 15 });
     expect(controller.getState().lastError?.message).toMatch(/not running any more/);
   });
 
@@ -134,7 +133,7 @@ describe('share options and configure', () => {
     host.fail('s1', { code: 'tunnel-exited', message: 'cloudflared stopped unexpectedly.' });
     await settle();
     await controller.restart('s1');
-    expect((host.requests('share').at(-1) as ShareRequest).options).toEqual({ password: 'keep-me', expiresInMinutes: 60 });
+    expect((host.requests('share').at(-1) as ShareRequest).settings).toEqual({ password: 'keep-me', expiresInMinutes: 60 });
 
     const ended = { ...controller.getState().shares.s2!.share, expiresAt: NOW - 1 };
     expect(settingsOfEndedShare(ended, NOW)).toEqual({ password: 'keep-me' });

@@ -18,21 +18,21 @@ import { newProbeToken } from '../gateway/probe-token.js';
 import type { Logger } from '../log.js';
 import type { HostError, LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import type { ShareRuntime } from './share-manager.js';
-import type { ShareSettings } from './share-state.js';
+import type { AppliedSettings } from './share-transitions.js';
 
 /** What the runtime needs of a tunnel; cloudflared/tunnel.ts is the real one. */
 export interface TunnelHandle {
   readonly url: string | null;
   on(event: 'url', listener: (url: string) => void): unknown;
   on(event: 'registered', listener: () => void): unknown;
-  on(event: 'exit', listener: (exit: { requested: boolean; failure: HostError | null }) => void): unknown;
+  on(event: 'exit', listener: (exit: { failure: HostError }) => void): unknown;
   stop(): Promise<unknown>;
   killNow(): void;
 }
 
 export interface RuntimeOptions {
   origin: LoopbackOrigin;
-  settings: ShareSettings;
+  settings: AppliedSettings;
   /** Starts cloudflared forwarding to the gateway's URL. */
   startTunnel(gatewayUrl: string): TunnelHandle;
   probe: ProbeConfig;
@@ -49,7 +49,8 @@ interface RuntimeEvents {
   verified: [];
   origin: [reachable: boolean];
   traffic: [traffic: ShareTraffic];
-  exit: [exit: { requested: boolean; failure: HostError | null }];
+  /** Why it ended, had nobody asked it to (ShareManager knows whether it did). */
+  exit: [failure: HostError];
 }
 
 export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements ShareRuntime {
@@ -70,7 +71,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.started = this.start();
   }
 
-  configure(settings: ShareSettings): void {
+  configure(settings: AppliedSettings): void {
     this.gatewaySettings = { password: settings.password, keepPublicHost: settings.keepPublicHost };
     this.gateway?.configure(this.gatewaySettings);
   }
@@ -80,7 +81,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.wakeSleepers();
     await this.started;
     if (this.tunnel !== null) await this.tunnel.stop();
-    else this.finish({ requested: true, failure: null });
+    else this.finish(hostError('tunnel-exited', 'The share was stopped before its tunnel started.'));
     return this.exitPromise;
   }
 
@@ -110,7 +111,13 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       if (this.stopRequested) return;
       gatewayUrl = await gateway.listen();
     } catch (error) {
-      this.finish({ requested: false, failure: hostError('internal', 'Porthole could not open its local gateway for this share. Try again; see the host log if it keeps failing.', toHostError(error).detail ?? String(error)) });
+      this.finish(
+        hostError(
+          'internal',
+          'Porthole could not open its local gateway for this share. Try again; see the host log if it keeps failing.',
+          toHostError(error).detail ?? String(error),
+        ),
+      );
       return;
     }
     if (this.stopRequested) return;
@@ -122,7 +129,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       this.emit('url', url);
     });
     tunnel.on('registered', () => void this.verify());
-    tunnel.on('exit', (exit) => this.finish(exit));
+    tunnel.on('exit', (exit) => this.finish(exit.failure));
   }
 
   /** Checks the public address until it answers, then says live; see the header for the limits. */
@@ -190,11 +197,11 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     for (const sleeper of [...this.sleeps]) sleeper.wake();
   }
 
-  private finish(exit: { requested: boolean; failure: HostError | null }): void {
+  private finish(failure: HostError): void {
     if (this.exited) return;
     this.exited = true;
     this.wakeSleepers();
     this.gateway?.close();
-    this.emit('exit', { requested: exit.requested || (this.stopRequested && exit.failure === null), failure: exit.failure });
+    this.emit('exit', failure);
   }
 }
