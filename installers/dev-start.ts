@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_EXTENSION_ID } from '../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ID } from '../native-host/src/protocol/extension-ids.js';
 import { isExecutableFile, locateCloudflared } from '../native-host/src/cloudflared/locate.js';
 import { writeManifestFile } from '../native-host/src/install/registration.js';
 

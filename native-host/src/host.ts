@@ -11,7 +11,7 @@ import type { Logger } from './log.js';
 import type { Platform } from './platform/index.js';
 import { HOST_FEATURES, HOST_NAME, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
 import { RunningRecordFile } from './share/running-record.js';
-import { probeConfigFromEnv } from './gateway/probe-config.js';
+import { probeConfigFromEnv } from './probe/probe-config.js';
 import { GatewayShareRuntime } from './share/runtime.js';
 import { ShareManager } from './share/share-manager.js';
 import type { AppliedSettings } from './share/share-transitions.js';

@@ -1,4 +1,4 @@
-import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from './protocol/extension-ids.js';
 
 /**
  * Who started us. Browsers pass fixed arguments (see FACTS.md); anything else is a person at a

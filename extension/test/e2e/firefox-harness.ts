@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIREFOX_EXTENSION_ID } from '../../extension-ids';
+import { FIREFOX_EXTENSION_ID } from '../../../native-host/src/protocol/extension-ids';
 import { HOST_NAME } from '../../lib/protocol';
 import { BidiClient } from './bidi-client';
 import { HOST_BINARY, newestSourceMtime, ROOT, run } from './chromium-harness';

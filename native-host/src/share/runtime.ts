@@ -11,10 +11,10 @@
 import { EventEmitter } from 'node:events';
 import { hostError, toHostError } from '../errors.js';
 import type { Gateway, GatewaySettings } from '../gateway/gateway.js';
-import type { ProbeConfig } from '../gateway/probe-config.js';
-import { probeDelayMs } from '../gateway/probe-config.js';
-import type { ProbeResult } from '../gateway/probe.js';
-import { newProbeToken } from '../gateway/probe-token.js';
+import type { ProbeConfig } from '../probe/probe-config.js';
+import { probeDelayMs } from '../probe/probe-config.js';
+import type { ProbeResult } from '../probe/probe.js';
+import { newProbeToken } from '../probe/probe-token.js';
 import type { Logger } from '../log.js';
 import type { HostError, LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import type { ShareRuntime } from './share-manager.js';
@@ -141,7 +141,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       this.emit('live', true);
       return;
     }
-    const check = this.options.probeOnce ?? (await import('../gateway/probe.js')).probeOnce;
+    const check = this.options.probeOnce ?? (await import('../probe/probe.js')).probeOnce;
     const deadline = performance.now() + probe.waitMs;
     for (let attempt = 0; ; attempt++) {
       // The last attempts may not run past the deadline by a whole attempt's timeout.

@@ -5,9 +5,9 @@
 import { EventEmitter } from 'node:events';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROBE, type ProbeConfig } from '../../gateway/probe-config.js';
-import type { ProbeResult } from '../../gateway/probe.js';
-import { probeAnswer } from '../../gateway/probe-token.js';
+import { DEFAULT_PROBE, type ProbeConfig } from '../../probe/probe-config.js';
+import type { ProbeResult } from '../../probe/probe.js';
+import { probeAnswer } from '../../probe/probe-token.js';
 import { silentLogger } from '../../log.js';
 import { checkLoopbackOrigin, type LoopbackOrigin } from '../../protocol/index.js';
 import { GatewayShareRuntime, type TunnelHandle } from '../runtime.js';

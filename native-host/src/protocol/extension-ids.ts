@@ -1,7 +1,8 @@
 /**
- * Porthole's stable extension ids, in one place so that the host installer can name them in the
- * native messaging host manifests it writes. Plain constants: no browser or Node APIs, safe to
- * import from the extension, the host, the installers and tests.
+ * Porthole's stable extension ids, part of the contract: the host names them in the native
+ * messaging host manifests it writes and accepts no other caller, the extension's manifest pins
+ * them. Plain constants: no browser or Node APIs, safe to import from the extension, the host,
+ * the installers and tests.
  *
  * The public key was made once by extension/scripts/generate-extension-key.ts; its private half
  * is not in the repository. extension/__tests__/extension-ids.test.ts checks that the id below is
