@@ -57,6 +57,8 @@ export interface HostClientOptions {
 export interface HostClient {
   request<R extends HostRequest>(request: R, options?: { timeoutMs?: number }): Promise<ReplyTo<R['type']>>;
   onEvent(listener: (event: ShareEvent) => void): () => void;
+  /** Told each time a port opens, before the request that opened it is sent: the place to say hello. */
+  onConnect(listener: () => void): () => void;
   /** Told when the browser closes the port, with its reason; not after disconnect(). */
   onDisconnect(listener: (reason: string) => void): () => void;
   /** True while a port is open (it is opened lazily by request()). */
@@ -80,6 +82,7 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
   const pending = new Map<string, Pending>();
   const eventListeners = new Set<(event: ShareEvent) => void>();
   const disconnectListeners = new Set<(reason: string) => void>();
+  const connectListeners = new Set<() => void>();
 
   function settleAll(reason: string): void {
     const failure = new HostRequestError({ kind: 'disconnected', reason });
@@ -132,6 +135,7 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
       settleAll(reason);
       for (const listener of [...disconnectListeners]) listener(reason);
     });
+    for (const listener of [...connectListeners]) listener();
     return opened;
   }
 
@@ -169,6 +173,10 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
     onEvent(listener) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
+    },
+    onConnect(listener) {
+      connectListeners.add(listener);
+      return () => connectListeners.delete(listener);
     },
     onDisconnect(listener) {
       disconnectListeners.add(listener);

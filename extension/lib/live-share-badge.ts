@@ -1,4 +1,4 @@
-import { liveShares, type PortholeState } from './share-state';
+import { liveShares, type PortholeState } from './porthole-state';
 import type { ShareController } from './share-controller';
 
 export const BADGE_COLOR = '#1f6feb';

@@ -1,4 +1,4 @@
-import { failedShares, liveShares, sameServer, type PortholeState } from '../lib/share-state';
+import { failedShares, liveShares, sameServer, type PortholeState } from '../lib/porthole-state';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';

@@ -1,5 +1,5 @@
 import type { Share } from '../lib/protocol';
-import type { TrackedShare } from '../lib/share-state';
+import type { TrackedShare } from '../lib/porthole-state';
 import { formatCountdown, formatDuration } from './format-duration';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ClockIcon, LockIcon } from './icons';
@@ -33,7 +33,7 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
       <div class="section-head">
         <h2 id="active-shares-title">Active shares{shares.length > 0 ? ` (${shares.length})` : ''}</h2>
         {shares.length > 0 ? (
-          <button type="button" class="link-button danger" onClick={actions.stopAll}>
+          <button type="button" class="link-button danger" onClick={() => actions.stopAll()}>
             Stop all
           </button>
         ) : null}

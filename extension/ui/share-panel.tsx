@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
-import type { PortholeState } from '../lib/share-state';
-import { shareForOrigin } from '../lib/share-state';
+import type { PortholeState } from '../lib/porthole-state';
+import { shareForOrigin } from '../lib/porthole-state';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
 import { ShareActivity } from './share-activity';

@@ -9,7 +9,7 @@ import { toHostError } from './errors.js';
 import type { HostPaths } from './host-paths.js';
 import type { Logger } from './log.js';
 import type { Platform } from './platform/index.js';
-import { HOST_FEATURES, HOST_NAME, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
+import { HOST_FEATURES, HOST_NAME, OLDEST_PROTOCOL, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
 import { RunningRecordFile } from './share/running-record.js';
 import { probeConfigFromEnv } from './probe/probe-config.js';
 import { GatewayShareRuntime } from './share/runtime.js';
@@ -86,6 +86,7 @@ export async function hello(context: HostContext): Promise<HelloResult> {
     name: HOST_NAME,
     version: HOST_VERSION,
     protocol: PROTOCOL_VERSION,
+    oldestProtocol: OLDEST_PROTOCOL,
     platform: process.platform,
     arch: process.arch,
     features: [...HOST_FEATURES],

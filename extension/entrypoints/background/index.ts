@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { answerBackgroundRequests } from '../../lib/background-requests';
+import { serveBackgroundCommands } from '../../lib/background-commands';
 import { createBrowserApis } from '../../lib/browser-apis';
 import { createHostClient } from '../../lib/host-client';
 import { addLiveShareBadge } from '../../lib/live-share-badge';
@@ -27,7 +27,7 @@ export default defineBackground({
     });
 
     // Listeners first, synchronously: a message may be what woke the service worker.
-    answerBackgroundRequests(browser.runtime.onMessage, controller);
+    serveBackgroundCommands(browser.runtime.onMessage, controller);
     browser.tabs.onRemoved.addListener((tabId) => void controller.tabClosed(tabId));
     void addShareContextMenu(apis.contextMenus, controller);
     addLiveShareBadge(controller, apis.setBadge);

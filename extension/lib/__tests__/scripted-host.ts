@@ -10,6 +10,7 @@ import type { NativePort } from '../native-port';
 import {
   HOST_FEATURES,
   HOST_NAME,
+  OLDEST_PROTOCOL,
   PROTOCOL_VERSION,
   type ExtensionToHost,
   type HelloResult,
@@ -148,6 +149,7 @@ export const TEST_HELLO: HelloResult = {
   name: HOST_NAME,
   version: '0.0.0-test',
   protocol: PROTOCOL_VERSION,
+  oldestProtocol: OLDEST_PROTOCOL,
   platform: 'linux',
   arch: 'x64',
   cloudflared: { path: '/usr/bin/cloudflared', source: 'path', version: '2024.1.0' },

@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHostClient } from '../host-client';
 import { DEFAULT_PREFERENCES, type Preferences } from '../preferences';
 import { createShareController, type ShareController, type ShareControllerDeps } from '../share-controller';
-import { liveShares, shareForOrigin } from '../share-state';
+import { liveShares, shareForOrigin } from '../porthole-state';
 import { readState } from '../share-store';
 import { ScriptedHost, settle } from './scripted-host';
 

@@ -1,5 +1,5 @@
 import type { RequestRecord, Share } from '../../lib/protocol';
-import { INITIAL_STATE, type PortholeState, type TrackedShare } from '../../lib/share-state';
+import { INITIAL_STATE, type PortholeState, type TrackedShare } from '../../lib/porthole-state';
 
 /**
  * The popup's states as plain data, like a storybook: tests render each, and so could a screenshot
@@ -115,7 +115,7 @@ export const STATES = {
   /** The share's time was up: the host stopped it, and the page can be shared again. */
   expired: {
     ...stateWith(),
-    lastError: { message: `Sharing ${ORIGIN} stopped by itself: its time was up. Share again to get a new address.`, origin: ORIGIN, at: NOW - 1000, tone: 'info' },
+    lastError: { message: `Sharing ${ORIGIN} stopped by itself: its time was up. Share again to get a new address.`, origin: ORIGIN, at: NOW - 1000, expired: true },
   },
   otherShares: stateWith(
     tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000, password: 'pw', expiresAt: NOW + 45 * 60_000, traffic: { requests: 9, visitors: 1, recent: [] } }),

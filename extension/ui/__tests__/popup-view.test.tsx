@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PortholeState } from '../../lib/share-state';
+import type { PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../page-info';
 import type { CopiedMark, PopupActions } from '../popup-actions';
 import { PopupView } from '../popup-view';

@@ -168,7 +168,10 @@ export interface HelloResult {
   type: 'hello';
   name: typeof HOST_NAME;
   version: string;
+  /** The protocol this host speaks (PROTOCOL_VERSION)... */
   protocol: number;
+  /** ...and the oldest it still reads (OLDEST_PROTOCOL); absent from hosts before protocol 2, which read only `protocol`. */
+  oldestProtocol?: number;
   platform: string;
   arch: string;
   /** null when no cloudflared was found; `cloudflaredError` then says how to install one. */

@@ -1,5 +1,5 @@
 import type { HostReachability } from './host-reachability';
-import { isLiveShare, shareKeyOf, type HostError, type Share, type ShareEvent } from './protocol';
+import { isLiveShare, shareKeyOf, type HelloResult, type HostError, type Share, type ShareEvent } from './protocol';
 
 /**
  * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
@@ -37,13 +37,13 @@ export interface Problem {
   /** The origin it concerns, when it concerns one. */
   origin: string | null;
   at: number;
-  /** `info`: news rather than a failure (a share that stopped when its time was up). */
-  tone?: 'info';
+  /** News rather than a failure: the share of `origin` stopped because its time was up, as asked. */
+  expired?: true;
 }
 
 /** What the sharer is told when a share stops because its expiry came. */
 export function expiredNotice(share: Share, at: number): Problem {
-  return { message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`, origin: share.origin, at, tone: 'info' };
+  return { message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`, origin: share.origin, at, expired: true };
 }
 
 export interface PortholeState {
@@ -52,10 +52,12 @@ export interface PortholeState {
   /** Keyed by shareKeyOf(origin): one request in flight per local server. */
   pending: Record<string, PendingShare>;
   host: HostReachability;
+  /** The host's answer to `hello` on the current connection: its version, protocol, features and cloudflared. */
+  hello: HelloResult | null;
   lastError: Problem | null;
 }
 
-export const INITIAL_STATE: PortholeState = { version: 1, shares: {}, pending: {}, host: { status: 'unknown' }, lastError: null };
+export const INITIAL_STATE: PortholeState = { version: 1, shares: {}, pending: {}, host: { status: 'unknown' }, hello: null, lastError: null };
 
 export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
   return { message: error.message, ...(error.detail ? { detail: error.detail } : {}), origin, at };
@@ -168,7 +170,7 @@ export function hostStopped(state: PortholeState, host: HostReachability, reason
       ? endShare(tracked, `Porthole’s host stopped (${reason}), which ended this share.`, now)
       : tracked;
   }
-  return { ...state, shares, pending: {}, host };
+  return { ...state, shares, pending: {}, host, hello: null };
 }
 
 /** Forgets a failed share, or (shareId null) the last error. */
@@ -183,14 +185,6 @@ export function failedShares(state: PortholeState): TrackedShare[] {
   return Object.values(state.shares)
     .filter((tracked) => tracked.share.state === 'failed')
     .sort((a, b) => (b.share.endedAt ?? 0) - (a.share.endedAt ?? 0));
-}
-
-/**
- * Shares that were live in `before` and have failed in `after`: they died while people may be
- * using their address, so the person who shared them should hear of it.
- */
-export function sharesThatDied(before: PortholeState, after: PortholeState): TrackedShare[] {
-  return Object.values(after.shares).filter((tracked) => tracked.share.state === 'failed' && before.shares[tracked.share.id]?.share.state === 'live');
 }
 
 export function liveShares(state: PortholeState): TrackedShare[] {
@@ -226,8 +220,14 @@ export function parseState(raw: unknown): PortholeState {
     shares: value.shares,
     pending: typeof value.pending === 'object' && value.pending !== null ? value.pending : {},
     host: typeof value.host === 'object' && value.host !== null ? value.host : { status: 'unknown' },
+    hello: typeof value.hello === 'object' && value.hello !== null ? value.hello : null,
     lastError: value.lastError ?? null,
   };
+}
+
+/** The host answered `hello`: what it is and can do, until the connection ends. */
+export function withHello(state: PortholeState, hello: HelloResult): PortholeState {
+  return { ...withHost(state, { status: 'connected' }), hello };
 }
 
 export function withHost(state: PortholeState, host: HostReachability): PortholeState {
