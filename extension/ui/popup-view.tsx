@@ -1,3 +1,4 @@
+import { hostSetupProblem } from '../lib/host-reachability';
 import { failedShares, liveShares, sameServer, type PortholeState } from '../lib/porthole-state';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
@@ -24,7 +25,7 @@ export interface PopupViewProps {
  */
 export function PopupView({ page, state, now, copied, localError, actions }: PopupViewProps) {
   const ready = state !== null && page.kind !== 'loading';
-  const host = state?.host;
+  const setupProblem = state === null ? null : hostSetupProblem(state.host, state.hello);
   const generalProblem = state?.lastError && (page.kind !== 'loopback' || state.lastError.origin !== page.origin) ? state.lastError : null;
   return (
     <main class="popup" aria-busy={!ready}>
@@ -34,8 +35,8 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
       <section class="current">
         {!ready ? (
           <p class="loading">Loading…</p>
-        ) : host && (host.status === 'missing' || host.status === 'unreachable') ? (
-          <HostProblem host={host} onRetry={actions.retry} />
+        ) : setupProblem ? (
+          <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
           <SharePanel origin={page.origin} state={state} now={now} copied={copied} actions={actions} />
         ) : (

@@ -5,7 +5,8 @@ import { DEFAULT_PREFERENCES, type Preferences } from '../preferences';
 import { createShareController, type ShareController, type ShareControllerDeps } from '../share-controller';
 import { liveShares, shareForOrigin } from '../porthole-state';
 import { readState } from '../share-store';
-import { ScriptedHost, settle } from './scripted-host';
+import { hostSetupProblem } from '../host-reachability';
+import { ScriptedHost, settle, TEST_HELLO } from './scripted-host';
 
 const NOT_FOUND = 'Specified native messaging host not found.';
 
@@ -283,6 +284,29 @@ describe('share controller', () => {
     expect(state.shares.s1?.tabId).toBe(4);
     expect(liveShares(state)).toEqual([]);
     expect(state.host).toEqual({ status: 'connected' });
+  });
+
+  it('says hello first on every connection and keeps the answer, so a missing cloudflared shows before any share', async () => {
+    const host = new ScriptedHost();
+    host.hello = { ...TEST_HELLO, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } };
+    const { controller } = setup({ host });
+    await controller.refresh();
+    await settle();
+    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list']);
+    let state = controller.getState();
+    expect(state.hello).toMatchObject({ version: '0.0.0-test', cloudflared: null });
+    expect(hostSetupProblem(state.host, state.hello)).toEqual({ status: 'cloudflared-missing', message: 'cloudflared was not found.' });
+
+    // The host stops; the next connection is another host process, which is asked again.
+    host.port.close('Native host has exited.');
+    await settle();
+    expect(controller.getState().hello).toBeNull();
+    host.hello = TEST_HELLO;
+    await controller.refresh();
+    await settle();
+    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list', 'hello', 'list']);
+    state = controller.getState();
+    expect(hostSetupProblem(state.host, state.hello)).toBeNull();
   });
 
   it('does not start the host at background start when nothing was shared', async () => {
