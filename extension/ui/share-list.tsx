@@ -3,7 +3,7 @@ import type { TrackedShare } from '../lib/porthole-state';
 import { formatCountdown, formatDuration } from './format-duration';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ClockIcon, LockIcon } from './icons';
-import { countsLine } from './share-activity';
+import { countsLine } from './live-share/activity';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
 

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { RequestRecord, Share, ShareTraffic } from '../lib/protocol';
-import { formatClock } from './format-duration';
+import type { RequestRecord, Share, ShareTraffic } from '../../lib/protocol';
+import { formatClock } from '../format-duration';
 
 /**
  * The QR generator is loaded when first asked for, not with the popup: most openings of the popup
