@@ -43,7 +43,10 @@ export function describeFailure(failure: HostFailure): string {
     case 'disconnected':
       return failure.reason;
     case 'timeout':
-      return `The Porthole host did not answer the ${failure.requestType} request within ${Math.round(failure.timeoutMs / 1000)} s. It may be stuck: try again, or restart the browser.`;
+      return (
+        `The Porthole host did not answer the ${failure.requestType} request within ${Math.round(failure.timeoutMs / 1000)} s. ` +
+        'It may be stuck: try again, or restart the browser.'
+      );
   }
 }
 
@@ -114,7 +117,10 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
       entry.reject(
         new HostRequestError({
           kind: 'host',
-          error: { code: 'internal', message: `The Porthole host answered a ${entry.type} request with a ${message.type} reply. Update the host and the extension to matching versions.` },
+          error: {
+            code: 'internal',
+            message: `The Porthole host answered a ${entry.type} request with a ${message.type} reply. Update the host and the extension to matching versions.`,
+          },
         }),
       );
     } else {

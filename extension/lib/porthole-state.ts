@@ -154,7 +154,8 @@ export function reconcileWithList(state: PortholeState, listed: readonly Share[]
   for (const [id, tracked] of Object.entries(state.shares)) {
     if (listedIds.has(id)) shares[id] = tracked;
     else if (isLiveShare(tracked.share)) {
-      shares[id] = endShare(tracked, 'This share ended when the browser restarted Porthole’s background, which stops its helper and the tunnel with it.', now);
+      const reason = 'This share ended when the browser restarted Porthole’s background, which stops its helper and the tunnel with it.';
+      shares[id] = endShare(tracked, reason, now);
     } else shares[id] = tracked;
   }
   let next: PortholeState = { ...state, shares, host: { status: 'connected' } };

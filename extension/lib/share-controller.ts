@@ -109,7 +109,8 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
   const store = createStateHolder(deps.area, (stored) => ({ ...stored, pending: {} }));
   const state = store.get;
   const update = store.update;
-  const idle = createIdleDisconnect(client, () => liveShares(state()).length > 0 || Object.keys(state().pending).length > 0, deps.idleDisconnectMs ?? DEFAULT_IDLE_DISCONNECT_MS);
+  const hasWork = () => liveShares(state()).length > 0 || Object.keys(state().pending).length > 0;
+  const idle = createIdleDisconnect(client, hasWork, deps.idleDisconnectMs ?? DEFAULT_IDLE_DISCONNECT_MS);
   let started: Promise<void> | null = null;
 
   const notify = (notification: Notification): Promise<void> =>

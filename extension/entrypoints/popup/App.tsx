@@ -66,10 +66,10 @@ export function App({ env }: { env: PopupEnv }) {
           clearTimeout(copiedTimer.current);
           copiedTimer.current = setTimeout(() => setCopied(null), COPIED_FOR_MS);
         },
-        (error: unknown) =>
-          setLocalError(
-            `Could not copy: ${error instanceof Error ? error.message : String(error)}. ${mark.what === 'url' ? 'Select the address and copy it by hand.' : 'Try again.'}`,
-          ),
+        (error: unknown) => {
+          const instead = mark.what === 'url' ? 'Select the address and copy it by hand.' : 'Try again.';
+          setLocalError(`Could not copy: ${error instanceof Error ? error.message : String(error)}. ${instead}`);
+        },
       );
     };
     return {

@@ -8,7 +8,7 @@ import { formatClock } from '../format-duration';
  */
 type QrModule = typeof import('./qr-code');
 let qrModule: Promise<QrModule> | null = null;
-export const loadQrModule = (): Promise<QrModule> => (qrModule ??= import('./qr-code'));
+const loadQrModule = (): Promise<QrModule> => (qrModule ??= import('./qr-code'));
 
 function LazyQrCode({ url }: { url: string }) {
   const [loaded, setLoaded] = useState<QrModule | null | 'failed'>(null);

@@ -93,13 +93,13 @@ function hint({ copied, autoCopied, live, hasUrl, password }: HintFacts): string
     if (autoCopied) return 'Live, and copied to the clipboard automatically.';
     return password ? 'Live: anyone with this address and the password sees your page.' : 'Live: anyone with this address sees your page.';
   }
-  if (hasUrl) return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
-  return '';
+  if (!hasUrl) return '';
+  return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
 }
 
 const MARK = { done: '✓', active: '', waiting: '' } as const;
 
-export function StageSteps({ stage }: { stage: ShareStage }) {
+function StageSteps({ stage }: { stage: ShareStage }) {
   const statuses = stepStatuses(stage);
   return (
     <ol class="steps" aria-label="Progress">

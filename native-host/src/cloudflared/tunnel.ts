@@ -51,7 +51,7 @@ interface TunnelEvents {
   exit: [exit: TunnelExit];
 }
 
-export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath'>): string[] {
+function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath'>): string[] {
   return [
     'tunnel',
     '--no-autoupdate',
@@ -66,7 +66,7 @@ export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'conf
 }
 
 /** cloudflared reads every flag from a TUNNEL_* variable too; the user's own must not steer our tunnel. */
-export function isolatedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function isolatedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('TUNNEL_')));
 }
 

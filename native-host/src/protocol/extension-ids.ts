@@ -10,8 +10,12 @@
  */
 
 /** Base64 of the DER (SubjectPublicKeyInfo) RSA-2048 public key: the manifest `key` for Chromium builds. */
-export const CHROMIUM_PUBLIC_KEY =
-  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA+m8Pxoe8FP1Cu2uNkTOwbG3aKBmeXEr8uGxz9QSHQ8OT9xkTm64Lg0MMTYVabbJRc7T+Dc2WV0AWtFlPSMVDEDaVLO5hNEVqK6xVwZwq95tCVtnDmjiIwwVqohvjAwcsneVug6HrInISryLyoFoAjXGRpqUgTV4KgnRZgus63ciTcv0j8uVbVyeEqg6LIg+MLK5nhP2NKY5ZrHDOwEiVg/rKIwza4FdLusmenYG9V51DZrV+U1ZY0RwJ2qEUcMbu6W/1GBgB6IpeGbLfxCBMawg66DgjRGLsTG20yJeVOg5Vn44m0jqtfwyGGOVMhiRFp/HD7SBckXSs6Oc6LAlQOwIDAQAB';
+export const CHROMIUM_PUBLIC_KEY = [
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA+m8Pxoe8FP1Cu2uNkTOwbG3aKBmeXEr8uGxz9QSHQ8OT9xkTm64Lg0MMTYVabbJRc7T+Dc2WV0AW',
+  'tFlPSMVDEDaVLO5hNEVqK6xVwZwq95tCVtnDmjiIwwVqohvjAwcsneVug6HrInISryLyoFoAjXGRpqUgTV4KgnRZgus63ciTcv0j8uVbVyeEqg6LIg+MLK5n',
+  'hP2NKY5ZrHDOwEiVg/rKIwza4FdLusmenYG9V51DZrV+U1ZY0RwJ2qEUcMbu6W/1GBgB6IpeGbLfxCBMawg66DgjRGLsTG20yJeVOg5Vn44m0jqtfwyGGOVM',
+  'hiRFp/HD7SBckXSs6Oc6LAlQOwIDAQAB',
+].join('');
 
 /** Chromium, Chrome, Edge, Brave: first 32 hex digits of sha256(DER key), 0-f → a-p. */
 export const CHROMIUM_EXTENSION_ID = 'pgghdkifhncjilkjconflkbflfchehjd';

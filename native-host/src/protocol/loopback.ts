@@ -56,7 +56,11 @@ export function checkLoopbackOrigin(input: string): LoopbackCheck {
     return { ok: false, code: 'not-loopback', message: `Only http and https pages can be shared, not ${url.protocol.slice(0, -1)}: addresses.` };
   }
   if (url.username !== '' || url.password !== '') {
-    return { ok: false, code: 'bad-request', message: 'The address must not carry a user name or password; share the plain origin, such as http://localhost:3000.' };
+    return {
+      ok: false,
+      code: 'bad-request',
+      message: 'The address must not carry a user name or password; share the plain origin, such as http://localhost:3000.',
+    };
   }
   if (!isLoopbackHostname(url.hostname)) {
     return {

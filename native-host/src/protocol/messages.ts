@@ -29,7 +29,7 @@ export const ERROR_CODES = [
   'edge-unreachable',
   'tunnel-exited',
   'internal',
-  // Added with the gateway. Both are warnings on a running share (`Share.warnings`), never a failure.
+  // Warnings on a running share (`Share.warnings`), never a failure: the share stays up.
   'origin-unreachable',
   'unverified',
 ] as const;
@@ -215,7 +215,7 @@ export type Reply = OkReply | ErrorReply;
 
 /**
  * What changed: first the lifecycle, in the order a healthy share goes through it, then what can
- * happen while a share runs (appended with the gateway).
+ * happen while a share runs.
  */
 export const SHARE_CHANGES = [
   'starting',

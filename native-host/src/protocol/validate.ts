@@ -35,7 +35,8 @@ function readSettings(record: Record<string, unknown>): Field<ShareSettings> {
   const settings: ShareSettings = {};
   const password = own(record, 'password');
   if (password !== undefined) {
-    if (password !== null && (typeof password !== 'string' || password.length === 0 || password.length > MAX_PASSWORD_LENGTH || CONTROL_CHARACTER.test(password))) {
+    const valid = typeof password === 'string' && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH && !CONTROL_CHARACTER.test(password);
+    if (password !== null && !valid) {
       return {
         ok: false,
         message: `The setting "password" must be a string of 1 to ${MAX_PASSWORD_LENGTH} characters without control characters, or null for no password.`,
@@ -48,7 +49,9 @@ function readSettings(record: Record<string, unknown>): Field<ShareSettings> {
     if (minutes !== null && (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_EXPIRY_MINUTES)) {
       return {
         ok: false,
-        message: `The setting "expiresInMinutes" must be a number of minutes above 0 and at most ${MAX_EXPIRY_MINUTES} (one week; fractions allowed), or null for no expiry.`,
+        message:
+          `The setting "expiresInMinutes" must be a number of minutes above 0 and at most ${MAX_EXPIRY_MINUTES} ` +
+          '(one week; fractions allowed), or null for no expiry.',
       };
     }
     settings.expiresInMinutes = minutes;
@@ -69,7 +72,10 @@ function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure
   const given = own(request, 'settings') ?? (type === 'share' ? own(request, 'options') : request);
   if (given === undefined || given === null) return { ok: true, value: {} };
   if (!isPlainObject(given)) {
-    return { ok: false, message: 'A request\'s "settings", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.' };
+    return {
+      ok: false,
+      message: 'A request\'s "settings", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.',
+    };
   }
   return readSettings(given);
 }

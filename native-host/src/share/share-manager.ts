@@ -8,7 +8,17 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { hostError, PortholeError } from '../errors.js';
-import { checkLoopbackOrigin, shareKeyOf, type HostError, type LoopbackOrigin, type Share, type ShareEvent, type ShareSettings, type ShareTraffic, type StopReason } from '../protocol/index.js';
+import {
+  checkLoopbackOrigin,
+  shareKeyOf,
+  type HostError,
+  type LoopbackOrigin,
+  type Share,
+  type ShareEvent,
+  type ShareSettings,
+  type ShareTraffic,
+  type StopReason,
+} from '../protocol/index.js';
 import { createShare, DEFAULT_SETTINGS, nextShare, settingsOf, type AppliedSettings, type ShareInput } from './share-transitions.js';
 
 /** What the manager needs of a running share; share/runtime.ts is the real one. */
