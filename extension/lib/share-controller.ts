@@ -8,7 +8,6 @@ import {
   dismiss,
   hostStopped,
   liveShares,
-  markAnnounced,
   reconcileWithList,
   removeShare,
   startPending,
@@ -22,13 +21,14 @@ import {
 import type { Preferences } from './preferences';
 import { checkLoopbackOrigin, isLiveShare, MAX_EXPIRY_MINUTES, type ReplyTo, type Share, type ShareSettings } from './protocol';
 import { requestFailure } from './request-failure';
+import { createUrlAnnouncer } from './url-announcer';
 import { createStateHolder, type StateArea } from './share-store';
 
 /**
  * The background's commands: the single owner of the host connection and of the share state. Each
  * command asks the host and folds the answer into the state (porthole-state.ts, pure); the state is
- * kept and published by share-store.ts, the idle connection closed by idle-disconnect.ts, and
- * what to tell the person built by notifications.ts. All browser access comes in through `deps`,
+ * kept and published by share-store.ts, the idle connection closed by idle-disconnect.ts, the
+ * address copied and announced by url-announcer.ts, and every notification built by notifications.ts. All browser access comes in through `deps`,
  * so tests drive it with the real host session behind an in-memory port and WXT's fake storage.
  */
 
@@ -115,6 +115,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
 
   const notify = (notification: Notification): Promise<void> =>
     deps.notify(notification).catch((error: unknown) => console.error('Porthole could not show a notification:', error));
+  const announce = createUrlAnnouncer({ store, writeClipboard: deps.writeClipboard, notify, now });
 
   /** Every request goes through here, so the idle timer never closes the port under one. */
   function ask<R extends HostRequest>(request: R): Promise<ReplyTo<R['type']>> {
@@ -145,33 +146,6 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
     const { message, problem } = requestFailure(error, origin, now());
     if (problem !== null) update((current) => withProblem(current, problem));
     return message;
-  }
-
-  /** Copies and/or announces a share's URL once it is known, as asked when it was started. */
-  async function announce(shareId: string): Promise<void> {
-    const tracked = state().shares[shareId];
-    const wish = tracked?.whenUrlKnown;
-    if (!tracked || !wish) return;
-    const { share } = tracked;
-    if (!isLiveShare(share)) {
-      update((current) => markAnnounced(current, shareId, null));
-      if (wish.notify && share.error) await notify(NOTIFY.couldNotShare(share.origin, share.error.message));
-      return;
-    }
-    if (share.url === null) return;
-    // Taken synchronously, so a reply and an event arriving together copy once.
-    update((current) => markAnnounced(current, shareId, null));
-    let copied = false;
-    if (wish.copy) {
-      try {
-        await deps.writeClipboard(share.url);
-        copied = true;
-        update((current) => markAnnounced(current, shareId, now()));
-      } catch (error) {
-        console.error('Porthole could not copy the public address:', error);
-      }
-    }
-    if (wish.notify) await notify(copied ? NOTIFY.urlCopied(share.url, share.origin) : NOTIFY.urlReady(share.url, share.origin));
   }
 
   async function ready(): Promise<void> {
