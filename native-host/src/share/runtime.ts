@@ -10,7 +10,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { hostError, toHostError } from '../errors.js';
-import type { Gateway, GatewaySettings } from '../gateway/gateway.js';
+import type { Gateway } from '../gateway/gateway.js';
 import type { ProbeConfig } from '../probe/probe-config.js';
 import { probeDelayMs } from '../probe/probe-config.js';
 import type { ProbeResult } from '../probe/probe.js';
@@ -55,7 +55,8 @@ interface RuntimeEvents {
 
 export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements ShareRuntime {
   private gateway: Gateway | null = null;
-  private gatewaySettings: GatewaySettings;
+  /** The share's settings; the gateway applies the password and Host handling, the manager the expiry. */
+  private settings: AppliedSettings;
   private readonly token = newProbeToken();
   private tunnel: TunnelHandle | null = null;
   private stopRequested = false;
@@ -67,13 +68,13 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
   constructor(private readonly options: RuntimeOptions) {
     super();
     this.exitPromise = new Promise((resolve) => this.once('exit', resolve));
-    this.gatewaySettings = { password: options.settings.password, keepPublicHost: options.settings.keepPublicHost };
+    this.settings = options.settings;
     this.started = this.start();
   }
 
   configure(settings: AppliedSettings): void {
-    this.gatewaySettings = { password: settings.password, keepPublicHost: settings.keepPublicHost };
-    this.gateway?.configure(this.gatewaySettings);
+    this.settings = settings;
+    this.gateway?.configure(settings);
   }
 
   async stop(): Promise<unknown> {
@@ -99,7 +100,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       const { Gateway } = await import('../gateway/gateway.js');
       const gateway = new Gateway({
         origin: this.options.origin,
-        settings: this.gatewaySettings,
+        settings: this.settings,
         probeToken: this.token,
         log: this.options.log,
         trafficIntervalMs: this.options.trafficIntervalMs,
