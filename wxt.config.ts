@@ -1,6 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
-import { CHROMIUM_PUBLIC_KEY, FIREFOX_EXTENSION_ID } from './extension/extension-ids';
+import { CHROMIUM_PUBLIC_KEY, FIREFOX_EXTENSION_ID } from './native-host/src/protocol/extension-ids';
 
 /**
  * One source, two builds: `wxt build` (Chromium MV3, .output/chrome-mv3) and `wxt build -b firefox`

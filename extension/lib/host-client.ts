@@ -43,7 +43,10 @@ export function describeFailure(failure: HostFailure): string {
     case 'disconnected':
       return failure.reason;
     case 'timeout':
-      return `The Porthole host did not answer the ${failure.requestType} request within ${Math.round(failure.timeoutMs / 1000)} s. It may be stuck: try again, or restart the browser.`;
+      return (
+        `The Porthole host did not answer the ${failure.requestType} request within ${Math.round(failure.timeoutMs / 1000)} s. ` +
+        'It may be stuck: try again, or restart the browser.'
+      );
   }
 }
 
@@ -57,6 +60,8 @@ export interface HostClientOptions {
 export interface HostClient {
   request<R extends HostRequest>(request: R, options?: { timeoutMs?: number }): Promise<ReplyTo<R['type']>>;
   onEvent(listener: (event: ShareEvent) => void): () => void;
+  /** Told each time a port opens, before the request that opened it is sent: the place to say hello. */
+  onConnect(listener: () => void): () => void;
   /** Told when the browser closes the port, with its reason; not after disconnect(). */
   onDisconnect(listener: (reason: string) => void): () => void;
   /** True while a port is open (it is opened lazily by request()). */
@@ -80,6 +85,7 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
   const pending = new Map<string, Pending>();
   const eventListeners = new Set<(event: ShareEvent) => void>();
   const disconnectListeners = new Set<(reason: string) => void>();
+  const connectListeners = new Set<() => void>();
 
   function settleAll(reason: string): void {
     const failure = new HostRequestError({ kind: 'disconnected', reason });
@@ -111,7 +117,10 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
       entry.reject(
         new HostRequestError({
           kind: 'host',
-          error: { code: 'internal', message: `The Porthole host answered a ${entry.type} request with a ${message.type} reply. Update the host and the extension to matching versions.` },
+          error: {
+            code: 'internal',
+            message: `The Porthole host answered a ${entry.type} request with a ${message.type} reply. Update the host and the extension to matching versions.`,
+          },
         }),
       );
     } else {
@@ -132,6 +141,7 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
       settleAll(reason);
       for (const listener of [...disconnectListeners]) listener(reason);
     });
+    for (const listener of [...connectListeners]) listener();
     return opened;
   }
 
@@ -169,6 +179,10 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
     onEvent(listener) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
+    },
+    onConnect(listener) {
+      connectListeners.add(listener);
+      return () => connectListeners.delete(listener);
     },
     onDisconnect(listener) {
       disconnectListeners.add(listener);

@@ -1,6 +1,8 @@
+import { PROTOCOL_VERSION, type HelloResult } from './protocol';
+
 /**
- * Whether the native host can be reached, and why not. Pure: the background keeps the value in its
- * state, the popup turns it into a setup message.
+ * Whether the native host can be reached and can do the job, and why not. Pure: the background
+ * keeps reachability and the host's `hello` in its state, the popup turns them into a setup message.
  */
 
 export type HostReachability =
@@ -38,3 +40,28 @@ export function reachabilityAfterDisconnect(reason: string): HostReachability {
 export const INSTALL_COMMAND = 'porthole-host install';
 /** For contributors running from a checkout of the repository. */
 export const CONTRIBUTOR_COMMAND = 'npm start';
+
+/** What keeps Porthole from sharing at all, found before anyone clicks Share. */
+export type HostSetupProblem =
+  | Extract<HostReachability, { status: 'missing' | 'unreachable' }>
+  /** The host cannot read this extension's requests: update the host. */
+  | { status: 'host-too-old'; version: string; protocol: number }
+  /** This extension cannot read the host's: update the extension. */
+  | { status: 'host-too-new'; version: string; protocol: number }
+  /** The host runs, but has no cloudflared to open tunnels with; `message` is the host's own sentence. */
+  | { status: 'cloudflared-missing'; message: string };
+
+/**
+ * The first thing in the way, in the order a person fixes them: a host at all, a host that speaks
+ * this extension's protocol, then cloudflared. `hello` is the host's answer on this connection.
+ */
+export function hostSetupProblem(host: HostReachability, hello: HelloResult | null): HostSetupProblem | null {
+  if (host.status === 'missing' || host.status === 'unreachable') return host;
+  if (hello === null) return null;
+  if (hello.protocol < PROTOCOL_VERSION) return { status: 'host-too-old', version: hello.version, protocol: hello.protocol };
+  if ((hello.oldestProtocol ?? hello.protocol) > PROTOCOL_VERSION) return { status: 'host-too-new', version: hello.version, protocol: hello.protocol };
+  if (hello.cloudflared === null) {
+    return { status: 'cloudflared-missing', message: hello.cloudflaredError?.message ?? 'Porthole’s host found no cloudflared to open tunnels with.' };
+  }
+  return null;
+}

@@ -1,10 +1,10 @@
-import { liveShares, type PortholeState } from './share-state';
+import { liveShares, type PortholeState } from './porthole-state';
 import type { ShareController } from './share-controller';
 
 export const BADGE_COLOR = '#1f6feb';
 
 /** The toolbar badge: how many shares are live (or starting); empty when none. */
-export function badgeText(state: PortholeState): string {
+function badgeText(state: PortholeState): string {
   const count = liveShares(state).length;
   return count === 0 ? '' : String(count);
 }

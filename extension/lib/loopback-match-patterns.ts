@@ -13,4 +13,7 @@ export const LOOPBACK_MATCH_PATTERNS: readonly string[] = [
   'https://127.0.0.1/*',
   'http://[::1]/*',
   'https://[::1]/*',
+  // What a server on every interface prints; the protocol reads it as 127.0.0.1.
+  'http://0.0.0.0/*',
+  'https://0.0.0.0/*',
 ];

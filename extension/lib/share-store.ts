@@ -1,4 +1,4 @@
-import { parseState, type PortholeState } from './share-state';
+import { INITIAL_STATE, parseState, type PortholeState } from './porthole-state';
 
 /**
  * Where the share state lives between the background and its views: storage.session, which
@@ -35,4 +35,49 @@ export function watchState(onChanged: StorageChangedEvent, listener: (state: Por
   };
   onChanged.addListener(handle);
   return () => onChanged.removeListener(handle);
+}
+
+/**
+ * The background's copy of the state: kept in memory, every change written to the session area
+ * (so a restarted service worker and every popup see the same), and told to subscribers.
+ */
+export interface StateHolder {
+  get(): PortholeState;
+  /** Applies a pure change; nothing happens when it returns the same state. */
+  update(change: (current: PortholeState) => PortholeState): void;
+  /** Replaces the state with what was stored, without writing it back. */
+  load(): Promise<void>;
+  subscribe(listener: (state: PortholeState, previous: PortholeState) => void): () => void;
+  /** Resolves once every change so far is written. */
+  flush(): Promise<void>;
+}
+
+export function createStateHolder(area: StateArea, transform: (stored: PortholeState) => PortholeState = (stored) => stored): StateHolder {
+  let state: PortholeState = INITIAL_STATE;
+  let writing: Promise<void> = Promise.resolve();
+  const listeners = new Set<(state: PortholeState, previous: PortholeState) => void>();
+  const tell = (previous: PortholeState) => {
+    for (const listener of [...listeners]) listener(state, previous);
+  };
+  return {
+    get: () => state,
+    update(change) {
+      const previous = state;
+      const next = change(previous);
+      if (next === previous) return;
+      state = next;
+      writing = writing.then(() => writeState(area, next)).catch((error: unknown) => console.error('Porthole could not save its state:', error));
+      tell(previous);
+    },
+    async load() {
+      state = transform(await readState(area));
+      // Told as no change: what was stored has been told about already, by the worker that stored it.
+      tell(state);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    flush: () => writing,
+  };
 }

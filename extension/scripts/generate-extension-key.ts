@@ -2,7 +2,7 @@
  * Run once: `npx tsx extension/scripts/generate-extension-key.ts`.
  *
  * Makes the RSA-2048 key pair that pins Porthole's Chromium extension id. The public half goes into
- * extension/extension-ids.ts (the manifest `key`); the private half is written to extension/.keys/,
+ * native-host/src/protocol/extension-ids.ts (the manifest `key`); the private half is written to extension/.keys/,
  * which is git-ignored. The private key is only needed to pack a self-signed .crx with the same id;
  * the id itself depends on the public key alone, so losing the private key never changes it.
  */

@@ -1,6 +1,6 @@
-import type { Settings } from '../lib/settings';
+import type { Preferences } from '../lib/preferences';
 
-const CHOICES: Array<{ key: keyof Settings; label: string; help: string }> = [
+const CHOICES: Array<{ key: keyof Preferences; label: string; help: string }> = [
   {
     key: 'copyWhenReady',
     label: 'Copy the public address automatically',
@@ -13,8 +13,8 @@ const CHOICES: Array<{ key: keyof Settings; label: string; help: string }> = [
   },
 ];
 
-/** The options page as a pure function of the settings (null while they load). */
-export function OptionsView({ settings, onChange }: { settings: Settings | null; onChange: (change: Partial<Settings>) => void }) {
+/** The options page as a pure function of the preferences (null while they load). */
+export function OptionsView({ preferences, onChange }: { preferences: Preferences | null; onChange: (change: Partial<Preferences>) => void }) {
   return (
     <main class="options">
       <h1>Porthole options</h1>
@@ -22,8 +22,8 @@ export function OptionsView({ settings, onChange }: { settings: Settings | null;
         <label key={key} class="choice">
           <input
             type="checkbox"
-            checked={settings?.[key] ?? false}
-            disabled={settings === null}
+            checked={preferences?.[key] ?? false}
+            disabled={preferences === null}
             onChange={(event) => onChange({ [key]: event.currentTarget.checked })}
           />
           <span>

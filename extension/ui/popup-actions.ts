@@ -1,4 +1,5 @@
-import type { ShareOptions } from '../lib/protocol';
+import type { BackgroundCommands } from '../lib/background-commands';
+import type { ShareSettings } from '../lib/protocol';
 
 /** What was just copied, so its button can say "Copied" for a moment. */
 export interface CopiedMark {
@@ -6,21 +7,19 @@ export interface CopiedMark {
   what: 'url' | 'password';
 }
 
-/** What the popup's buttons ask for; the container (entrypoints/popup/App.tsx) carries them out. */
-export interface PopupActions {
+/** The background's commands as buttons call them: fire and forget, the outcome arrives in the state. */
+type Commands = { [Name in keyof BackgroundCommands]: (...args: Parameters<BackgroundCommands[Name]>) => void };
+
+/**
+ * What the popup's buttons ask for: the background's commands (stop, restart, configure, …), and
+ * what the popup does itself. The container (entrypoints/popup/App.tsx) provides them.
+ */
+export interface PopupActions extends Omit<Commands, 'share' | 'refresh'> {
   /** Share this tab's page, with the password and expiry chosen under the Share button. */
-  share(options: ShareOptions): void;
-  /** Change a running share's password or expiry: absent is unchanged, null removes it. */
-  configure(shareId: string, settings: ShareOptions): void;
-  stop(shareId: string): void;
-  /** Share again the origin of a share that ended on its own. */
-  restart(shareId: string): void;
-  stopAll(): void;
+  share(settings: ShareSettings): void;
+  /** Ask the host again (after installing it, say). */
+  retry(): void;
   copy(shareId: string, url: string): void;
   copyPassword(shareId: string, password: string): void;
   open(url: string): void;
-  /** Ask the host again (after installing it, say). */
-  retry(): void;
-  /** Forget a failed share (its id) or the last error (null). */
-  dismiss(shareId: string | null): void;
 }

@@ -1,4 +1,5 @@
-import { failedShares, liveShares, samePort, type PortholeState } from '../lib/share-state';
+import { hostSetupProblem } from '../lib/host-reachability';
+import { failedShares, liveShares, sameServer, type PortholeState } from '../lib/porthole-state';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
@@ -24,7 +25,7 @@ export interface PopupViewProps {
  */
 export function PopupView({ page, state, now, copied, localError, actions }: PopupViewProps) {
   const ready = state !== null && page.kind !== 'loading';
-  const host = state?.host;
+  const setupProblem = state === null ? null : hostSetupProblem(state.host, state.hello);
   const generalProblem = state?.lastError && (page.kind !== 'loopback' || state.lastError.origin !== page.origin) ? state.lastError : null;
   return (
     <main class="popup" aria-busy={!ready}>
@@ -34,16 +35,16 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
       <section class="current">
         {!ready ? (
           <p class="loading">Loading…</p>
-        ) : host && (host.status === 'missing' || host.status === 'unreachable') ? (
-          <HostProblem host={host} onRetry={actions.retry} />
+        ) : setupProblem ? (
+          <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
           <SharePanel origin={page.origin} state={state} now={now} copied={copied} actions={actions} />
         ) : (
           <div class="not-local">
             <h2>Not a local page</h2>
             <p>
-              Porthole shares pages served from this computer: <code>localhost</code>, <code>*.localhost</code>, <code>127.0.0.1</code> or{' '}
-              <code>[::1]</code>, on any port. Open your dev server in this tab, then click Porthole again.
+              Porthole shares pages served from this computer: <code>localhost</code>, <code>*.localhost</code>, <code>127.0.0.1</code>,{' '}
+              <code>[::1]</code> or <code>0.0.0.0</code>, on any port. Open your dev server in this tab, then click Porthole again.
             </p>
           </div>
         )}
@@ -53,7 +54,7 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
       {ready ? (
         <ShareList
           shares={liveShares(state)}
-          ended={failedShares(state).filter((tracked) => page.kind !== 'loopback' || !samePort(tracked.share.origin, page.origin))}
+          ended={failedShares(state).filter((tracked) => page.kind !== 'loopback' || !sameServer(tracked.share.origin, page.origin))}
           now={now}
           copied={copied}
           actions={actions}

@@ -1,11 +1,11 @@
-import type { Problem } from '../lib/share-state';
+import type { Problem } from '../lib/porthole-state';
 
 /**
  * A host error as the host worded it: `message` says what to do, `detail` is cloudflared's last word.
- * An `info` problem is news (a share whose time was up), shown quietly rather than as an alert.
+ * An expiry notice is news rather than a failure: shown quietly, not as an alert.
  */
-export function ProblemBox({ problem, onDismiss }: { problem: Pick<Problem, 'message' | 'detail' | 'tone'>; onDismiss?: () => void }) {
-  const info = problem.tone === 'info';
+export function ProblemBox({ problem, onDismiss }: { problem: Pick<Problem, 'message' | 'detail' | 'expired'>; onDismiss?: () => void }) {
+  const info = problem.expired === true;
   return (
     <div class={info ? 'problem notice' : 'problem'} role={info ? 'status' : 'alert'}>
       <p class="problem-message">{problem.message}</p>

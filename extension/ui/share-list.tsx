@@ -1,9 +1,9 @@
 import type { Share } from '../lib/protocol';
-import type { TrackedShare } from '../lib/share-state';
+import type { TrackedShare } from '../lib/porthole-state';
 import { formatCountdown, formatDuration } from './format-duration';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ClockIcon, LockIcon } from './icons';
-import { countsLine } from './share-activity';
+import { countsLine } from './live-share/activity';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
 
@@ -18,8 +18,8 @@ export interface ShareListProps {
 
 /** Under a share's state: its visitors, and whether its local server is down. */
 function trafficLine(share: Share): string {
-  const down = share.warnings?.some((warning) => warning.code === 'origin-unreachable') ? ' · local server down' : '';
-  return `${countsLine(share)}${down}`;
+  const down = share.warnings.some((warning) => warning.code === 'origin-unreachable') ? ' · local server down' : '';
+  return `${countsLine(share.traffic)}${down}`;
 }
 
 /**
@@ -33,7 +33,7 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
       <div class="section-head">
         <h2 id="active-shares-title">Active shares{shares.length > 0 ? ` (${shares.length})` : ''}</h2>
         {shares.length > 0 ? (
-          <button type="button" class="link-button danger" onClick={actions.stopAll}>
+          <button type="button" class="link-button danger" onClick={() => actions.stopAll()}>
             Stop all
           </button>
         ) : null}

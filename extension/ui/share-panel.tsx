@@ -1,12 +1,9 @@
-import { useState } from 'preact/hooks';
-import type { PortholeState } from '../lib/share-state';
-import { shareForOrigin } from '../lib/share-state';
+import { shareForOrigin, type PortholeState } from '../lib/porthole-state';
+import { LiveShare } from './live-share/live-share';
+import { shareStage } from './live-share/stage';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
-import { ShareActivity } from './share-activity';
-import { draftHint, draftToOptions, EMPTY_DRAFT, LiveSummary, ShareOptionsFields, type ShareDraft } from './share-settings';
-import { shareStage } from './share-stage';
-import { StageSteps } from './stage-steps';
+import { ShareForm } from './share-form';
 
 export interface SharePanelProps {
   origin: string;
@@ -17,14 +14,13 @@ export interface SharePanelProps {
 }
 
 /**
- * The popup on a localhost page: the origin, one Share button with its optional password and
- * expiry, then the stages, the URL, and once live the share's settings and its visitors.
+ * The popup on a localhost page: the Share button with its optional settings, the share on its way
+ * or live (live-share/), or the share that ended on its own with Restart.
  */
 export function SharePanel({ origin, state, now, copied, actions }: SharePanelProps) {
   const { tracked, pending } = shareForOrigin(state, origin);
   const stage = shareStage(tracked, pending);
   const problem = state.lastError?.origin === origin ? state.lastError : null;
-  const [draft, setDraft] = useState<ShareDraft>(EMPTY_DRAFT);
 
   if (stage === null || stage === 'stopped') {
     return (
@@ -33,25 +29,14 @@ export function SharePanel({ origin, state, now, copied, actions }: SharePanelPr
           <span class="label">This tab</span> <span class="origin">{origin}</span>
         </p>
         {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} /> : null}
-        <form
-          class="share-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            actions.share(draftToOptions(draft));
-          }}
-        >
-          <button type="submit" class="primary big">
-            Share this localhost tab
-          </button>
-          <ShareOptionsFields draft={draft} onChange={setDraft} />
-        </form>
-        <p class="hint">{draftHint(draft)}</p>
+        <ShareForm onShare={(settings) => actions.share(settings)} />
       </div>
     );
   }
 
-  if (stage === 'failed' && tracked) {
-    const { id, error, url: endedUrl } = tracked.share;
+  if (stage === 'failed') {
+    // A failed stage always has its share; the fallbacks keep the view total.
+    const { id = '', error = null, url: endedUrl = null } = tracked?.share ?? {};
     return (
       <div class="share-panel">
         <p class="origin-line">
@@ -70,62 +55,5 @@ export function SharePanel({ origin, state, now, copied, actions }: SharePanelPr
       </div>
     );
   }
-
-  const share = stage === 'starting-cloudflared' ? null : (tracked?.share ?? null);
-  const url = share?.url ?? null;
-  const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
-  const warnings = share?.warnings ?? [];
-  return (
-    <div class="share-panel">
-      <p class="origin-line">
-        <span class="label">Sharing</span> <span class="origin">{origin}</span>
-      </p>
-      {stage === 'live' && share ? <LiveSummary share={share} now={now} copied={copied} actions={actions} /> : <StageSteps stage={stage} />}
-      <div class="url-box">
-        {url ? (
-          <a class="public-url" href={url} target="_blank" rel="noreferrer">
-            {url}
-          </a>
-        ) : (
-          <span class="public-url placeholder">The public address appears here</span>
-        )}
-      </div>
-      <div class="actions">
-        <button type="button" class="primary" disabled={!url || !share} onClick={() => share && url && actions.copy(share.id, url)}>
-          {urlCopied ? 'Copied' : 'Copy'}
-        </button>
-        <button type="button" class="secondary" disabled={!url} onClick={() => url && actions.open(url)}>
-          Open
-        </button>
-        <button type="button" class="secondary danger" disabled={!share} onClick={() => share && actions.stop(share.id)}>
-          Stop
-        </button>
-      </div>
-      {/* One slot for what to know now: a refused setting, the host's warnings, or the hint. */}
-      <div class="notes" aria-live="polite">
-        {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} /> : null}
-        {warnings.map((warning) => (
-          <p key={warning.code} class="warning" data-code={warning.code}>
-            {warning.message}
-          </p>
-        ))}
-        {problem || warnings.length > 0 ? null : (
-          <p class="hint">
-            {hint({ copied: urlCopied, autoCopied: Boolean(share && tracked?.copiedAt), live: stage === 'live', hasUrl: url !== null, password: Boolean(share?.password) })}
-          </p>
-        )}
-      </div>
-      <ShareActivity share={share} />
-    </div>
-  );
-}
-
-function hint({ copied, autoCopied, live, hasUrl, password }: { copied: boolean; autoCopied: boolean; live: boolean; hasUrl: boolean; password: boolean }): string {
-  if (copied) return 'Copied to the clipboard.';
-  if (live) {
-    if (autoCopied) return 'Live, and copied to the clipboard automatically.';
-    return password ? 'Live: anyone with this address and the password sees your page.' : 'Live: anyone with this address sees your page.';
-  }
-  if (hasUrl) return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
-  return '';
+  return <LiveShare origin={origin} tracked={tracked} stage={stage} problem={problem} now={now} copied={copied} actions={actions} />;
 }

@@ -8,7 +8,7 @@ export type Manifest = Record<string, unknown> & { version?: string; manifest_ve
 /**
  * The Chrome Web Store refuses a manifest with `key` ("key field is not allowed in manifest"): the
  * store assigns the id at the first upload. The unpacked build keeps `key`, which pins the id the
- * host manifests name (extension/extension-ids.ts).
+ * host manifests name (native-host/src/protocol/extension-ids.ts).
  */
 export function chromeWebStoreManifest(manifest: Manifest): Manifest {
   const { key: _key, ...rest } = manifest;

@@ -17,7 +17,7 @@ import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
 import { systemManifestPaths } from './install/system-manifests.js';
 import type { BrowserName } from './platform/index.js';
-import type { Share, ShareOptions } from './protocol/index.js';
+import type { Share, ShareEvent, ShareSettings } from './protocol/index.js';
 import { HOST_VERSION } from './version.js';
 
 export { parseShareArgs } from './cli/share-args.js';
@@ -59,7 +59,7 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
       }
       const parsed = parseShareArgs(rest);
       if (!parsed.ok) return usageError(io, parsed.message);
-      return share(parsed.origin, parsed.options, parsed.password, context, io);
+      return share(parsed.origin, parsed.settings, parsed.password, context, io);
     }
     case 'install':
       return installCommand(rest, context, io);
@@ -140,7 +140,7 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
   }
 }
 
-async function share(origin: string, parsedOptions: Omit<ShareOptions, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
+async function share(origin: string, parsedSettings: Omit<ShareSettings, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
   // A signal (kill -INT, a closed terminal) ends the wait for a password too.
   const password = await Promise.race([
     readSharePassword(passwordSource, { env: context.env, stdin: io.stdin ?? process.stdin, stderr: io.stderr }),
@@ -151,7 +151,7 @@ async function share(origin: string, parsedOptions: Omit<ShareOptions, 'password
     io.stderr.write(`✗ ${password.message}\n`);
     return EXIT.interrupted;
   }
-  const options: ShareOptions = password.password === null ? parsedOptions : { ...parsedOptions, password: password.password };
+  const settings: ShareSettings = password.password === null ? parsedSettings : { ...parsedSettings, password: password.password };
 
   const info = await hello(context);
   if (info.cloudflared === null) {
@@ -173,7 +173,9 @@ async function share(origin: string, parsedOptions: Omit<ShareOptions, 'password
   });
   let started: Share;
   try {
-    started = manager.share(origin, options).share;
+    started = manager.share(origin, settings).share;
+    // The manager announces `starting` with its reply, not as an event: say it here.
+    io.stderr.write(progressLines({ type: 'share-event', change: 'starting', share: started } satisfies ShareEvent, memory, now()));
   } catch (error) {
     io.stderr.write(`✗ ${(error as Error).message}\n`);
     return (error as { code?: string }).code === 'cloudflared-missing' ? EXIT.cloudflaredMissing : EXIT.failed;

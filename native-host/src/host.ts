@@ -9,12 +9,12 @@ import { toHostError } from './errors.js';
 import type { HostPaths } from './host-paths.js';
 import type { Logger } from './log.js';
 import type { Platform } from './platform/index.js';
-import { HOST_NAME, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
+import { HOST_FEATURES, HOST_NAME, OLDEST_PROTOCOL, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
 import { RunningRecordFile } from './share/running-record.js';
-import { probeConfigFromEnv } from './gateway/probe-config.js';
+import { probeConfigFromEnv } from './probe/probe-config.js';
 import { GatewayShareRuntime, preloadShareModules } from './share/runtime.js';
 import { ShareManager } from './share/share-manager.js';
-import type { ShareSettings } from './share/share-state.js';
+import type { AppliedSettings } from './share/share-transitions.js';
 import { HOST_VERSION } from './version.js';
 
 export interface HostContext {
@@ -61,11 +61,11 @@ export function createShareManager(context: HostContext): ShareManager {
     tunnel.on('line', (line) => log.info(`cloudflared[${pid}] ${line}`));
     tunnel.on('exit', (exit) => {
       if (pid !== undefined) record.remove(pid);
-      log.info(`cloudflared[${pid}] ended (code ${exit.code}, signal ${exit.signal}${exit.requested ? ', as asked' : ''})`);
+      log.info(`cloudflared[${pid}] ended (code ${exit.code}, signal ${exit.signal})`);
     });
     return tunnel;
   };
-  const startShare = (origin: LoopbackOrigin, settings: ShareSettings): GatewayShareRuntime => {
+  const startShare = (origin: LoopbackOrigin, settings: AppliedSettings): GatewayShareRuntime => {
     // Found before anything starts, so that a missing cloudflared is the share request's error reply.
     const binary = locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix });
     return new GatewayShareRuntime({
@@ -80,9 +80,6 @@ export function createShareManager(context: HostContext): ShareManager {
   return new ShareManager({ startShare, maxShares: positiveNumber(env, 'PORTHOLE_MAX_SHARES') });
 }
 
-/** Told to the extension in `hello`, so that it offers only what this host can do. */
-export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic'];
-
 export async function hello(context: HostContext): Promise<HelloResult> {
   preloadShareModules();
   const base = {
@@ -90,9 +87,10 @@ export async function hello(context: HostContext): Promise<HelloResult> {
     name: HOST_NAME,
     version: HOST_VERSION,
     protocol: PROTOCOL_VERSION,
+    oldestProtocol: OLDEST_PROTOCOL,
     platform: process.platform,
     arch: process.arch,
-    features: HOST_FEATURES,
+    features: [...HOST_FEATURES],
   };
   try {
     const located = locateCloudflared({ env: context.env, hostDir: context.paths.hostDir, exeSuffix: context.platform.exeSuffix });

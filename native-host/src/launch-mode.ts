@@ -1,8 +1,8 @@
-import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from './protocol/extension-ids.js';
 
 /**
- * Who started us. Browsers pass fixed arguments (see FACTS.md); anything else is a person at a
- * terminal. Pure, so each browser's spelling is a table row in a test.
+ * Who started us. Browsers pass fixed arguments (native-host/PROTOCOL.md, "Launch"); anything else
+ * is a person at a terminal. Pure, so each browser's spelling is a table row in a test.
  */
 export type Launch =
   | { mode: 'browser'; browser: 'chromium' | 'firefox'; caller: string }

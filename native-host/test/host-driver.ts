@@ -1,4 +1,4 @@
-import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../src/protocol/extension-ids.js';
 /**
  * Drives the built host exactly as a browser does: spawned with the caller's origin as argument,
  * spoken to in native messaging frames over stdio.

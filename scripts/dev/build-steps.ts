@@ -23,7 +23,7 @@ export const HOST_STEP: BuildStep = {
   name: 'host',
   label: 'the host (single executable)',
   // The host imports the extension ids; installers/ holds the build itself and the pinned Node.
-  inputs: ['native-host/src', 'installers', 'extension/extension-ids.ts', ...TOOLCHAIN],
+  inputs: ['native-host/src', 'installers', 'native-host/src/protocol/extension-ids.ts', ...TOOLCHAIN],
   outputs: ['dist/host/porthole-host'],
   command: ['npm', 'run', '--silent', 'build:host'],
 };

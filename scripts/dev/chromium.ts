@@ -5,7 +5,7 @@
  * Porthole is loaded, and report a browser that dies before.
  */
 import type { Readable, Writable } from 'node:stream';
-import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../../native-host/src/protocol/extension-ids.js';
 import { QUIET_CHROMIUM_ARGS } from './quiet-browsers.js';
 
 export function chromiumArgs(options: { profile: string; extensionDir: string; headless: boolean; extra: readonly string[]; url: string }): string[] {

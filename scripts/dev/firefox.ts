@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { FIREFOX_EXTENSION_ID } from '../../extension/extension-ids.js';
+import { FIREFOX_EXTENSION_ID } from '../../native-host/src/protocol/extension-ids.js';
 import { BidiClient } from '../../extension/test/e2e/bidi-client.js';
 import { QUIET_FIREFOX_PREFS, userJs } from './quiet-browsers.js';
 

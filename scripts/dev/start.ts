@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../native-host/src/protocol/extension-ids.js';
 import { isExecutableFile, locateCloudflared } from '../../native-host/src/cloudflared/locate.js';
 import { writeManifestFile } from '../../native-host/src/install/registration.js';
 import { EdgeRouter } from '../../native-host/test/fake-cloudflared/edge-router.js';

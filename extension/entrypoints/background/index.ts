@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { answerBackgroundRequests } from '../../lib/background-requests';
+import { serveBackgroundCommands } from '../../lib/background-commands';
 import { createBrowserApis } from '../../lib/browser-apis';
 import { createHostClient } from '../../lib/host-client';
 import { addLiveShareBadge } from '../../lib/live-share-badge';
 import { HOST_NAME } from '../../lib/protocol';
-import { readSettings } from '../../lib/settings';
+import { readPreferences } from '../../lib/preferences';
 import { addShareContextMenu } from '../../lib/share-context-menu';
 import { createShareController } from '../../lib/share-controller';
 
@@ -21,13 +21,13 @@ export default defineBackground({
     const controller = createShareController({
       client,
       area: browser.storage.session,
-      readSettings: () => readSettings(browser.storage.sync),
+      readPreferences: () => readPreferences(browser.storage.sync),
       writeClipboard: apis.writeClipboard,
       notify: apis.notify,
     });
 
     // Listeners first, synchronously: a message may be what woke the service worker.
-    answerBackgroundRequests(browser.runtime.onMessage, controller);
+    serveBackgroundCommands(browser.runtime.onMessage, controller);
     browser.tabs.onRemoved.addListener((tabId) => void controller.tabClosed(tabId));
     void addShareContextMenu(apis.contextMenus, controller);
     addLiveShareBadge(controller, apis.setBadge);

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { copyWithExecCommand } from '../../lib/quirks/clipboard-background-page';
-import { isOffscreenCopyRequest, type OffscreenCopyResponse } from '../../lib/runtime-messages';
+import { isOffscreenCopyRequest, type OffscreenCopyResponse } from '../../lib/quirks/clipboard-offscreen';
 
 /**
  * Chromium's offscreen document for clipboard writes (see lib/quirks/clipboard-offscreen.ts).

@@ -1,23 +1,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { readSettings, writeSettings, type Settings, type SettingsArea } from '../../lib/settings';
+import { readPreferences, writePreferences, type Preferences, type PreferencesArea } from '../../lib/preferences';
 import { OptionsView } from '../../ui/options-view';
 
-/** Reads the settings from `area` (browser.storage.sync) and writes each change at once. */
-export function App({ area }: { area: SettingsArea }) {
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const current = useRef<Settings | null>(null);
+/** Reads the preferences from `area` (browser.storage.sync) and writes each change at once. */
+export function App({ area }: { area: PreferencesArea }) {
+  const [preferences, setPreferences] = useState<Preferences | null>(null);
+  const current = useRef<Preferences | null>(null);
   useEffect(() => {
-    void readSettings(area).then((stored) => {
+    void readPreferences(area).then((stored) => {
       current.current = stored;
-      setSettings(stored);
+      setPreferences(stored);
     });
   }, [area]);
-  const change = (patch: Partial<Settings>) => {
+  const change = (patch: Partial<Preferences>) => {
     if (!current.current) return;
     const next = { ...current.current, ...patch };
     current.current = next;
-    setSettings(next);
-    void writeSettings(area, next);
+    setPreferences(next);
+    void writePreferences(area, next);
   };
-  return <OptionsView settings={settings} onChange={change} />;
+  return <OptionsView preferences={preferences} onChange={change} />;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { BackgroundRequest } from '../../lib/runtime-messages';
-import { liveShares, type PortholeState } from '../../lib/share-state';
+import { BACKGROUND_COMMANDS } from '../../lib/background-commands';
+import { liveShares, type PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../../ui/page-info';
 import type { CopiedMark, PopupActions } from '../../ui/popup-actions';
 import { PopupView } from '../../ui/popup-view';
@@ -26,7 +26,7 @@ export function App({ env }: { env: PopupEnv }) {
     void env.findPage().then((found) => live && setPage(found));
     void env.readState().then((stored) => live && setState((current) => current ?? stored));
     // Opening the popup reconciles with the host, so a host installed meanwhile is found.
-    void env.ask({ type: 'porthole:refresh' });
+    env.background.refresh().catch((error: unknown) => live && setLocalError(String(error)));
     return () => {
       live = false;
       stop();
@@ -50,13 +50,14 @@ export function App({ env }: { env: PopupEnv }) {
   }, [env, hasShares]);
 
   const actions = useMemo<PopupActions>(() => {
-    const ask = (request: BackgroundRequest) => {
+    // Host failures arrive through the state; this catches a background that could not run a command.
+    const run = (task: Promise<unknown>) => {
       setLocalError(null);
-      void env.ask(request).then((response) => {
-        // Host failures arrive through the state; this catches a background that did not answer.
-        if (!response.ok) setLocalError(response.message);
-      });
+      task.catch((error: unknown) => setLocalError(error instanceof Error ? error.message : String(error)));
     };
+    const commands = Object.fromEntries(
+      BACKGROUND_COMMANDS.map((name) => [name, (...args: unknown[]) => run((env.background[name] as (...args: unknown[]) => Promise<unknown>)(...args))]),
+    ) as unknown as Omit<PopupActions, 'share' | 'retry' | 'copy' | 'copyPassword' | 'open'>;
     const copy = (mark: CopiedMark, text: string) => {
       env.writeClipboard(text).then(
         () => {
@@ -65,22 +66,18 @@ export function App({ env }: { env: PopupEnv }) {
           clearTimeout(copiedTimer.current);
           copiedTimer.current = setTimeout(() => setCopied(null), COPIED_FOR_MS);
         },
-        (error: unknown) =>
-          setLocalError(
-            `Could not copy: ${error instanceof Error ? error.message : String(error)}. ${mark.what === 'url' ? 'Select the address and copy it by hand.' : 'Try again.'}`,
-          ),
+        (error: unknown) => {
+          const instead = mark.what === 'url' ? 'Select the address and copy it by hand.' : 'Try again.';
+          setLocalError(`Could not copy: ${error instanceof Error ? error.message : String(error)}. ${instead}`);
+        },
       );
     };
     return {
-      share: (options) => {
-        if (page.kind === 'loopback') ask({ type: 'porthole:share', url: page.origin, tabId: page.tabId, options });
+      ...commands,
+      share: (settings) => {
+        if (page.kind === 'loopback') run(env.background.share(page.origin, page.tabId, 'popup', settings));
       },
-      configure: (shareId, settings) => ask({ type: 'porthole:configure', shareId, settings }),
-      stop: (shareId) => ask({ type: 'porthole:stop', shareId }),
-      restart: (shareId) => ask({ type: 'porthole:restart', shareId }),
-      stopAll: () => ask({ type: 'porthole:stop-all' }),
-      retry: () => ask({ type: 'porthole:refresh' }),
-      dismiss: (shareId) => ask({ type: 'porthole:dismiss', shareId }),
+      retry: () => run(env.background.refresh()),
       open: (url) => env.openTab(url),
       copy: (shareId, url) => copy({ shareId, what: 'url' }, url),
       copyPassword: (shareId, password) => copy({ shareId, what: 'password' }, password),

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
-import { askBackground, type BackgroundRequest, type BackgroundResponse } from '../../lib/runtime-messages';
-import type { PortholeState } from '../../lib/share-state';
+import { backgroundCommandsProxy, type BackgroundCommands } from '../../lib/background-commands';
+import type { PortholeState } from '../../lib/porthole-state';
 import { readState, watchState } from '../../lib/share-store';
 import { describePage, type PageInfo } from '../../ui/page-info';
 
@@ -9,7 +9,7 @@ export interface PopupEnv {
   findPage(): Promise<PageInfo>;
   readState(): Promise<PortholeState>;
   watchState(listener: (state: PortholeState) => void): () => void;
-  ask(request: BackgroundRequest): Promise<BackgroundResponse>;
+  background: BackgroundCommands;
   writeClipboard(text: string): Promise<void>;
   openTab(url: string): void;
   now(): number;
@@ -32,7 +32,7 @@ export function createPopupEnv(location: Location): PopupEnv {
     },
     readState: () => readState(browser.storage.session),
     watchState: (listener) => watchState(browser.storage.onChanged, listener),
-    ask: (request) => askBackground((message) => browser.runtime.sendMessage(message), request),
+    background: backgroundCommandsProxy((message) => browser.runtime.sendMessage(message)),
     // The popup is a focused page and the click is a user gesture: the web clipboard API suffices.
     writeClipboard: (text) => navigator.clipboard.writeText(text),
     openTab: (url) => void browser.tabs.create({ url }),

@@ -1,7 +1,46 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHostClient, HostRequestError } from '../host-client';
-import type { ShareEvent } from '../protocol';
-import { FakeHost, FakeNativePort, settle } from './fake-host';
+import type { NativePort } from '../native-port';
+import type { ExtensionToHost, HostToExtension, Share, ShareEvent } from '../protocol';
+import { ScriptedHost, settle } from './scripted-host';
+
+/** A browser port with no host behind it: the test plays the host's part message by message. */
+class FakeNativePort implements NativePort {
+  readonly sent: ExtensionToHost[] = [];
+  closedByUs = false;
+  closedByBrowser = false;
+  private readonly messageListeners: Array<(message: HostToExtension) => void> = [];
+  private readonly disconnectListeners: Array<(reason: string) => void> = [];
+
+  constructor(private readonly onPost: (message: ExtensionToHost, port: FakeNativePort) => void = () => {}) {}
+
+  postMessage(message: ExtensionToHost): void {
+    if (this.closedByUs || this.closedByBrowser) throw new Error('Attempting to use a disconnected port object');
+    this.sent.push(message);
+    this.onPost(message, this);
+  }
+  disconnect(): void {
+    this.closedByUs = true;
+  }
+  onMessage(listener: (message: HostToExtension) => void): void {
+    this.messageListeners.push(listener);
+  }
+  onDisconnect(listener: (reason: string) => void): void {
+    this.disconnectListeners.push(listener);
+  }
+
+  /** The host writes a frame. */
+  deliver(message: HostToExtension): void {
+    if (this.closedByUs || this.closedByBrowser) return;
+    for (const listener of this.messageListeners) listener(message);
+  }
+  /** The browser closes the port (the host exited, or was never found). */
+  close(reason: string): void {
+    if (this.closedByUs || this.closedByBrowser) return;
+    this.closedByBrowser = true;
+    for (const listener of this.disconnectListeners) listener(reason);
+  }
+}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -28,9 +67,9 @@ describe('host client', () => {
   it('sends configure with its settings as written (null removes one) and settles with the configured share', async () => {
     const port = new FakeNativePort();
     const client = createHostClient({ connect: () => port });
-    const configured = client.request({ type: 'configure', shareId: 's9', password: null, expiresInMinutes: 15 });
-    expect(port.sent).toEqual([{ id: expect.any(String), type: 'configure', shareId: 's9', password: null, expiresInMinutes: 15 }]);
-    const share = { id: 's9', origin: 'http://localhost:3000', state: 'live', url: null, startedAt: 1, endedAt: null, error: null, password: null, expiresAt: 900_001 } as const;
+    const configured = client.request({ type: 'configure', shareId: 's9', settings: { password: null, expiresInMinutes: 15 } });
+    expect(port.sent).toEqual([{ id: expect.any(String), type: 'configure', shareId: 's9', settings: { password: null, expiresInMinutes: 15 } }]);
+    const share: Share = { id: 's9', origin: 'http://localhost:3000', state: 'live', url: null, startedAt: 1, endedAt: null, error: null, password: null, expiresAt: 900_001, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null };
     port.deliver({ id: port.sent[0]!.id, ok: true, type: 'configure', share });
     const reply = await configured;
     // Typed as the configure reply: `share` is there without a cast.
@@ -90,7 +129,7 @@ describe('host client', () => {
   });
 
   it('reconnects on the next request after a disconnect', async () => {
-    const host = new FakeHost();
+    const host = new ScriptedHost();
     const client = createHostClient({ connect: host.connect });
     await client.request({ type: 'list' });
     host.port.close('Native host has exited.');
@@ -100,7 +139,7 @@ describe('host client', () => {
   });
 
   it('opens no port until the first request, and only one for many requests', async () => {
-    const host = new FakeHost();
+    const host = new ScriptedHost();
     const client = createHostClient({ connect: host.connect });
     expect(host.ports).toHaveLength(0);
     await Promise.all([client.request({ type: 'list' }), client.request({ type: 'hello' }), client.request({ type: 'list' })]);
@@ -125,7 +164,10 @@ describe('host client', () => {
     const alsoSeen: ShareEvent[] = [];
     client.onEvent((event) => seen.push(event));
     const leave = client.onEvent((event) => alsoSeen.push(event));
-    const share = { id: 's1', origin: 'http://localhost:3000', state: 'live' as const, url: 'https://a.trycloudflare.com', startedAt: 1, endedAt: null, error: null };
+    const share = {
+      ...{ id: 's1', origin: 'http://localhost:3000', state: 'live' as const, url: 'https://a.trycloudflare.com', startedAt: 1, endedAt: null, error: null },
+      ...{ password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null },
+    };
     port.deliver({ type: 'share-event', change: 'live', share });
     leave();
     port.deliver({ type: 'share-event', change: 'stopped', share: { ...share, state: 'stopped' } });

@@ -2,19 +2,19 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHostClient } from '../host-client';
 import { addLiveShareBadge } from '../live-share-badge';
-import { DEFAULT_SETTINGS } from '../settings';
+import { DEFAULT_PREFERENCES } from '../preferences';
 import { createShareController } from '../share-controller';
-import { FakeHost, settle } from './fake-host';
+import { ScriptedHost, settle } from './scripted-host';
 
 beforeEach(() => fakeBrowser.reset());
 
 describe('toolbar badge', () => {
   it('counts the live shares, and is empty when there are none', async () => {
-    const host = new FakeHost();
+    const host = new ScriptedHost();
     const controller = createShareController({
       client: createHostClient({ connect: host.connect }),
       area: fakeBrowser.storage.session,
-      readSettings: async () => ({ ...DEFAULT_SETTINGS, copyWhenReady: false }),
+      readPreferences: async () => ({ ...DEFAULT_PREFERENCES, copyWhenReady: false }),
       writeClipboard: async () => {},
       notify: async () => {},
     });

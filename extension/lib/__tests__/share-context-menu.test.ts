@@ -3,10 +3,10 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { ContextMenuClick, ContextMenuItem, ContextMenus } from '../browser-apis';
 import { createHostClient } from '../host-client';
 import { LOOPBACK_MATCH_PATTERNS } from '../loopback-match-patterns';
-import { DEFAULT_SETTINGS } from '../settings';
+import { DEFAULT_PREFERENCES } from '../preferences';
 import { addShareContextMenu, SHARE_LINK_MENU_ID, SHARE_PAGE_MENU_ID } from '../share-context-menu';
 import { createShareController } from '../share-controller';
-import { FakeHost, settle } from './fake-host';
+import { ScriptedHost, settle } from './scripted-host';
 
 class FakeMenus implements ContextMenus {
   items: ContextMenuItem[] = [];
@@ -28,14 +28,14 @@ class FakeMenus implements ContextMenus {
 }
 
 async function setup() {
-  const host = new FakeHost();
+  const host = new ScriptedHost();
   const menus = new FakeMenus();
   const clipboard: string[] = [];
   const notifications: Array<{ title: string; message: string }> = [];
   const controller = createShareController({
     client: createHostClient({ connect: host.connect }),
     area: fakeBrowser.storage.session,
-    readSettings: async () => DEFAULT_SETTINGS,
+    readPreferences: async () => DEFAULT_PREFERENCES,
     writeClipboard: async (text) => void clipboard.push(text),
     notify: async (notification) => void notifications.push(notification),
   });

@@ -1,23 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHostClient } from '../host-client';
-import { DEFAULT_SETTINGS, type Settings } from '../settings';
+import { DEFAULT_PREFERENCES, type Preferences } from '../preferences';
 import { createShareController, type ShareController, type ShareControllerDeps } from '../share-controller';
-import { liveShares, shareForOrigin } from '../share-state';
+import { liveShares, shareForOrigin } from '../porthole-state';
 import { readState } from '../share-store';
-import { FakeHost, settle } from './fake-host';
+import { hostSetupProblem } from '../host-reachability';
+import { ScriptedHost, settle, TEST_HELLO } from './scripted-host';
 
 const NOT_FOUND = 'Specified native messaging host not found.';
 
-function setup(options: { host?: FakeHost; settings?: Partial<Settings> } = {}) {
-  const host = options.host ?? new FakeHost();
+function setup(options: { host?: ScriptedHost; settings?: Partial<Preferences> } = {}) {
+  const host = options.host ?? new ScriptedHost();
   const client = createHostClient({ connect: host.connect, timeoutMs: 1000 });
   const clipboard: string[] = [];
   const notifications: Array<{ title: string; message: string }> = [];
   const deps: ShareControllerDeps = {
     client,
     area: fakeBrowser.storage.session,
-    readSettings: async () => ({ ...DEFAULT_SETTINGS, ...options.settings }),
+    readPreferences: async () => ({ ...DEFAULT_PREFERENCES, ...options.settings }),
     writeClipboard: async (text) => void clipboard.push(text),
     notify: async (notification) => void notifications.push(notification),
     now: () => 5_000_000,
@@ -186,7 +187,7 @@ describe('share controller', () => {
   });
 
   it('records an error reply to a share as the last error, for that origin, in the host’s words', async () => {
-    const host = new FakeHost();
+    const host = new ScriptedHost();
     host.refuseShares = { code: 'cloudflared-missing', message: 'cloudflared is not installed. Run porthole-host doctor to fetch it.', detail: 'searched PATH' };
     const { controller } = setup({ host });
     expect(await controller.share('http://localhost:3000', 1, 'popup')).toBeNull();
@@ -210,7 +211,7 @@ describe('share controller', () => {
   });
 
   it('shows the setup problem when the host is not installed, and the share request fails cleanly', async () => {
-    const host = new FakeHost();
+    const host = new ScriptedHost();
     host.missing = NOT_FOUND;
     const { controller, notifications } = setup({ host });
     const result = await controller.share('http://localhost:3000', 1, 'context-menu');
@@ -221,7 +222,7 @@ describe('share controller', () => {
   });
 
   it('refresh() finds a missing host, and finds it again once installed', async () => {
-    const host = new FakeHost();
+    const host = new ScriptedHost();
     host.missing = 'No such native application dev.porthole.host';
     const { controller } = setup({ host });
     await controller.refresh();
@@ -256,8 +257,8 @@ describe('share controller', () => {
     expect(Object.keys(state.shares)).toEqual([again!.share.id]);
   });
 
-  it('a restarted background reloads its state and reconciles it with the host’s list', async () => {
-    const host = new FakeHost();
+  it('a restarted background reloads its state and asks the host: shares the host no longer has are shown as ended', async () => {
+    const host = new ScriptedHost();
     const first = setup({ host });
     await first.controller.share('http://localhost:3000', 4, 'popup');
     await first.controller.share('http://localhost:4000', 5, 'popup');
@@ -267,23 +268,45 @@ describe('share controller', () => {
     await settle();
     await first.controller.flush();
 
-    // The service worker restarts. The host process (same port here) still has s1 only: s2 ended meanwhile.
-    host.shares.delete('s2');
-    const secondClient = createHostClient({ connect: () => host.port, timeoutMs: 1000 });
+    // The browser stopped the background, and with its native port the host and its tunnels.
+    host.port.close('The background stopped.');
     const second = createShareController({
-      client: secondClient,
+      client: createHostClient({ connect: host.connect, timeoutMs: 1000 }),
       area: fakeBrowser.storage.session,
-      readSettings: async () => DEFAULT_SETTINGS,
+      readPreferences: async () => DEFAULT_PREFERENCES,
       writeClipboard: async () => {},
       notify: async () => {},
     });
     await second.start();
     const state = second.getState();
     expect(host.requests('list')).toHaveLength(1);
-    expect(state.shares.s1?.share).toMatchObject({ state: 'live', url: 'https://kept.trycloudflare.com' });
+    expect(state.shares.s1?.share).toMatchObject({ state: 'failed', url: 'https://kept.trycloudflare.com' });
     expect(state.shares.s1?.tabId).toBe(4);
-    expect(state.shares.s2?.share).toMatchObject({ state: 'failed', error: { message: expect.stringMatching(/restarted Porthole’s background/) } });
-    expect(liveShares(state).map((tracked) => tracked.share.id)).toEqual(['s1']);
+    expect(liveShares(state)).toEqual([]);
+    expect(state.host).toEqual({ status: 'connected' });
+  });
+
+  it('says hello first on every connection and keeps the answer, so a missing cloudflared shows before any share', async () => {
+    const host = new ScriptedHost();
+    host.hello = { ...TEST_HELLO, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } };
+    const { controller } = setup({ host });
+    await controller.refresh();
+    await settle();
+    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list']);
+    let state = controller.getState();
+    expect(state.hello).toMatchObject({ version: '0.0.0-test', cloudflared: null });
+    expect(hostSetupProblem(state.host, state.hello)).toEqual({ status: 'cloudflared-missing', message: 'cloudflared was not found.' });
+
+    // The host stops; the next connection is another host process, which is asked again.
+    host.port.close('Native host has exited.');
+    await settle();
+    expect(controller.getState().hello).toBeNull();
+    host.hello = TEST_HELLO;
+    await controller.refresh();
+    await settle();
+    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list', 'hello', 'list']);
+    state = controller.getState();
+    expect(hostSetupProblem(state.host, state.hello)).toBeNull();
   });
 
   it('does not start the host at background start when nothing was shared', async () => {
@@ -303,7 +326,7 @@ describe('share controller', () => {
     await controller.stopAll();
     expect(host.requests('stop-all')).toHaveLength(1);
     expect(liveShares(controller.getState())).toEqual([]);
-    expect(host.shares.size).toBe(0);
+    expect(host.shares()).toEqual([]);
   });
 
   it('stops the shares of a closed tab only when the setting is on', async () => {
@@ -325,7 +348,7 @@ describe('share controller', () => {
   it('reports a host that does not answer in time', async () => {
     vi.useFakeTimers();
     try {
-      const host = new FakeHost();
+      const host = new ScriptedHost();
       host.answering = false;
       const { controller } = setup({ host });
       const sharing = controller.share('http://localhost:3000', 1, 'popup');

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { answerBackgroundRequests } from '../background-requests';
+import { backgroundCommandsProxy, serveBackgroundCommands } from '../background-commands';
 import { createHostClient } from '../host-client';
 import type { ConfigureRequest, ShareRequest } from '../protocol';
-import { askBackground } from '../runtime-messages';
-import { DEFAULT_SETTINGS } from '../settings';
-import { createShareController, settingsOfEndedShare, shareOptionsToSend, type ShareController } from '../share-controller';
-import { shareForOrigin } from '../share-state';
+import { DEFAULT_PREFERENCES } from '../preferences';
+import { createShareController, settingsOfEndedShare, settingsToSend, type ShareController } from '../share-controller';
+import { shareForOrigin } from '../porthole-state';
 import { readState } from '../share-store';
-import { FakeHost, settle } from './fake-host';
+import { ScriptedHost, settle } from './scripted-host';
 
 /** Password, expiry, traffic and warnings: what the background does with the host's share settings. */
 
@@ -16,21 +15,21 @@ const NOW = 5_000_000;
 const controllers: ShareController[] = [];
 
 function setup() {
-  const host = new FakeHost();
+  const host = new ScriptedHost();
   host.now = NOW;
   const notifications: Array<{ title: string; message: string }> = [];
   const controller = createShareController({
     client: createHostClient({ connect: host.connect, timeoutMs: 1000 }),
     area: fakeBrowser.storage.session,
-    readSettings: async () => ({ ...DEFAULT_SETTINGS, copyWhenReady: false }),
+    readPreferences: async () => ({ ...DEFAULT_PREFERENCES, copyWhenReady: false }),
     writeClipboard: async () => {},
     notify: async (notification) => void notifications.push(notification),
     now: () => NOW,
   });
   controllers.push(controller);
-  answerBackgroundRequests(fakeBrowser.runtime.onMessage, controller);
+  serveBackgroundCommands(fakeBrowser.runtime.onMessage, controller);
   const send = (message: unknown) => fakeBrowser.runtime.sendMessage(message);
-  return { host, controller, notifications, send };
+  return { host, controller, notifications, background: backgroundCommandsProxy(send) };
 }
 
 async function liveShare(setupResult: ReturnType<typeof setup>, options?: Parameters<ShareController['share']>[3]) {
@@ -52,11 +51,11 @@ afterEach(async () => {
 describe('share options and configure', () => {
   it('a share asked for from the popup with a password and an expiry carries them to the host', async () => {
     const setupResult = setup();
-    const { host, send, controller } = setupResult;
-    await askBackground(send, { type: 'porthole:share', url: 'http://localhost:5173/x', tabId: 4, options: { password: 'hunter2', expiresInMinutes: 15 } });
+    const { host, background, controller } = setupResult;
+    await background.share('http://localhost:5173/x', 4, 'popup', { password: 'hunter2', expiresInMinutes: 15 });
     await settle();
     await controller.flush();
-    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173', options: { password: 'hunter2', expiresInMinutes: 15 } })]);
+    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173', settings: { password: 'hunter2', expiresInMinutes: 15 } })]);
     const share = (await stored()).shares.s1?.share;
     expect(share).toMatchObject({ password: 'hunter2', expiresAt: NOW + 15 * 60_000 });
   });
@@ -64,34 +63,34 @@ describe('share options and configure', () => {
   it('an open share without expiry sends no options at all, as before', async () => {
     const { host, controller } = setup();
     await controller.share('http://localhost:5173', 1, 'popup', { password: null, expiresInMinutes: null, keepPublicHost: false });
-    expect((host.requests('share')[0] as ShareRequest).options).toBeUndefined();
-    expect(shareOptionsToSend({})).toBeUndefined();
-    expect(shareOptionsToSend({ keepPublicHost: true })).toEqual({ keepPublicHost: true });
+    expect((host.requests('share')[0] as ShareRequest).settings).toBeUndefined();
+    expect(settingsToSend({})).toBeUndefined();
+    expect(settingsToSend({ keepPublicHost: true })).toEqual({ keepPublicHost: true });
   });
 
   it('configure from the popup: sets, changes and removes the password and the expiry of a live share', async () => {
     const setupResult = setup();
-    const { host, send, controller } = setupResult;
+    const { host, background, controller } = setupResult;
     await liveShare(setupResult);
 
-    expect(await askBackground(send, { type: 'porthole:configure', shareId: 's1', settings: { password: 'open sesame' } })).toEqual({ ok: true });
+    expect(await background.configure('s1', { password: 'open sesame' })).toMatchObject({ share: { password: 'open sesame' } });
     await controller.flush();
     expect((await stored()).shares.s1?.share).toMatchObject({ state: 'live', password: 'open sesame', expiresAt: null });
 
-    await askBackground(send, { type: 'porthole:configure', shareId: 's1', settings: { expiresInMinutes: 60 } });
+    await background.configure('s1', { expiresInMinutes: 60 });
     await controller.flush();
     // An absent field is left as it is.
     expect((await stored()).shares.s1?.share).toMatchObject({ password: 'open sesame', expiresAt: NOW + 60 * 60_000 });
 
-    await askBackground(send, { type: 'porthole:configure', shareId: 's1', settings: { password: null, expiresInMinutes: null } });
+    await background.configure('s1', { password: null, expiresInMinutes: null });
     await controller.flush();
     expect((await stored()).shares.s1?.share).toMatchObject({ password: null, expiresAt: null });
 
     const sent = host.requests('configure') as ConfigureRequest[];
     expect(sent.map(({ id: _id, ...rest }) => rest)).toEqual([
-      { type: 'configure', shareId: 's1', password: 'open sesame' },
-      { type: 'configure', shareId: 's1', expiresInMinutes: 60 },
-      { type: 'configure', shareId: 's1', password: null, expiresInMinutes: null },
+      { type: 'configure', shareId: 's1', settings: { password: 'open sesame' } },
+      { type: 'configure', shareId: 's1', settings: { expiresInMinutes: 60 } },
+      { type: 'configure', shareId: 's1', settings: { password: null, expiresInMinutes: null } },
     ]);
     // The share keeps its tab and its address throughout.
     expect((await stored()).shares.s1).toMatchObject({ tabId: 4, share: { url: 'https://plum-tree.trycloudflare.com' } });
@@ -111,10 +110,9 @@ describe('share options and configure', () => {
 
   it('configure for a share the host no longer runs says so', async () => {
     const setupResult = setup();
-    const { controller, host } = setupResult;
+    const { controller } = setupResult;
     await liveShare(setupResult);
-    host.shares.delete('s1');
-    await controller.configure('s1', { expiresInMinutes: 15 });
+    await controller.configure('s7', { expiresInMinutes: 15 });
     expect(controller.getState().lastError?.message).toMatch(/not running any more/);
   });
 
@@ -124,7 +122,7 @@ describe('share options and configure', () => {
     await liveShare(setupResult);
     const again = await controller.share('http://127.0.0.1:5173/', 4, 'popup', { password: 'late', expiresInMinutes: 240 });
     expect(again?.share).toMatchObject({ id: 's1', password: 'late', expiresAt: NOW + 240 * 60_000 });
-    expect(host.requests().map((request) => request.type)).toEqual(['share', 'share', 'configure']);
+    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'share', 'share', 'configure']);
   });
 
   it('Restart keeps the password and what was left of the time', async () => {
@@ -134,7 +132,7 @@ describe('share options and configure', () => {
     host.fail('s1', { code: 'tunnel-exited', message: 'cloudflared stopped unexpectedly.' });
     await settle();
     await controller.restart('s1');
-    expect((host.requests('share').at(-1) as ShareRequest).options).toEqual({ password: 'keep-me', expiresInMinutes: 60 });
+    expect((host.requests('share').at(-1) as ShareRequest).settings).toEqual({ password: 'keep-me', expiresInMinutes: 60 });
 
     const ended = { ...controller.getState().shares.s2!.share, expiresAt: NOW - 1 };
     expect(settingsOfEndedShare(ended, NOW)).toEqual({ password: 'keep-me' });
@@ -191,7 +189,7 @@ describe('what the host pushes about a running share', () => {
     await controller.flush();
     const state = await stored();
     expect(state.shares).toEqual({});
-    expect(state.lastError).toMatchObject({ origin: 'http://localhost:5173', tone: 'info', message: expect.stringContaining('its time was up') });
+    expect(state.lastError).toMatchObject({ origin: 'http://localhost:5173', expired: true, message: expect.stringContaining('its time was up') });
     expect(notifications).toEqual([{ title: 'Porthole stopped sharing http://localhost:5173', message: expect.stringContaining('Its time was up') }]);
     expect(shareForOrigin(state, 'http://localhost:5173').tracked).toBeNull();
 

@@ -1,5 +1,4 @@
 import { browser, type Browser } from 'wxt/browser';
-import type { OffscreenCopyRequest, OffscreenCopyResponse } from '../runtime-messages';
 
 /**
  * Chromium MV3: a service worker has no DOM and no `navigator.clipboard`, so writing the clipboard
@@ -8,6 +7,18 @@ import type { OffscreenCopyRequest, OffscreenCopyResponse } from '../runtime-mes
  * At most one offscreen document may exist, so concurrent copies share one opening.
  */
 const OFFSCREEN_PATH = '/offscreen.html';
+
+/** The background's one message to the offscreen document (entrypoints/offscreen/main.ts). */
+export interface OffscreenCopyRequest {
+  type: 'porthole:offscreen-copy';
+  text: string;
+}
+export type OffscreenCopyResponse = { ok: true } | { ok: false; message: string };
+
+export function isOffscreenCopyRequest(message: unknown): message is OffscreenCopyRequest {
+  const candidate = message as Partial<OffscreenCopyRequest> | null;
+  return typeof candidate === 'object' && candidate !== null && candidate.type === 'porthole:offscreen-copy' && typeof candidate.text === 'string';
+}
 
 let opening: Promise<void> | null = null;
 

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension-ids';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../../../native-host/src/protocol/extension-ids';
 import { CdpClient } from './cdp-client';
 import { CHROMIUM, CHROMIUM_ARGS, registerHost, waitUntil } from './chromium-harness';
 import { ScriptedPage } from './scripted-page';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Worker } from 'playwright-core';
-import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN } from '../../extension-ids';
+import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN } from '../../../native-host/src/protocol/extension-ids';
 import { HOST_NAME } from '../../lib/protocol';
 import { QUIET_CHROMIUM_ARGS } from '../../../scripts/dev/quiet-browsers';
 

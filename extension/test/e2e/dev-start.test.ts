@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import type {} from '../../../native-host/test/global-setup';
-import { CHROMIUM_EXTENSION_ID } from '../../extension-ids';
+import { CHROMIUM_EXTENSION_ID } from '../../../native-host/src/protocol/extension-ids';
 import { CdpClient } from './cdp-client';
 import { CdpPage } from './chromium-cdp-harness';
 import { waitUntil } from '../../../native-host/test/host-driver';

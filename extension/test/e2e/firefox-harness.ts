@@ -20,7 +20,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIREFOX_EXTENSION_ID } from '../../extension-ids';
+import { FIREFOX_EXTENSION_ID } from '../../../native-host/src/protocol/extension-ids';
 import { HOST_NAME } from '../../lib/protocol';
 import { QUIET_FIREFOX_PREFS } from '../../../scripts/dev/quiet-browsers';
 import { BidiClient } from './bidi-client';

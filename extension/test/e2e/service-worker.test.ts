@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
-import { CHROMIUM_EXTENSION_ORIGIN } from '../../extension-ids';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../../../native-host/src/protocol/extension-ids';
 import { launchChromiumOverCdp, type CdpPage, type CdpSession } from './chromium-cdp-harness';
 import { ensureBuilt, isAlive, launch, POPUP_URL, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
 import { useFakeTunnels } from './fake-tunnels';

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Share } from '../../lib/protocol';
-import type { PortholeState } from '../../lib/share-state';
+import type { PortholeState } from '../../lib/porthole-state';
 import { formatClock } from '../format-duration';
 import type { PageInfo } from '../page-info';
 import type { CopiedMark, PopupActions } from '../popup-actions';

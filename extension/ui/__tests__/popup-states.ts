@@ -1,5 +1,5 @@
-import type { RequestRecord, Share } from '../../lib/protocol';
-import { INITIAL_STATE, type PortholeState, type TrackedShare } from '../../lib/share-state';
+import { HOST_FEATURES, HOST_NAME, PROTOCOL_VERSION, type HelloResult, type RequestRecord, type Share } from '../../lib/protocol';
+import { INITIAL_STATE, type PortholeState, type TrackedShare } from '../../lib/porthole-state';
 
 /**
  * The popup's states as plain data, like a storybook: tests render each, and so could a screenshot
@@ -47,6 +47,23 @@ export function tracked(patch: Partial<Share> = {}, extra: Partial<TrackedShare>
   return { share: share(patch), tabId: 1, whenUrlKnown: null, copiedAt: null, ...extra };
 }
 
+/** The host's answer to hello, as a current host with cloudflared gives it. */
+export function hello(patch: Partial<HelloResult> = {}): HelloResult {
+  return {
+    type: 'hello',
+    name: HOST_NAME,
+    version: '1.4.0',
+    protocol: PROTOCOL_VERSION,
+    oldestProtocol: 1,
+    platform: 'linux',
+    arch: 'x64',
+    cloudflared: { path: '/usr/lib/porthole/cloudflared', source: 'bundled', version: '2024.6.1' },
+    cloudflaredError: null,
+    features: [...HOST_FEATURES],
+    ...patch,
+  };
+}
+
 export function stateWith(...shares: TrackedShare[]): PortholeState {
   return { ...INITIAL_STATE, host: { status: 'connected' }, shares: Object.fromEntries(shares.map((entry) => [entry.share.id, entry])) };
 }
@@ -84,6 +101,20 @@ export const STATES = {
   ),
   hostMissing: { ...INITIAL_STATE, host: { status: 'missing', reason: 'Specified native messaging host not found.' } },
   hostStopped: { ...INITIAL_STATE, host: { status: 'unreachable', reason: 'Native host has exited.' } },
+  /** A host from before protocol 2: it would share without the password. */
+  hostTooOld: { ...stateWith(), hello: hello({ version: '0.9.0', protocol: 1, oldestProtocol: undefined, features: undefined }) },
+  /** A host that no longer reads this extension's protocol. */
+  hostTooNew: { ...stateWith(), hello: hello({ version: '3.0.0', protocol: PROTOCOL_VERSION + 2, oldestProtocol: PROTOCOL_VERSION + 1 }) },
+  /** A host without cloudflared, in its own words. */
+  noCloudflared: {
+    ...stateWith(),
+    hello: hello({
+      cloudflared: null,
+      cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found. Reinstall Porthole, which bundles it, or set PORTHOLE_CLOUDFLARED.' },
+    }),
+  },
+  /** A newer host that still reads this extension's protocol: nothing to warn about. */
+  hostNewerCompatible: { ...stateWith(), hello: hello({ version: '2.5.0', protocol: PROTOCOL_VERSION + 1, oldestProtocol: PROTOCOL_VERSION }) },
   /** On another page: one share live, another that ended on its own. */
   endedElsewhere: stateWith(
     tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000 }),
@@ -115,7 +146,7 @@ export const STATES = {
   /** The share's time was up: the host stopped it, and the page can be shared again. */
   expired: {
     ...stateWith(),
-    lastError: { message: `Sharing ${ORIGIN} stopped by itself: its time was up. Share again to get a new address.`, origin: ORIGIN, at: NOW - 1000, tone: 'info' },
+    lastError: { message: `Sharing ${ORIGIN} stopped by itself: its time was up. Share again to get a new address.`, origin: ORIGIN, at: NOW - 1000, expired: true },
   },
   otherShares: stateWith(
     tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000, password: 'pw', expiresAt: NOW + 45 * 60_000, traffic: { requests: 9, visitors: 1, recent: [] } }),

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { PortholeState } from '../../lib/share-state';
+import type { PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../page-info';
 import type { CopiedMark, PopupActions } from '../popup-actions';
 import { PopupView } from '../popup-view';
@@ -181,6 +181,37 @@ describe('popup', () => {
   it('host stopped: says so with the browser’s reason', () => {
     show(STATES.hostStopped);
     expect(screen.getByRole('alert').textContent).toMatch(/helper stopped.*Native host has exited\./s);
+  });
+
+  it('a host too old for this extension: says to update the host, before anyone clicks Share', () => {
+    const spy = show(STATES.hostTooOld);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('Update Porthole’s helper');
+    expect(alert.textContent).toContain('0.9.0');
+    expect(alert.textContent).toMatch(/would not apply a share’s password/);
+    expect(screen.queryByRole('button', { name: 'Share this localhost tab' })).toBeNull();
+    fireEvent.click(button('Check again'));
+    expect(spy.retry).toHaveBeenCalledOnce();
+  });
+
+  it('a host too new for this extension: says to update the extension', () => {
+    show(STATES.hostTooNew);
+    expect(screen.getByRole('alert').textContent).toMatch(/Update the Porthole extension.*3\.0\.0/s);
+    expect(screen.queryByRole('button', { name: 'Share this localhost tab' })).toBeNull();
+  });
+
+  it('a newer host that still reads this protocol: the Share button as usual', () => {
+    show(STATES.hostNewerCompatible);
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(button('Share this localhost tab')).toBeTruthy();
+  });
+
+  it('a host without cloudflared: the host’s sentence, before anyone clicks Share', () => {
+    show(STATES.noCloudflared);
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('cloudflared is missing');
+    expect(alert.textContent).toContain('Reinstall Porthole, which bundles it, or set PORTHOLE_CLOUDFLARED.');
+    expect(screen.queryByRole('button', { name: 'Share this localhost tab' })).toBeNull();
   });
 
   it('on another page: a short explanation and every active share with Copy and Stop', () => {

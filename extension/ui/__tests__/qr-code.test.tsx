@@ -1,7 +1,7 @@
 import { cleanup, render } from '@testing-library/preact';
 import { encode } from 'uqr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { QrCode, qrPath, QUIET_ZONE } from '../qr-code';
+import { QrCode, qrPath, QUIET_ZONE } from '../live-share/qr-code';
 
 // The real generator, watched: the test sees exactly what the popup asks it to encode.
 vi.mock('uqr', async (importOriginal) => {

@@ -4,19 +4,19 @@ import { PASSWORD_IN_ARGV } from '../cli/share-args.js';
 
 describe('porthole-host share arguments', () => {
   it.each([
-    [['3000'], { origin: 'http://localhost:3000', options: {}, password: 'none' }],
-    [[':3000'], { origin: 'http://localhost:3000', options: {}, password: 'none' }],
-    [['65535'], { origin: 'http://localhost:65535', options: {}, password: 'none' }],
-    [['https://localhost:8443/x', '--password', '--minutes', '0.5', '--keep-host'], { origin: 'https://localhost:8443/x', options: { expiresInMinutes: 0.5, keepPublicHost: true }, password: 'prompt' }],
-    [['--password-stdin', '5173'], { origin: 'http://localhost:5173', options: {}, password: 'stdin' }],
-    [['--minutes=30', 'localhost:5173'], { origin: 'http://localhost:5173', options: { expiresInMinutes: 30 }, password: 'none' }],
+    [['3000'], { origin: 'http://localhost:3000', settings: {}, password: 'none' }],
+    [[':3000'], { origin: 'http://localhost:3000', settings: {}, password: 'none' }],
+    [['65535'], { origin: 'http://localhost:65535', settings: {}, password: 'none' }],
+    [['https://localhost:8443/x', '--password', '--minutes', '0.5', '--keep-host'], { origin: 'https://localhost:8443/x', settings: { expiresInMinutes: 0.5, keepPublicHost: true }, password: 'prompt' }],
+    [['--password-stdin', '5173'], { origin: 'http://localhost:5173', settings: {}, password: 'stdin' }],
+    [['--minutes=30', 'localhost:5173'], { origin: 'http://localhost:5173', settings: { expiresInMinutes: 30 }, password: 'none' }],
     // What `python -m http.server` prints: every address of this computer, loopback included.
-    [['0.0.0.0:8000'], { origin: 'http://0.0.0.0:8000', options: {}, password: 'none' }],
-    [['http://0.0.0.0:8000/'], { origin: 'http://0.0.0.0:8000/', options: {}, password: 'none' }],
-    [['[::]:8000'], { origin: 'http://[::]:8000', options: {}, password: 'none' }],
-    [['app.localhost:3000'], { origin: 'http://app.localhost:3000', options: {}, password: 'none' }],
-    [['127.0.0.1:8080'], { origin: 'http://127.0.0.1:8080', options: {}, password: 'none' }],
-    [['--', '3000'], { origin: 'http://localhost:3000', options: {}, password: 'none' }],
+    [['0.0.0.0:8000'], { origin: 'http://0.0.0.0:8000', settings: {}, password: 'none' }],
+    [['http://0.0.0.0:8000/'], { origin: 'http://0.0.0.0:8000/', settings: {}, password: 'none' }],
+    [['[::]:8000'], { origin: 'http://[::]:8000', settings: {}, password: 'none' }],
+    [['app.localhost:3000'], { origin: 'http://app.localhost:3000', settings: {}, password: 'none' }],
+    [['127.0.0.1:8080'], { origin: 'http://127.0.0.1:8080', settings: {}, password: 'none' }],
+    [['--', '3000'], { origin: 'http://localhost:3000', settings: {}, password: 'none' }],
   ])('%j', (args, expected) => {
     expect(parseShareArgs(args)).toEqual({ ok: true, ...expected });
   });

@@ -5,7 +5,7 @@
  */
 import { checkLoopbackOrigin } from '../protocol/loopback.js';
 import { MAX_EXPIRY_MINUTES } from '../protocol/validate.js';
-import type { ShareOptions } from '../protocol/index.js';
+import type { ShareSettings } from '../protocol/index.js';
 import { parseCommandArgs, type OptionSpecs } from './args.js';
 
 /** Where the share's password comes from; the value itself never passes through argv. */
@@ -21,7 +21,7 @@ export const SHARE_OPTIONS: OptionSpecs = {
 export const PASSWORD_ENV = 'PORTHOLE_PASSWORD';
 
 export type ShareArgs =
-  | { ok: true; origin: string; options: Omit<ShareOptions, 'password'>; password: PasswordSource }
+  | { ok: true; origin: string; settings: Omit<ShareSettings, 'password'>; password: PasswordSource }
   | { ok: false; message: string };
 
 export const PORT_RANGE = '1–65535';
@@ -106,13 +106,13 @@ export function parseShareArgs(argv: readonly string[]): ShareArgs {
 
   const origin = originFromTarget(target);
   if (!origin.ok) return origin;
-  const options: Omit<ShareOptions, 'password'> = {};
+  const settings: Omit<ShareSettings, 'password'> = {};
   if (values.minutes !== undefined) {
     const minutes = parseMinutes(String(values.minutes));
     if (minutes === null) return { ok: false, message: `${MINUTES_RULE}; got "${String(values.minutes)}".` };
-    options.expiresInMinutes = minutes;
+    settings.expiresInMinutes = minutes;
   }
-  if (values['keep-host'] === true) options.keepPublicHost = true;
+  if (values['keep-host'] === true) settings.keepPublicHost = true;
   const password: PasswordSource = values.password === true ? 'prompt' : values['password-stdin'] === true ? 'stdin' : 'none';
-  return { ok: true, origin: origin.origin, options, password };
+  return { ok: true, origin: origin.origin, settings, password };
 }

@@ -1,6 +1,6 @@
 /**
- * Finds the cloudflared to run, in the order DESIGN.md fixes: $PORTHOLE_CLOUDFLARED, the copy
- * bundled beside the host, then PATH.
+ * Finds the cloudflared to run, in this order (README, "Sharing from a terminal"): $PORTHOLE_CLOUDFLARED,
+ * the copy bundled beside the host, then PATH: an explicit choice first, then what Porthole shipped.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';

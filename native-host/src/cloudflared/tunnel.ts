@@ -34,9 +34,11 @@ export interface TunnelOptions {
 }
 
 export interface TunnelExit {
-  /** True when we asked it to stop; otherwise `failure` says why it ended. */
-  requested: boolean;
-  failure: HostError | null;
+  /**
+   * Why it ended, read from its output and exit status. Whether that is a failure or the stop that
+   * was asked for is not the tunnel's call: ShareManager, which does all the asking, decides.
+   */
+  failure: HostError;
   code: number | null;
   signal: NodeJS.Signals | null;
 }
@@ -49,7 +51,7 @@ interface TunnelEvents {
   exit: [exit: TunnelExit];
 }
 
-export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath'>): string[] {
+function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath'>): string[] {
   return [
     'tunnel',
     '--no-autoupdate',
@@ -64,7 +66,7 @@ export function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'conf
 }
 
 /** cloudflared reads every flag from a TUNNEL_* variable too; the user's own must not steer our tunnel. */
-export function isolatedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function isolatedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('TUNNEL_')));
 }
 
@@ -200,8 +202,6 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     this.exited = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    const requested = this.stopRequested && startError === null;
-    const failure = requested ? null : (startError ?? failureOnExit(this.diagnosis, { code, signal }));
-    this.emit('exit', { requested, failure, code, signal });
+    this.emit('exit', { failure: startError ?? failureOnExit(this.diagnosis, { code, signal }), code, signal });
   }
 }

@@ -33,7 +33,7 @@ import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, public
 import { isUnreachableError } from './origin-address.js';
 import { OriginDialer } from './origin-dialer.js';
 import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWORD_PAGE } from './pages.js';
-import { isProbeRequest, probeAnswer } from './probe-token.js';
+import { isProbeRequest, probeAnswer } from '../probe/probe-token.js';
 import { Throttle } from './throttle.js';
 import { TrafficLog, visitorKey } from './traffic.js';
 

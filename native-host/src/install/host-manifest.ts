@@ -2,7 +2,7 @@
  * The native messaging host manifest each browser reads to find and trust porthole-host.
  * Pure: the caller decides where it goes.
  */
-import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../protocol/extension-ids.js';
 import type { BrowserFamily } from '../platform/index.js';
 import { HOST_NAME } from '../protocol/index.js';
 

@@ -1,5 +1,7 @@
 /**
- * Answers one validated request. Never throws: every failure becomes an error reply.
+ * Answers one validated request. Never throws: every failure becomes an error reply. Requests the
+ * manager answers at once are answered synchronously, so that a new share's reply is written
+ * before anything can happen to that share.
  */
 import { toHostError } from '../errors.js';
 import type { ExtensionToHost, HelloResult, Reply } from '../protocol/index.js';
@@ -10,26 +12,25 @@ export interface DispatchDeps {
   hello(): Promise<HelloResult>;
 }
 
-export async function dispatch(request: ExtensionToHost, deps: DispatchDeps): Promise<Reply> {
+export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | Promise<Reply> {
   const { id } = request;
+  const failed = (error: unknown): Reply => ({ id, ok: false, error: toHostError(error) });
   try {
     switch (request.type) {
       case 'hello':
-        return { id, ok: true, ...(await deps.hello()) };
+        return deps.hello().then((result) => ({ id, ok: true, ...result }), failed);
       case 'share':
-        return { id, ok: true, type: 'share', ...deps.manager.share(request.origin, request.options) };
+        return { id, ok: true, type: 'share', ...deps.manager.share(request.origin, request.settings) };
       case 'stop':
-        return { id, ok: true, type: 'stop', share: await deps.manager.stop(request.shareId) };
+        return deps.manager.stop(request.shareId).then((share) => ({ id, ok: true, type: 'stop', share }), failed);
       case 'stop-all':
-        return { id, ok: true, type: 'stop-all', shares: await deps.manager.stopAll() };
+        return deps.manager.stopAll().then((shares) => ({ id, ok: true, type: 'stop-all', shares }), failed);
       case 'list':
         return { id, ok: true, type: 'list', shares: deps.manager.list() };
-      case 'configure': {
-        const { shareId, password, expiresInMinutes, keepPublicHost } = request;
-        return { id, ok: true, type: 'configure', share: deps.manager.configure(shareId, { password, expiresInMinutes, keepPublicHost }) };
-      }
+      case 'configure':
+        return { id, ok: true, type: 'configure', share: deps.manager.configure(request.shareId, request.settings) };
     }
   } catch (error) {
-    return { id, ok: false, error: toHostError(error) };
+    return failed(error);
   }
 }

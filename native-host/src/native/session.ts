@@ -5,7 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { hostError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { validateRequest, type ExtensionToHost, type ShareEvent } from '../protocol/index.js';
+import { validateRequest, type ExtensionToHost, type Reply, type ShareEvent } from '../protocol/index.js';
 import { dispatch, type DispatchDeps } from './dispatch.js';
 import { createFrameWriter } from './frame-writer.js';
 import { FrameDecoder, MAX_INCOMING_FRAME } from './framing.js';
@@ -32,31 +32,34 @@ export function decodeMessage(body: Buffer): { ok: true; value: unknown } | { ok
   }
 }
 
+function describeEvent({ share, change }: ShareEvent): string {
+  const url = share.url ? ` ${share.url}` : '';
+  const error = share.error ? ` (${share.error.code}: ${share.error.detail ?? share.error.message})` : '';
+  return `share ${share.id} ${change}${url}${error}`;
+}
+
 export function runSession(deps: SessionDeps): Promise<void> {
   const { input, output, manager, log } = deps;
   const writer = createFrameWriter(output, (bytes) => log.warn(`dropped a ${bytes}-byte message: over the browser's 1 MB limit`));
   const decoder = new FrameDecoder();
 
-  // A share reply must reach the extension before the events of the share it announces.
-  let holding = 0;
-  const held: ShareEvent[] = [];
   const onEvent = (event: ShareEvent): void => {
     // Traffic comes twice a second while someone visits: the log keeps what changed the share's course.
-    if (event.change !== 'traffic') log.info(`share ${event.share.id} ${event.change}${event.share.url ? ` ${event.share.url}` : ''}${event.share.error ? ` (${event.share.error.code}: ${event.share.error.detail ?? event.share.error.message})` : ''}`);
-    if (holding > 0) held.push(event);
-    else writer.write(event);
+    if (event.change !== 'traffic') log.info(describeEvent(event));
+    writer.write(event);
   };
   manager.on('event', onEvent);
 
+  /** A new share is announced with its reply: `starting` follows it at once, before any other event of that share. */
+  const answer = (reply: Reply): void => {
+    writer.write(reply);
+    if (reply.ok && reply.type === 'share' && !reply.existing) onEvent({ type: 'share-event', change: 'starting', share: reply.share });
+  };
+
   const pending = new Set<Promise<void>>();
   const handle = async (request: ExtensionToHost): Promise<void> => {
-    const holds = request.type === 'share';
-    if (holds) holding++;
-    try {
-      writer.write(await dispatch(request, deps));
-    } finally {
-      if (holds && --holding === 0) held.splice(0).forEach((event) => writer.write(event));
-    }
+    const reply = dispatch(request, deps);
+    answer(reply instanceof Promise ? await reply : reply);
   };
 
   const onFrame = (body: Buffer): void => {

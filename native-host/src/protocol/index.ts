@@ -1,3 +1,4 @@
 export * from './messages.js';
 export { validateRequest, MAX_EXPIRY_MINUTES, MAX_ID_LENGTH, MAX_ORIGIN_LENGTH, MAX_PASSWORD_LENGTH, type Validated } from './validate.js';
-export { checkLoopbackOrigin, isLoopbackHostname, isLoopbackUrl, type LoopbackCheck, type LoopbackOrigin } from './loopback.js';
+export { checkLoopbackOrigin, isLoopbackHostname, isLoopbackUrl, shareKeyOf, type LoopbackCheck, type LoopbackOrigin } from './loopback.js';
+export * from './extension-ids.js';

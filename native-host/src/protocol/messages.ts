@@ -6,8 +6,17 @@
  */
 
 export const HOST_NAME = 'dev.porthole.host' as const;
-/** Bumped only for changes an older peer would misread. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Bumped only for changes an older peer would misread. 2: `share` and `configure` carry their
+ * settings in `settings` (a protocol-1 host would ignore them and share without the password).
+ */
+export const PROTOCOL_VERSION = 2;
+/** The oldest protocol each side still speaks: a host keeps reading protocol-1 requests. */
+export const OLDEST_PROTOCOL = 1;
+
+/** What a host can do beyond its protocol's first version; told in `hello`. Append only. */
+export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic'] as const;
+export type HostFeature = (typeof HOST_FEATURES)[number];
 
 /** Append only: the extension keys its help texts on these. */
 export const ERROR_CODES = [
@@ -20,7 +29,7 @@ export const ERROR_CODES = [
   'edge-unreachable',
   'tunnel-exited',
   'internal',
-  // Added with the gateway. Both are warnings on a running share (`Share.warnings`), never a failure.
+  // Warnings on a running share (`Share.warnings`), never a failure: the share stays up.
   'origin-unreachable',
   'unverified',
 ] as const;
@@ -77,32 +86,31 @@ export interface Share {
   endedAt: number | null;
   /** Why the share failed; null otherwise. */
   error: HostError | null;
-
-  // The fields below came with the gateway. They are optional only so that older code that builds
-  // Share objects still compiles: this host always sends every one of them.
-
   /** Visitors must give this password (HTTP basic auth, any user name); null when the share is open. */
-  password?: string | null;
+  password: string | null;
   /** Epoch milliseconds when the share stops by itself; null when it runs until stopped. */
-  expiresAt?: number | null;
+  expiresAt: number | null;
   /** true: the local server sees the public Host header; false (default): its own `localhost:PORT`. */
-  keepPublicHost?: boolean;
+  keepPublicHost: boolean;
   /**
    * Problems of a share that is still running, at most one per code: `origin-unreachable` (nothing
    * answers at the origin; visitors get a "not running" page) and `unverified` (live, but the public
    * address did not yet answer Porthole's check from the internet). Empty when all is well.
    */
-  warnings?: HostError[];
-  traffic?: ShareTraffic;
+  warnings: HostError[];
+  traffic: ShareTraffic;
   /** Set when the share is `stopped`; null otherwise. */
-  stopReason?: StopReason | null;
+  stopReason: StopReason | null;
 }
 
-/** Settings a share request may carry. Absent fields take their defaults. */
-export interface ShareOptions {
-  /** 1–256 characters, no control characters; null or absent: no password. */
+/**
+ * A share's settings as a request gives them, the same in `share` and `configure`. In `share` an
+ * absent field takes its default; in `configure` it is left as it is. null removes a setting.
+ */
+export interface ShareSettings {
+  /** 1–256 characters (MAX_PASSWORD_LENGTH), no control characters; null: no password. */
   password?: string | null;
-  /** Stop the share after this many minutes (fractions allowed, at most 10080 = one week). */
+  /** Stop the share this many minutes from now (fractions allowed, at most MAX_EXPIRY_MINUTES); null: never. */
   expiresInMinutes?: number | null;
   keepPublicHost?: boolean;
 }
@@ -119,7 +127,7 @@ export interface ShareRequest {
   /** An http(s) URL on this computer; only its origin is used. */
   origin: string;
   /** Ignored when the origin is already shared: change a running share with `configure`. */
-  options?: ShareOptions;
+  settings?: ShareSettings;
 }
 export interface StopRequest {
   id: string;
@@ -139,10 +147,7 @@ export interface ConfigureRequest {
   id: string;
   type: 'configure';
   shareId: string;
-  password?: string | null;
-  /** Counted from now; null: no expiry. */
-  expiresInMinutes?: number | null;
-  keepPublicHost?: boolean;
+  settings: ShareSettings;
 }
 
 export type ExtensionToHost = HelloRequest | ShareRequest | StopRequest | StopAllRequest | ListRequest | ConfigureRequest;
@@ -163,13 +168,16 @@ export interface HelloResult {
   type: 'hello';
   name: typeof HOST_NAME;
   version: string;
+  /** The protocol this host speaks (PROTOCOL_VERSION)... */
   protocol: number;
+  /** ...and the oldest it still reads (OLDEST_PROTOCOL); absent from hosts before protocol 2, which read only `protocol`. */
+  oldestProtocol?: number;
   platform: string;
   arch: string;
   /** null when no cloudflared was found; `cloudflaredError` then says how to install one. */
   cloudflared: CloudflaredInfo | null;
   cloudflaredError: HostError | null;
-  /** What this host can do beyond protocol 1's first version, e.g. `gateway`, `configure`. */
+  /** What this host can do (HOST_FEATURES); an extension ignores names it does not know. Hosts before the gateway sent none. */
   features?: string[];
 }
 export interface ShareResult {
@@ -207,7 +215,7 @@ export type Reply = OkReply | ErrorReply;
 
 /**
  * What changed: first the lifecycle, in the order a healthy share goes through it, then what can
- * happen while a share runs (appended with the gateway).
+ * happen while a share runs.
  */
 export const SHARE_CHANGES = [
   'starting',

@@ -1,4 +1,4 @@
-import { REQUEST_TYPES, type ExtensionToHost, type HostError, type RequestType, type ShareOptions } from './messages.js';
+import { REQUEST_TYPES, type ExtensionToHost, type HostError, type RequestType, type ShareSettings } from './messages.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_ORIGIN_LENGTH = 2048;
@@ -30,15 +30,16 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 type Field<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Reads the three settings shared by `share.options` and `configure`; absent stays absent. */
-function readSettings(record: Record<string, unknown>, where: string): Field<ShareOptions> {
-  const settings: ShareOptions = {};
+/** Reads the settings of `share` and `configure`; absent stays absent. */
+function readSettings(record: Record<string, unknown>): Field<ShareSettings> {
+  const settings: ShareSettings = {};
   const password = own(record, 'password');
   if (password !== undefined) {
-    if (password !== null && (typeof password !== 'string' || password.length === 0 || password.length > MAX_PASSWORD_LENGTH || CONTROL_CHARACTER.test(password))) {
+    const valid = typeof password === 'string' && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH && !CONTROL_CHARACTER.test(password);
+    if (password !== null && !valid) {
       return {
         ok: false,
-        message: `${where} "password" must be a string of 1 to ${MAX_PASSWORD_LENGTH} characters without control characters, or null for no password.`,
+        message: `The setting "password" must be a string of 1 to ${MAX_PASSWORD_LENGTH} characters without control characters, or null for no password.`,
       };
     }
     settings.password = password;
@@ -48,17 +49,35 @@ function readSettings(record: Record<string, unknown>, where: string): Field<Sha
     if (minutes !== null && (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_EXPIRY_MINUTES)) {
       return {
         ok: false,
-        message: `${where} "expiresInMinutes" must be a number of minutes above 0 and at most ${MAX_EXPIRY_MINUTES} (one week; fractions allowed), or null for no expiry.`,
+        message:
+          `The setting "expiresInMinutes" must be a number of minutes above 0 and at most ${MAX_EXPIRY_MINUTES} ` +
+          '(one week; fractions allowed), or null for no expiry.',
       };
     }
     settings.expiresInMinutes = minutes;
   }
   const keepPublicHost = own(record, 'keepPublicHost');
   if (keepPublicHost !== undefined) {
-    if (typeof keepPublicHost !== 'boolean') return { ok: false, message: `${where} "keepPublicHost" must be true or false.` };
+    if (typeof keepPublicHost !== 'boolean') return { ok: false, message: `The setting "keepPublicHost" must be true or false.` };
     settings.keepPublicHost = keepPublicHost;
   }
   return { ok: true, value: settings };
+}
+
+/**
+ * A request's `settings` object. Protocol-1 extensions put them in `options` (share) or beside the
+ * other fields (configure): still read, so that an older extension's password is never dropped.
+ */
+function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure'): Field<ShareSettings> {
+  const given = own(request, 'settings') ?? (type === 'share' ? own(request, 'options') : request);
+  if (given === undefined || given === null) return { ok: true, value: {} };
+  if (!isPlainObject(given)) {
+    return {
+      ok: false,
+      message: 'A request\'s "settings", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.',
+    };
+  }
+  return readSettings(given);
 }
 
 function readShareId(record: Record<string, unknown>): string | null {
@@ -96,14 +115,9 @@ export function validateRequest(value: unknown): Validated {
       if (typeof origin !== 'string' || origin.length === 0 || origin.length > MAX_ORIGIN_LENGTH) {
         return badRequest(id, `A share request needs an "origin": the http(s) address of the local page, at most ${MAX_ORIGIN_LENGTH} characters.`);
       }
-      const options = own(value, 'options');
-      if (options === undefined || options === null) return { ok: true, request: { id, type, origin } };
-      if (!isPlainObject(options)) {
-        return badRequest(id, 'A share request\'s "options", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.');
-      }
-      const settings = readSettings(options, 'The share option');
+      const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);
-      return { ok: true, request: { id, type, origin, options: settings.value } };
+      return { ok: true, request: { id, type, origin, settings: settings.value } };
     }
     case 'stop': {
       const shareId = readShareId(value);
@@ -113,9 +127,9 @@ export function validateRequest(value: unknown): Validated {
     case 'configure': {
       const shareId = readShareId(value);
       if (shareId === null) return badRequest(id, 'A configure request needs a "shareId": the id of a share from a share or list reply.');
-      const settings = readSettings(value, 'The configure field');
+      const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);
-      return { ok: true, request: { id, type, shareId, ...settings.value } };
+      return { ok: true, request: { id, type, shareId, settings: settings.value } };
     }
   }
 }

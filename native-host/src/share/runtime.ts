@@ -10,29 +10,29 @@
  */
 import { EventEmitter } from 'node:events';
 import { hostError, toHostError } from '../errors.js';
-import type { Gateway, GatewaySettings } from '../gateway/gateway.js';
-import type { ProbeConfig } from '../gateway/probe-config.js';
-import { probeDelayMs } from '../gateway/probe-config.js';
-import type { ProbeResult } from '../gateway/probe.js';
-import { newProbeToken } from '../gateway/probe-token.js';
+import type { Gateway } from '../gateway/gateway.js';
+import type { ProbeConfig } from '../probe/probe-config.js';
+import { probeDelayMs } from '../probe/probe-config.js';
+import type { ProbeResult } from '../probe/probe.js';
+import { newProbeToken } from '../probe/probe-token.js';
 import type { Logger } from '../log.js';
 import type { HostError, LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import type { ShareRuntime } from './share-manager.js';
-import type { ShareSettings } from './share-state.js';
+import type { AppliedSettings } from './share-transitions.js';
 
 /** What the runtime needs of a tunnel; cloudflared/tunnel.ts is the real one. */
 export interface TunnelHandle {
   readonly url: string | null;
   on(event: 'url', listener: (url: string) => void): unknown;
   on(event: 'registered', listener: () => void): unknown;
-  on(event: 'exit', listener: (exit: { requested: boolean; failure: HostError | null }) => void): unknown;
+  on(event: 'exit', listener: (exit: { failure: HostError }) => void): unknown;
   stop(): Promise<unknown>;
   killNow(): void;
 }
 
 export interface RuntimeOptions {
   origin: LoopbackOrigin;
-  settings: ShareSettings;
+  settings: AppliedSettings;
   /** Starts cloudflared forwarding to the gateway's URL. */
   startTunnel(gatewayUrl: string): TunnelHandle;
   probe: ProbeConfig;
@@ -49,12 +49,14 @@ interface RuntimeEvents {
   verified: [];
   origin: [reachable: boolean];
   traffic: [traffic: ShareTraffic];
-  exit: [exit: { requested: boolean; failure: HostError | null }];
+  /** Why it ended, had nobody asked it to (ShareManager knows whether it did). */
+  exit: [failure: HostError];
 }
 
 export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements ShareRuntime {
   private gateway: Gateway | null = null;
-  private gatewaySettings: GatewaySettings;
+  /** The share's settings; the gateway applies the password and Host handling, the manager the expiry. */
+  private settings: AppliedSettings;
   private readonly token = newProbeToken();
   private tunnel: TunnelHandle | null = null;
   private stopRequested = false;
@@ -66,13 +68,13 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
   constructor(private readonly options: RuntimeOptions) {
     super();
     this.exitPromise = new Promise((resolve) => this.once('exit', resolve));
-    this.gatewaySettings = { password: options.settings.password, keepPublicHost: options.settings.keepPublicHost };
+    this.settings = options.settings;
     this.started = this.start();
   }
 
-  configure(settings: ShareSettings): void {
-    this.gatewaySettings = { password: settings.password, keepPublicHost: settings.keepPublicHost };
-    this.gateway?.configure(this.gatewaySettings);
+  configure(settings: AppliedSettings): void {
+    this.settings = settings;
+    this.gateway?.configure(settings);
   }
 
   async stop(): Promise<unknown> {
@@ -80,7 +82,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.wakeSleepers();
     await this.started;
     if (this.tunnel !== null) await this.tunnel.stop();
-    else this.finish({ requested: true, failure: null });
+    else this.finish(hostError('tunnel-exited', 'The share was stopped before its tunnel started.'));
     return this.exitPromise;
   }
 
@@ -98,7 +100,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       const { Gateway } = await import('../gateway/gateway.js');
       const gateway = new Gateway({
         origin: this.options.origin,
-        settings: this.gatewaySettings,
+        settings: this.settings,
         probeToken: this.token,
         log: this.options.log,
         trafficIntervalMs: this.options.trafficIntervalMs,
@@ -110,7 +112,13 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       if (this.stopRequested) return;
       gatewayUrl = await gateway.listen();
     } catch (error) {
-      this.finish({ requested: false, failure: hostError('internal', 'Porthole could not open its local gateway for this share. Try again; see the host log if it keeps failing.', toHostError(error).detail ?? String(error)) });
+      this.finish(
+        hostError(
+          'internal',
+          'Porthole could not open its local gateway for this share. Try again; see the host log if it keeps failing.',
+          toHostError(error).detail ?? String(error),
+        ),
+      );
       return;
     }
     if (this.stopRequested) return;
@@ -122,7 +130,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       this.emit('url', url);
     });
     tunnel.on('registered', () => void this.verify());
-    tunnel.on('exit', (exit) => this.finish(exit));
+    tunnel.on('exit', (exit) => this.finish(exit.failure));
   }
 
   /** Checks the public address until it answers, then says live; see the header for the limits. */
@@ -134,7 +142,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       this.emit('live', true);
       return;
     }
-    const check = this.options.probeOnce ?? (await import('../gateway/probe.js')).probeOnce;
+    const check = this.options.probeOnce ?? (await import('../probe/probe.js')).probeOnce;
     const deadline = performance.now() + probe.waitMs;
     for (let attempt = 0; ; attempt++) {
       // The last attempts may not run past the deadline by a whole attempt's timeout.
@@ -190,12 +198,12 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     for (const sleeper of [...this.sleeps]) sleeper.wake();
   }
 
-  private finish(exit: { requested: boolean; failure: HostError | null }): void {
+  private finish(failure: HostError): void {
     if (this.exited) return;
     this.exited = true;
     this.wakeSleepers();
     this.gateway?.close();
-    this.emit('exit', { requested: exit.requested || (this.stopRequested && exit.failure === null), failure: exit.failure });
+    this.emit('exit', failure);
   }
 }
 
@@ -207,6 +215,6 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
 export function preloadShareModules(): void {
   setTimeout(() => {
     void import('../gateway/gateway.js');
-    void import('../gateway/probe.js');
+    void import('../probe/probe.js');
   }, 0).unref();
 }

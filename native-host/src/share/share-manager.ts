@@ -1,13 +1,25 @@
 /**
- * Owns every share of this host: one per origin, each backed by one runtime (a gateway and the
+ * Owns every share of this host: one per local server (shareKeyOf), each backed by one runtime (a gateway and the
  * cloudflared pointed at it). Turns runtime events into share transitions (share-state.ts),
- * announces each change, and stops shares whose time is up.
+ * announces each change, and stops shares whose time is up. A new share is not announced as an
+ * event: share() returns it, and whoever asked tells its client (the session sends it with the
+ * reply), so nothing about a share can reach a client before the share itself.
  */
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { hostError, PortholeError } from '../errors.js';
-import { checkLoopbackOrigin, type HostError, type LoopbackOrigin, type Share, type ShareEvent, type ShareOptions, type ShareTraffic, type StopReason } from '../protocol/index.js';
-import { createShare, nextShare, settingsOf, type ShareInput, type ShareSettings } from './share-state.js';
+import {
+  checkLoopbackOrigin,
+  shareKeyOf,
+  type HostError,
+  type LoopbackOrigin,
+  type Share,
+  type ShareEvent,
+  type ShareSettings,
+  type ShareTraffic,
+  type StopReason,
+} from '../protocol/index.js';
+import { createShare, DEFAULT_SETTINGS, nextShare, settingsOf, type AppliedSettings, type ShareInput } from './share-transitions.js';
 
 /** What the manager needs of a running share; share/runtime.ts is the real one. */
 export interface ShareRuntime {
@@ -18,17 +30,15 @@ export interface ShareRuntime {
   on(event: 'verified', listener: () => void): unknown;
   on(event: 'origin', listener: (reachable: boolean) => void): unknown;
   on(event: 'traffic', listener: (traffic: ShareTraffic) => void): unknown;
-  on(event: 'exit', listener: (exit: { requested: boolean; failure: HostError | null }) => void): unknown;
-  configure(settings: ShareSettings): void;
+  /** It ended; `failure` says why, had nobody asked it to. */
+  on(event: 'exit', listener: (failure: HostError) => void): unknown;
+  configure(settings: AppliedSettings): void;
   stop(): Promise<unknown>;
   killNow(): void;
 }
 
-/** The settings a configure request may change: absent leaves a setting alone, null removes it. */
-export type SettingsPatch = ShareOptions;
-
 export interface ShareManagerDeps {
-  startShare(origin: LoopbackOrigin, settings: ShareSettings): ShareRuntime;
+  startShare(origin: LoopbackOrigin, settings: AppliedSettings): ShareRuntime;
   now?: () => number;
   newId?: () => string;
   /** Each share is a cloudflared process and a public address; a runaway caller must not make hundreds. */
@@ -38,11 +48,17 @@ export interface ShareManagerDeps {
 }
 
 interface Entry {
+  /** shareKeyOf(share.origin): the local server this share serves. */
+  key: string;
   share: Share;
   runtime: ShareRuntime;
   ended: Promise<void>;
   cancelExpiry: (() => void) | null;
-  stopReason: StopReason;
+  /**
+   * Why this manager asked the share to stop; null while nobody has. The one place that tells a
+   * stop from a failure: a share that ends after being asked to is `stopped`, any other ends `failed`.
+   */
+  stopReason: StopReason | null;
 }
 
 export const DEFAULT_MAX_SHARES = 32;
@@ -69,30 +85,31 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     this.setTimer = deps.setTimer ?? realTimer;
   }
 
-  /** Starts sharing an origin, or returns the share that already serves it (options are then ignored). */
-  share(input: string, options: ShareOptions = {}): { share: Share; existing: boolean } {
+  /** Starts sharing an origin, or returns the share that already serves its server (`requested` is then ignored). */
+  share(input: string, requested: ShareSettings = {}): { share: Share; existing: boolean } {
     const checked = checkLoopbackOrigin(input);
     if (!checked.ok) throw new PortholeError(checked.code, checked.message);
     const origin = checked.value;
-    const running = [...this.entries.values()].find((entry) => entry.share.origin === origin.origin);
+    const key = shareKeyOf(origin.origin) ?? origin.origin;
+    const running = [...this.entries.values()].find((entry) => entry.key === key);
     if (running !== undefined) return { share: running.share, existing: true };
     if (this.entries.size >= this.maxShares) {
       throw new PortholeError('bad-request', `Porthole runs at most ${this.maxShares} shares at once. Stop one you no longer need, then share again.`);
     }
 
-    const settings = this.applyPatch({ password: null, expiresAt: null, keepPublicHost: false }, options);
+    const settings = this.applySettings(DEFAULT_SETTINGS, requested);
     const runtime = this.deps.startShare(origin, settings);
     const id = this.newId();
     let resolveEnded!: () => void;
     const entry: Entry = {
+      key,
       share: createShare(id, origin.origin, this.now(), settings),
       runtime,
       ended: new Promise((resolve) => (resolveEnded = resolve)),
       cancelExpiry: null,
-      stopReason: 'request',
+      stopReason: null,
     };
     this.entries.set(id, entry);
-    this.announce(entry.share, 'starting');
     this.scheduleExpiry(entry);
 
     const unreachable = hostError(
@@ -104,10 +121,10 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     runtime.on('verified', () => this.apply(entry, { kind: 'verified' }));
     runtime.on('origin', (reachable) => this.apply(entry, { kind: 'origin', reachable, warning: unreachable }));
     runtime.on('traffic', (traffic) => this.apply(entry, { kind: 'traffic', traffic }));
-    runtime.on('exit', ({ requested, failure }) => {
+    runtime.on('exit', (failure) => {
       entry.cancelExpiry?.();
       const at = this.now();
-      this.apply(entry, requested || failure === null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at });
+      this.apply(entry, entry.stopReason !== null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at });
       this.entries.delete(id);
       resolveEnded();
     });
@@ -115,9 +132,9 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   }
 
   /** Changes a running share's password, expiry or Host handling; the gateway applies it to the next request. */
-  configure(shareId: string, patch: SettingsPatch): Share {
+  configure(shareId: string, requested: ShareSettings): Share {
     const entry = this.running(shareId);
-    const settings = this.applyPatch(settingsOf(entry.share), patch);
+    const settings = this.applySettings(settingsOf(entry.share), requested);
     entry.runtime.configure(settings);
     this.apply(entry, { kind: 'configured', settings });
     this.scheduleExpiry(entry);
@@ -126,28 +143,33 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
 
   async stop(shareId: string): Promise<Share> {
     const entry = this.running(shareId);
-    await entry.runtime.stop();
-    await entry.ended;
+    await this.stopEntry(entry, 'request');
     return entry.share;
   }
 
   async stopAll(): Promise<Share[]> {
     const entries = [...this.entries.values()];
-    await Promise.all(entries.map(async (entry) => {
-      await entry.runtime.stop();
-      await entry.ended;
-    }));
+    await Promise.all(entries.map((entry) => this.stopEntry(entry, 'request')));
     return entries.map((entry) => entry.share);
   }
 
   /** Last resort when the host is exiting and cannot wait for a graceful stop. */
   killAllNow(): void {
-    for (const entry of this.entries.values()) entry.runtime.killNow();
+    for (const entry of this.entries.values()) {
+      entry.stopReason ??= 'request';
+      entry.runtime.killNow();
+    }
   }
 
   /** Shares that are starting or live. */
   list(): Share[] {
     return [...this.entries.values()].map((entry) => entry.share);
+  }
+
+  private async stopEntry(entry: Entry, reason: StopReason): Promise<void> {
+    entry.stopReason ??= reason;
+    await entry.runtime.stop();
+    await entry.ended;
   }
 
   private running(shareId: string): Entry {
@@ -158,12 +180,13 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     return entry;
   }
 
-  private applyPatch(settings: ShareSettings, patch: SettingsPatch): ShareSettings {
+  /** The settings after a request: an absent field is left as it is, null removes it, expiry counts from now. */
+  private applySettings(settings: AppliedSettings, requested: ShareSettings): AppliedSettings {
     const next = { ...settings };
-    if (patch.password !== undefined) next.password = patch.password;
-    if (patch.keepPublicHost !== undefined) next.keepPublicHost = patch.keepPublicHost;
-    if (patch.expiresInMinutes !== undefined) {
-      next.expiresAt = patch.expiresInMinutes === null ? null : this.now() + Math.round(patch.expiresInMinutes * 60_000);
+    if (requested.password !== undefined) next.password = requested.password;
+    if (requested.keepPublicHost !== undefined) next.keepPublicHost = requested.keepPublicHost;
+    if (requested.expiresInMinutes !== undefined) {
+      next.expiresAt = requested.expiresInMinutes === null ? null : this.now() + Math.round(requested.expiresInMinutes * 60_000);
     }
     return next;
   }
@@ -171,13 +194,11 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   private scheduleExpiry(entry: Entry): void {
     entry.cancelExpiry?.();
     entry.cancelExpiry = null;
-    const expiresAt = entry.share.expiresAt ?? null;
+    const { expiresAt } = entry.share;
     if (expiresAt === null) return;
     entry.cancelExpiry = this.setTimer(expiresAt - this.now(), () => {
       entry.cancelExpiry = null;
-      if (!this.entries.has(entry.share.id)) return;
-      entry.stopReason = 'expired';
-      void entry.runtime.stop();
+      if (this.entries.has(entry.share.id)) void this.stopEntry(entry, 'expired');
     });
   }
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CHROMIUM_EXTENSION_ORIGIN } from '../../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../../src/protocol/extension-ids.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, isAlive, startOrigin, waitUntil } from '../host-driver.js';

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { isShareEvent, type ErrorReply, type OkReply } from '../../src/protocol/index.js';
+import { HOST_FEATURES, isShareEvent, PROTOCOL_VERSION, type ErrorReply, type OkReply } from '../../src/protocol/index.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
@@ -42,7 +42,8 @@ describe('the built host, spawned as Chromium spawns it', () => {
       ok: true,
       type: 'hello',
       name: 'dev.porthole.host',
-      protocol: 1,
+      protocol: PROTOCOL_VERSION,
+      features: [...HOST_FEATURES],
       cloudflared: { path: fakeCloudflared, source: 'env', version: '2023.7.3' },
       cloudflaredError: null,
     });

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { readSettings } from '../../../lib/settings';
+import { readPreferences } from '../../../lib/preferences';
 import { App } from '../App';
 
 afterEach(cleanup);
@@ -23,7 +23,7 @@ describe('options page', () => {
     await waitFor(() => expect(stop.disabled).toBe(false));
     fireEvent.click(stop);
     fireEvent.click(screen.getByRole('checkbox', { name: /Copy the public address automatically/ }));
-    await waitFor(async () => expect(await readSettings(fakeBrowser.storage.sync)).toEqual({ copyWhenReady: false, stopWhenTabCloses: true }));
+    await waitFor(async () => expect(await readPreferences(fakeBrowser.storage.sync)).toEqual({ copyWhenReady: false, stopWhenTabCloses: true }));
 
     cleanup();
     render(<App area={fakeBrowser.storage.sync} />);

@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { BackgroundRequest, BackgroundResponse } from '../../../lib/runtime-messages';
-import type { PortholeState } from '../../../lib/share-state';
+import { backgroundCommandsProxy } from '../../../lib/background-commands';
+import type { PortholeState } from '../../../lib/porthole-state';
 import { writeState } from '../../../lib/share-store';
 import { NOW, ORIGIN, STATES } from '../../../ui/__tests__/popup-states';
 import type { PageInfo } from '../../../ui/page-info';
@@ -13,7 +13,8 @@ afterEach(cleanup);
 
 class FakeEnv implements PopupEnv {
   clipboard: string[] = [];
-  asked: BackgroundRequest[] = [];
+  /** Each command the popup sent the background: its name, then its arguments. */
+  asked: unknown[][] = [];
   opened: string[] = [];
   private listener: ((state: PortholeState) => void) | null = null;
   constructor(
@@ -28,10 +29,10 @@ class FakeEnv implements PopupEnv {
       this.listener = null;
     };
   };
-  ask = async (request: BackgroundRequest): Promise<BackgroundResponse> => {
-    this.asked.push(request);
-    return { ok: true };
-  };
+  background = backgroundCommandsProxy(async (message) => {
+    this.asked.push([message.name, ...message.args]);
+    return { ok: true, result: null };
+  });
   writeClipboard = async (text: string) => {
     this.clipboard.push(text);
   };
@@ -52,7 +53,7 @@ describe('popup app', () => {
     performance.clearMarks();
     render(<App env={env} />);
     await screen.findByRole('button', { name: 'Share this localhost tab' });
-    expect(env.asked).toEqual([{ type: 'porthole:refresh' }]);
+    expect(env.asked).toEqual([['refresh']]);
     await waitFor(() => expect(performance.getEntriesByName(FIRST_STATE_PAINT_MARK)).toHaveLength(1));
   });
 
@@ -60,7 +61,7 @@ describe('popup app', () => {
     const env = new FakeEnv(LOCAL, STATES.notShared);
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Share this localhost tab' }));
-    expect(env.asked).toContainEqual({ type: 'porthole:share', url: ORIGIN, tabId: 7, options: { password: null, expiresInMinutes: null } });
+    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: null, expiresInMinutes: null }]);
 
     env.publish(STATES.startingCloudflared);
     expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
@@ -105,7 +106,7 @@ describe('popup app', () => {
     const env = new FakeEnv(LOCAL, STATES.diedAfterLive);
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Restart' }));
-    expect(env.asked).toContainEqual({ type: 'porthole:restart', shareId: 's1' });
+    expect(env.asked).toContainEqual(['restart', 's1']);
     env.publish({ ...STATES.startingCloudflared });
     expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
   });
@@ -114,9 +115,9 @@ describe('popup app', () => {
     const env = new FakeEnv(LOCAL, STATES.livePasswordExpiry);
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Remove the password' }));
-    expect(env.asked).toContainEqual({ type: 'porthole:configure', shareId: 's1', settings: { password: null } });
+    expect(env.asked).toContainEqual(['configure', 's1', { password: null }]);
     fireEvent.change(screen.getByRole('combobox', { name: 'Expires' }), { target: { value: '240' } });
-    expect(env.asked).toContainEqual({ type: 'porthole:configure', shareId: 's1', settings: { expiresInMinutes: 240 } });
+    expect(env.asked).toContainEqual(['configure', 's1', { expiresInMinutes: 240 }]);
 
     fireEvent.click(screen.getByRole('button', { name: 'Copy the password' }));
     await screen.findByRole('button', { name: 'Copied' });
@@ -131,7 +132,7 @@ describe('popup app', () => {
     fireEvent.input(await screen.findByRole('textbox', { name: 'Protect with password' }), { target: { value: 'pw' } });
     fireEvent.change(screen.getByRole('combobox', { name: 'Expires after' }), { target: { value: '15' } });
     fireEvent.click(screen.getByRole('button', { name: 'Share this localhost tab' }));
-    expect(env.asked).toContainEqual({ type: 'porthole:share', url: ORIGIN, tabId: 7, options: { password: 'pw', expiresInMinutes: 15 } });
+    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: 'pw', expiresInMinutes: 15 }]);
   });
 
   it('traffic pushed by the host shows as the background writes it', async () => {
@@ -148,7 +149,7 @@ describe('popup app', () => {
     const env = new FakeEnv({ kind: 'other', tabId: 2, url: 'https://example.com/' }, STATES.otherShares);
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Stop all' }));
-    expect(env.asked).toContainEqual({ type: 'porthole:stop-all' });
+    expect(env.asked).toContainEqual(['stopAll']);
   });
 });
 

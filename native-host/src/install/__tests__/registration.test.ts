@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../../../extension/extension-ids.js';
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../protocol/extension-ids.js';
 import { darwin } from '../../platform/darwin.js';
 import { linux } from '../../platform/linux.js';
 import type { Platform, Registry } from '../../platform/index.js';

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { hostError } from '../../errors.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../log.js';
@@ -10,7 +11,7 @@ import { runSession } from '../session.js';
 class QuietTunnel extends EventEmitter implements ShareRuntime {
   configure(): void {}
   stop(): Promise<void> {
-    queueMicrotask(() => this.emit('exit', { requested: true, failure: null }));
+    queueMicrotask(() => this.emit('exit', hostError('tunnel-exited')));
     return Promise.resolve();
   }
   killNow(): void {}
@@ -54,6 +55,30 @@ describe('native messaging session', () => {
     expect(event).toMatchObject({ type: 'share-event', change: 'starting' });
     session.tunnels[0]?.emit('url', 'https://x-y.trycloudflare.com');
     expect((await session.until(3))[2]).toMatchObject({ type: 'share-event', change: 'url', share: { url: 'https://x-y.trycloudflare.com' } });
+  });
+
+  it('announces starting with the reply, before anything else of that share, even a failure that comes at once', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    // A runtime that fails as soon as it can: before any I/O, as a gateway that cannot be built would.
+    const manager = new ShareManager({
+      startShare: () => {
+        const runtime = new QuietTunnel();
+        queueMicrotask(() => runtime.emit('exit', hostError('internal', 'Porthole could not open its local gateway for this share.')));
+        return runtime;
+      },
+      newId: () => 'f1',
+    });
+    void runSession({ input, output, manager, log: silentLogger, hello: async () => HELLO });
+    const received: HostToExtension[] = [];
+    const decoder = new FrameDecoder();
+    output.on('data', (chunk: Buffer) => {
+      for (const item of decoder.push(chunk)) if (item.kind === 'frame') received.push(JSON.parse(item.body.toString('utf8')));
+    });
+    input.write(encodeJsonFrame({ id: 'r1', type: 'share', origin: 'http://localhost:3000' }));
+    for (let i = 0; i < 100 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(received.map((m) => ('ok' in m ? `reply:${m.id}` : `${m.change}:${m.share.state}`))).toEqual(['reply:r1', 'starting:starting', 'failed:failed']);
+    input.end();
   });
 
   it('answers malformed input with bad-request and keeps serving', async () => {

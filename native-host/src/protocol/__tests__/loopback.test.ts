@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLoopbackOrigin, isLoopbackUrl } from '../loopback.js';
+import { checkLoopbackOrigin, isLoopbackUrl, shareKeyOf } from '../loopback.js';
 
 describe('checkLoopbackOrigin', () => {
   it.each([
@@ -18,9 +18,10 @@ describe('checkLoopbackOrigin', () => {
     // The URL parser turns decimal and hex spellings into the dotted quad they mean.
     ['http://2130706433:3000', 'http://127.0.0.1:3000', 3000],
     ['http://0x7f.1:3000', 'http://127.0.0.1:3000', 3000],
-    // Every address of this computer, loopback included (issue 12).
-    ['http://0.0.0.0:8000', 'http://0.0.0.0:8000', 8000],
-    ['http://[::]:8000', 'http://[::]:8000', 8000],
+    // A server on every interface is reachable on loopback: the address it prints stands for that.
+    ['http://0.0.0.0:8000/', 'http://127.0.0.1:8000', 8000],
+    ['http://[::]:8000/', 'http://[::1]:8000', 8000],
+    ['http://0:8000/', 'http://127.0.0.1:8000', 8000],
   ])('accepts %s as %s', (input, origin, port) => {
     const result = checkLoopbackOrigin(input);
     expect(result).toMatchObject({ ok: true, value: { origin, port } });
@@ -31,6 +32,8 @@ describe('checkLoopbackOrigin', () => {
     ['http://localhost.evil.com:3000', 'not-loopback'],
     ['http://127.0.0.1.nip.io', 'not-loopback'],
     ['http://localhostx:80', 'not-loopback'],
+    ['http://0.0.0.1:3000', 'not-loopback'],
+    ['http://constructor:3000', 'not-loopback'],
     ['http://192.168.1.10:3000', 'not-loopback'],
     ['http://10.0.0.1', 'not-loopback'],
     ['http://[::ffff:192.168.1.1]:80', 'not-loopback'],
@@ -68,5 +71,37 @@ describe('checkLoopbackOrigin', () => {
 describe('names under .localhost', () => {
   it.each(['http://.localhost', 'http://a..localhost', 'http://-a.localhost'])('refuses the malformed name %s (found by fuzzing)', (input) => {
     expect(checkLoopbackOrigin(input).ok).toBe(false);
+  });
+});
+
+describe('shareKeyOf: which share serves a URL', () => {
+  it.each([
+    // The loopback names of one server on one scheme and port: one share.
+    ['http://localhost:3000/a?b#c', 'http://localhost:3000'],
+    ['http://127.0.0.1:3000', 'http://localhost:3000'],
+    ['http://[::1]:3000/x', 'http://localhost:3000'],
+    ['http://0.0.0.0:3000/', 'http://localhost:3000'],
+    ['http://[::]:3000', 'http://localhost:3000'],
+    ['http://LOCALHOST:3000', 'http://localhost:3000'],
+    ['http://[0:0:0:0:0:0:0:1]:3000', 'http://localhost:3000'],
+    ['http://2130706433:3000', 'http://localhost:3000'],
+    ['http://localhost', 'http://localhost:80'],
+    ['http://127.0.0.1:80', 'http://localhost:80'],
+    // Another scheme or port is another server.
+    ['https://localhost:3000', 'https://localhost:3000'],
+    ['https://127.0.0.1', 'https://localhost:443'],
+    ['http://localhost:3001', 'http://localhost:3001'],
+    // A *.localhost name is a server of its own: servers route by it.
+    ['http://app.localhost:3000', 'http://app.localhost:3000'],
+    ['http://API.app.localhost:3000/', 'http://api.app.localhost:3000'],
+    // So is another 127.x address: a server may bind it alone.
+    ['http://127.0.0.2:3000', 'http://127.0.0.2:3000'],
+    // Not shared at all.
+    ['http://example.com:3000', null],
+    ['http://192.168.1.2:3000', null],
+    ['http://user:pw@localhost:3000', null],
+    ['not a url', null],
+  ])('%s → %s', (input, key) => {
+    expect(shareKeyOf(input)).toBe(key);
   });
 });

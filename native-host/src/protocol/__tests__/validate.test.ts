@@ -6,7 +6,7 @@ describe('validateRequest', () => {
     [{ id: 'a', type: 'hello' }, { id: 'a', type: 'hello' }],
     [{ id: 'b', type: 'list' }, { id: 'b', type: 'list' }],
     [{ id: 'c', type: 'stop-all' }, { id: 'c', type: 'stop-all' }],
-    [{ id: 'd', type: 'share', origin: 'http://localhost:5173' }, { id: 'd', type: 'share', origin: 'http://localhost:5173' }],
+    [{ id: 'd', type: 'share', origin: 'http://localhost:5173' }, { id: 'd', type: 'share', origin: 'http://localhost:5173', settings: {} }],
     [{ id: 'e', type: 'stop', shareId: 's1' }, { id: 'e', type: 'stop', shareId: 's1' }],
   ])('accepts %j', (input, request) => {
     expect(validateRequest(input)).toEqual({ ok: true, request });
@@ -47,41 +47,51 @@ describe('validateRequest', () => {
     expect(({} as Record<string, unknown>).id).toBeUndefined();
   });
 
-  describe('gateway settings', () => {
+  describe('share settings: one shape in share and configure', () => {
+    const share = (settings: unknown) => ({ id: 'a', type: 'share', origin: 'http://localhost:1', settings });
+    const configure = (settings: unknown) => ({ id: 'c', type: 'configure', shareId: 's1', settings });
     it.each([
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 } }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true } }],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: {} }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: {} }],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: null }, { id: 'a', type: 'share', origin: 'http://localhost:1' }],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: null, expiresInMinutes: null } }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: null, expiresInMinutes: null } }],
-      [{ id: 'c', type: 'configure', shareId: 's1' }, { id: 'c', type: 'configure', shareId: 's1' }],
-      [{ id: 'c', type: 'configure', shareId: 's1', password: null, expiresInMinutes: 10080, keepPublicHost: false }, { id: 'c', type: 'configure', shareId: 's1', password: null, expiresInMinutes: 10080, keepPublicHost: false }],
-      [{ id: 'c', type: 'configure', shareId: 's1', password: 'é 🔑 : x'.repeat(10) }, { id: 'c', type: 'configure', shareId: 's1', password: 'é 🔑 : x'.repeat(10) }],
+      [share({ password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 }), share({ password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true })],
+      [share({}), share({})],
+      [share(null), share({})],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1' }, share({})],
+      [share({ password: null, expiresInMinutes: null }), share({ password: null, expiresInMinutes: null })],
+      [configure({}), configure({})],
+      [configure({ password: null, expiresInMinutes: 10080, keepPublicHost: false }), configure({ password: null, expiresInMinutes: 10080, keepPublicHost: false })],
+      [configure({ password: 'é 🔑 : x'.repeat(10) }), configure({ password: 'é 🔑 : x'.repeat(10) })],
+      // Protocol 1 spelled them `options` (share) and beside the other fields (configure): an older
+      // extension's password must never be dropped.
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw' } }, share({ password: 'pw' })],
+      [{ id: 'c', type: 'configure', shareId: 's1', password: 'pw', expiresInMinutes: 5 }, configure({ password: 'pw', expiresInMinutes: 5 })],
+      [{ id: 'c', type: 'configure', shareId: 's1' }, configure({})],
     ])('accepts %j', (input, request) => {
       expect(validateRequest(input)).toEqual({ ok: true, request });
     });
 
     it.each([
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: 'pw' }, /"options", when given, must be an object/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: [] }, /"options", when given, must be an object/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: '' } }, /share option "password" must be a string of 1 to 256 characters/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'x'.repeat(257) } }, /"password"/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'a\nb' } }, /without control characters/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 42 } }, /"password"/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { expiresInMinutes: 0 } }, /"expiresInMinutes" must be a number of minutes above 0 and at most 10080/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { expiresInMinutes: 10081 } }, /"expiresInMinutes"/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { expiresInMinutes: '5' } }, /"expiresInMinutes"/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { keepPublicHost: 'yes' } }, /"keepPublicHost" must be true or false/],
+      [share('pw'), /"settings", when given, must be an object/],
+      [share([]), /"settings", when given, must be an object/],
+      [share({ password: '' }), /setting "password" must be a string of 1 to 256 characters/],
+      [share({ password: 'x'.repeat(257) }), /"password"/],
+      [share({ password: 'a\nb' }), /without control characters/],
+      [share({ password: 42 }), /"password"/],
+      [share({ expiresInMinutes: 0 }), /"expiresInMinutes" must be a number of minutes above 0 and at most 10080/],
+      [share({ expiresInMinutes: 10081 }), /"expiresInMinutes"/],
+      [share({ expiresInMinutes: '5' }), /"expiresInMinutes"/],
+      [share({ keepPublicHost: 'yes' }), /"keepPublicHost" must be true or false/],
       [{ id: 'c', type: 'configure' }, /configure request needs a "shareId"/],
-      [{ id: 'c', type: 'configure', shareId: 's1', expiresInMinutes: -3 }, /configure field "expiresInMinutes"/],
-      [{ id: 'c', type: 'configure', shareId: 's1', keepPublicHost: 1 }, /configure field "keepPublicHost"/],
+      [configure({ expiresInMinutes: -3 }), /setting "expiresInMinutes"/],
+      [configure({ keepPublicHost: 1 }), /setting "keepPublicHost"/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: '' } }, /setting "password"/],
+      [{ id: 'c', type: 'configure', shareId: 's1', keepPublicHost: 1 }, /setting "keepPublicHost"/],
     ])('refuses %j with bad-request', (input, message) => {
       const result = validateRequest(input);
       expect(result).toMatchObject({ ok: false, id: input.id, error: { code: 'bad-request', message: expect.stringMatching(message) } });
     });
 
     it('JSON cannot carry NaN or Infinity, but a direct caller is refused too', () => {
-      expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', expiresInMinutes: Number.POSITIVE_INFINITY }).ok).toBe(false);
-      expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', expiresInMinutes: Number.NaN }).ok).toBe(false);
+      expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', settings: { expiresInMinutes: Number.POSITIVE_INFINITY } }).ok).toBe(false);
+      expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', settings: { expiresInMinutes: Number.NaN } }).ok).toBe(false);
     });
   });
 });

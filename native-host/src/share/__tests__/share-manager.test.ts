@@ -3,29 +3,30 @@ import { describe, expect, it } from 'vitest';
 import { hostError, PortholeError } from '../../errors.js';
 import type { HostError, LoopbackOrigin, ShareEvent } from '../../protocol/index.js';
 import { ShareManager, type ShareRuntime } from '../share-manager.js';
-import type { ShareSettings } from '../share-state.js';
+import type { AppliedSettings } from '../share-transitions.js';
 
 /** Stands in for a gateway and its cloudflared: the test says what they report and when they end. */
 class ScriptedTunnel extends EventEmitter implements ShareRuntime {
   stops = 0;
   killed = false;
-  configured: ShareSettings[] = [];
-  constructor(readonly origin: LoopbackOrigin, readonly settings: ShareSettings) {
+  configured: AppliedSettings[] = [];
+  constructor(readonly origin: LoopbackOrigin, readonly settings: AppliedSettings) {
     super();
   }
-  configure(settings: ShareSettings): void {
+  configure(settings: AppliedSettings): void {
     this.configured.push(settings);
   }
+  /** A stopped tunnel still reports how it ended (killed by a signal): the manager knows it asked. */
   stop(): Promise<void> {
     this.stops++;
-    queueMicrotask(() => this.emit('exit', { requested: true, failure: null }));
+    queueMicrotask(() => this.emit('exit', hostError('tunnel-exited', undefined, 'cloudflared was ended by SIGTERM')));
     return Promise.resolve();
   }
   killNow(): void {
     this.killed = true;
   }
   fail(error: HostError): void {
-    this.emit('exit', { requested: false, failure: error });
+    this.emit('exit', error);
   }
 }
 
@@ -72,14 +73,14 @@ function setup(maxShares?: number) {
 }
 
 describe('ShareManager', () => {
-  it('announces starting, url and live as the tunnel reports them', () => {
+  it('returns a new share as starting, then announces url and live as the tunnel reports them', () => {
     const { manager, tunnels, changes, events } = setup();
     const { share, existing } = manager.share('http://localhost:5173/app');
     expect(existing).toBe(false);
     expect(share).toMatchObject({ id: 'share-1', origin: 'http://localhost:5173', state: 'starting', url: null });
     tunnels[0]?.emit('url', 'https://a-b-c-d.trycloudflare.com');
     tunnels[0]?.emit('live', true);
-    expect(changes()).toEqual(['share-1:starting', 'share-1:url', 'share-1:live']);
+    expect(changes()).toEqual(['share-1:url', 'share-1:live']);
     expect(events.at(-1)?.share).toMatchObject({ state: 'live', url: 'https://a-b-c-d.trycloudflare.com' });
     expect(manager.list()).toHaveLength(1);
   });
@@ -92,12 +93,27 @@ describe('ShareManager', () => {
     expect(tunnels).toHaveLength(1);
   });
 
-  it('treats different ports and hosts as different shares', () => {
+  it('serves every loopback name of one server with one share: localhost, 127.0.0.1, [::1], 0.0.0.0, [::]', () => {
     const { manager, tunnels } = setup();
-    manager.share('http://localhost:3000');
-    manager.share('http://localhost:3001');
-    manager.share('http://127.0.0.1:3000');
-    expect(tunnels.map((t) => t.origin.origin)).toEqual(['http://localhost:3000', 'http://localhost:3001', 'http://127.0.0.1:3000']);
+    const first = manager.share('http://0.0.0.0:3000/');
+    for (const alias of ['http://localhost:3000/a', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://[::]:3000']) {
+      expect(manager.share(alias)).toEqual({ share: first.share, existing: true });
+    }
+    expect(tunnels.map((t) => t.origin.origin)).toEqual(['http://127.0.0.1:3000']);
+  });
+
+  it('treats other ports, schemes, *.localhost names and other 127.x addresses as different shares', () => {
+    const { manager, tunnels } = setup();
+    for (const origin of ['http://localhost:3000', 'http://localhost:3001', 'https://localhost:3000', 'http://app.localhost:3000', 'http://127.0.0.2:3000']) {
+      expect(manager.share(origin).existing).toBe(false);
+    }
+    expect(tunnels.map((t) => t.origin.origin)).toEqual([
+      'http://localhost:3000',
+      'http://localhost:3001',
+      'https://localhost:3000',
+      'http://app.localhost:3000',
+      'http://127.0.0.2:3000',
+    ]);
   });
 
   it('refuses non-loopback origins before starting anything', () => {
@@ -118,7 +134,7 @@ describe('ShareManager', () => {
     expect(stopped.state).toBe('stopped');
     expect(tunnels[0]?.stops).toBe(1);
     expect(manager.list()).toEqual([]);
-    expect(changes()).toEqual(['share-1:starting', 'share-1:stopped']);
+    expect(changes()).toEqual(['share-1:stopped']);
   });
 
   it('stopping an unknown share is a bad request with a sentence', async () => {
@@ -199,7 +215,7 @@ describe('ShareManager', () => {
     expect(tunnels[0]?.stops).toBe(0);
     // Nothing changed: no event.
     manager.configure(share.id, {});
-    expect(changes()).toEqual(['share-1:starting', 'share-1:configured', 'share-1:configured', 'share-1:configured']);
+    expect(changes()).toEqual(['share-1:configured', 'share-1:configured', 'share-1:configured']);
   });
 
   it('configure on a share that is not running is a bad request', () => {
@@ -224,7 +240,7 @@ describe('ShareManager', () => {
     expect(events.at(-1)?.share.warnings?.map((w) => w.code)).toEqual(['unverified']);
     tunnels[0]?.emit('verified');
     tunnels[0]?.emit('traffic', { requests: 1, visitors: 1, recent: [] });
-    expect(changes()).toEqual(['share-1:starting', 'share-1:url', 'share-1:live', 'share-1:verified', 'share-1:traffic']);
+    expect(changes()).toEqual(['share-1:url', 'share-1:live', 'share-1:verified', 'share-1:traffic']);
     expect(manager.list()[0]).toMatchObject({ state: 'live', warnings: [], traffic: { requests: 1 } });
   });
 });

@@ -65,7 +65,8 @@ export async function probeOnce(publicUrl: string, token: string, config: ProbeC
         });
         response.on('end', () => {
           const status = response.statusCode ?? 0;
-          resolve(isProbeAnswer(status, body, token) ? { ok: true } : { ok: false, reason: `${publicUrl} answered ${status}${status === 200 ? ' from somewhere else' : ''}` });
+          const elsewhere = status === 200 ? ' from somewhere else' : '';
+          resolve(isProbeAnswer(status, body, token) ? { ok: true } : { ok: false, reason: `${publicUrl} answered ${status}${elsewhere}` });
         });
         response.on('error', (error) => resolve({ ok: false, reason: error.message }));
       },

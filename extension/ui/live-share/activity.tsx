@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { RequestRecord, Share } from '../lib/protocol';
-import { formatClock } from './format-duration';
+import type { RequestRecord, Share, ShareTraffic } from '../../lib/protocol';
+import { formatClock } from '../format-duration';
 
 /**
  * The QR generator is loaded when first asked for, not with the popup: most openings of the popup
@@ -8,7 +8,7 @@ import { formatClock } from './format-duration';
  */
 type QrModule = typeof import('./qr-code');
 let qrModule: Promise<QrModule> | null = null;
-export const loadQrModule = (): Promise<QrModule> => (qrModule ??= import('./qr-code'));
+const loadQrModule = (): Promise<QrModule> => (qrModule ??= import('./qr-code'));
 
 function LazyQrCode({ url }: { url: string }) {
   const [loaded, setLoaded] = useState<QrModule | null | 'failed'>(null);
@@ -34,8 +34,7 @@ function LazyQrCode({ url }: { url: string }) {
 /** Rows of recent requests shown; the host keeps 20, the popup has room for these. */
 export const RECENT_ROWS = 4;
 
-export function countsLine(share: Pick<Share, 'traffic'>): string {
-  const { visitors = 0, requests = 0 } = share.traffic ?? {};
+export function countsLine({ visitors, requests }: Pick<ShareTraffic, 'visitors' | 'requests'>): string {
   return `${visitors} ${visitors === 1 ? 'visitor' : 'visitors'} · ${requests} ${requests === 1 ? 'request' : 'requests'}`;
 }
 
@@ -73,12 +72,12 @@ function RequestRow({ record }: { record: RequestRecord }) {
 export function ShareActivity({ share }: { share: Share | null }) {
   const [showQr, setShowQr] = useState(false);
   const url = share?.url ?? null;
-  const recent = share?.traffic?.recent.slice(0, RECENT_ROWS) ?? [];
+  const recent = share?.traffic.recent.slice(0, RECENT_ROWS) ?? [];
   const qrShown = showQr && url !== null;
   return (
     <section class="activity" aria-label="Visitors">
       <div class="activity-head">
-        <span class="counts">{share ? countsLine(share) : countsLine({})}</span>
+        <span class="counts">{countsLine(share?.traffic ?? { visitors: 0, requests: 0 })}</span>
         <button type="button" class="link-button" aria-pressed={qrShown} disabled={url === null} onClick={() => setShowQr(!showQr)}>
           Show QR code
         </button>

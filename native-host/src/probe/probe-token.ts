@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 
-export const PROBE_PREFIX = '/.well-known/porthole-probe/';
+const PROBE_PREFIX = '/.well-known/porthole-probe/';
 
 export function newProbeToken(): string {
   return randomBytes(24).toString('hex');

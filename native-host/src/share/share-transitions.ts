@@ -7,14 +7,10 @@
 import { hostError } from '../errors.js';
 import type { HostError, Share, ShareChange, ShareTraffic, StopReason } from '../protocol/index.js';
 
-/** The settings a share runs with; the protocol's ShareOptions after defaults and expiry are applied. */
-export interface ShareSettings {
-  password: string | null;
-  expiresAt: number | null;
-  keepPublicHost: boolean;
-}
+/** The settings a share runs with: a request's ShareSettings after defaults and expiry are applied. */
+export type AppliedSettings = Pick<Share, 'password' | 'expiresAt' | 'keepPublicHost'>;
 
-export const DEFAULT_SETTINGS: ShareSettings = { password: null, expiresAt: null, keepPublicHost: false };
+export const DEFAULT_SETTINGS: AppliedSettings = { password: null, expiresAt: null, keepPublicHost: false };
 
 export const EMPTY_TRAFFIC: ShareTraffic = { requests: 0, visitors: 0, recent: [] };
 
@@ -24,7 +20,7 @@ export type ShareInput =
   | { kind: 'live'; verified: boolean }
   | { kind: 'verified' }
   | { kind: 'origin'; reachable: boolean; warning: HostError }
-  | { kind: 'configured'; settings: ShareSettings }
+  | { kind: 'configured'; settings: AppliedSettings }
   | { kind: 'traffic'; traffic: ShareTraffic }
   | { kind: 'stopped'; at: number; reason: StopReason }
   | { kind: 'failed'; error: HostError; at: number };
@@ -34,7 +30,7 @@ export interface ShareTransition {
   change: ShareChange;
 }
 
-export function createShare(id: string, origin: string, now: number, settings: ShareSettings = DEFAULT_SETTINGS): Share {
+export function createShare(id: string, origin: string, now: number, settings: AppliedSettings = DEFAULT_SETTINGS): Share {
   return {
     id,
     origin,
@@ -54,16 +50,16 @@ export function hasEnded(share: Share): boolean {
   return share.state === 'stopped' || share.state === 'failed';
 }
 
-export function settingsOf(share: Share): ShareSettings {
-  return { password: share.password ?? null, expiresAt: share.expiresAt ?? null, keepPublicHost: share.keepPublicHost ?? false };
+export function settingsOf(share: Share): AppliedSettings {
+  return { password: share.password, expiresAt: share.expiresAt, keepPublicHost: share.keepPublicHost };
 }
 
 function hasWarning(share: Share, code: HostError['code']): boolean {
-  return (share.warnings ?? []).some((warning) => warning.code === code);
+  return share.warnings.some((warning) => warning.code === code);
 }
 
 function withoutWarning(share: Share, code: HostError['code']): HostError[] {
-  return (share.warnings ?? []).filter((warning) => warning.code !== code);
+  return share.warnings.filter((warning) => warning.code !== code);
 }
 
 export function nextShare(share: Share, input: ShareInput): ShareTransition | null {
@@ -87,7 +83,7 @@ export function nextShare(share: Share, input: ShareInput): ShareTransition | nu
         return { share: { ...share, warnings: withoutWarning(share, 'origin-unreachable') }, change: 'origin-reachable' };
       }
       if (hasWarning(share, 'origin-unreachable')) return null;
-      return { share: { ...share, warnings: [...(share.warnings ?? []), input.warning] }, change: 'origin-unreachable' };
+      return { share: { ...share, warnings: [...share.warnings, input.warning] }, change: 'origin-unreachable' };
     case 'configured': {
       const before = settingsOf(share);
       const after = input.settings;

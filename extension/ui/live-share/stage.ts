@@ -1,4 +1,4 @@
-import type { PendingShare, TrackedShare } from '../lib/share-state';
+import type { PendingShare, TrackedShare } from '../../lib/porthole-state';
 
 /**
  * Where a share is on its way, as the popup shows it:

@@ -1,79 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Share, ShareOptions } from '../lib/protocol';
-import { formatClock, formatCountdown } from './format-duration';
-import type { CopiedMark, PopupActions } from './popup-actions';
+import { MAX_PASSWORD_LENGTH, type Share } from '../../lib/protocol';
+import { EXPIRY_CHOICES, minutesOf } from '../expiry-choices';
+import { formatClock, formatCountdown } from '../format-duration';
+import type { CopiedMark, PopupActions } from '../popup-actions';
 
 /**
- * Password and expiry, the two things a sharer may want to control: chosen before sharing
- * (ShareOptionsFields) and changed on a live share (LiveSummary, where the steps were).
+ * A live share's settings, in the space the steps took: its password (copy, remove, or add one)
+ * and its expiry (a countdown, and a select to change it).
  */
-
-export const EXPIRY_CHOICES = [
-  { minutes: null, label: 'Never', fromNow: 'never' },
-  { minutes: 15, label: '15 min', fromNow: 'in 15 min' },
-  { minutes: 60, label: '1 h', fromNow: 'in 1 h' },
-  { minutes: 240, label: '4 h', fromNow: 'in 4 h' },
-] as const;
-
-export const MAX_PASSWORD_LENGTH = 256;
-
-/** What the sharer picked before sharing; an empty password is no password. */
-export interface ShareDraft {
-  password: string;
-  /** Minutes, or null for never. */
-  expiresInMinutes: number | null;
-}
-
-export const EMPTY_DRAFT: ShareDraft = { password: '', expiresInMinutes: null };
-
-export function draftToOptions(draft: ShareDraft): ShareOptions {
-  return { password: draft.password === '' ? null : draft.password, expiresInMinutes: draft.expiresInMinutes };
-}
-
-const minutesOf = (value: string): number | null => (value === 'never' ? null : Number(value));
-
-/** Before sharing: two small optional fields under the Share button, part of its form (Enter shares). */
-export function ShareOptionsFields({ draft, onChange }: { draft: ShareDraft; onChange: (draft: ShareDraft) => void }) {
-  return (
-    <div class="share-options">
-      <label class="option-row">
-        <span class="option-label">Protect with password</span>
-        <input
-          type="text"
-          class="password-input"
-          value={draft.password}
-          placeholder="optional"
-          maxLength={MAX_PASSWORD_LENGTH}
-          autocomplete="off"
-          spellcheck={false}
-          onInput={(event) => onChange({ ...draft, password: event.currentTarget.value })}
-        />
-      </label>
-      <label class="option-row">
-        <span class="option-label">Expires after</span>
-        <select
-          value={draft.expiresInMinutes === null ? 'never' : String(draft.expiresInMinutes)}
-          onChange={(event) => onChange({ ...draft, expiresInMinutes: minutesOf(event.currentTarget.value) })}
-        >
-          {EXPIRY_CHOICES.map((choice) => (
-            <option key={choice.label} value={choice.minutes === null ? 'never' : String(choice.minutes)}>
-              {choice.label}
-            </option>
-          ))}
-        </select>
-      </label>
-    </div>
-  );
-}
-
-/** The hint under the Share button, saying what the chosen settings will do. */
-export function draftHint(draft: ShareDraft): string {
-  const until = draft.expiresInMinutes === null ? 'until you stop sharing' : `for ${EXPIRY_CHOICES.find((choice) => choice.minutes === draft.expiresInMinutes)?.label ?? `${draft.expiresInMinutes} min`}, or until you stop sharing`;
-  return draft.password === ''
-    ? `Anyone with the public address can open this page ${until}.`
-    : `Visitors need the password (any user name) to open this page ${until}.`;
-}
-
 export interface LiveSummaryProps {
   share: Share;
   now: number;
@@ -81,10 +15,6 @@ export interface LiveSummaryProps {
   actions: PopupActions;
 }
 
-/**
- * A live share's settings in two rows, in the space the steps took: its password (copy, remove, or
- * add one) and its expiry (a countdown, and a select to change it).
- */
 export function LiveSummary({ share, now, copied, actions }: LiveSummaryProps) {
   return (
     <div class="live-summary">
@@ -104,7 +34,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
    * to the new row's first button rather than being lost with the button that was clicked.
    */
   const refocusAfter = useRef<{ from: string | null } | null>(null);
-  const password = share.password ?? null;
+  const { password } = share;
   useEffect(() => {
     if (editing) input.current?.focus();
   }, [editing]);
@@ -202,7 +132,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
 }
 
 function ExpiryRow({ share, now, actions }: { share: Share; now: number; actions: PopupActions }) {
-  const expiresAt = share.expiresAt ?? null;
+  const { expiresAt } = share;
   return (
     <p class="summary-row expiry-row">
       <label class="summary-label" for={`expiry-${share.id}`}>

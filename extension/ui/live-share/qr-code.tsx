@@ -9,7 +9,7 @@ import { encode } from 'uqr';
 /** Modules of white around the code: the standard asks for 4; 2 read fine on a screen and keep it larger. */
 export const QUIET_ZONE = 2;
 
-export interface QrMatrix {
+interface QrMatrix {
   version: number;
   /** Modules per side: 17 + 4 × version. */
   size: number;
@@ -17,7 +17,7 @@ export interface QrMatrix {
   data: boolean[][];
 }
 
-export function qrMatrix(text: string): QrMatrix {
+function qrMatrix(text: string): QrMatrix {
   // Level M: a smudge or glare on the screen is still read; a quick tunnel's address fits version 3 or 4.
   const { version, size, data } = encode(text, { ecc: 'M', border: 0 });
   return { version, size, data };

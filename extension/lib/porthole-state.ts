@@ -1,5 +1,5 @@
 import type { HostReachability } from './host-reachability';
-import { checkLoopbackOrigin, isLiveShare, type HostError, type Share, type ShareEvent } from './protocol';
+import { isLiveShare, shareKeyOf, type HelloResult, type HostError, type Share, type ShareEvent } from './protocol';
 
 /**
  * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
@@ -37,44 +37,52 @@ export interface Problem {
   /** The origin it concerns, when it concerns one. */
   origin: string | null;
   at: number;
-  /** `info`: news rather than a failure (a share that stopped when its time was up). */
-  tone?: 'info';
+  /** News rather than a failure: the share of `origin` stopped because its time was up, as asked. */
+  expired?: true;
 }
 
 /** What the sharer is told when a share stops because its expiry came. */
 export function expiredNotice(share: Share, at: number): Problem {
-  return { message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`, origin: share.origin, at, tone: 'info' };
+  return { message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`, origin: share.origin, at, expired: true };
 }
 
 export interface PortholeState {
   version: 1;
   shares: Record<string, TrackedShare>;
-  /** Keyed by origin. */
+  /** Keyed by shareKeyOf(origin): one request in flight per local server. */
   pending: Record<string, PendingShare>;
   host: HostReachability;
+  /** The host's answer to `hello` on the current connection: its version, protocol, features and cloudflared. */
+  hello: HelloResult | null;
   lastError: Problem | null;
 }
 
-export const INITIAL_STATE: PortholeState = { version: 1, shares: {}, pending: {}, host: { status: 'unknown' }, lastError: null };
+export const INITIAL_STATE: PortholeState = { version: 1, shares: {}, pending: {}, host: { status: 'unknown' }, hello: null, lastError: null };
 
 export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
   return { message: error.message, ...(error.detail ? { detail: error.detail } : {}), origin, at };
 }
 
+/** The key a share or a request is filed under: its local server, as the host decides it. */
+function keyOf(origin: string): string {
+  return shareKeyOf(origin) ?? origin;
+}
+
 export function startPending(state: PortholeState, origin: string, tabId: number | null, now: number): PortholeState {
   const lastError = state.lastError?.origin === origin ? null : state.lastError;
-  return { ...state, lastError, pending: { ...state.pending, [origin]: { origin, tabId, since: now } } };
+  return { ...state, lastError, pending: { ...state.pending, [keyOf(origin)]: { origin, tabId, since: now } } };
 }
 
 export function clearPending(state: PortholeState, origin: string): PortholeState {
-  if (!(origin in state.pending)) return state;
-  const { [origin]: _done, ...pending } = state.pending;
+  const key = keyOf(origin);
+  if (!(key in state.pending)) return state;
+  const { [key]: _done, ...pending } = state.pending;
   return { ...state, pending };
 }
 
 /**
  * Records a share the host told us about (a reply or an event). Keeps what we know about it
- * (its tab, the copy request) and drops ended shares of the same port, which it replaces.
+ * (its tab, the copy request) and drops ended shares of the same server, which it replaces.
  * A late message never moves a share back from stopped/failed to starting/live.
  */
 export function upsertShare(
@@ -86,7 +94,7 @@ export function upsertShare(
   if (known && !isLiveShare(known.share) && isLiveShare(share)) return state;
   const shares: Record<string, TrackedShare> = {};
   for (const [id, tracked] of Object.entries(state.shares)) {
-    if (id !== share.id && !isLiveShare(tracked.share) && samePort(tracked.share.origin, share.origin)) continue;
+    if (id !== share.id && !isLiveShare(tracked.share) && sameServer(tracked.share.origin, share.origin)) continue;
     shares[id] = tracked;
   }
   shares[share.id] = {
@@ -146,7 +154,8 @@ export function reconcileWithList(state: PortholeState, listed: readonly Share[]
   for (const [id, tracked] of Object.entries(state.shares)) {
     if (listedIds.has(id)) shares[id] = tracked;
     else if (isLiveShare(tracked.share)) {
-      shares[id] = endShare(tracked, 'This share ended when the browser restarted Porthole’s background, which stops its helper and the tunnel with it.', now);
+      const reason = 'This share ended when the browser restarted Porthole’s background, which stops its helper and the tunnel with it.';
+      shares[id] = endShare(tracked, reason, now);
     } else shares[id] = tracked;
   }
   let next: PortholeState = { ...state, shares, host: { status: 'connected' } };
@@ -162,7 +171,7 @@ export function hostStopped(state: PortholeState, host: HostReachability, reason
       ? endShare(tracked, `Porthole’s host stopped (${reason}), which ended this share.`, now)
       : tracked;
   }
-  return { ...state, shares, pending: {}, host };
+  return { ...state, shares, pending: {}, host, hello: null };
 }
 
 /** Forgets a failed share, or (shareId null) the last error. */
@@ -179,26 +188,15 @@ export function failedShares(state: PortholeState): TrackedShare[] {
     .sort((a, b) => (b.share.endedAt ?? 0) - (a.share.endedAt ?? 0));
 }
 
-/**
- * Shares that were live in `before` and have failed in `after`: they died while people may be
- * using their address, so the person who shared them should hear of it.
- */
-export function sharesThatDied(before: PortholeState, after: PortholeState): TrackedShare[] {
-  return Object.values(after.shares).filter((tracked) => tracked.share.state === 'failed' && before.shares[tracked.share.id]?.share.state === 'live');
-}
-
 export function liveShares(state: PortholeState): TrackedShare[] {
   return Object.values(state.shares)
     .filter((tracked) => isLiveShare(tracked.share))
     .sort((a, b) => a.share.startedAt - b.share.startedAt);
 }
 
-/** The host keeps one share per port, whatever the name: localhost:3000 and 127.0.0.1:3000 are one. */
-export function samePort(a: string, b: string): boolean {
-  if (a === b) return true;
-  const left = checkLoopbackOrigin(a);
-  const right = checkLoopbackOrigin(b);
-  return left.ok && right.ok && left.value.port === right.value.port;
+/** Whether two origins are one local server, so one share (the host's rule, shareKeyOf). */
+export function sameServer(a: string, b: string): boolean {
+  return keyOf(a) === keyOf(b);
 }
 
 /**
@@ -207,9 +205,9 @@ export function samePort(a: string, b: string): boolean {
  */
 export function shareForOrigin(state: PortholeState, origin: string): { tracked: TrackedShare | null; pending: PendingShare | null } {
   const matching = Object.values(state.shares)
-    .filter((tracked) => tracked.share.origin === origin || samePort(tracked.share.origin, origin))
+    .filter((tracked) => sameServer(tracked.share.origin, origin))
     .sort((a, b) => Number(isLiveShare(b.share)) - Number(isLiveShare(a.share)) || b.share.startedAt - a.share.startedAt);
-  const pending = state.pending[origin] ?? Object.values(state.pending).find((entry) => samePort(entry.origin, origin)) ?? null;
+  const pending = state.pending[keyOf(origin)] ?? null;
   return { tracked: matching[0] ?? null, pending };
 }
 
@@ -223,8 +221,14 @@ export function parseState(raw: unknown): PortholeState {
     shares: value.shares,
     pending: typeof value.pending === 'object' && value.pending !== null ? value.pending : {},
     host: typeof value.host === 'object' && value.host !== null ? value.host : { status: 'unknown' },
+    hello: typeof value.hello === 'object' && value.hello !== null ? value.hello : null,
     lastError: value.lastError ?? null,
   };
+}
+
+/** The host answered `hello`: what it is and can do, until the connection ends. */
+export function withHello(state: PortholeState, hello: HelloResult): PortholeState {
+  return { ...withHost(state, { status: 'connected' }), hello };
 }
 
 export function withHost(state: PortholeState, host: HostReachability): PortholeState {

@@ -27,7 +27,7 @@ export interface ProbeConfig {
   attemptTimeoutMs: number;
 }
 
-export const DEFAULT_RESOLVERS = ['1.1.1.1', '1.0.0.1'];
+const DEFAULT_RESOLVERS = ['1.1.1.1', '1.0.0.1'];
 
 export const DEFAULT_PROBE: ProbeConfig = {
   enabled: true,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostError } from '../../errors.js';
-import { createShare, nextShare, type ShareInput } from '../share-state.js';
+import { createShare, nextShare, type ShareInput } from '../share-transitions.js';
 
 const start = () => createShare('s1', 'http://localhost:3000', 1000);
 const run = (...inputs: ShareInput[]) => {

@@ -1,0 +1,119 @@
+import type { TrackedShare } from '../../lib/porthole-state';
+import type { CopiedMark, PopupActions } from '../popup-actions';
+import { ProblemBox } from '../problem-box';
+import { ShareActivity } from './activity';
+import { LiveSummary } from './settings-rows';
+import { STEPS, stepStatuses, type ShareStage } from './stage';
+
+/**
+ * The current tab's share from the moment Share is clicked: the stages until it is live, then its
+ * settings; the public address with Copy, Open and Stop; what to know now; and its visitors.
+ * Its parts live beside it in this folder: the settings rows, the activity (with the QR code) and
+ * the stages.
+ */
+export interface LiveShareProps {
+  origin: string;
+  /** Null while the request is with the host (no share yet). */
+  tracked: TrackedShare | null;
+  stage: Exclude<ShareStage, 'failed' | 'stopped'>;
+  /** A refused setting for this page, in the host's words. */
+  problem: Parameters<typeof ProblemBox>[0]['problem'] | null;
+  now: number;
+  copied: CopiedMark | null;
+  actions: PopupActions;
+}
+
+export function LiveShare({ origin, tracked, stage, problem, now, copied, actions }: LiveShareProps) {
+  const share = stage === 'starting-cloudflared' ? null : (tracked?.share ?? null);
+  const url = share?.url ?? null;
+  const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
+  const warnings = share?.warnings ?? [];
+  return (
+    <div class="share-panel">
+      <p class="origin-line">
+        <span class="label">Sharing</span> <span class="origin">{origin}</span>
+      </p>
+      {stage === 'live' && share ? <LiveSummary share={share} now={now} copied={copied} actions={actions} /> : <StageSteps stage={stage} />}
+      <div class="url-box">
+        {url ? (
+          <a class="public-url" href={url} target="_blank" rel="noreferrer">
+            {url}
+          </a>
+        ) : (
+          <span class="public-url placeholder">The public address appears here</span>
+        )}
+      </div>
+      <div class="actions">
+        <button type="button" class="primary" disabled={!url || !share} onClick={() => share && url && actions.copy(share.id, url)}>
+          {urlCopied ? 'Copied' : 'Copy'}
+        </button>
+        <button type="button" class="secondary" disabled={!url} onClick={() => url && actions.open(url)}>
+          Open
+        </button>
+        <button type="button" class="secondary danger" disabled={!share} onClick={() => share && actions.stop(share.id)}>
+          Stop
+        </button>
+      </div>
+      {/* One slot for what to know now: a refused setting, the host's warnings, or the hint. */}
+      <div class="notes" aria-live="polite">
+        {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} /> : null}
+        {warnings.map((warning) => (
+          <p key={warning.code} class="warning" data-code={warning.code}>
+            {warning.message}
+          </p>
+        ))}
+        {problem || warnings.length > 0 ? null : (
+          <p class="hint">
+            {hint({
+              copied: urlCopied,
+              autoCopied: Boolean(share && tracked?.copiedAt),
+              live: stage === 'live',
+              hasUrl: url !== null,
+              password: Boolean(share?.password),
+            })}
+          </p>
+        )}
+      </div>
+      <ShareActivity share={share} />
+    </div>
+  );
+}
+
+interface HintFacts {
+  copied: boolean;
+  autoCopied: boolean;
+  live: boolean;
+  hasUrl: boolean;
+  password: boolean;
+}
+
+function hint({ copied, autoCopied, live, hasUrl, password }: HintFacts): string {
+  if (copied) return 'Copied to the clipboard.';
+  if (live) {
+    if (autoCopied) return 'Live, and copied to the clipboard automatically.';
+    return password ? 'Live: anyone with this address and the password sees your page.' : 'Live: anyone with this address sees your page.';
+  }
+  if (!hasUrl) return '';
+  return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
+}
+
+const MARK = { done: '✓', active: '', waiting: '' } as const;
+
+function StageSteps({ stage }: { stage: ShareStage }) {
+  const statuses = stepStatuses(stage);
+  return (
+    <ol class="steps" aria-label="Progress">
+      {STEPS.map((step, index) => {
+        const status = statuses[index] ?? 'waiting';
+        return (
+          <li key={step.label} class={`step step-${status}`} aria-current={status === 'active' ? 'step' : undefined}>
+            <span class="step-mark" aria-hidden="true">
+              {MARK[status]}
+            </span>
+            <span>{status === 'active' ? step.activeLabel : step.label}</span>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}

@@ -1,0 +1,73 @@
+import { useState } from 'preact/hooks';
+import { MAX_PASSWORD_LENGTH, type ShareSettings } from '../lib/protocol';
+import { EXPIRY_CHOICES, minutesOf } from './expiry-choices';
+
+/** What the sharer picks before sharing: a password (null: none) and an expiry (null: never). */
+type ChosenSettings = Required<Pick<ShareSettings, 'password' | 'expiresInMinutes'>>;
+
+const OPEN_SHARE: ChosenSettings = { password: null, expiresInMinutes: null };
+
+/** The Share button with its two optional settings (Enter shares), and a hint that says what they will do. */
+export function ShareForm({ onShare }: { onShare: (settings: ShareSettings) => void }) {
+  const [chosen, setChosen] = useState<ChosenSettings>(OPEN_SHARE);
+  return (
+    <>
+      <form
+        class="share-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          onShare(chosen);
+        }}
+      >
+        <button type="submit" class="primary big">
+          Share this localhost tab
+        </button>
+        <SettingsFields chosen={chosen} onChange={setChosen} />
+      </form>
+      <p class="hint">{settingsHint(chosen)}</p>
+    </>
+  );
+}
+
+/** Two small optional fields under the Share button. */
+function SettingsFields({ chosen, onChange }: { chosen: ChosenSettings; onChange: (chosen: ChosenSettings) => void }) {
+  return (
+    <div class="share-options">
+      <label class="option-row">
+        <span class="option-label">Protect with password</span>
+        <input
+          type="text"
+          class="password-input"
+          value={chosen.password ?? ''}
+          placeholder="optional"
+          maxLength={MAX_PASSWORD_LENGTH}
+          autocomplete="off"
+          spellcheck={false}
+          onInput={(event) => onChange({ ...chosen, password: event.currentTarget.value === '' ? null : event.currentTarget.value })}
+        />
+      </label>
+      <label class="option-row">
+        <span class="option-label">Expires after</span>
+        <select
+          value={chosen.expiresInMinutes === null ? 'never' : String(chosen.expiresInMinutes)}
+          onChange={(event) => onChange({ ...chosen, expiresInMinutes: minutesOf(event.currentTarget.value) })}
+        >
+          {EXPIRY_CHOICES.map((choice) => (
+            <option key={choice.label} value={choice.minutes === null ? 'never' : String(choice.minutes)}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+/** The hint under the Share button, saying what the chosen settings will do. */
+function settingsHint({ password, expiresInMinutes }: ChosenSettings): string {
+  const label = EXPIRY_CHOICES.find((choice) => choice.minutes === expiresInMinutes)?.label ?? `${expiresInMinutes} min`;
+  const until = expiresInMinutes === null ? 'until you stop sharing' : `for ${label}, or until you stop sharing`;
+  return password === null
+    ? `Anyone with the public address can open this page ${until}.`
+    : `Visitors need the password (any user name) to open this page ${until}.`;
+}
