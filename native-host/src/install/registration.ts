@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { PortholeError } from '../errors.js';
 import { BROWSERS, type BrowserLocation, type BrowserName, type Platform, type PlatformEnv } from '../platform/index.js';
+import { writePrivateFile } from '../state-dir.js';
 import { buildHostManifest, MANIFEST_FILE } from './host-manifest.js';
 
 export interface Registration {
@@ -82,8 +83,9 @@ export function install(options: InstallOptions): Registration[] {
   // Merge with an earlier install, so that `install --browser firefox` after `install` forgets nothing.
   const previous = readRecord(options.stateDir)?.registrations ?? [];
   const merged = [...previous.filter((old) => !registrations.some((r) => r.browser === old.browser)), ...registrations];
-  mkdirSync(options.stateDir, { recursive: true });
-  writeFileSync(recordPath(options.stateDir), `${JSON.stringify({ hostPath: options.hostPath, registrations: merged } satisfies InstallRecord, null, 2)}\n`);
+  // The state folder is private (0700, state-dir.ts) when the host made it; made so here for tests and first runs.
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  writePrivateFile(recordPath(options.stateDir), `${JSON.stringify({ hostPath: options.hostPath, registrations: merged } satisfies InstallRecord, null, 2)}\n`);
   return registrations;
 }
 
