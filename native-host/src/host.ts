@@ -60,7 +60,7 @@ function quickTunnelConfigPath(context: HostContext): () => string {
 export function createShareManager(context: HostContext): ShareManager {
   const { env, paths, platform, log } = context;
   const record = new RunningRecordFile(context.state.runningDirUsable ? paths.runningDir : null);
-  void platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
+  let hostStartTime: Promise<void> | undefined;
   const configPath = quickTunnelConfigPath(context);
   const probe = probeConfigFromEnv(env);
   const startTunnel = (binary: string, gatewayUrl: string): Tunnel => {
@@ -69,6 +69,8 @@ export function createShareManager(context: HostContext): ShareManager {
     const pid = tunnel.pid;
     log.info(`started ${binary} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
     if (pid !== undefined) {
+      // Asked once, with the first tunnel: on Windows asking costs a PowerShell start.
+      hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
       // The reaper of a later host signals this pid only if its start time and arguments are still
       // these (running-record.ts). The start time is fixed from the fork on; the arguments are
       // read again once the program prints, when it surely runs (a script shows its interpreter).

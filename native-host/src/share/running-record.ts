@@ -9,7 +9,7 @@
  * the OS has since given to another program is left alone; any error signalling one process is
  * that process's, not the host's; and every record read is removed, whatever became of it.
  */
-import { lstatSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log.js';
 import { isAlive, type Platform, type ProcessInfo } from '../platform/index.js';
@@ -121,11 +121,28 @@ export class RunningRecordFile {
   private write(): void {
     if (this.file === null) return;
     if (this.children.size === 0) {
-      rmSync(this.file, { force: true });
+      try {
+        rmSync(this.file, { force: true });
+      } catch {
+        // Left for the next host's reaper, which removes it after checking the pids in it.
+      }
       return;
     }
     const record: RunningRecord = { hostPid: this.hostPid, hostStartTime: this.hostStartTime, children: [...this.children.values()] };
-    writePrivateFile(this.file, JSON.stringify(record));
+    const content = JSON.stringify(record);
+    try {
+      writePrivateFile(this.file, content);
+    } catch (error) {
+      // Runs from process events and exit handlers: a record that cannot be written costs the
+      // clean-up after a crash, never the host. A folder removed under us is made again (0700).
+      if (this.dir === null || (error as NodeJS.ErrnoException).code !== 'ENOENT') return;
+      try {
+        mkdirSync(this.dir, { mode: 0o700 });
+        writePrivateFile(this.file, content);
+      } catch {
+        // As above.
+      }
+    }
   }
 }
 

@@ -87,16 +87,17 @@ describe('local privacy', () => {
     for (const name of readdirSync(stateDir).filter((name) => name !== 'fake-cloudflared' && name !== 'running')) expect([name, mode(join(stateDir, name))]).toEqual([name, '600']);
   });
 
-  it('a request with ?token=secret leaves no secret in host.log, in stderr, or in the traffic the extension gets', async () => {
+  it('a request with ?token=secret leaves no secret (nor the share password) in host.log, in stderr, or in the traffic the extension gets', async () => {
     const host = new HostDriver({ fakeCloudflared, router, env: { PORTHOLE_READY_POLL_MS: '100' } });
     hosts.push(host);
     const port = await startOrigin();
-    const { share } = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}` });
+    const { share } = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}`, options: { password: 'pw-secret' } });
     const live = await host.waitForChange(share.id, 'live');
     const fake = await waitForFakeState(host.fakeDir, (s) => s.url === live.share.url && s.registered);
+    const authorization = `Basic ${Buffer.from('visitor:pw-secret').toString('base64')}`;
 
-    expect((await fetchThroughEdge(fake, '/reset?token=secret')).status).toBe(502);
-    expect((await fetchThroughEdge(fake, '/page?api_key=secret#also-secret')).status).toBe(200);
+    expect((await fetchThroughEdge(fake, '/reset?token=secret', { headers: { authorization } })).status).toBe(502);
+    expect((await fetchThroughEdge(fake, '/page?api_key=secret#also-secret', { headers: { authorization } })).status).toBe(200);
     const logFile = join(host.stateDir, 'host.log');
     await waitUntil(() => readFileSync(logFile, 'utf8').includes('GET /reset'), 3000, 'the failed request is logged');
     await host.waitFor((m) => isShareEvent(m) && m.change === 'traffic' && (m.share.traffic?.recent.length ?? 0) >= 2);
@@ -107,7 +108,8 @@ describe('local privacy', () => {
     expect(host.stderr).not.toContain('secret');
     const paths = host.messages.flatMap((m) => (isShareEvent(m) ? (m.share.traffic?.recent ?? []).map((r) => r.path) : []));
     expect(paths).toEqual(expect.arrayContaining(['/reset?…', '/page?…']));
-    expect(JSON.stringify(host.messages)).not.toContain('secret');
+    // The share itself tells the extension its password (the popup shows it); nothing else may.
+    expect(JSON.stringify(host.messages).replaceAll('"password":"pw-secret"', '')).not.toContain('secret');
   });
 
   it('porthole-host share: the visitor lines in the terminal carry no query string', async () => {
