@@ -13,6 +13,7 @@ import type { OkReply } from '../src/protocol/index.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { waitForFakeState } from '../test/fake-cloudflared/state.js';
 import { HOST_BINARY, HostDriver, startOrigin } from '../test/host-driver.js';
+import { idleSharesCpu, idleSharesLine } from './idle-shares.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 /** Seconds per autocannon run; each case runs twice per target, interleaved. */
@@ -309,6 +310,7 @@ async function main(): Promise<void> {
   console.log(row('host idle RSS', `${(rss.host / 1024).toFixed(1)} MiB`, 'idle `node -e` process', `${(rss.node / 1024).toFixed(1)} MiB`, rss.host / rss.node));
   console.log(`\nhost overhead on share → url: ${(hostMs - aloneMs).toFixed(1)} ms`);
   printGatewayTable(gatewayRows);
+  if (process.platform === 'linux') console.log(`\n${idleSharesLine(await idleSharesCpu(fake, 20, 6))}`);
 }
 
 await main();
