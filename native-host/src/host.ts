@@ -72,11 +72,15 @@ export function createShareManager(context: HostContext): ShareManager {
       // Asked once, with the first tunnel: on Windows asking costs a PowerShell start.
       hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
       // The reaper of a later host signals this pid only if its start time and arguments are still
-      // these (running-record.ts). The start time is fixed from the fork on; the arguments are
-      // read again once the program prints, when it surely runs (a script shows its interpreter).
+      // these (running-record.ts). Both are read from the OS once the program prints, when it
+      // surely runs its own code (a script shows its interpreter first); until Node has seen it
+      // exit, the pid cannot belong to anything else.
       record.add({ pid, argv: [binary, ...tunnel.args], startTime: null, startedAt: Date.now() });
-      void platform.inspectProcess(pid).then((seen) => record.update(pid, { startTime: seen?.startTime ?? null }));
-      tunnel.once('line', () => void platform.inspectProcess(pid).then((seen) => seen?.argv && seen.argv.length > 0 && record.update(pid, { argv: seen.argv })));
+      tunnel.once('line', () => {
+        void platform.inspectProcess(pid).then((seen) => {
+          if (seen !== null) record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
+        });
+      });
     }
     tunnel.on('line', (line) => log.info(`cloudflared[${pid}] ${line}`));
     tunnel.on('exit', (exit) => {

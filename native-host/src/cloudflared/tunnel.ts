@@ -170,10 +170,11 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     // Idle means idle (issue 15): a tunnel that does not register soon is one the edge keeps
     // refusing, so each wait doubles, up to READY_POLL_MAX_MS. Twenty such shares polled once a
     // second over node:http cost the host about a quarter of a second of CPU every 10 s.
+    // The jitter (±25 %) keeps shares started together from polling together ever after.
     let interval = first;
     const again = (): void => {
       interval = Math.min(interval * 2, Math.max(first, READY_POLL_MAX_MS));
-      this.after(interval, poll);
+      this.after(interval * (0.75 + Math.random() / 2), poll);
     };
     const poll = (): void => {
       if (this.registeredSent || this.exited || this.stopRequested) return;
