@@ -31,7 +31,6 @@ function withoutUserInfo(text: string): string {
 const PATH_WITH_QUERY = /([^\s?#"'<>]*\/[^\s?#"'<>]*)[?#][^\s"'<>]*/g;
 
 /** Control characters would let a visitor's input forge or hide lines of the log. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 /**

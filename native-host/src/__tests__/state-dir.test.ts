@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { install } from '../install/registration.js';
 import { createLogger } from '../log.js';
 import { linux } from '../platform/linux.js';
 import { openPrivateFile, prepareStateDir, STATE_DIR_UNSAFE, writePrivateFile } from '../state-dir.js';
@@ -63,5 +64,12 @@ describe('private files', () => {
     symlinkSync(target, join(dir, 'host.log'));
     expect(() => openPrivateFile(join(dir, 'host.log'), 'append')).toThrow(/ELOOP/);
     expect(readFileSync(target, 'utf8')).toBe('keep');
+  });
+
+  it('the install record (installed.json) is 0600 in a 0700 folder', () => {
+    const home = mkdtempSync(join(tmpdir(), 'porthole-home-'));
+    const stateDir = join(home, 'state');
+    install({ platform: linux, where: { env: {}, home }, hostPath: '/opt/porthole/porthole-host', stateDir, browsers: ['chrome'] });
+    expect([mode(stateDir), mode(join(stateDir, 'installed.json'))]).toEqual([0o700, 0o600]);
   });
 });
