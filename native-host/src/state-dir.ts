@@ -40,7 +40,7 @@ function describe(path: string, problem: PrivateDirProblem, detail: string): str
     symlink: `Porthole's folder ${quoted} is a symbolic link, and Porthole only keeps its records in a real folder of its own. Remove the link (rm ${quoted}; Porthole makes the folder itself).`,
     'not-a-directory': `Porthole's folder ${quoted} is a file, not a folder. Move it out of the way (Porthole makes the folder itself).`,
     'foreign-owner': `Porthole's folder ${quoted} belongs to another user (${detail}), so Porthole cannot trust what is in it. Remove it (sudo rm -r ${quoted}), or take it back (sudo chown -R "$(id -u)" ${quoted}).`,
-    'open-to-others': `Porthole's folder ${quoted} can be used by other users (${detail}) and Porthole could not make it private. Run chmod 700 ${quoted}.`,
+    'open-to-others': `Porthole's folder ${quoted} can be used by other users (${detail}), so Porthole keeps nothing there. Run chmod 700 ${quoted}, or point PORTHOLE_STATE_DIR at a folder of your own.`,
     unusable: `Porthole could not create or read its folder ${quoted} (${detail}). Check that your home folder is writable, or point PORTHOLE_STATE_DIR at a folder of your own.`,
   };
   return `${sentences[problem]} ${WITHOUT}`;
@@ -58,10 +58,10 @@ export interface StateDirStatus {
 }
 
 /** Checks (creating them if needed) the state folder and `running/`; never throws. */
-export function prepareStateDir(paths: Pick<HostPaths, 'stateDir' | 'runningDir'>, platform: Pick<Platform, 'ensurePrivateDir'>): StateDirStatus {
+export function prepareStateDir(paths: Pick<HostPaths, 'stateDir' | 'runningDir' | 'stateDirChosen'>, platform: Pick<Platform, 'ensurePrivateDir'>): StateDirStatus {
   const status: StateDirStatus = { stateDirUsable: false, runningDirUsable: false, problems: [], tightened: [] };
-  const check = (path: string): boolean => {
-    const verdict = platform.ensurePrivateDir(path);
+  const check = (path: string, tighten: boolean): boolean => {
+    const verdict = platform.ensurePrivateDir(path, { tighten });
     if (!verdict.ok) {
       status.problems.push(new StateDirError(path, verdict.problem, verdict.detail));
       return false;
@@ -69,8 +69,10 @@ export function prepareStateDir(paths: Pick<HostPaths, 'stateDir' | 'runningDir'
     if (verdict.tightenedFrom !== null) status.tightened.push(`${path} (was ${verdict.tightenedFrom.toString(8)})`);
     return true;
   };
-  status.stateDirUsable = check(paths.stateDir);
-  status.runningDirUsable = status.stateDirUsable && check(paths.runningDir);
+  // A folder the user named may be shared with other things (their home, a project): its mode is
+  // theirs to change. Porthole's own default folder, and running/ anywhere, are Porthole's.
+  status.stateDirUsable = check(paths.stateDir, paths.stateDirChosen !== true);
+  status.runningDirUsable = status.stateDirUsable && check(paths.runningDir, true);
   return status;
 }
 

@@ -34,6 +34,15 @@ describe('prepareStateDir', () => {
     expect(mode(stateDir)).toBe(0o700);
   });
 
+  it('does not change the mode of a folder the user named (PORTHOLE_STATE_DIR): it says how to fix it instead', () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'porthole-state-'));
+    chmodSync(stateDir, 0o755);
+    const status = prepareStateDir({ stateDir, runningDir: join(stateDir, 'running'), stateDirChosen: true }, linux);
+    expect(status).toMatchObject({ stateDirUsable: false, runningDirUsable: false, tightened: [] });
+    expect(status.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^\[state-dir-unsafe\] .*can be used by other users \(mode 755\).*chmod 700/)]);
+    expect(mode(stateDir)).toBe(0o755);
+  });
+
   it('refuses a symlinked running/ with a coded sentence that says how to fix it, and keeps the rest', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'porthole-state-'));
     symlinkSync(mkdtempSync(join(tmpdir(), 'porthole-elsewhere-')), join(stateDir, 'running'));

@@ -36,7 +36,7 @@ export const darwin: Platform = {
         resolve(line === null ? null : { argv: null, commandLine: line.commandLine, startTime: line.startTime });
       });
     }),
-  ensurePrivateDir: (path) => ensurePosixPrivateDir(path, process.getuid?.() ?? -1),
+  ensurePrivateDir: (path, options) => ensurePosixPrivateDir(path, process.getuid?.() ?? -1, options),
   terminate: (pid) => signal(pid, 'SIGTERM'),
   forceKill: (pid) => signal(pid, 'SIGKILL'),
   relativeManifestPaths: false,

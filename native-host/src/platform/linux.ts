@@ -51,7 +51,7 @@ export const linux: Platform = {
   exeSuffix: '',
   stateDir: ({ env, home }) => join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'porthole'),
   inspectProcess,
-  ensurePrivateDir: (path) => ensurePosixPrivateDir(path, process.getuid?.() ?? -1),
+  ensurePrivateDir: (path, options) => ensurePosixPrivateDir(path, process.getuid?.() ?? -1, options),
   terminate: (pid) => signal(pid, 'SIGTERM'),
   forceKill: (pid) => signal(pid, 'SIGKILL'),
   relativeManifestPaths: false,

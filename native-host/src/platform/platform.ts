@@ -49,9 +49,10 @@ export interface Platform {
   inspectProcess(pid: number): Promise<ProcessInfo | null>;
   /**
    * Makes `path` a folder only this user can use (creating it, and its parents, if missing), or
-   * says why it cannot be one. Never throws.
+   * says why it cannot be one. An existing folder of the user's that is too open is made private
+   * unless `tighten` is false. Never throws.
    */
-  ensurePrivateDir(path: string): PrivateDirVerdict;
+  ensurePrivateDir(path: string, options?: { tighten?: boolean }): PrivateDirVerdict;
   /** Asks a process to stop, letting it finish what it is doing. */
   terminate(pid: number): void;
   /** Ends a process and everything it started, now. */

@@ -45,8 +45,12 @@ function errorText(error: unknown): string {
   return (error as NodeJS.ErrnoException).code ?? String(error);
 }
 
-/** Linux and macOS: owner and mode bits say who can get in. */
-export function ensurePosixPrivateDir(path: string, selfUid: number): PrivateDirVerdict {
+/**
+ * Linux and macOS: owner and mode bits say who can get in. `tighten: false` for a folder the
+ * user named (PORTHOLE_STATE_DIR), which may be shared with other things (their home, a project):
+ * Porthole says what is wrong rather than change its mode behind their back.
+ */
+export function ensurePosixPrivateDir(path: string, selfUid: number, { tighten = true }: { tighten?: boolean } = {}): PrivateDirVerdict {
   try {
     let facts = factsOf(path);
     if (facts === null) {
@@ -65,6 +69,7 @@ export function ensurePosixPrivateDir(path: string, selfUid: number): PrivateDir
     const verdict = judgePrivateDir(facts, selfUid);
     if (verdict === 'ok') return { ok: true, tightenedFrom: null };
     if (verdict !== 'tighten') return { ok: false, problem: verdict, detail: verdict === 'foreign-owner' ? `uid ${facts.uid}` : `mode ${facts.mode.toString(8)}` };
+    if (!tighten) return { ok: false, problem: 'open-to-others', detail: `mode ${facts.mode.toString(8)}` };
     try {
       chmodSync(path, 0o700);
     } catch (error) {
