@@ -4,7 +4,7 @@
  * 503, no registration), measured in consecutive 10 s windows. Linux only (reads /proc).
  *
  * Alone: `npm run build:host && tsx native-host/bench/idle-shares.ts` (BENCH_IDLE_SHARES,
- * BENCH_IDLE_WINDOWS); `npm run bench` prints it too (six windows).
+ * BENCH_IDLE_WINDOWS, BENCH_IDLE_ORIGINS=down); `npm run bench` prints it too (six windows).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,10 +35,12 @@ export interface IdleSharesResult {
   hostMsPerWindow: number[];
 }
 
-export async function idleSharesCpu(fakeCloudflared: string, shares = 20, windows = 7): Promise<IdleSharesResult> {
-  // One live local server per share (a share is one local server), so that no share's gateway
-  // polls for a missing origin: what is measured is the wait for cloudflared.
+export async function idleSharesCpu(fakeCloudflared: string, shares = 20, windows = 7, originsUp = true): Promise<IdleSharesResult> {
+  // One local server per share (a share is one local server). Live by default, so that no share's
+  // gateway polls for a missing origin and what is measured is the wait for cloudflared; closed
+  // (BENCH_IDLE_ORIGINS=down) to measure that poll too.
   const origins = await Promise.all(Array.from({ length: shares }, () => startOrigin()));
+  if (!originsUp) for (const origin of origins) origin.server.close();
   const stateDir = mkdtempSync(join(tmpdir(), 'porthole-bench-idle-'));
   const host = new HostDriver({ fakeCloudflared, stateDir, mode: 'edge-retry', env: { PORTHOLE_MAX_SHARES: String(shares + 1) } });
   try {
@@ -77,6 +79,6 @@ export function idleSharesLine(result: IdleSharesResult): string {
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const root = resolve(import.meta.dirname, '../..');
   const fake = await buildFakeCloudflared(join(root, 'dist', 'test', 'fake-cloudflared.mjs'));
-  const result = await idleSharesCpu(fake, Number(process.env.BENCH_IDLE_SHARES ?? 20), Number(process.env.BENCH_IDLE_WINDOWS ?? 7));
+  const result = await idleSharesCpu(fake, Number(process.env.BENCH_IDLE_SHARES ?? 20), Number(process.env.BENCH_IDLE_WINDOWS ?? 7), process.env.BENCH_IDLE_ORIGINS !== 'down');
   console.log(idleSharesLine(result));
 }
