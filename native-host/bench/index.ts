@@ -17,6 +17,7 @@ import { gatewayBench, printGatewayTable } from './gateway.js';
 import { fakeAloneToUrl, firstShareTimes, shareTimes } from './share-timing.js';
 import { median, row } from './stats.js';
 import { idleMemory, startupMedians } from './startup.js';
+import { idleSharesCpu, idleSharesLine } from './idle-shares.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 /** Seconds per autocannon run; each case runs twice per target, interleaved. */
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
     }
     console.log(`\nhost overhead on share → url: ${(share.host - share.alone).toFixed(1)} ms; first share costs ${(first.cold.url - first.warm.url).toFixed(1)} ms more than a later one`);
     printGatewayTable(gatewayRows, LOAD_SECONDS);
+    if (process.platform === 'linux') console.log(`\n${idleSharesLine(await idleSharesCpu(fake, 20, 6))}`);
   } finally {
     origin.server.close();
     second.server.close();

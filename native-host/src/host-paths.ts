@@ -9,6 +9,8 @@ export interface HostPaths {
   /** What a browser must start: the single executable, or the development launcher beside the bundle. */
   hostExecutable: string;
   stateDir: string;
+  /** True when PORTHOLE_STATE_DIR chose the state folder: then Porthole never changes its mode (state-dir.ts). */
+  stateDirChosen?: boolean;
   logFile: string;
   /** One record per running host, naming the cloudflared processes it started. */
   runningDir: string;
@@ -42,6 +44,7 @@ export function resolveHostPaths(
     hostDir,
     hostExecutable: isSingleExecutable() ? process.execPath : join(hostDir, `porthole-host${platform.exeSuffix}`),
     stateDir,
+    stateDirChosen: Boolean(env.PORTHOLE_STATE_DIR),
     logFile: join(stateDir, 'host.log'),
     runningDir: join(stateDir, 'running'),
     cloudflaredConfig: join(stateDir, 'cloudflared-quick-tunnel.yml'),

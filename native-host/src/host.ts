@@ -1,8 +1,9 @@
 /**
  * Wires the host's parts together for one run, in either mode (browser or terminal).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { locateCloudflared, readCloudflaredVersion } from './cloudflared/locate.js';
 import { Tunnel, type TunnelOptions } from './cloudflared/tunnel.js';
 import { toHostError } from './errors.js';
@@ -11,6 +12,7 @@ import type { Logger } from './log.js';
 import type { Platform } from './platform/index.js';
 import { HOST_FEATURES, HOST_NAME, OLDEST_PROTOCOL, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
 import { RunningRecordFile } from './share/running-record.js';
+import { writePrivateFile, type StateDirStatus } from './state-dir.js';
 import { probeConfigFromEnv } from './probe/probe-config.js';
 import { GatewayShareRuntime, preloadShareModules } from './share/runtime.js';
 import { ShareManager } from './share/share-manager.js';
@@ -22,6 +24,8 @@ export interface HostContext {
   paths: HostPaths;
   platform: Platform;
   log: Logger;
+  /** Which parts of the state folder are safe to use (state-dir.ts). */
+  state: StateDirStatus;
 }
 
 /** A positive number from the environment: tuning that tests shorten and people never need to touch. */
@@ -44,20 +48,40 @@ function tunnelTimings(env: NodeJS.ProcessEnv): Pick<TunnelOptions, 'stopGraceMs
  * file" to cloudflared, so the file holds one harmless setting.
  */
 function writeQuickTunnelConfig(path: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, '# Written by Porthole: keeps ~/.cloudflared/config.yml out of quick tunnels.\nno-autoupdate: true\n');
+  writePrivateFile(path, '# Written by Porthole: keeps ~/.cloudflared/config.yml out of quick tunnels.\nno-autoupdate: true\n');
+}
+
+/** The state folder when it is safe; else a private folder of this run's own, so that sharing still works. */
+function quickTunnelConfigPath(context: HostContext): () => string {
+  let path: string | undefined;
+  return () => (path ??= context.state.stateDirUsable ? context.paths.cloudflaredConfig : join(mkdtempSync(join(tmpdir(), 'porthole-')), 'cloudflared-quick-tunnel.yml'));
 }
 
 export function createShareManager(context: HostContext): ShareManager {
   const { env, paths, platform, log } = context;
-  const record = new RunningRecordFile(paths.runningDir);
+  const record = new RunningRecordFile(context.state.runningDirUsable ? paths.runningDir : null);
+  let hostStartTime: Promise<void> | undefined;
+  const configPath = quickTunnelConfigPath(context);
   const probe = probeConfigFromEnv(env);
   const startTunnel = (binary: string, gatewayUrl: string): Tunnel => {
-    writeQuickTunnelConfig(paths.cloudflaredConfig);
-    const tunnel = new Tunnel({ binary, originUrl: gatewayUrl, configPath: paths.cloudflaredConfig, env, platform, ...tunnelTimings(env) });
+    writeQuickTunnelConfig(configPath());
+    const tunnel = new Tunnel({ binary, originUrl: gatewayUrl, configPath: configPath(), env, platform, ...tunnelTimings(env) });
     const pid = tunnel.pid;
     log.info(`started ${binary} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
-    if (pid !== undefined) record.add({ pid, argv: [binary, ...tunnel.args], startedAt: Date.now() });
+    if (pid !== undefined) {
+      // Asked once, with the first tunnel: on Windows asking costs a PowerShell start.
+      hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
+      // The reaper of a later host signals this pid only if its start time and arguments are still
+      // these (running-record.ts). Both are read from the OS once the program prints, when it
+      // surely runs its own code (a script shows its interpreter first); until Node has seen it
+      // exit, the pid cannot belong to anything else.
+      record.add({ pid, argv: [binary, ...tunnel.args], startTime: null, startedAt: Date.now() });
+      tunnel.once('line', () => {
+        void platform.inspectProcess(pid).then((seen) => {
+          if (seen !== null) record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
+        });
+      });
+    }
     tunnel.on('line', (line) => log.info(`cloudflared[${pid}] ${line}`));
     tunnel.on('exit', (exit) => {
       if (pid !== undefined) record.remove(pid);

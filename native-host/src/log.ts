@@ -1,9 +1,12 @@
 /**
  * The host's log: to stderr (the browser shows it when started from a terminal) and to a file in
  * the state directory, where `porthole-host doctor` and bug reports find it. Never to stdout.
+ * Every line is scrubbed of query strings and URL passwords first (redact.ts), and the file is
+ * readable by its owner only, whatever the umask (issue 9, finding 6).
  */
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync, closeSync, renameSync, statSync, writeSync } from 'node:fs';
+import { scrubLogLine } from './redact.js';
+import { openPrivateFile } from './state-dir.js';
 
 export interface Logger {
   info(message: string): void;
@@ -14,25 +17,39 @@ export interface Logger {
 /** Keeps the log from growing without end: one previous file is kept beside it. */
 const ROTATE_AT_BYTES = 1024 * 1024;
 
+/**
+ * `file` is null when there is nowhere safe to keep a log (no state folder, or one Porthole
+ * refused: see state-dir.ts); the caller has already checked that its folder is private.
+ */
 export function createLogger(options: { file: string | null; stderr: boolean }): Logger {
-  let file = options.file;
-  if (file !== null) {
+  let fd: number | null = null;
+  if (options.file !== null) {
     try {
-      mkdirSync(dirname(file), { recursive: true });
-      if ((statSync(file, { throwIfNoEntry: false })?.size ?? 0) > ROTATE_AT_BYTES) renameSync(file, `${file}.1`);
+      if ((statSync(options.file, { throwIfNoEntry: false })?.size ?? 0) > ROTATE_AT_BYTES) {
+        renameSync(options.file, `${options.file}.1`);
+        // Written by an older host under the umask, maybe 0644.
+        chmodSync(`${options.file}.1`, 0o600);
+      }
+      fd = openPrivateFile(options.file, 'append');
     } catch {
-      file = null;
+      fd = null;
     }
   }
   const write = (level: string, message: string): void => {
-    const line = `${new Date().toISOString()} ${level} [${process.pid}] ${message}\n`;
+    const line = scrubLogLine(`${new Date().toISOString()} ${level} [${process.pid}] ${message}`) + '\n';
     if (options.stderr) process.stderr.write(line);
-    if (file === null) return;
+    if (fd === null) return;
     try {
-      appendFileSync(file, line);
+      writeSync(fd, line);
     } catch {
       // A full disk or a read-only home must not take the host down with it.
-      file = null;
+      const broken = fd;
+      fd = null;
+      try {
+        closeSync(broken);
+      } catch {
+        // Nothing more to lose.
+      }
     }
   };
   return {

@@ -9,6 +9,7 @@ import { createLogger } from './log.js';
 import { runSession } from './native/session.js';
 import { currentPlatform } from './platform/index.js';
 import { reapOrphans } from './share/running-record.js';
+import { STATE_DIR_UNUSED, prepareStateDir } from './state-dir.js';
 import { HOST_VERSION } from './version.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -24,8 +25,16 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
   console.log = console.info = console.debug = (...parts: unknown[]) => log.info(parts.map(String).join(' '));
   log.info(`porthole-host ${HOST_VERSION} started by ${caller}`);
 
-  const reaped = await reapOrphans(paths.runningDir, platform);
-  if (reaped.stopped.length > 0) log.warn(`stopped ${reaped.stopped.length} cloudflared left behind by an earlier host: pids ${reaped.stopped.map((c) => c.pid).join(', ')}`);
+  if (context.state.runningDirUsable) {
+    // reapOrphans never throws; the catch is for what nobody foresaw, which must not cost the browser its hello.
+    try {
+      const reaped = await reapOrphans(paths.runningDir, platform);
+      for (const problem of reaped.problems) log.warn(`running record ${problem}`);
+      if (reaped.stopped.length > 0) log.warn(`stopped ${reaped.stopped.length} cloudflared left behind by an earlier host: pids ${reaped.stopped.map((c) => c.pid).join(', ')}`);
+    } catch (error) {
+      log.error(`cleaning up after earlier hosts failed: ${String(error)}`);
+    }
+  }
 
   const manager = createShareManager(context);
   // Chromium sends SIGTERM when it drops the port after closing our stdin; either way, stop everything.
@@ -50,11 +59,20 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
 async function main(): Promise<void> {
   const launch = detectLaunch(process.argv.slice(2));
   const paths = resolveHostPaths();
-  // Only the browser mode and `share` log to the file: install, uninstall, doctor and --help must not
-  // create the state folder as a side effect (uninstall removes exactly what install made, issue 12).
-  const logsToFile = launch.mode === 'browser' || launch.args[0] === 'share';
-  const log = createLogger({ file: logsToFile ? paths.logFile : null, stderr: launch.mode === 'browser' });
-  const context: HostContext = { env: process.env, paths, platform: currentPlatform, log };
+  // Only the browser mode and `share` keep state (the log, crash records): install, uninstall, doctor
+  // and --help must not create the state folder as a side effect (uninstall removes exactly what
+  // install made, issue 12).
+  const keepsState = launch.mode === 'browser' || launch.args[0] === 'share';
+  const state = keepsState ? prepareStateDir(paths, currentPlatform) : STATE_DIR_UNUSED;
+  const log = createLogger({ file: state.stateDirUsable ? paths.logFile : null, stderr: launch.mode === 'browser' });
+  for (const tightened of state.tightened) log.info(`made ${tightened} readable by this user only`);
+  for (const problem of state.problems) {
+    log.error(problem.message);
+    // A person at a terminal does not read the log file: say it where they look.
+    if (launch.mode !== 'browser') process.stderr.write(`! ${problem.message}
+`);
+  }
+  const context: HostContext = { env: process.env, paths, platform: currentPlatform, log, state };
   if (launch.mode === 'browser') return runBrowserMode(context, launch);
 
   const interrupted = new Promise<string>((resolve) => {

@@ -27,6 +27,8 @@ export interface HostOptions {
   stateDir?: string;
   /** Aims the host's reachability probe at this stand-in for Cloudflare's edge (see edge-router.ts); without one, the probe is off. */
   router?: EdgeRouter;
+  /** Runs the host as another user (tests running as root play an ordinary user). */
+  user?: { uid: number; gid: number };
 }
 
 export class HostDriver {
@@ -48,6 +50,7 @@ export class HostDriver {
     options.router?.watch(this.fakeDir);
     this.child = spawn(HOST_BINARY, options.args ?? [CHROMIUM_CALLER], {
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...options.user,
       env: {
         ...process.env,
         PORTHOLE_CLOUDFLARED: options.fakeCloudflared,

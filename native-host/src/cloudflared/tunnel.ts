@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { get } from 'node:http';
 import { hostError } from '../errors.js';
 import type { HostError } from '../protocol/index.js';
 import type { Platform } from '../platform/index.js';
 import { EMPTY_DIAGNOSIS, failureOnExit, observeLine, type TunnelDiagnosis } from './diagnosis.js';
 import { LineSplitter } from './line-splitter.js';
+import { checkReady } from './ready-check.js';
 import { parseCloudflaredLine } from './parse.js';
 
 export interface TunnelOptions {
@@ -69,6 +69,9 @@ function buildTunnelArgs(options: Pick<TunnelOptions, 'originUrl' | 'configPath'
 function isolatedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !key.toUpperCase().startsWith('TUNNEL_')));
 }
+
+/** The longest wait between two /ready polls; the "Registered tunnel connection" line is the fast path anyway. */
+const READY_POLL_MAX_MS = 30_000;
 
 export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly args: string[];
@@ -165,27 +168,30 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
    * releases or log levels where that line does not show.
    */
   private pollReady(): void {
-    const interval = this.options.readyPollMs ?? 1000;
+    const first = this.options.readyPollMs ?? 1000;
+    // Idle means idle (issue 15): a tunnel that does not register soon is one the edge keeps
+    // refusing, so each wait doubles, up to READY_POLL_MAX_MS. Twenty such shares polled once a
+    // second over node:http cost the host about a quarter of a second of CPU every 10 s.
+    // The jitter (±25 %) keeps shares started together from polling together ever after.
+    let interval = first;
+    const again = (): void => {
+      interval = Math.min(interval * 2, Math.max(first, READY_POLL_MAX_MS));
+      this.after(interval * (0.75 + Math.random() / 2), poll);
+    };
     const poll = (): void => {
       if (this.registeredSent || this.exited || this.stopRequested) return;
       const address = this.diagnosis.metricsAddress;
       if (address === null) {
-        this.after(interval, poll);
+        again();
         return;
       }
-      const request = get(`http://${address}/ready`, { timeout: interval }, (response) => {
-        response.resume();
-        if (response.statusCode === 200) {
-          this.diagnosis = { ...this.diagnosis, registered: true };
-          this.maybeRegistered();
-        } else {
-          this.after(interval, poll);
-        }
+      void checkReady(address, first).then((ready) => {
+        if (!ready) return again();
+        this.diagnosis = { ...this.diagnosis, registered: true };
+        this.maybeRegistered();
       });
-      request.on('error', () => this.after(interval, poll));
-      request.on('timeout', () => request.destroy());
     };
-    this.after(interval, poll);
+    this.after(first, poll);
   }
 
   private after(ms: number, task: () => void): void {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, rmSync, writeFileSync }
 import { dirname, join, resolve, sep } from 'node:path';
 import { PortholeError } from '../errors.js';
 import { BROWSERS, type BrowserLocation, type BrowserName, type Platform, type PlatformEnv } from '../platform/index.js';
+import { writePrivateFile } from '../state-dir.js';
 import { browserPresence, realProbe, type PresenceProbe } from './browser-presence.js';
 import { buildHostManifest, MANIFEST_FILE } from './host-manifest.js';
 
@@ -128,7 +129,7 @@ export function install(options: InstallOptions): Registration[] {
   // Private to this user, as the host keeps its state dir (issue 9).
   makeFolders(options.stateDir, 0o700).forEach((folder) => created.add(folder));
   const record: InstallRecord = { hostPath: options.hostPath, registrations: [...kept, ...registrations], createdFolders: [...created] };
-  writeFileSync(recordPath(options.stateDir), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+  writePrivateFile(recordPath(options.stateDir), `${JSON.stringify(record, null, 2)}\n`);
   return registrations;
 }
 

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { signal, type BrowserLocation, type Platform, type PlatformEnv } from './platform.js';
+import { ensurePosixPrivateDir } from './private-dir.js';
+import { parsePsLine } from './process-info.js';
 
 function browserLocations({ home }: PlatformEnv): BrowserLocation[] {
   const support = join(home, 'Library', 'Application Support');
@@ -25,13 +27,16 @@ export const darwin: Platform = {
   name: 'darwin',
   exeSuffix: '',
   stateDir: ({ home }) => join(home, 'Library', 'Application Support', 'Porthole'),
-  // macOS has no /proc; ps prints the full command line with -ww (no truncation).
-  commandLine: (pid) =>
+  // macOS has no /proc; ps prints the full command line with -ww (no truncation), but joined by
+  // spaces (argv: null) and the start time to the second only. Best effort: see parsePsLine.
+  inspectProcess: (pid) =>
     new Promise((resolve) => {
-      execFile('/bin/ps', ['-ww', '-o', 'command=', '-p', String(pid)], (error, stdout) => {
-        resolve(error ? null : stdout.trim() || null);
+      execFile('/bin/ps', ['-ww', '-o', 'lstart=', '-o', 'command=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } }, (error, stdout) => {
+        const line = error ? null : parsePsLine(stdout);
+        resolve(line === null ? null : { argv: null, commandLine: line.commandLine, startTime: line.startTime });
       });
     }),
+  ensurePrivateDir: (path, options) => ensurePosixPrivateDir(path, process.getuid?.() ?? -1, options),
   terminate: (pid) => signal(pid, 'SIGTERM'),
   forceKill: (pid) => signal(pid, 'SIGKILL'),
   relativeManifestPaths: false,

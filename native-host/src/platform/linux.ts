@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signal, type BrowserLocation, type Platform, type PlatformEnv } from './platform.js';
+import { ensurePosixPrivateDir } from './private-dir.js';
+import { parseProcCmdline, parseProcStatStartTicks, type ProcessInfo } from './process-info.js';
 
 /** Per-user manifest folders, from each browser's native messaging documentation. */
 function browserLocations({ env, home }: PlatformEnv): BrowserLocation[] {
@@ -22,18 +24,34 @@ function browserLocations({ env, home }: PlatformEnv): BrowserLocation[] {
   ];
 }
 
+let bootId: Promise<string> | undefined;
+
+/**
+ * Start ticks count from boot, so after a reboot another process could have the same pid and the
+ * same ticks; the boot id tells the two boots apart.
+ */
+function currentBootId(): Promise<string> {
+  bootId ??= readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((text) => text.trim(), () => '');
+  return bootId;
+}
+
+async function inspectProcess(pid: number): Promise<ProcessInfo | null> {
+  try {
+    const [cmdline, stat, boot] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8'), currentBootId()]);
+    const argv = parseProcCmdline(cmdline);
+    const ticks = parseProcStatStartTicks(stat);
+    return { argv, commandLine: argv.join(' '), startTime: ticks === null ? null : `${boot}:${ticks}` };
+  } catch {
+    return null;
+  }
+}
+
 export const linux: Platform = {
   name: 'linux',
   exeSuffix: '',
   stateDir: ({ env, home }) => join(env.XDG_STATE_HOME || join(home, '.local', 'state'), 'porthole'),
-  async commandLine(pid) {
-    try {
-      const raw = await readFile(`/proc/${pid}/cmdline`, 'utf8');
-      return raw.replace(/\0+$/, '').split('\0').join(' ');
-    } catch {
-      return null;
-    }
-  },
+  inspectProcess,
+  ensurePrivateDir: (path, options) => ensurePosixPrivateDir(path, process.getuid?.() ?? -1, options),
   terminate: (pid) => signal(pid, 'SIGTERM'),
   forceKill: (pid) => signal(pid, 'SIGKILL'),
   relativeManifestPaths: false,

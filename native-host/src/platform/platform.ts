@@ -2,6 +2,11 @@
  * What differs between operating systems, behind one interface. Each OS has one file exporting
  * a `Platform`; `index.ts` picks one, and nothing else in the host asks which OS it runs on.
  */
+import type { PrivateDirVerdict } from './private-dir.js';
+import type { ProcessInfo } from './process-info.js';
+
+export type { PrivateDirProblem, PrivateDirVerdict } from './private-dir.js';
+export type { ProcessInfo } from './process-info.js';
 export interface PlatformEnv {
   env: NodeJS.ProcessEnv;
   home: string;
@@ -37,8 +42,17 @@ export interface Platform {
   exeSuffix: string;
   /** Where the host keeps its log and its record of running tunnels. */
   stateDir(where: PlatformEnv): string;
-  /** The command line of a running process as one string, or null when there is no such process. */
-  commandLine(pid: number): Promise<string | null>;
+  /**
+   * What the OS says about a running process (its arguments, when it started), or null when there
+   * is no such process or the OS would not tell. Never throws.
+   */
+  inspectProcess(pid: number): Promise<ProcessInfo | null>;
+  /**
+   * Makes `path` a folder only this user can use (creating it, and its parents, if missing), or
+   * says why it cannot be one. An existing folder of the user's that is too open is made private
+   * unless `tighten` is false. Never throws.
+   */
+  ensurePrivateDir(path: string, options?: { tighten?: boolean }): PrivateDirVerdict;
   /** Asks a process to stop, letting it finish what it is doing. */
   terminate(pid: number): void;
   /** Ends a process and everything it started, now. */

@@ -2,6 +2,8 @@ import { execFile, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { HOST_NAME } from '../protocol/index.js';
 import type { BrowserLocation, Platform, PlatformEnv, Registry } from './platform.js';
+import { ensureWindowsPrivateDir } from './private-dir.js';
+import { parseWindowsCommandLine } from './process-info.js';
 
 /**
  * Windows browsers find host manifests through the registry, not folders: the manifest files live
@@ -63,15 +65,19 @@ export const win32: Platform = {
   name: 'win32',
   exeSuffix: '.exe',
   stateDir: ({ env, home }) => join(env.LOCALAPPDATA || join(home, 'AppData', 'Local'), 'Porthole'),
-  commandLine: (pid) =>
+  // Best effort, untested here: the creation time (to the tick) on the first line, the command
+  // line on the second. `pid` is a validated integer, so it cannot break out of the filter.
+  inspectProcess: (pid) =>
     new Promise((resolve) => {
-      execFile(
-        'powershell.exe',
-        ['-NoProfile', '-NonInteractive', '-Command', `(Get-CimInstance Win32_Process -Filter "ProcessId=${pid}").CommandLine`],
-        { windowsHide: true },
-        (error, stdout) => resolve(error ? null : stdout.trim() || null),
-      );
+      const script = `$p = Get-CimInstance Win32_Process -Filter "ProcessId=${Math.trunc(pid)}"; if ($p) { $p.CreationDate.ToUniversalTime().Ticks; $p.CommandLine }`;
+      execFile('powershell.exe', ['-NoProfile', '-NonInteractive', '-Command', script], { windowsHide: true }, (error, stdout) => {
+        const [created, ...rest] = error ? [] : stdout.replace(/\r/g, '').split('\n');
+        const commandLine = rest.join('\n').trim();
+        if (created === undefined || !/^\d+$/.test(created.trim()) || commandLine === '') resolve(null);
+        else resolve({ argv: parseWindowsCommandLine(commandLine), commandLine, startTime: created.trim() });
+      });
     }),
+  ensurePrivateDir: ensureWindowsPrivateDir,
   terminate: taskkillTree,
   forceKill: taskkillTree,
   relativeManifestPaths: true,

@@ -49,7 +49,7 @@ export type ShareState = (typeof SHARE_STATES)[number];
 /** One request a visitor made through the share, as the sharer sees it. */
 export interface RequestRecord {
   method: string;
-  /** Path and query as the visitor asked for it, cut to 256 characters. */
+  /** Path as the visitor asked for it, cut to 256 characters; a query string or fragment is left out (`?…` marks one). */
   path: string;
   /** The status the visitor got: 101 for a WebSocket, 0 when the visitor left before any answer. */
   status: number;

@@ -17,6 +17,7 @@ import type { ProbeResult } from '../probe/probe.js';
 import { newProbeToken } from '../probe/probe-token.js';
 import type { Logger } from '../log.js';
 import type { HostError, LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
+import { loggablePath } from '../redact.js';
 import type { ShareRuntime } from './share-manager.js';
 import type { AppliedSettings } from './share-transitions.js';
 
@@ -107,7 +108,8 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
         originPollMs: this.options.originPollMs,
       });
       this.gateway = gateway;
-      gateway.on('traffic', (traffic) => this.emit('traffic', traffic));
+      // Visitors' query strings (tokens, session ids) never leave the gateway: not to the popup, the CLI's lines or a log.
+      gateway.on('traffic', (traffic) => this.emit('traffic', { ...traffic, recent: traffic.recent.map((r) => ({ ...r, path: loggablePath(r.path) })) }));
       gateway.on('origin', (reachable) => this.emit('origin', reachable));
       if (this.stopRequested) return;
       gatewayUrl = await gateway.listen();
