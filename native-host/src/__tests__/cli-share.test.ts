@@ -4,8 +4,8 @@ import { newRequestLines, parseShareArgs } from '../cli.js';
 describe('porthole-host share arguments', () => {
   it.each([
     [['3000'], { origin: 'http://localhost:3000', options: {} }],
-    [['https://localhost:8443/x', '--password', 'pw', '--minutes', '0.5', '--keep-host'], { origin: 'https://localhost:8443/x', options: { password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true } }],
-    [['--password=pw', '5173'], { origin: 'http://localhost:5173', options: { password: 'pw' } }],
+    [['https://localhost:8443/x', '--password', 'pw-long-enough', '--minutes', '0.5', '--keep-host'], { origin: 'https://localhost:8443/x', options: { password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true } }],
+    [['--password=pw-long-enough', '5173'], { origin: 'http://localhost:5173', options: { password: 'pw-long-enough' } }],
   ])('%j', (args, expected) => {
     expect(parseShareArgs(args)).toEqual({ ok: true, ...expected });
   });

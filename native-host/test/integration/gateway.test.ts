@@ -159,7 +159,7 @@ describe('the gateway between cloudflared and the local server', () => {
     expect((await fetchThroughEdge(fake, '/path?q=1')).body).toBe('ok');
     expect(seen.at(-1)).toMatchObject({
       url: '/path?q=1',
-      headers: { host: `localhost:${port}`, 'x-forwarded-host': fake.hostname, 'x-forwarded-proto': 'https', 'x-forwarded-for': '127.0.0.1, 127.0.0.1' },
+      headers: { host: `localhost:${port}`, 'x-forwarded-host': fake.hostname, 'x-forwarded-proto': 'https', 'x-forwarded-for': '127.0.0.1' },
     });
     const redirect = await fetchThroughEdge(fake, '/old');
     expect(redirect.status).toBe(302);
@@ -305,7 +305,7 @@ describe('the gateway between cloudflared and the local server', () => {
     const { server } = recordingServer();
     const port = await listen(server, '127.0.0.1');
     const host = startHost();
-    const { fake } = await shareLive(host, `http://localhost:${port}`, { password: 'pw' });
+    const { fake } = await shareLive(host, `http://localhost:${port}`, { password: 'pw-long-enough' });
     const [edgeHost, edgePort] = splitHostPort(fake.edge ?? '');
     const socket = new WebSocket(`ws://${edgeHost}:${edgePort}/`, { headers: { host: fake.hostname ?? '' } });
     const status = await new Promise<number>((resolve) => {
@@ -431,7 +431,7 @@ describe('the gateway between cloudflared and the local server', () => {
       error: { code: 'bad-request', message: expect.stringMatching(/"expiresInMinutes" must be a number of minutes above 0/) },
     });
     expect(await host.request({ type: 'configure', shareId: 'nope', password: '' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/"password"/) } });
-    expect(await host.request({ type: 'configure', shareId: 'nope', password: 'x' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/not running any more/) } });
+    expect(await host.request({ type: 'configure', shareId: 'nope', password: 'x-long-enough' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/not running any more/) } });
     expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true, features: expect.arrayContaining(['gateway', 'configure']) });
   });
 
@@ -441,7 +441,7 @@ describe('the gateway between cloudflared and the local server', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'porthole-cli-'));
     const fakeDir = join(stateDir, 'fake');
     router.watch(fakeDir);
-    const cli = spawn(HOST_BINARY, ['share', String(port), '--password', 'pw', '--minutes', '0.08'], {
+    const cli = spawn(HOST_BINARY, ['share', String(port), '--password', 'pw-long-enough', '--minutes', '0.08'], {
       env: { ...process.env, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
     });
     let stderr = '';
@@ -452,7 +452,7 @@ describe('the gateway between cloudflared and the local server', () => {
       expect(stderr).toMatch(/after giving the password/);
       const fake = await waitForFakeState(fakeDir, (s) => s.registered);
       expect((await fetchThroughEdge(fake, '/secret')).status).toBe(401);
-      expect((await fetchThroughEdge(fake, '/page', { headers: { authorization: basic('x', 'pw') } })).status).toBe(200);
+      expect((await fetchThroughEdge(fake, '/page', { headers: { authorization: basic('x', 'pw-long-enough') } })).status).toBe(200);
       await waitUntil(() => stderr.includes('200 GET /page'), 3000, 'the request shows in the terminal');
       expect(stderr).toMatch(/401 GET \/secret/);
       expect(await exited).toBe(0);

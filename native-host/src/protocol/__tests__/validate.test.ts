@@ -49,7 +49,7 @@ describe('validateRequest', () => {
 
   describe('gateway settings', () => {
     it.each([
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 } }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true } }],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 } }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true } }],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: {} }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: {} }],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: null }, { id: 'a', type: 'share', origin: 'http://localhost:1' }],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: null, expiresInMinutes: null } }, { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: null, expiresInMinutes: null } }],
@@ -63,7 +63,10 @@ describe('validateRequest', () => {
     it.each([
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: 'pw' }, /"options", when given, must be an object/],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: [] }, /"options", when given, must be an object/],
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: '' } }, /share option "password" must be a string of 1 to 256 characters/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 7 } }, /share option "password" must be a string of 8 to 256 characters/],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: '' } }, /"password" is too short: .* at least 8 characters/],
+      [{ id: 'a', type: 'configure', shareId: 's1', password: 'seven77' }, /configure field "password" is too short/],
+      [{ id: 'a', type: 'configure', shareId: 's1', password: '🔑🔑🔑🔑🔑🔑🔑' }, /too short/],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'x'.repeat(257) } }, /"password"/],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'a\nb' } }, /without control characters/],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 42 } }, /"password"/],
