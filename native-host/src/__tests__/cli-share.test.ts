@@ -14,7 +14,7 @@ describe('porthole-host share arguments', () => {
     [[], /needs one port/],
     [['1', '2'], /needs one port/],
     [['3000', '--minutes', 'soon'], /"expiresInMinutes" must be a number/],
-    [['3000', '--password', ''], /"password" must be a string of 1 to 256/],
+    [['3000', '--password', ''], /"password" is too short/],
     [['3000', '--colour'], /Unknown option '--colour'/],
   ])('refuses %j', (args, message) => {
     const parsed = parseShareArgs(args);
