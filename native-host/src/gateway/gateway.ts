@@ -264,11 +264,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const visitor = visitorAddress(req.headers, req.socket.remoteAddress);
     const connection = this.occupy(req.socket, visitor, res);
-    if (connection?.condemned === true) {
-      // A request read after one the gateway refused on this connection: its bytes cannot be trusted.
-      req.socket.destroy();
-      return;
-    }
+    // A request read after one the gateway refused on this connection: its bytes cannot be trusted.
+    // It gets no answer: the connection closes after the 400 (answers go out in order).
+    if (connection?.condemned === true) return;
     const host = req.headers.host;
     if (host === undefined || !isAllowedHost(host, this.publicHostname, this.port)) {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('This address is not served here.\n');
@@ -278,7 +276,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (!framing.ok) {
       if (connection !== undefined) connection.condemned = true;
       this.options.log.warn(`gateway ${this.originHost}: refused a request with ${framing.reason}`);
-      res.once('finish', () => req.socket.destroy());
+      // `Connection: close`: Node closes the connection once this answer (and those before it) are out.
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`Bad request: ${framing.reason}.\n`);
       return;
     }
