@@ -16,6 +16,26 @@ export const EXPIRY_CHOICES = [
 ] as const;
 
 export const MAX_PASSWORD_LENGTH = 256;
+/** The host refuses shorter ones (native-host/src/protocol/validate.ts): anyone with the address can guess. */
+export const MIN_PASSWORD_LENGTH = 8;
+
+/** No 0/O, 1/l/I: read aloud or typed from a phone without doubt. */
+const PASSWORD_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/** A strong password for one click: 16 random characters (80 bits) in groups of four, `abcd-efgh-…`. */
+export function generatePassword(random: (bytes: Uint8Array) => Uint8Array = (bytes) => crypto.getRandomValues(bytes)): string {
+  // 256 is a multiple of the alphabet's 32 letters: every letter is equally likely.
+  const letters = Array.from(random(new Uint8Array(16)), (byte) => PASSWORD_ALPHABET[byte % PASSWORD_ALPHABET.length]);
+  return [0, 4, 8, 12].map((at) => letters.slice(at, at + 4).join('')).join('-');
+}
+
+function GenerateButton({ onPick }: { onPick: (password: string) => void }) {
+  return (
+    <button type="button" class="small" aria-label="Generate a strong password" title="Generate a strong password" onClick={() => onPick(generatePassword())}>
+      Generate
+    </button>
+  );
+}
 
 /** What the sharer picked before sharing; an empty password is no password. */
 export interface ShareDraft {
@@ -49,6 +69,7 @@ export function ShareOptionsFields({ draft, onChange }: { draft: ShareDraft; onC
           onInput={(event) => onChange({ ...draft, password: event.currentTarget.value })}
         />
       </label>
+      <GenerateButton onPick={(password) => onChange({ ...draft, password })} />
       <label class="option-row">
         <span class="option-label">Expires after</span>
         <select
@@ -146,6 +167,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
           spellcheck={false}
           onInput={(event) => setValue(event.currentTarget.value)}
         />
+        <GenerateButton onPick={setValue} />
         <button type="submit" class="small" disabled={value === ''}>
           Protect
         </button>
