@@ -315,6 +315,44 @@ describe('the gateway between cloudflared and the local server', () => {
     expect(status).toBe(401);
   });
 
+  it('through the host and the edge: adding a password closes an open WebSocket; a browser signs in with the form and its cookie (issue 9)', async () => {
+    const { server } = recordingServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`page ${req.url} cookie=${req.headers.cookie ?? ''}`));
+    const port = await listen(server, '127.0.0.1');
+    const sockets = new WebSocketServer({ server });
+    try {
+      const host = startHost();
+      const { share, fake } = await shareLive(host, `http://localhost:${port}`);
+      const [edgeHost, edgePort] = splitHostPort(fake.edge ?? '');
+      const socket = new WebSocket(`ws://${edgeHost}:${edgePort}/live`, { headers: { host: fake.hostname ?? '' } });
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      expect(await host.request({ type: 'configure', shareId: share.id, password: 'open sesame' })).toMatchObject({ ok: true });
+      await closed;
+
+      const page = await fetchThroughEdge(fake, '/docs?x=1', { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(401);
+      expect(page.headers['www-authenticate']).toBeUndefined();
+      expect(page.body).toContain('<label for="password">Password</label>');
+      const form = 'password=open+sesame&next=%2Fdocs%3Fx%3D1';
+      const signedIn = await fetchThroughEdge(fake, '/.well-known/porthole/sign-in', {
+        method: 'POST',
+        body: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(form.length) },
+      });
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.location).toBe('/docs?x=1');
+      const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+      const after = await fetchThroughEdge(fake, '/docs?x=1', { headers: { accept: 'text/html', cookie: `theme=dark; ${cookie}` } });
+      expect(after.status).toBe(200);
+      expect(after.body).toBe('page /docs?x=1 cookie=theme=dark');
+    } finally {
+      sockets.close();
+    }
+  });
+
   it('expiry stops the share and its cloudflared by itself', async () => {
     const { server } = recordingServer();
     const port = await listen(server, '127.0.0.1');
