@@ -4,7 +4,7 @@
  * takes one JSON command per stdin line: `{"configure": {password, keepPublicHost}}`. Ends when stdin
  * closes.
  *
- * Run by gateway-driver.ts with `node --import tsx`; the driver may lower the descriptor limit first
+ * Run by gateway-driver.ts (bundled with esbuild); the driver may lower the descriptor limit first
  * (`ulimit -n`), as a terminal's default soft limit of 1024 would.
  */
 import { createInterface } from 'node:readline';
