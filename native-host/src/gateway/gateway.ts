@@ -39,7 +39,7 @@ import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, public
 import { chooseVictim, MAX_CONNECTIONS, VisitorSlots, type ConnectionInfo } from './limits.js';
 import { isUnreachableError } from './origin-address.js';
 import { OriginDialer } from './origin-dialer.js';
-import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWORD_PAGE, signInPage, type SignInProblem } from './pages.js';
+import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWORD_PAGE, SIGN_IN_PAGE_HEADERS, signInPage, type SignInProblem } from './pages.js';
 import { isProbeRequest, probeAnswer } from './probe-token.js';
 import { Throttle } from './throttle.js';
 import { MAX_FORM_BYTES, readSignInForm, safeNext, SessionKey, SIGN_IN_PATH, wantsHtml, withoutShareCookie } from './sign-in.js';
@@ -304,7 +304,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** What a request without the password gets: a sign-in page for a browser, the basic-auth challenge for scripts. */
   private challenge(req: IncomingMessage, res: ServerResponse, access: Exclude<Access, { ok: true }>): void {
     const html = wantsHtml(req.method, req.headers.accept);
-    const headers: OutgoingHttpHeaders = { 'content-type': html ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
+    const headers: OutgoingHttpHeaders = html
+      ? { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SIGN_IN_PAGE_HEADERS }
+      : { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' };
     if (access.why === 'locked') {
       const seconds = retryAfterSeconds(access.retryAfterMs);
       headers['retry-after'] = String(seconds);
@@ -326,7 +328,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const visit = this.visitOf(req, false);
     res.once('close', () => this.recordVisit(req, visit, res.headersSent ? res.statusCode : 0));
     const page = (status: number, problem: SignInProblem, next: string, extra: OutgoingHttpHeaders = {}): void => {
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...extra }).end(signInPage(next, problem));
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SIGN_IN_PAGE_HEADERS, ...extra }).end(signInPage(next, problem));
     };
     if (req.method !== 'POST') {
       page(200, null, '/');

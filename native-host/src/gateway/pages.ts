@@ -44,6 +44,16 @@ export const PASSWORD_PAGE = page(
   '<p>Ask the person who sent you this address for the password. Scripts can send it with HTTP basic auth, any user name.</p>',
 );
 
+/**
+ * Sent with the sign-in page: no script, no framing by another site (a password form inside someone
+ * else's page is a phishing kit), the form posts to the share only.
+ */
+export const SIGN_IN_PAGE_HEADERS = {
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+} as const;
+
 export type SignInProblem = { kind: 'wrong' } | { kind: 'locked'; seconds: number } | null;
 
 /** The sign-in form; `next` is where to go afterwards (already checked by safeNext). */

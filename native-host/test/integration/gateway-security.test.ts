@@ -247,6 +247,9 @@ describe('the sign-in page', () => {
     expect(page.body).toMatch(/<form[^>]+method="post"[^>]+action="\/\.well-known\/porthole\/sign-in"/);
     expect(page.body).toMatch(/<label for="password"/);
     expect(page.body).toContain('value="/docs?page=2"');
+    // Not to be framed by another site (a password form inside someone else's page), no script.
+    expect(page.headers['x-frame-options']).toBe('DENY');
+    expect(page.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
 
     const script = (await exchange(await socketTo(gw), head('GET', '/api', ['Accept: */*']))).response!;
     expect(script.status).toBe(401);
