@@ -277,6 +277,22 @@ describe('the sign-in page', () => {
     expect(page.status).toBe(200);
     expect(local.seen[0]?.headers.cookie).toBe('theme=dark; session=abc');
 
+    // The cookie opens WebSockets too (a dev server's hot reload); without it they are refused.
+    const sockets = new WebSocketServer({ server: local.server });
+    cleanups.push(() => sockets.close());
+    const upgrade = (headers: Record<string, string>) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/hmr`, { headers: { host: PUBLIC_HOST, ...headers } });
+        ws.once('open', () => {
+          ws.terminate();
+          resolve(101);
+        });
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => resolve(-1));
+      });
+    expect(await upgrade({ cookie })).toBe(101);
+    expect(await upgrade({})).toBe(401);
+
     // A forged cookie is not one.
     const forged = (await exchange(await socketTo(gw), head('GET', '/x', [`Cookie: porthole_share=${'A'.repeat(43)}`]))).response!;
     expect(forged.status).toBe(401);
