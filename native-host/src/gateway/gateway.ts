@@ -310,12 +310,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (access.why === 'locked') {
       const seconds = retryAfterSeconds(access.retryAfterMs);
       headers['retry-after'] = String(seconds);
-      res.writeHead(429, headers).end(html ? signInPage(safeReturnPath(req.url), { kind: 'locked', seconds }) : `Too many wrong passwords. Try again in ${seconds} seconds.\n`);
+      res.writeHead(429, headers).end(html ? signInPage(safeNext(req.url), { kind: 'locked', seconds }) : `Too many wrong passwords. Try again in ${seconds} seconds.\n`);
       return;
     }
     if (html) {
       // No Basic challenge: a browser would show its own dialog, which asks for a user name visitors do not have.
-      res.writeHead(401, headers).end(signInPage(safeReturnPath(req.url), access.why === 'wrong' ? { kind: 'wrong' } : null));
+      res.writeHead(401, headers).end(signInPage(safeNext(req.url), access.why === 'wrong' ? { kind: 'wrong' } : null));
       return;
     }
     headers['www-authenticate'] = AUTH_CHALLENGE;
@@ -567,11 +567,6 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     );
     if (!this.closed) this.throttle.poke();
   }
-}
-
-/** The path to come back to after signing in: the page asked for, when it is one of the share's. */
-function safeReturnPath(url: string | undefined): string {
-  return safeNext(url);
 }
 
 const REASONS: Record<number, string> = { 401: 'Unauthorized', 429: 'Too Many Requests', 502: 'Bad Gateway' };
