@@ -56,20 +56,25 @@ const minutesOf = (value: string): number | null => (value === 'never' ? null : 
 export function ShareOptionsFields({ draft, onChange }: { draft: ShareDraft; onChange: (draft: ShareDraft) => void }) {
   return (
     <div class="share-options">
-      <label class="option-row">
-        <span class="option-label">Protect with password</span>
-        <input
-          type="text"
-          class="password-input"
-          value={draft.password}
-          placeholder="optional"
-          maxLength={MAX_PASSWORD_LENGTH}
-          autocomplete="off"
-          spellcheck={false}
-          onInput={(event) => onChange({ ...draft, password: event.currentTarget.value })}
-        />
-      </label>
-      <GenerateButton onPick={(password) => onChange({ ...draft, password })} />
+      <div class="option-row">
+        <label class="option-label" for="share-password">
+          Protect with password
+        </label>
+        <span class="option-field">
+          <input
+            id="share-password"
+            type="text"
+            class="password-input"
+            value={draft.password}
+            placeholder="optional"
+            maxLength={MAX_PASSWORD_LENGTH}
+            autocomplete="off"
+            spellcheck={false}
+            onInput={(event) => onChange({ ...draft, password: event.currentTarget.value })}
+          />
+          <GenerateButton onPick={(password) => onChange({ ...draft, password })} />
+        </span>
+      </div>
       <label class="option-row">
         <span class="option-label">Expires after</span>
         <select
