@@ -164,6 +164,11 @@ describe('the gateway between cloudflared and the local server', () => {
     const redirect = await fetchThroughEdge(fake, '/old');
     expect(redirect.status).toBe(302);
     expect(redirect.headers.location).toBe(`https://${fake.hostname}/new?a=1`);
+    // A visitor's own X-Forwarded-Host passes the edge, but steers nothing (issue 9).
+    const spoofed = await fetchThroughEdge(fake, '/old', { headers: { 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example' } });
+    expect(spoofed.headers.location).toBe(`https://${fake.hostname}/new?a=1`);
+    expect(seen.at(-1)?.headers).toMatchObject({ 'x-forwarded-host': fake.hostname });
+    expect(seen.at(-1)?.headers.forwarded).toBeUndefined();
   });
 
   it('serves only the public name and its own loopback address: a rebound name gets 421, never the origin', async () => {
