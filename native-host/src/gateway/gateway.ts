@@ -287,7 +287,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const publicOrigin = publicOriginFor(host, this.publicHostname);
     const path = req.url ?? '/';
     if (this.settings.password !== null && (path === SIGN_IN_PATH || path.startsWith(`${SIGN_IN_PATH}?`))) {
-      this.signIn(req, res, visitor);
+      this.signIn(req, res, visitor, publicOrigin);
       return;
     }
     const access = this.access(req, visitor);
@@ -324,7 +324,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   /** The sign-in form's POST (and a GET of its address: the form itself). Never relayed. */
-  private signIn(req: IncomingMessage, res: ServerResponse, visitor: string): void {
+  private signIn(req: IncomingMessage, res: ServerResponse, visitor: string, publicOrigin: PublicOrigin): void {
     const visit = this.visitOf(req, false);
     res.once('close', () => this.recordVisit(req, visit, res.headersSent ? res.statusCode : 0));
     const page = (status: number, problem: SignInProblem, next: string, extra: OutgoingHttpHeaders = {}): void => {
@@ -332,6 +332,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     };
     if (req.method !== 'POST') {
       page(200, null, '/');
+      return;
+    }
+    // A form on another site posting here would spend the visitor's own wrong-password budget and
+    // lock them out (their browser, their address): only the share's own page may post.
+    const from = req.headers.origin;
+    if (from !== undefined && from !== serialise(publicOrigin)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close' }).end('This sign-in was sent from another site.\n');
       return;
     }
     const chunks: Buffer[] = [];

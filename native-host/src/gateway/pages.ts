@@ -51,7 +51,8 @@ export const PASSWORD_PAGE = page(
 export const SIGN_IN_PAGE_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer',
+  // Not no-referrer: with it, Chromium sends the form's own post with `Origin: null`.
+  'referrer-policy': 'same-origin',
 } as const;
 
 export type SignInProblem = { kind: 'wrong' } | { kind: 'locked'; seconds: number } | null;

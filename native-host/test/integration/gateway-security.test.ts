@@ -317,6 +317,25 @@ describe('the sign-in page', () => {
     });
   }
 
+  it('a sign-in posted by another site is refused and costs the visitor nothing', async () => {
+    const local = await origin();
+    const gw = await gateway({ origin: local.origin, password: PASSWORD });
+    const form = 'password=guess&next=%2F';
+    for (let i = 0; i < 12; i++) {
+      const { response } = await exchange(
+        await socketTo(gw),
+        head('POST', '/.well-known/porthole/sign-in', ['Origin: https://evil.example', 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${form.length}`], '203.0.113.32') + form,
+      );
+      expect(response?.status).toBe(403);
+    }
+    const own = `password=${encodeURIComponent(PASSWORD)}&next=%2F`;
+    const { response } = await exchange(
+      await socketTo(gw),
+      head('POST', '/.well-known/porthole/sign-in', [`Origin: https://${PUBLIC_HOST}`, 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${own.length}`], '203.0.113.32') + own,
+    );
+    expect(response?.status).toBe(303);
+  });
+
   it('wrong passwords through the form count as guesses too', async () => {
     const local = await origin();
     const gw = await gateway({ origin: local.origin, password: PASSWORD });
