@@ -142,7 +142,10 @@ export interface SeenRequest {
  */
 export class CountingOrigin {
   readonly seen: SeenRequest[] = [];
+  /** Requests the server could not parse: bytes it read as HTTP that were not. */
   parseErrors = 0;
+  /** Connections closed mid-request. */
+  aborted = 0;
   connections = 0;
 
   private constructor(readonly server: Server, readonly port: number) {}
@@ -152,8 +155,11 @@ export class CountingOrigin {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = new CountingOrigin(server, (server.address() as AddressInfo).port);
     server.on('connection', () => origin.connections++);
-    server.on('clientError', (_error, socket) => {
-      origin.parseErrors++;
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      // A connection closed in the middle of a request (the gateway dropping an origin request
+      // whose visitor went away) is not a misframed one: nothing more is read from it.
+      if (error.code === 'HPE_INVALID_EOF_STATE' || error.code === 'ECONNRESET') origin.aborted++;
+      else origin.parseErrors++;
       socket.destroy();
     });
     server.on('request', (req, res) => {

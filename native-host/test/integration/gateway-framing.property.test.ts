@@ -7,6 +7,7 @@
  *   request the visitor sent as one, once, and every answer names a request of the visitor's own;
  * - every well-formed request arrives with its method and body intact, and a run of well-formed
  *   requests is answered in order.
+ * A failure prints its seed; `PORTHOLE_FC_SEED=<seed>` replays it.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
