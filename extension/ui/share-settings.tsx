@@ -97,7 +97,7 @@ export function draftHint(draft: ShareDraft): string {
   const until = draft.expiresInMinutes === null ? 'until you stop sharing' : `for ${EXPIRY_CHOICES.find((choice) => choice.minutes === draft.expiresInMinutes)?.label ?? `${draft.expiresInMinutes} min`}, or until you stop sharing`;
   return draft.password === ''
     ? `Anyone with the public address can open this page ${until}.`
-    : `Visitors need the password (any user name) to open this page ${until}.`;
+    : `Visitors need the password to open this page ${until}: the page asks for it.`;
 }
 
 export interface LiveSummaryProps {
@@ -186,7 +186,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
     return (
       <p class="summary-row password-row" ref={row}>
         <span class="summary-label">Password</span>
-        <span class="password-mask" title="Visitors give this password, with any user name">
+        <span class="password-mask" title="Visitors type this password on the share’s sign-in page (scripts: basic auth, any user name)">
           ••••••••
         </span>
         <span class="row-actions">
