@@ -1,11 +1,12 @@
 import { useState } from 'preact/hooks';
 import { MAX_PASSWORD_LENGTH, type ShareSettings } from '../lib/protocol';
 import { EXPIRY_CHOICES, minutesOf } from './expiry-choices';
+import { GenerateButton } from './generate-password';
 
 /** What the sharer picks before sharing: a password (null: none) and an expiry (null: never). */
-type ChosenSettings = Required<Pick<ShareSettings, 'password' | 'expiresInMinutes'>>;
+export type ChosenSettings = Required<Pick<ShareSettings, 'password' | 'expiresInMinutes'>>;
 
-const OPEN_SHARE: ChosenSettings = { password: null, expiresInMinutes: null };
+export const OPEN_SHARE: ChosenSettings = { password: null, expiresInMinutes: null };
 
 /** The Share button with its two optional settings (Enter shares), and a hint that says what they will do. */
 export function ShareForm({ onShare }: { onShare: (settings: ShareSettings) => void }) {
@@ -30,22 +31,28 @@ export function ShareForm({ onShare }: { onShare: (settings: ShareSettings) => v
 }
 
 /** Two small optional fields under the Share button. */
-function SettingsFields({ chosen, onChange }: { chosen: ChosenSettings; onChange: (chosen: ChosenSettings) => void }) {
+export function SettingsFields({ chosen, onChange }: { chosen: ChosenSettings; onChange: (chosen: ChosenSettings) => void }) {
   return (
     <div class="share-options">
-      <label class="option-row">
-        <span class="option-label">Protect with password</span>
-        <input
-          type="text"
-          class="password-input"
-          value={chosen.password ?? ''}
-          placeholder="optional"
-          maxLength={MAX_PASSWORD_LENGTH}
-          autocomplete="off"
-          spellcheck={false}
-          onInput={(event) => onChange({ ...chosen, password: event.currentTarget.value === '' ? null : event.currentTarget.value })}
-        />
-      </label>
+      <div class="option-row">
+        <label class="option-label" for="share-password">
+          Protect with password
+        </label>
+        <span class="option-field">
+          <input
+            id="share-password"
+            type="text"
+            class="password-input"
+            value={chosen.password ?? ''}
+            placeholder="optional"
+            maxLength={MAX_PASSWORD_LENGTH}
+            autocomplete="off"
+            spellcheck={false}
+            onInput={(event) => onChange({ ...chosen, password: event.currentTarget.value === '' ? null : event.currentTarget.value })}
+          />
+          <GenerateButton onPick={(password) => onChange({ ...chosen, password })} />
+        </span>
+      </div>
       <label class="option-row">
         <span class="option-label">Expires after</span>
         <select
@@ -69,5 +76,5 @@ function settingsHint({ password, expiresInMinutes }: ChosenSettings): string {
   const until = expiresInMinutes === null ? 'until you stop sharing' : `for ${label}, or until you stop sharing`;
   return password === null
     ? `Anyone with the public address can open this page ${until}.`
-    : `Visitors need the password (any user name) to open this page ${until}.`;
+    : `Visitors need the password to open this page ${until}: the page asks for it.`;
 }

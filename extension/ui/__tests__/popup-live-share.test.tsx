@@ -214,7 +214,7 @@ describe('before sharing', () => {
     expect([...expiry.options].map((option) => option.textContent)).toEqual(['Never', '15 min', '1 h', '4 h']);
     fireEvent.input(password, { target: { value: 'hunter2' } });
     fireEvent.change(expiry, { target: { value: '240' } });
-    expect(screen.getByText('Visitors need the password (any user name) to open this page for 4 h, or until you stop sharing.')).toBeTruthy();
+    expect(screen.getByText('Visitors need the password to open this page for 4 h, or until you stop sharing: the page asks for it.')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Share this localhost tab' }));
     expect(spy.share).toHaveBeenCalledExactlyOnceWith({ password: 'hunter2', expiresInMinutes: 240 });
   });

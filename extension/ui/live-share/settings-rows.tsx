@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { MAX_PASSWORD_LENGTH, type Share } from '../../lib/protocol';
 import { EXPIRY_CHOICES, minutesOf } from '../expiry-choices';
 import { formatClock, formatCountdown } from '../format-duration';
+import { GenerateButton } from '../generate-password';
 import type { CopiedMark, PopupActions } from '../popup-actions';
 
 /**
@@ -76,6 +77,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
           spellcheck={false}
           onInput={(event) => setValue(event.currentTarget.value)}
         />
+        <GenerateButton onPick={setValue} />
         <button type="submit" class="small" disabled={value === ''}>
           Protect
         </button>
@@ -89,7 +91,7 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
     return (
       <p class="summary-row password-row" ref={row}>
         <span class="summary-label">Password</span>
-        <span class="password-mask" title="Visitors give this password, with any user name">
+        <span class="password-mask" title="Visitors type this password on the share’s sign-in page (scripts: basic auth, any user name)">
           ••••••••
         </span>
         <span class="row-actions">

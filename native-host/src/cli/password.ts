@@ -5,7 +5,7 @@
  * Whatever the source, the variable is removed from the environment once read, so that no child
  * process (cloudflared, `cloudflared --version`) inherits it.
  */
-import { MAX_PASSWORD_LENGTH } from '../protocol/validate.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../protocol/validate.js';
 import { PASSWORD_ENV, type PasswordSource } from './share-args.js';
 
 /** The part of a terminal's stdin the prompt needs; `process.stdin` is one. */
@@ -59,7 +59,10 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** The contract's rule for a password, in the CLI's words; the value is never repeated back. */
 export function checkPassword(password: string, from: string): string | null {
-  if (password.length === 0) return `The password ${from} is empty; a share password needs at least one character.`;
+  if (password.length === 0) return `The password ${from} is empty; a share password needs at least ${MIN_PASSWORD_LENGTH} characters.`;
+  if ([...password].length < MIN_PASSWORD_LENGTH) {
+    return `The password ${from} is too short: anyone with the address can try to guess it, so it needs at least ${MIN_PASSWORD_LENGTH} characters (a few words work well).`;
+  }
   if (password.length > MAX_PASSWORD_LENGTH) return `The password ${from} is ${password.length} characters long; at most ${MAX_PASSWORD_LENGTH} are allowed.`;
   if (CONTROL_CHARACTER.test(password)) return `The password ${from} contains a control character (a tab, an escape…), which visitors could not type; choose another.`;
   return null;

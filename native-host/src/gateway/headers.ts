@@ -11,6 +11,19 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 /** RFC 9110 §7.6.1: meaningful for one connection only; never relayed. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'upgrade']);
 
+/**
+ * Never dropped because Connection names them (issue 9): the framing headers are the gateway's to
+ * set (framing.ts) and Host is always set; dropping them on a visitor's word is how a body went out
+ * unframed.
+ */
+const NOT_NAMEABLE = new Set(['content-length', 'transfer-encoding', 'host']);
+
+/**
+ * Set by the gateway from what it verified, never taken from the visitor: a visitor's
+ * X-Forwarded-Host reached the origin and steered redirects (issue 9).
+ */
+const GATEWAY_SET = new Set(['host', 'content-length', 'transfer-encoding', 'forwarded', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for']);
+
 export interface RequestHeaderContext {
   /** The origin's own host, as a browser on this computer sends it: `localhost:5173`, `[::1]:8080`. */
   originHost: string;
@@ -20,10 +33,23 @@ export interface RequestHeaderContext {
   keepPublicHost: boolean;
   /** The Authorization header answered the share's password: it is the gateway's, not the app's. */
   consumeAuthorization: boolean;
-  /** Who connected to the gateway (cloudflared, so 127.0.0.1). */
-  peerAddress: string | undefined;
   /** A WebSocket (or other) upgrade: Connection and Upgrade must then reach the origin. */
   upgrade: boolean;
+  /** The address the visitor came to, as the gateway checked it (isAllowedHost) and its protocol. */
+  publicOrigin: PublicOrigin;
+  /** The visitor's address (visitor.ts), for X-Forwarded-For. */
+  visitorAddress: string;
+  /** Content-Length or Transfer-Encoding as the gateway will write the body (framing.ts); null: neither. */
+  framing: { name: 'content-length' | 'transfer-encoding'; value: string } | null;
+  /** The Cookie header to send (the share's own cookie taken out); undefined: none. */
+  cookie: string | undefined;
+}
+
+/** The address a visitor used: `https` and the share's public name, or `http` and the gateway's own loopback address. */
+export interface PublicOrigin {
+  proto: 'http' | 'https';
+  /** The Host header that passed isAllowedHost. */
+  host: string;
 }
 
 /** Header names the Connection header lists are hop-by-hop too (RFC 9110 §7.6.1). */
@@ -34,45 +60,59 @@ function connectionTokens(value: string | string[] | undefined): string[] {
   return joined.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== '');
 }
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+function isForwardingHeader(name: string): boolean {
+  return GATEWAY_SET.has(name) || name.startsWith('x-forwarded-');
 }
 
 /**
  * The headers the origin gets: the visitor's end-to-end headers, Host as the origin expects it,
- * and the usual X-Forwarded-* so that apps can still build public URLs.
+ * the framing the gateway writes, and X-Forwarded-* from what the gateway verified, so that apps
+ * can still build public URLs.
  */
 export function forwardedRequestHeaders(incoming: IncomingHttpHeaders, context: RequestHeaderContext): OutgoingHttpHeaders {
   // Runs for every request: no allocation beyond the result unless Connection names extra headers.
-  const named = connectionTokens(incoming.connection);
+  const named = connectionTokens(incoming.connection).filter((name) => !NOT_NAMEABLE.has(name));
   const extra = named.length > 0 ? new Set(named) : null;
   const headers: OutgoingHttpHeaders = {};
   for (const name in incoming) {
     const value = incoming[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || extra?.has(name) === true) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || isForwardingHeader(name) || extra?.has(name) === true) continue;
     if (name === 'authorization' && context.consumeAuthorization) continue;
+    if (name === 'cookie') continue;
     headers[name] = value;
   }
+  if (context.cookie !== undefined) headers.cookie = context.cookie;
   if (context.upgrade && incoming.upgrade !== undefined) {
     headers.connection = 'upgrade';
     headers.upgrade = incoming.upgrade;
   }
+  if (context.framing !== null) headers[context.framing.name] = context.framing.value;
 
-  const publicHost = first(incoming['x-forwarded-host']) ?? incoming.host;
-  headers.host = context.keepPublicHost && incoming.host !== undefined ? incoming.host : context.originHost;
+  const { publicOrigin } = context;
+  headers.host = context.keepPublicHost ? publicOrigin.host : context.originHost;
   // A page of the share calling its own server sends the public origin as Origin. Dev servers compare
   // Origin with their own address for WebSockets (webpack-dev-server: "Invalid Host/Origin header")
   // and CSRF checks compare it with Host: same-origin must stay same-origin after the Host rewrite.
   // Any other Origin (another site) is passed as it is, so those checks still refuse it.
-  if (!context.keepPublicHost && incoming.origin !== undefined && incoming.origin === publicOriginOf(incoming)) headers.origin = context.origin;
-  if (publicHost !== undefined) headers['x-forwarded-host'] = publicHost;
-  // cloudflared says https; a request straight to the gateway (a local tool, the benchmark) came over http.
-  headers['x-forwarded-proto'] = first(incoming['x-forwarded-proto']) ?? 'http';
-  const forwardedFor = first(incoming['x-forwarded-for']);
-  if (context.peerAddress !== undefined) {
-    headers['x-forwarded-for'] = forwardedFor === undefined || forwardedFor === '' ? context.peerAddress : `${forwardedFor}, ${context.peerAddress}`;
-  }
+  if (!context.keepPublicHost && incoming.origin !== undefined && incoming.origin === serialise(publicOrigin)) headers.origin = context.origin;
+  headers['x-forwarded-host'] = publicOrigin.host;
+  headers['x-forwarded-proto'] = publicOrigin.proto;
+  headers['x-forwarded-for'] = context.visitorAddress;
   return headers;
+}
+
+export function serialise(publicOrigin: PublicOrigin): string {
+  return `${publicOrigin.proto}://${publicOrigin.host}`;
+}
+
+/**
+ * The address the visitor used, from the Host the gateway checked: the share's public name is
+ * https (cloudflared's quick tunnels are served over https), the gateway's own loopback address
+ * http. A visitor's X-Forwarded-Proto or -Host has no say.
+ */
+export function publicOriginFor(host: string, publicHostname: string | null): PublicOrigin {
+  const name = host.toLowerCase().replace(/:\d+$/, '');
+  return { proto: publicHostname !== null && name === publicHostname ? 'https' : 'http', host };
 }
 
 /**
@@ -87,14 +127,6 @@ export function hopByHopResponseHeaders(headers: IncomingHttpHeaders): string[] 
   const found: string[] = [];
   for (const name in headers) if (HOP_BY_HOP_RESPONSE.has(name) || named.includes(name)) found.push(name);
   return found;
-}
-
-/** `https://name.trycloudflare.com`: the address the visitor used, as cloudflared reports it. */
-export function publicOriginOf(incoming: IncomingHttpHeaders): string | null {
-  const host = first(incoming['x-forwarded-host']) ?? incoming.host;
-  if (host === undefined || host === '') return null;
-  const proto = first(incoming['x-forwarded-proto']) === 'https' ? 'https' : 'http';
-  return `${proto}://${host}`;
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]']);

@@ -3,6 +3,8 @@ import { REQUEST_TYPES, type ExtensionToHost, type HostError, type RequestType, 
 export const MAX_ID_LENGTH = 128;
 export const MAX_ORIGIN_LENGTH = 2048;
 export const MAX_PASSWORD_LENGTH = 256;
+/** Anyone with the public address can guess (issue 9): shorter passwords fall too fast even at a few guesses a minute. */
+export const MIN_PASSWORD_LENGTH = 8;
 /** One week: a share is a developer showing work in progress, not hosting. */
 export const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
 
@@ -35,11 +37,16 @@ function readSettings(record: Record<string, unknown>): Field<ShareSettings> {
   const settings: ShareSettings = {};
   const password = own(record, 'password');
   if (password !== undefined) {
-    const valid = typeof password === 'string' && password.length > 0 && password.length <= MAX_PASSWORD_LENGTH && !CONTROL_CHARACTER.test(password);
-    if (password !== null && !valid) {
+    if (password !== null && (typeof password !== 'string' || password.length > MAX_PASSWORD_LENGTH || CONTROL_CHARACTER.test(password))) {
       return {
         ok: false,
-        message: `The setting "password" must be a string of 1 to ${MAX_PASSWORD_LENGTH} characters without control characters, or null for no password.`,
+        message: `The setting "password" must be a string of ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters without control characters, or null for no password.`,
+      };
+    }
+    if (password !== null && [...password].length < MIN_PASSWORD_LENGTH) {
+      return {
+        ok: false,
+        message: `The setting "password" is too short: anyone with the address can try to guess it, so it needs at least ${MIN_PASSWORD_LENGTH} characters (a few words work well).`,
       };
     }
     settings.password = password;

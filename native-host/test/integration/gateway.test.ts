@@ -159,11 +159,16 @@ describe('the gateway between cloudflared and the local server', () => {
     expect((await fetchThroughEdge(fake, '/path?q=1')).body).toBe('ok');
     expect(seen.at(-1)).toMatchObject({
       url: '/path?q=1',
-      headers: { host: `localhost:${port}`, 'x-forwarded-host': fake.hostname, 'x-forwarded-proto': 'https', 'x-forwarded-for': '127.0.0.1, 127.0.0.1' },
+      headers: { host: `localhost:${port}`, 'x-forwarded-host': fake.hostname, 'x-forwarded-proto': 'https', 'x-forwarded-for': '127.0.0.1' },
     });
     const redirect = await fetchThroughEdge(fake, '/old');
     expect(redirect.status).toBe(302);
     expect(redirect.headers.location).toBe(`https://${fake.hostname}/new?a=1`);
+    // A visitor's own X-Forwarded-Host passes the edge, but steers nothing (issue 9).
+    const spoofed = await fetchThroughEdge(fake, '/old', { headers: { 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example' } });
+    expect(spoofed.headers.location).toBe(`https://${fake.hostname}/new?a=1`);
+    expect(seen.at(-1)?.headers).toMatchObject({ 'x-forwarded-host': fake.hostname });
+    expect(seen.at(-1)?.headers.forwarded).toBeUndefined();
   });
 
   it('serves only the public name and its own loopback address: a rebound name gets 421, never the origin', async () => {
@@ -305,7 +310,7 @@ describe('the gateway between cloudflared and the local server', () => {
     const { server } = recordingServer();
     const port = await listen(server, '127.0.0.1');
     const host = startHost();
-    const { fake } = await shareLive(host, `http://localhost:${port}`, { password: 'pw' });
+    const { fake } = await shareLive(host, `http://localhost:${port}`, { password: 'pw-long-enough' });
     const [edgeHost, edgePort] = splitHostPort(fake.edge ?? '');
     const socket = new WebSocket(`ws://${edgeHost}:${edgePort}/`, { headers: { host: fake.hostname ?? '' } });
     const status = await new Promise<number>((resolve) => {
@@ -313,6 +318,44 @@ describe('the gateway between cloudflared and the local server', () => {
       socket.once('error', () => resolve(-1));
     });
     expect(status).toBe(401);
+  });
+
+  it('through the host and the edge: adding a password closes an open WebSocket; a browser signs in with the form and its cookie (issue 9)', async () => {
+    const { server } = recordingServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`page ${req.url} cookie=${req.headers.cookie ?? ''}`));
+    const port = await listen(server, '127.0.0.1');
+    const sockets = new WebSocketServer({ server });
+    try {
+      const host = startHost();
+      const { share, fake } = await shareLive(host, `http://localhost:${port}`);
+      const [edgeHost, edgePort] = splitHostPort(fake.edge ?? '');
+      const socket = new WebSocket(`ws://${edgeHost}:${edgePort}/live`, { headers: { host: fake.hostname ?? '' } });
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      expect(await host.request({ type: 'configure', shareId: share.id, password: 'open sesame' })).toMatchObject({ ok: true });
+      await closed;
+
+      const page = await fetchThroughEdge(fake, '/docs?x=1', { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(401);
+      expect(page.headers['www-authenticate']).toBeUndefined();
+      expect(page.body).toContain('<label for="password">Password</label>');
+      const form = 'password=open+sesame&next=%2Fdocs%3Fx%3D1';
+      const signedIn = await fetchThroughEdge(fake, '/.well-known/porthole/sign-in', {
+        method: 'POST',
+        body: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(form.length) },
+      });
+      expect(signedIn.status).toBe(303);
+      expect(signedIn.headers.location).toBe('/docs?x=1');
+      const cookie = String(signedIn.headers['set-cookie']).split(';')[0]!;
+      const after = await fetchThroughEdge(fake, '/docs?x=1', { headers: { accept: 'text/html', cookie: `theme=dark; ${cookie}` } });
+      expect(after.status).toBe(200);
+      expect(after.body).toBe('page /docs?x=1 cookie=theme=dark');
+    } finally {
+      sockets.close();
+    }
   });
 
   it('expiry stops the share and its cloudflared by itself', async () => {
@@ -431,7 +474,7 @@ describe('the gateway between cloudflared and the local server', () => {
       error: { code: 'bad-request', message: expect.stringMatching(/"expiresInMinutes" must be a number of minutes above 0/) },
     });
     expect(await host.request({ type: 'configure', shareId: 'nope', password: '' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/"password"/) } });
-    expect(await host.request({ type: 'configure', shareId: 'nope', password: 'x' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/not running any more/) } });
+    expect(await host.request({ type: 'configure', shareId: 'nope', password: 'x-long-enough' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/not running any more/) } });
     expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true, features: expect.arrayContaining(['gateway', 'configure']) });
   });
 
@@ -443,7 +486,7 @@ describe('the gateway between cloudflared and the local server', () => {
     router.watch(fakeDir);
     // The password comes from the environment: the CLI refuses it in argv (issue 9).
     const cli = spawn(HOST_BINARY, ['share', String(port), '--minutes', '0.08'], {
-      env: { ...process.env, PORTHOLE_PASSWORD: 'pw', PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
+      env: { ...process.env, PORTHOLE_PASSWORD: 'pw-long-enough', PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
     });
     let stderr = '';
     cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -453,7 +496,7 @@ describe('the gateway between cloudflared and the local server', () => {
       expect(stderr).toMatch(/after giving the password/);
       const fake = await waitForFakeState(fakeDir, (s) => s.registered);
       expect((await fetchThroughEdge(fake, '/secret')).status).toBe(401);
-      expect((await fetchThroughEdge(fake, '/page', { headers: { authorization: basic('x', 'pw') } })).status).toBe(200);
+      expect((await fetchThroughEdge(fake, '/page', { headers: { authorization: basic('x', 'pw-long-enough') } })).status).toBe(200);
       await waitUntil(() => stderr.includes('200 GET /page'), 3000, 'the request shows in the terminal');
       expect(stderr).toMatch(/401 GET \/secret/);
       expect(await exited).toBe(0);

@@ -33,7 +33,8 @@ describe('the password from standard input', () => {
 
   it('follows the contract’s rules, and never repeats the value', () => {
     expect(checkPassword('x'.repeat(256), 'in PORTHOLE_PASSWORD')).toBeNull();
-    expect(checkPassword('', 'read from standard input')).toBe('The password read from standard input is empty; a share password needs at least one character.');
+    expect(checkPassword('', 'read from standard input')).toBe('The password read from standard input is empty; a share password needs at least 8 characters.');
+    expect(checkPassword('seven77', 'in PORTHOLE_PASSWORD')).toMatch(/^The password in PORTHOLE_PASSWORD is too short: .* at least 8 characters/);
     expect(checkPassword('y'.repeat(257), 'in PORTHOLE_PASSWORD')).toBe('The password in PORTHOLE_PASSWORD is 257 characters long; at most 256 are allowed.');
     expect(checkPassword('a\tsecret', 'in PORTHOLE_PASSWORD')).not.toContain('secret');
   });

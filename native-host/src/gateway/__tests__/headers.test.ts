@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginOf, rewriteLocation, type RequestHeaderContext } from '../headers.js';
+import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginFor, rewriteLocation, type RequestHeaderContext } from '../headers.js';
 
-const context: RequestHeaderContext = { originHost: 'localhost:5173', origin: 'http://localhost:5173', keepPublicHost: false, consumeAuthorization: false, peerAddress: '127.0.0.1', upgrade: false };
+const context: RequestHeaderContext = {
+  originHost: 'localhost:5173',
+  origin: 'http://localhost:5173',
+  keepPublicHost: false,
+  consumeAuthorization: false,
+  upgrade: false,
+  publicOrigin: { proto: 'https', host: 'sunny-otter-river-maple.trycloudflare.com' },
+  visitorAddress: '203.0.113.7',
+  framing: null,
+  cookie: 'a=1; b=2',
+};
 /** What cloudflared sends the gateway for a visitor's request. */
 const fromCloudflared = {
   host: 'sunny-otter-river-maple.trycloudflare.com',
@@ -18,7 +28,7 @@ describe('forwardedRequestHeaders', () => {
       host: 'localhost:5173',
       'x-forwarded-host': 'sunny-otter-river-maple.trycloudflare.com',
       'x-forwarded-proto': 'https',
-      'x-forwarded-for': '203.0.113.7, 127.0.0.1',
+      'x-forwarded-for': '203.0.113.7',
       'cf-connecting-ip': '203.0.113.7',
       accept: 'text/html',
       cookie: 'a=1; b=2',
@@ -29,12 +39,16 @@ describe('forwardedRequestHeaders', () => {
     expect(forwardedRequestHeaders(fromCloudflared, { ...context, keepPublicHost: true }).host).toBe('sunny-otter-river-maple.trycloudflare.com');
   });
 
-  it('keeps an X-Forwarded-Host set further up', () => {
-    expect(forwardedRequestHeaders({ ...fromCloudflared, 'x-forwarded-host': 'first.example' }, context)['x-forwarded-host']).toBe('first.example');
+  it('replaces every X-Forwarded-* and Forwarded the visitor sent with what the gateway verified (issue 9)', () => {
+    const spoofed = { ...fromCloudflared, 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http', 'x-forwarded-for': '10.0.0.1', 'x-forwarded-port': '1', forwarded: 'host=evil.example' };
+    const headers = forwardedRequestHeaders(spoofed, context);
+    expect(headers).toMatchObject({ 'x-forwarded-host': 'sunny-otter-river-maple.trycloudflare.com', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' });
+    expect(headers).not.toHaveProperty('forwarded');
+    expect(headers).not.toHaveProperty('x-forwarded-port');
   });
 
-  it('says http when nobody said https (a request straight to the gateway)', () => {
-    expect(forwardedRequestHeaders({ host: '127.0.0.1:4000' }, context)).toEqual({
+  it('says http for a request straight to the gateway', () => {
+    expect(forwardedRequestHeaders({ host: '127.0.0.1:4000' }, { ...context, publicOrigin: { proto: 'http', host: '127.0.0.1:4000' }, visitorAddress: '127.0.0.1', cookie: undefined })).toEqual({
       host: 'localhost:5173',
       'x-forwarded-host': '127.0.0.1:4000',
       'x-forwarded-proto': 'http',
@@ -60,8 +74,22 @@ describe('forwardedRequestHeaders', () => {
     expect(headers['x-kept']).toBe('2');
   });
 
-  it('keeps Transfer-Encoding: the body is framed by it', () => {
-    expect(forwardedRequestHeaders({ ...fromCloudflared, 'transfer-encoding': 'chunked' }, context)['transfer-encoding']).toBe('chunked');
+  it('frames the body as the gateway writes it, whatever the visitor sent', () => {
+    const chunked = forwardedRequestHeaders({ ...fromCloudflared, 'transfer-encoding': 'chunked', 'content-length': '3' }, { ...context, framing: { name: 'transfer-encoding', value: 'chunked' } });
+    expect(chunked['transfer-encoding']).toBe('chunked');
+    expect(chunked).not.toHaveProperty('content-length');
+    expect(forwardedRequestHeaders({ ...fromCloudflared, 'content-length': '3' }, context)).not.toHaveProperty('content-length');
+  });
+
+  it.each(['content-length', 'transfer-encoding', 'host'])('never drops %s because Connection names it (issue 9)', (name) => {
+    const framing = name === 'transfer-encoding' ? ({ name, value: 'chunked' } as const) : ({ name: 'content-length', value: '5' } as const);
+    const headers = forwardedRequestHeaders({ ...fromCloudflared, connection: `keep-alive, ${name}` }, { ...context, framing });
+    expect(headers[name]).toBeDefined();
+  });
+
+  it('takes the share’s cookie out: the gateway gives the Cookie header it is told to', () => {
+    expect(forwardedRequestHeaders({ ...fromCloudflared, cookie: 'porthole_share=x; a=1' }, { ...context, cookie: 'a=1' }).cookie).toBe('a=1');
+    expect(forwardedRequestHeaders({ ...fromCloudflared, cookie: 'porthole_share=x' }, { ...context, cookie: undefined })).not.toHaveProperty('cookie');
   });
 
   it('passes Connection and Upgrade on for a WebSocket', () => {
@@ -116,10 +144,10 @@ describe('rewriteLocation', () => {
     expect(rewriteLocation('http://localhost:5173/x', 'http://localhost:5173', null)).toBe('http://localhost:5173/x');
   });
 
-  it('public origin from what cloudflared sent', () => {
-    expect(publicOriginOf({ host: 'localhost:5173', 'x-forwarded-host': 'a.trycloudflare.com', 'x-forwarded-proto': 'https' })).toBe('https://a.trycloudflare.com');
-    expect(publicOriginOf({ host: '127.0.0.1:9' })).toBe('http://127.0.0.1:9');
-    expect(publicOriginOf({})).toBeNull();
+  it('public origin from the checked Host only: https for the public name, http for the gateway’s own address', () => {
+    expect(publicOriginFor('a.trycloudflare.com', 'a.trycloudflare.com')).toEqual({ proto: 'https', host: 'a.trycloudflare.com' });
+    expect(publicOriginFor('A.trycloudflare.com:443', 'a.trycloudflare.com')).toEqual({ proto: 'https', host: 'A.trycloudflare.com:443' });
+    expect(publicOriginFor('127.0.0.1:9', 'a.trycloudflare.com')).toEqual({ proto: 'http', host: '127.0.0.1:9' });
   });
 });
 

@@ -51,7 +51,7 @@ describe('validateRequest', () => {
     const share = (settings: unknown) => ({ id: 'a', type: 'share', origin: 'http://localhost:1', settings });
     const configure = (settings: unknown) => ({ id: 'c', type: 'configure', shareId: 's1', settings });
     it.each([
-      [share({ password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 }), share({ password: 'pw', expiresInMinutes: 0.5, keepPublicHost: true })],
+      [share({ password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 }), share({ password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true })],
       [share({}), share({})],
       [share(null), share({})],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1' }, share({})],
@@ -61,8 +61,8 @@ describe('validateRequest', () => {
       [configure({ password: 'é 🔑 : x'.repeat(10) }), configure({ password: 'é 🔑 : x'.repeat(10) })],
       // Protocol 1 spelled them `options` (share) and beside the other fields (configure): an older
       // extension's password must never be dropped.
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw' } }, share({ password: 'pw' })],
-      [{ id: 'c', type: 'configure', shareId: 's1', password: 'pw', expiresInMinutes: 5 }, configure({ password: 'pw', expiresInMinutes: 5 })],
+      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw-long-enough' } }, share({ password: 'pw-long-enough' })],
+      [{ id: 'c', type: 'configure', shareId: 's1', password: 'pw-long-enough', expiresInMinutes: 5 }, configure({ password: 'pw-long-enough', expiresInMinutes: 5 })],
       [{ id: 'c', type: 'configure', shareId: 's1' }, configure({})],
     ])('accepts %j', (input, request) => {
       expect(validateRequest(input)).toEqual({ ok: true, request });
@@ -71,7 +71,10 @@ describe('validateRequest', () => {
     it.each([
       [share('pw'), /"settings", when given, must be an object/],
       [share([]), /"settings", when given, must be an object/],
-      [share({ password: '' }), /setting "password" must be a string of 1 to 256 characters/],
+      [share({ password: 7 }), /setting "password" must be a string of 8 to 256 characters/],
+      [share({ password: '' }), /"password" is too short: .* at least 8 characters/],
+      [configure({ password: 'seven77' }), /setting "password" is too short/],
+      [configure({ password: '🔑🔑🔑🔑🔑🔑🔑' }), /too short/],
       [share({ password: 'x'.repeat(257) }), /"password"/],
       [share({ password: 'a\nb' }), /without control characters/],
       [share({ password: 42 }), /"password"/],
