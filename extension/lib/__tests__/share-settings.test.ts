@@ -52,12 +52,12 @@ describe('share options and configure', () => {
   it('a share asked for from the popup with a password and an expiry carries them to the host', async () => {
     const setupResult = setup();
     const { host, background, controller } = setupResult;
-    await background.share('http://localhost:5173/x', 4, 'popup', { password: 'hunter2', expiresInMinutes: 15 });
+    await background.share('http://localhost:5173/x', 4, 'popup', { password: 'hunter2-hunter2', expiresInMinutes: 15 });
     await settle();
     await controller.flush();
-    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173', settings: { password: 'hunter2', expiresInMinutes: 15 } })]);
+    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173', settings: { password: 'hunter2-hunter2', expiresInMinutes: 15 } })]);
     const share = (await stored()).shares.s1?.share;
-    expect(share).toMatchObject({ password: 'hunter2', expiresAt: NOW + 15 * 60_000 });
+    expect(share).toMatchObject({ password: 'hunter2-hunter2', expiresAt: NOW + 15 * 60_000 });
   });
 
   it('an open share without expiry sends no options at all, as before', async () => {
@@ -101,10 +101,12 @@ describe('share options and configure', () => {
     const { controller } = setupResult;
     await liveShare(setupResult);
     expect(await controller.configure('s1', { password: 'x'.repeat(300) })).toBeNull();
-    expect(controller.getState().lastError).toMatchObject({ origin: 'http://localhost:5173', message: expect.stringContaining('"password" must be a string of 1 to 256') });
+    expect(controller.getState().lastError).toMatchObject({ origin: 'http://localhost:5173', message: expect.stringContaining('"password" must be a string of 8 to 256') });
     expect(controller.getState().shares.s1?.share.password).toBeNull();
+    expect(await controller.configure('s1', { password: 'short' })).toBeNull();
+    expect(controller.getState().lastError).toMatchObject({ message: expect.stringContaining('"password" is too short') });
 
-    expect(await controller.configure('s1', { password: 'short' })).toMatchObject({ share: { password: 'short' } });
+    expect(await controller.configure('s1', { password: 'long-enough' })).toMatchObject({ share: { password: 'long-enough' } });
     expect(controller.getState().lastError).toBeNull();
   });
 
@@ -120,22 +122,22 @@ describe('share options and configure', () => {
     const setupResult = setup();
     const { controller, host } = setupResult;
     await liveShare(setupResult);
-    const again = await controller.share('http://127.0.0.1:5173/', 4, 'popup', { password: 'late', expiresInMinutes: 240 });
-    expect(again?.share).toMatchObject({ id: 's1', password: 'late', expiresAt: NOW + 240 * 60_000 });
+    const again = await controller.share('http://127.0.0.1:5173/', 4, 'popup', { password: 'late-but-long', expiresInMinutes: 240 });
+    expect(again?.share).toMatchObject({ id: 's1', password: 'late-but-long', expiresAt: NOW + 240 * 60_000 });
     expect(host.requests().map((request) => request.type)).toEqual(['hello', 'share', 'share', 'configure']);
   });
 
   it('Restart keeps the password and what was left of the time', async () => {
     const setupResult = setup();
     const { controller, host } = setupResult;
-    await liveShare(setupResult, { password: 'keep-me', expiresInMinutes: 60 });
+    await liveShare(setupResult, { password: 'keep-me-please', expiresInMinutes: 60 });
     host.fail('s1', { code: 'tunnel-exited', message: 'cloudflared stopped unexpectedly.' });
     await settle();
     await controller.restart('s1');
-    expect((host.requests('share').at(-1) as ShareRequest).settings).toEqual({ password: 'keep-me', expiresInMinutes: 60 });
+    expect((host.requests('share').at(-1) as ShareRequest).settings).toEqual({ password: 'keep-me-please', expiresInMinutes: 60 });
 
     const ended = { ...controller.getState().shares.s2!.share, expiresAt: NOW - 1 };
-    expect(settingsOfEndedShare(ended, NOW)).toEqual({ password: 'keep-me' });
+    expect(settingsOfEndedShare(ended, NOW)).toEqual({ password: 'keep-me-please' });
     expect(settingsOfEndedShare({ ...ended, password: null, keepPublicHost: true }, NOW)).toEqual({ keepPublicHost: true });
     expect(settingsOfEndedShare({ ...ended, password: null, expiresAt: NOW + 90_000 }, NOW)).toEqual({ expiresInMinutes: 1.5 });
   });
