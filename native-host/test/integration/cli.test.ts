@@ -221,9 +221,9 @@ describe('the share password, never in argv (issue 9)', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     cleanups.push(() => void child.kill('SIGKILL'));
     await waitUntil(() => screen.includes('Password for visitors'), 10_000, 'the prompt');
-    child.stdin.write('first\r');
+    child.stdin.write('first-password\r');
     await waitUntil(() => screen.includes('Type it again'), 10_000, 'the confirmation prompt');
-    child.stdin.write('second\r');
+    child.stdin.write('second-password\r');
     expect(await exited).toBe(2);
     expect(screen).toContain('✗ The two passwords you typed differ; nothing was shared.');
     expect(screen).not.toMatch(/first|second|starting cloudflared/);
@@ -243,7 +243,8 @@ describe('what the terminal says during a share (issue 12)', () => {
     await new Promise((resolve) => own.server.close(resolve));
     expect((await fetchThroughEdge(fake, '/')).status).toBe(502);
     await waitUntil(() => run.output.stderr.includes('stopped answering'), 10_000, 'the CLI notices');
-    expect(run.output.stderr).toContain(`✗ http://0.0.0.0:${own.port} stopped answering: your local server seems to have stopped.`);
+    // 0.0.0.0 stands for this computer's loopback address: that is what the share dials and names.
+    expect(run.output.stderr).toContain(`✗ http://127.0.0.1:${own.port} stopped answering: your local server seems to have stopped.`);
     expect(run.output.stderr).not.toContain('yet: start your local server');
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);

@@ -62,7 +62,7 @@ describe('readSharePassword', () => {
 
   it('--password-stdin reads a pipe, and wins over the environment (which is still removed)', async () => {
     const env: NodeJS.ProcessEnv = { PORTHOLE_PASSWORD: 'from env' };
-    expect(await readSharePassword('stdin', { env, stdin: pipeInput('piped\n'), stderr })).toEqual({ ok: true, password: 'piped', source: 'stdin' });
+    expect(await readSharePassword('stdin', { env, stdin: pipeInput('piped-password\n'), stderr })).toEqual({ ok: true, password: 'piped-password', source: 'stdin' });
     expect(env.PORTHOLE_PASSWORD).toBeUndefined();
   });
 
