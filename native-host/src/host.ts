@@ -10,13 +10,13 @@ import { toHostError } from './errors.js';
 import type { HostPaths } from './host-paths.js';
 import type { Logger } from './log.js';
 import type { Platform } from './platform/index.js';
-import { HOST_FEATURES, HOST_NAME, OLDEST_PROTOCOL, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
-import { RunningRecordFile } from './share/running-record.js';
-import { writePrivateFile, type StateDirStatus } from './state-dir.js';
 import { probeConfigFromEnv } from './probe/probe-config.js';
+import { type HelloResult, HOST_FEATURES, HOST_NAME, type LoopbackOrigin, OLDEST_PROTOCOL, PROTOCOL_VERSION } from './protocol/index.js';
+import { RunningRecordFile } from './share/running-record.js';
 import { GatewayShareRuntime, preloadShareModules } from './share/runtime.js';
 import { ShareManager } from './share/share-manager.js';
 import type { AppliedSettings } from './share/share-transitions.js';
+import { type StateDirStatus, writePrivateFile } from './state-dir.js';
 import { HOST_VERSION } from './version.js';
 
 export interface HostContext {
@@ -54,13 +54,16 @@ function writeQuickTunnelConfig(path: string): void {
 /** The state folder when it is safe; else a private folder of this run's own, so that sharing still works. */
 function quickTunnelConfigPath(context: HostContext): () => string {
   let path: string | undefined;
-  return () => (path ??= context.state.stateDirUsable ? context.paths.cloudflaredConfig : join(mkdtempSync(join(tmpdir(), 'porthole-')), 'cloudflared-quick-tunnel.yml'));
+  return () =>
+    (path ??= context.state.stateDirUsable
+      ? context.paths.cloudflaredConfig
+      : join(mkdtempSync(join(tmpdir(), 'porthole-')), 'cloudflared-quick-tunnel.yml'));
 }
 
 export function createShareManager(context: HostContext): ShareManager {
   const { env, paths, platform, log } = context;
   const record = new RunningRecordFile(context.state.runningDirUsable ? paths.runningDir : null);
-  let hostStartTime: Promise<void> | undefined;
+  let _hostStartTime: Promise<void> | undefined;
   const configPath = quickTunnelConfigPath(context);
   const probe = probeConfigFromEnv(env);
   const startTunnel = (binary: string, gatewayUrl: string): Tunnel => {
@@ -70,7 +73,7 @@ export function createShareManager(context: HostContext): ShareManager {
     log.info(`started ${binary} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
     if (pid !== undefined) {
       // Asked once, with the first tunnel: on Windows asking costs a PowerShell start.
-      hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
+      _hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
       // The reaper of a later host signals this pid only if its start time and arguments are still
       // these (running-record.ts). Both are read from the OS once the program prints, when it
       // surely runs its own code (a script shows its interpreter first); until Node has seen it
@@ -78,7 +81,8 @@ export function createShareManager(context: HostContext): ShareManager {
       record.add({ pid, argv: [binary, ...tunnel.args], startTime: null, startedAt: Date.now() });
       tunnel.once('line', () => {
         void platform.inspectProcess(pid).then((seen) => {
-          if (seen !== null) record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
+          if (seen !== null)
+            record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
         });
       });
     }

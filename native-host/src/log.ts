@@ -36,7 +36,7 @@ export function createLogger(options: { file: string | null; stderr: boolean }):
     }
   }
   const write = (level: string, message: string): void => {
-    const line = scrubLogLine(`${new Date().toISOString()} ${level} [${process.pid}] ${message}`) + '\n';
+    const line = `${scrubLogLine(`${new Date().toISOString()} ${level} [${process.pid}] ${message}`)}\n`;
     if (options.stderr) process.stderr.write(line);
     if (fd === null) return;
     try {

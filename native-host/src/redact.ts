@@ -31,7 +31,7 @@ function withoutUserInfo(text: string): string {
 const PATH_WITH_QUERY = /([^\s?#"'<>]*\/[^\s?#"'<>]*)[?#][^\s"'<>]*/g;
 
 /** Control characters would let a visitor's input forge or hide lines of the log. */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const CONTROL = /(?![\t\n])\p{Cc}/gu;
 
 /**
  * Every line the host logs passes through here, whatever wrote it (the gateway's error lines,

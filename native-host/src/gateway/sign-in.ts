@@ -73,7 +73,7 @@ export function withoutShareCookie(header: string | undefined): string | undefin
  */
 export function safeNext(next: string | null | undefined): string {
   if (typeof next !== 'string' || next.length > MAX_NEXT_LENGTH || !next.startsWith('/')) return '/';
-  if (next.startsWith('//') || /[\\\u0000-\u0020\u007f-\uffff]/.test(next)) return '/';
+  if (next.startsWith('//') || /[^\x21-\x5b\x5d-\x7e]/.test(next)) return '/';
   return next;
 }
 

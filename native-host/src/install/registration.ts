@@ -8,7 +8,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { PortholeError } from '../errors.js';
 import { BROWSERS, type BrowserLocation, type BrowserName, type Platform, type PlatformEnv } from '../platform/index.js';
 import { writePrivateFile } from '../state-dir.js';
-import { browserPresence, realProbe, type PresenceProbe } from './browser-presence.js';
+import { browserPresence, type PresenceProbe, realProbe } from './browser-presence.js';
 import { buildHostManifest, MANIFEST_FILE } from './host-manifest.js';
 
 export interface Registration {
@@ -92,7 +92,10 @@ export function makeFolders(folder: string, mode?: number): string[] {
 }
 
 /** Writes one manifest; returns its path and the folders that had to be created for it. */
-export function writeManifest(location: Pick<BrowserLocation, 'family' | 'manifestDir'>, hostPath: string): { path: string; createdFolders: string[] } {
+export function writeManifest(
+  location: Pick<BrowserLocation, 'family' | 'manifestDir'>,
+  hostPath: string,
+): { path: string; createdFolders: string[] } {
   const createdFolders = makeFolders(location.manifestDir);
   const path = join(location.manifestDir, MANIFEST_FILE);
   writeFileSync(path, `${JSON.stringify(buildHostManifest(location.family, hostPath), null, 2)}\n`);
@@ -116,7 +119,7 @@ export function install(options: InstallOptions): Registration[] {
   const registrations: Registration[] = [];
   for (const location of locations) {
     const written = writeManifest(location, options.hostPath);
-    written.createdFolders.forEach((folder) => created.add(folder));
+    for (const folder of written.createdFolders) created.add(folder);
     const registration: Registration = { browser: location.browser, manifestPath: written.path };
     if (location.registryKey !== undefined && options.platform.registry !== undefined) {
       options.platform.registry.write(location.registryKey, written.path);
@@ -127,7 +130,7 @@ export function install(options: InstallOptions): Registration[] {
   // Merge with an earlier install, so that `install --browser firefox` after `install` forgets nothing.
   const kept = (previous?.registrations ?? []).filter((old) => !registrations.some((r) => r.browser === old.browser));
   // Private to this user, as the host keeps its state dir (issue 9).
-  makeFolders(options.stateDir, 0o700).forEach((folder) => created.add(folder));
+  for (const folder of makeFolders(options.stateDir, 0o700)) created.add(folder);
   const record: InstallRecord = { hostPath: options.hostPath, registrations: [...kept, ...registrations], createdFolders: [...created] };
   writePrivateFile(recordPath(options.stateDir), `${JSON.stringify(record, null, 2)}\n`);
   return registrations;
