@@ -22,13 +22,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { bundleHost, packageVersion, SEA_WORK_DIR } from './build-host.js';
 import { fetchCloudflared, pinnedSha256 } from './cloudflared/fetch-cloudflared.js';
-import { buildDeb } from './deb/build-deb.js';
+import type { InstallerBuilder } from './installer-builder.js';
 import { InstallerError } from './installer-error.js';
-import { buildMacosArchive, canBuildMacosArchive } from './macos/build-macos.js';
+import { INSTALLER_BUILDERS, installerFor } from './installers.js';
 import { buildExecutable } from './sea/build-executable.js';
 import { makeHostBlob } from './sea/host-blob.js';
 import { findTarget, hostExecutableName, TARGETS, type Target } from './targets.js';
-import { buildMsi, canBuildMsi } from './windows/build-msi.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE_OUT_DIR = join(root, 'dist', 'package');
@@ -54,20 +53,10 @@ function mebibytes(file: string): string {
   return `${(statSync(file).size / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-export type InstallerKind = 'deb' | 'msi' | 'macos-archive';
-
 /** Which installer a target gets, if any. */
-export function installerKind(target: Target): InstallerKind | undefined {
-  if (target.platform === 'linux') return 'deb';
-  if (canBuildMsi(target)) return 'msi';
-  if (canBuildMacosArchive(target)) return 'macos-archive';
-  return undefined;
+export function installerKind(target: Target): InstallerBuilder['kind'] | undefined {
+  return installerFor(target)?.kind;
 }
-
-const INSTALLER_TOOLS: Partial<Record<InstallerKind, { command: string; install: string }>> = {
-  deb: { command: 'dpkg-deb', install: 'dpkg-deb comes with Debian and Ubuntu (package dpkg)' },
-  msi: { command: 'wixl', install: 'on Debian or Ubuntu: apt-get install wixl' },
-};
 
 export class PackageError extends InstallerError<'installer-tool-missing'> {
   constructor(message: string) {
@@ -82,14 +71,13 @@ export function checkInstallerTools(
 ): void {
   const missing = new Map<string, string[]>();
   for (const target of targets) {
-    const kind = installerKind(target);
-    const tool = kind === undefined ? undefined : INSTALLER_TOOLS[kind];
+    const tool = installerFor(target)?.tool;
     if (tool !== undefined && !has(tool.command)) missing.set(tool.command, [...(missing.get(tool.command) ?? []), target.id]);
   }
   if (missing.size === 0) return;
   const lines = [...missing].map(
     ([command, ids]) =>
-      `${command} (for ${ids.join(', ')}): ${Object.values(INSTALLER_TOOLS).find((tool) => tool?.command === command)?.install ?? ''}`,
+      `${command} (for ${ids.join(', ')}): ${INSTALLER_BUILDERS.find((builder) => builder.tool?.command === command)?.tool?.install ?? ''}`,
   );
   throw new PackageError(
     `Missing installer tools: ${lines.join('; ')}. Install them, or pass --without-installers to build the executables alone.`,
@@ -97,17 +85,9 @@ export function checkInstallerTools(
 }
 
 async function buildInstaller(packaged: PackagedTarget, version: string, outDir: string): Promise<string | undefined> {
+  const builder = installerFor(packaged.target);
   const input = { target: packaged.target, version, hostExecutable: packaged.executable, cloudflared: packaged.cloudflared, outDir };
-  switch (installerKind(packaged.target)) {
-    case 'deb':
-      return buildDeb(input);
-    case 'msi':
-      return buildMsi(input);
-    case 'macos-archive':
-      return buildMacosArchive(input);
-    case undefined:
-      return undefined;
-  }
+  return builder?.build(input);
 }
 
 export async function packageTargets({

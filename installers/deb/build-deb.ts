@@ -39,6 +39,7 @@ import { gzipSync } from 'node:zlib';
 import { buildHostManifest, MANIFEST_FILE } from '../../native-host/src/install/host-manifest.js';
 import { SYSTEM_MANIFEST_DIRS } from '../../native-host/src/install/system-manifests.js';
 import type { BrowserFamily } from '../../native-host/src/platform/index.js';
+import type { InstallerInput } from '../installer-builder.js';
 import { InstallerError } from '../installer-error.js';
 import type { Target } from '../targets.js';
 
@@ -78,13 +79,7 @@ export function debFileName(version: string, target: Target): string {
   return `${DEB_PACKAGE}_${debVersion(version)}_${debArchitecture(target)}.deb`;
 }
 
-export interface DebInput {
-  target: Target;
-  version: string;
-  hostExecutable: string;
-  /** Bundled beside the host when given. */
-  cloudflared?: string | undefined;
-  outDir: string;
+export interface DebInput extends InstallerInput {
   /** xz preset, 0–9; dpkg-deb's default is 6. Tests use 0: the same format, ten times faster. */
   compressionLevel?: number;
 }

@@ -8,6 +8,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { InstallerInput } from '../installer-builder.js';
 import type { Target } from '../targets.js';
 import { type TarEntry, writeTarGz } from './tar-gz.js';
 
@@ -23,12 +24,7 @@ export function macosArchiveStem(version: string, target: Target): string {
   return `porthole-${version}-${target.id}`;
 }
 
-export interface MacosArchiveInput {
-  target: Target;
-  version: string;
-  hostExecutable: string;
-  cloudflared?: string | undefined;
-  outDir: string;
+export interface MacosArchiveInput extends InstallerInput {
   /** gzip level; tests use 1. */
   level?: number;
 }

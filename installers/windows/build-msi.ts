@@ -33,6 +33,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { buildHostManifest } from '../../native-host/src/install/host-manifest.js';
 import { type BrowserFamily, type BrowserName, platformFor } from '../../native-host/src/platform/index.js';
+import type { InstallerInput } from '../installer-builder.js';
 import { InstallerError } from '../installer-error.js';
 import { hostExecutableName, type Target } from '../targets.js';
 
@@ -176,14 +177,7 @@ export function renderWxs({ target, version, withCloudflared }: WxsInput): strin
   return `${lines.join('\n')}\n`;
 }
 
-export interface MsiInput {
-  target: Target;
-  version: string;
-  hostExecutable: string;
-  /** Bundled beside the host when given. */
-  cloudflared?: string | undefined;
-  outDir: string;
-}
+export type MsiInput = InstallerInput;
 
 /** Builds dist/package/porthole-<version>-win-x64.msi (or into `outDir`) and returns its path. */
 export async function buildMsi(input: MsiInput): Promise<string> {

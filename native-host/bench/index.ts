@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { popupScriptSize } from '../../extension/test/e2e/chromium-harness.js';
+import { popupScriptSize } from '../../extension/scripts/popup-size.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { HostDriver, startOrigin } from '../test/host-driver.js';
 import { gatewayBench, printGatewayTable } from './gateway.js';

@@ -5,15 +5,16 @@
  * --user-data-dir is set), and an environment the host and the fake cloudflared inherit.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Worker } from 'playwright-core';
 import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN } from '../../../native-host/src/protocol/extension-ids';
 import { QUIET_CHROMIUM_ARGS } from '../../../scripts/dev/quiet-browsers';
 import { HOST_NAME } from '../../lib/protocol';
+
+export { popupScriptSize } from '../../scripts/popup-size';
 
 /** The few extension APIs the test calls inside the service worker (page.evaluate code runs there). */
 export interface WorkerChrome {
@@ -140,35 +141,6 @@ export async function startOrigin(body: string): Promise<{ port: number; server:
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('the origin server has no port');
   return { port: address.port, server, close: () => new Promise((done) => server.close(() => done())) };
-}
-
-/**
- * The popup's JavaScript as the browser loads it: its entry chunk and every chunk it preloads,
- * gzipped; and apart, the chunks it imports only on demand (the QR code generator), named in the
- * entry's dependency map.
- */
-export function popupScriptSize(): {
-  files: string[];
-  raw: number;
-  gzip: number;
-  onDemand: { files: string[]; raw: number; gzip: number };
-} {
-  const html = readFileSync(join(EXTENSION_DIR, 'popup.html'), 'utf8');
-  const files = [...html.matchAll(/(?:src|href)="([^"]+\.js)"/g)].map((match) => match[1]!.replace(/^\//, ''));
-  const measure = (names: string[]) => {
-    let raw = 0;
-    let gzip = 0;
-    for (const file of names) {
-      const bytes = readFileSync(join(EXTENSION_DIR, file));
-      raw += bytes.length;
-      gzip += gzipSync(bytes, { level: 9 }).length;
-    }
-    return { files: names, raw, gzip };
-  };
-  const entry = readFileSync(join(EXTENSION_DIR, files[0]!), 'utf8');
-  const mentioned = new Set([...entry.matchAll(/"(chunks\/[^"]+\.js)"/g)].map((match) => match[1]!));
-  const onDemand = [...mentioned].filter((file) => !files.includes(file));
-  return { ...measure(files), onDemand: measure(onDemand) };
 }
 
 // The same process and polling helpers the host's integration tests use.
