@@ -8,7 +8,8 @@
  * - asks for the share's password: a sign-in page and cookie for people (sign-in.ts, pages.ts),
  *   basic auth for scripts (basic-auth.ts), wrong guesses slowed down (guess-limiter.ts),
  * - keeps one visitor from taking the share from the others (limits.ts, visitor.ts),
- * - rewrites Host and sets X-Forwarded-* from what it verified (headers.ts), and Location on the way back,
+ * - rewrites Host and sets X-Forwarded-* from what it verified (headers.ts), and Location and
+ *   loopback cookie Domains (cookies.ts) on the way back,
  * - dials whichever loopback address the origin listens on, accepting self-signed certificates,
  * - serves a friendly page while nothing listens at the origin, and says when that changes,
  * - counts visitors and keeps the last requests (traffic.ts), reported at most twice a second.
@@ -33,6 +34,7 @@ import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { Logger } from '../log.js';
 import type { LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import { AUTH_CHALLENGE, basicAuthPasswords, passwordMatches } from './basic-auth.js';
+import { rewriteSetCookies } from './cookies.js';
 import { checkFraming, outgoingFraming, type Framing } from './framing.js';
 import { GuessLimiter, retryAfterSeconds } from './guess-limiter.js';
 import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginFor, rewriteLocation, serialise, type PublicOrigin } from './headers.js';
@@ -503,6 +505,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     delete headers['transfer-encoding'];
     const location = headers.location;
     if (location !== undefined) headers.location = rewriteLocation(location, this.options.origin.origin, serialise(publicOrigin));
+    // A cookie for `Domain=localhost` would be dropped by the visitor's browser: it becomes the public name's own.
+    if (headers['set-cookie'] !== undefined) headers['set-cookie'] = rewriteSetCookies(headers['set-cookie']);
     res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
     proxyRes.pipe(res);
   }

@@ -171,6 +171,30 @@ describe('the gateway between cloudflared and the local server', () => {
     expect(seen.at(-1)?.headers.forwarded).toBeUndefined();
   });
 
+  it('a login cookie set for Domain=localhost is the public name’s own: the visitor stays signed in through the edge (issue 11)', async () => {
+    const { server, seen } = recordingServer((req, res) => {
+      if (req.url === '/login' && req.method === 'POST') {
+        res.writeHead(303, { location: '/me', 'set-cookie': ['sid=s3cret-session; Domain=localhost; Path=/; HttpOnly', 'theme=dark; Domain=example.com; Path=/'] }).end();
+        return;
+      }
+      const signedIn = /(?:^|;\s*)sid=s3cret-session(?:;|$)/.test(req.headers.cookie ?? '');
+      res.writeHead(signedIn ? 200 : 401, { 'content-type': 'text/plain' }).end(signedIn ? 'welcome back' : 'who are you?');
+    });
+    const port = await listen(server, '127.0.0.1');
+    const host = startHost();
+    const { fake } = await shareLive(host, `http://localhost:${port}`);
+    const jar = new CookieJar(fake.hostname!);
+    const login = await fetchThroughEdge(fake, '/login', { method: 'POST', body: '' });
+    expect(login.status).toBe(303);
+    jar.store(login.headers['set-cookie']);
+    // The app's own cookie now belongs to the public name; another site's Domain is still not ours.
+    expect(jar.names()).toEqual(['sid']);
+    const me = await fetchThroughEdge(fake, '/me', { headers: { cookie: jar.header() } });
+    expect(me.status).toBe(200);
+    expect(me.body).toBe('welcome back');
+    expect(seen.at(-1)?.headers.cookie).toBe('sid=s3cret-session');
+  });
+
   it('serves only the public name and its own loopback address: a rebound name gets 421, never the origin', async () => {
     const { server, seen } = recordingServer();
     const port = await listen(server, '127.0.0.1');
@@ -507,3 +531,31 @@ describe('the gateway between cloudflared and the local server', () => {
     }
   });
 });
+
+/**
+ * A browser's cookie rules, as far as these tests need them (RFC 6265 §5.3): a cookie whose Domain
+ * does not domain-match the page's host is ignored; one without Domain belongs to that host alone.
+ */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(private readonly hostname: string) {}
+
+  store(setCookies: string[] | undefined): void {
+    for (const line of setCookies ?? []) {
+      const [pair = '', ...attributes] = line.split(';');
+      const domain = attributes.map((a) => /^\s*domain\s*=\s*\.?(.*?)\s*$/i.exec(a)?.[1]).find((d) => d !== undefined)?.toLowerCase();
+      if (domain !== undefined && domain !== '' && this.hostname !== domain && !this.hostname.endsWith(`.${domain}`)) continue;
+      const equals = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
+    }
+  }
+
+  names(): string[] {
+    return [...this.cookies.keys()];
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}
