@@ -101,6 +101,11 @@ export interface Share {
   traffic: ShareTraffic;
   /** Set when the share is `stopped`; null otherwise. */
   stopReason: StopReason | null;
+  /**
+   * How many times the host restarted cloudflared for this share after it ended on its own (each
+   * restart gives a new public address, announced by `restarted`); 0 for a share that never died.
+   */
+  restarts: number;
 }
 
 /**
@@ -228,6 +233,10 @@ export const SHARE_CHANGES = [
   'verified',
   'configured',
   'traffic',
+  // cloudflared ended on its own while the share was live: the host starts it again (state back to
+  // `starting`, `url` null, `restarts` counted), then `restarted` carries the new address, then `live`.
+  'restarting',
+  'restarted',
 ] as const;
 export type ShareChange = (typeof SHARE_CHANGES)[number];
 

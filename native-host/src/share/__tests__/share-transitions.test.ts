@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostError } from '../../errors.js';
-import { createShare, nextShare, type ShareInput } from '../share-transitions.js';
+import type { Share } from '../../protocol/index.js';
+import { createShare, nextShare, tunnelEndVerdict, type ShareInput } from '../share-transitions.js';
 
 const start = () => createShare('s1', 'http://localhost:3000', 1000);
 const run = (...inputs: ShareInput[]) => {
@@ -32,7 +33,7 @@ describe('share state machine', () => {
   it('starts in starting with no address, default settings, no warnings and no traffic', () => {
     expect(start()).toEqual({
       id: 's1', origin: 'http://localhost:3000', state: 'starting', url: null, startedAt: 1000, endedAt: null, error: null,
-      password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null,
+      password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null, restarts: 0,
     });
   });
 
@@ -102,5 +103,33 @@ describe('share state machine', () => {
     );
     expect(changes).toEqual(['stopped', '-', '-', '-', '-', '-']);
     expect(share).toMatchObject({ state: 'stopped', url: null, error: null, endedAt: 2 });
+  });
+});
+
+describe('tunnelEndVerdict: stopped, failed or restarted, in one place (issue 11)', () => {
+  const share = (state: Share['state'], restarts = 0): Share => ({ ...createShare('s', 'http://localhost:1', 0), state, url: 'https://a-b.trycloudflare.com', restarts });
+
+  it('a share asked to stop is stopped, whatever else', () => {
+    expect(tunnelEndVerdict(share('live'), 'expired', [], 0, true)).toEqual({ kind: 'stopped', reason: 'expired' });
+  });
+
+  it('a live share restarts after 1, 2, 4 s, then fails; restarts older than five minutes no longer count', () => {
+    expect(tunnelEndVerdict(share('live'), null, [], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 1000 });
+    expect(tunnelEndVerdict(share('live', 1), null, [9_999_000], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 2000 });
+    expect(tunnelEndVerdict(share('starting', 2), null, [9_990_000, 9_995_000], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 4000 });
+    expect(tunnelEndVerdict(share('live', 3), null, [9_990_000, 9_995_000, 9_999_000], 10_000_000, true)).toEqual({ kind: 'failed' });
+    expect(tunnelEndVerdict(share('live', 3), null, [1, 2, 3], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 1000 });
+  });
+
+  it('a share that never went live fails, and so does one whose runtime cannot restart', () => {
+    expect(tunnelEndVerdict(share('starting'), null, [], 0, true)).toEqual({ kind: 'failed' });
+    expect(tunnelEndVerdict(share('live'), null, [], 0, false)).toEqual({ kind: 'failed' });
+  });
+
+  it('restarting clears the address and counts; the next address is announced as restarted', () => {
+    const live = share('live');
+    const restarting = nextShare({ ...live, warnings: [hostError('unverified')] }, { kind: 'restarting' });
+    expect(restarting).toMatchObject({ change: 'restarting', share: { state: 'starting', url: null, restarts: 1, warnings: [] } });
+    expect(nextShare(restarting!.share, { kind: 'url', url: 'https://c-d.trycloudflare.com' })).toMatchObject({ change: 'restarted', share: { url: 'https://c-d.trycloudflare.com' } });
   });
 });
