@@ -11,7 +11,8 @@
  * - rewrites Host and sets X-Forwarded-* from what it verified (headers.ts), and Location and
  *   loopback cookie Domains (cookies.ts) on the way back,
  * - dials whichever loopback address the origin listens on, accepting self-signed certificates,
- * - serves a friendly page while nothing listens at the origin, and says when that changes,
+ * - serves a friendly page while nothing listens at the origin, and says when that changes, looking
+ *   at the origin by itself while the share runs (origin-watch.ts),
  * - counts visitors and keeps the last requests (traffic.ts), reported at most twice a second.
  * The thin I/O shell around those pure parts.
  */
@@ -41,6 +42,7 @@ import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, public
 import { chooseVictim, MAX_CONNECTIONS, VisitorSlots, type ConnectionInfo } from './limits.js';
 import { isUnreachableError } from './origin-address.js';
 import { OriginDialer } from './origin-dialer.js';
+import { nextOriginCheckDelay } from './origin-watch.js';
 import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWORD_PAGE, SIGN_IN_PAGE_HEADERS, signInPage, type SignInProblem } from './pages.js';
 import { isProbeRequest, probeAnswer } from '../probe/probe-token.js';
 import { Throttle } from './throttle.js';
@@ -61,7 +63,7 @@ export interface GatewayOptions {
   log: Logger;
   /** At most one traffic event per this many ms (default 500: two a second). */
   trafficIntervalMs?: number;
-  /** How often to look for the origin again while nothing listens there (default 2000). */
+  /** How often to look at the origin while it matters (origin-watch.ts; default 2000). */
   originPollMs?: number;
 }
 
@@ -122,6 +124,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly session = new SessionKey();
   private originReachable: boolean | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private pollDelayMs = 0;
+  private checking = false;
+  /** performance.now() of the last request, reachability change or relay error (origin-watch.ts). */
+  private lastActivity = performance.now();
   private closed = false;
   private port: number | null = null;
   private publicHostname: string | null = null;
@@ -264,6 +270,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.lastActivity = performance.now();
     const visitor = visitorAddress(req.headers, req.socket.remoteAddress);
     const connection = this.occupy(req.socket, visitor, res);
     // A request read after one the gateway refused on this connection: its bytes cannot be trusted.
@@ -414,6 +421,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.lastActivity = performance.now();
     const visitor = visitorAddress(req.headers, req.socket.remoteAddress);
     this.occupy(socket, visitor, socket);
     const host = req.headers.host;
@@ -493,7 +501,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.originAnswered(proxyRes.socket?.remoteAddress);
     // The origin died mid-answer: end the visitor's response too, rather than leave it hanging.
     proxyRes.once('close', () => {
-      if (!proxyRes.complete) res.destroy();
+      if (proxyRes.complete) return;
+      res.destroy();
+      void this.checkOrigin();
     });
     if (res.headersSent || res.destroyed) {
       proxyRes.resume();
@@ -515,7 +525,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly onProxyError = (error: Error, req: IncomingMessage, res: ServerResponse | Socket | Duplex): void => {
     const unreachable = isUnreachableError(error);
     if (unreachable) this.setOriginReachable(false);
-    else this.options.log.warn(`gateway ${this.originHost}: ${req.method} ${req.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+    else {
+      this.options.log.warn(`gateway ${this.originHost}: ${req.method} ${req.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+      // A reset or a cut answer may be the server going down: look now rather than at the next poll.
+      this.lastActivity = performance.now();
+      void this.checkOrigin();
+    }
     const body = unreachable ? ORIGIN_DOWN_PAGE : ORIGIN_ERROR_PAGE;
     const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(unreachable ? { 'retry-after': String(ORIGIN_DOWN_RETRY_SECONDS) } : {}) };
     if ('writeHead' in res) {
@@ -537,26 +552,41 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.closed || this.originReachable === reachable) return;
     this.originReachable = reachable;
     this.options.log.info(`gateway ${this.originHost}: origin ${reachable ? 'answers' : 'does not answer'}`);
+    this.lastActivity = performance.now();
     this.emit('origin', reachable);
-    if (!reachable) this.schedulePoll();
   }
 
-  /** While nothing listens, look again now and then, so the extension hears of the recovery without a visitor. */
+  /**
+   * Looks at the origin again after a pause (origin-watch.ts says how long), for as long as the
+   * share runs: the extension hears that the server stopped, or came back, without a visitor.
+   */
   private schedulePoll(): void {
     if (this.pollTimer !== null || this.closed) return;
+    this.pollDelayMs = nextOriginCheckDelay(
+      { reachable: this.originReachable, sinceActivityMs: performance.now() - this.lastActivity, lastDelayMs: this.pollDelayMs },
+      this.options.originPollMs,
+    );
     this.pollTimer = setTimeout(() => {
       this.pollTimer = null;
-      if (this.originReachable === false) void this.checkOrigin();
-    }, this.options.originPollMs ?? 2000);
+      void this.checkOrigin();
+    }, this.pollDelayMs);
     this.pollTimer.unref();
   }
 
+  /** One bare TCP connect (no HTTP request), then the next look is scheduled. */
   private async checkOrigin(): Promise<void> {
-    const listening = await this.dialer.isListening();
-    if (this.closed) return;
-    if (listening) this.setOriginReachable(true);
-    else if (this.originReachable === false) this.schedulePoll();
-    else this.setOriginReachable(false);
+    if (this.checking || this.closed) return;
+    this.checking = true;
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    try {
+      const listening = await this.dialer.isListening();
+      if (this.closed) return;
+      this.setOriginReachable(listening);
+    } finally {
+      this.checking = false;
+      this.schedulePoll();
+    }
   }
 
   private visitOf(req: IncomingMessage, authorized: boolean): Visit {

@@ -88,3 +88,28 @@ describe('a share whose cloudflared dies comes back (issue 11)', () => {
     expect(eventsOf(host, reply.share.id).filter((e) => e.change === 'restarted')).toHaveLength(3);
   });
 });
+
+describe('the share turns amber when the local server stops, with no visitor (issue 11)', () => {
+  it('origin-unreachable arrives within seconds of the server stopping, and origin-reachable when it is back', async () => {
+    const app = await startApp();
+    // The host's own interval (2 s), not a test's shorter one.
+    const host = startHost('ok');
+    const reply = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${app.port}` });
+    const shareId = reply.share.id;
+    await host.waitForChange(shareId, 'live');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(eventsOf(host, shareId).some((e) => e.change === 'origin-unreachable')).toBe(false);
+
+    app.server.closeAllConnections();
+    await new Promise((resolve) => app.server.close(resolve));
+    const amber = await host.waitForChange(shareId, 'origin-unreachable', 8000);
+    expect(amber.share.warnings.map((w) => w.code)).toEqual(['origin-unreachable']);
+    expect(amber.share.traffic.requests).toBe(0);
+
+    const again = createServer((_req, res) => res.end('back'));
+    servers.push(again);
+    await new Promise<void>((resolve) => again.listen(app.port, '127.0.0.1', resolve));
+    const green = await host.waitForChange(shareId, 'origin-reachable', 8000);
+    expect(green.share.warnings).toEqual([]);
+  });
+});
