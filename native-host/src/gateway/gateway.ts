@@ -13,7 +13,8 @@
  * - dials whichever loopback address the origin listens on, accepting self-signed certificates,
  * - serves a friendly page while nothing listens at the origin, and says when that changes, looking
  *   at the origin by itself while the share runs (origin-watch.ts),
- * - counts visitors and keeps the last requests (traffic.ts), reported at most twice a second.
+ * - counts visitors and keeps the last requests with their details for the popup's inspector
+ *   (traffic.ts, request-details.ts), reported at most twice a second.
  * The thin I/O shell around those pure parts.
  */
 import { EventEmitter } from 'node:events';
@@ -47,6 +48,7 @@ import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWOR
 import { isProbeRequest, probeAnswer } from '../probe/probe-token.js';
 import { Throttle } from './throttle.js';
 import { MAX_FORM_BYTES, readSignInForm, safeNext, SessionKey, SIGN_IN_PATH, wantsHtml, withoutShareCookie } from './sign-in.js';
+import { countryOf, inspectorHeaders, inspectorHeadersOf, VisitorTagger } from './request-details.js';
 import { TrafficLog, visitorKey } from './traffic.js';
 import { clientAddress, visitorAddress } from './visitor.js';
 
@@ -77,7 +79,14 @@ interface GatewayEvents {
 interface Visit {
   at: number;
   started: number;
+  /** The visitor key when the request counts as a visit (past the password); null otherwise. */
   visitor: string | null;
+  /** The anonymous tag the inspector shows (request-details.ts). */
+  tag: string;
+  country: string | null;
+  requestHeaders: [string, string][];
+  /** What the visitor got, once the gateway answered with the origin's response. */
+  responseHeaders: [string, string][];
   recorded: boolean;
 }
 
@@ -115,6 +124,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly requestOrigin: (options: RequestOptions) => ClientRequest;
   private readonly originHost: string;
   private readonly traffic = new TrafficLog();
+  private readonly tagger = new VisitorTagger();
   private readonly throttle: Throttle;
   private readonly upgraded = new Set<Duplex>();
   private readonly upgradeVisits = new WeakMap<IncomingMessage, Visit>();
@@ -156,6 +166,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
       proxyReq.once('upgrade', (response: IncomingMessage) => {
         this.originAnswered(response.socket?.remoteAddress);
+        const visit = this.upgradeVisits.get(req);
+        if (visit !== undefined) visit.responseHeaders = inspectorHeaders(response.rawHeaders);
         this.record(req, 101);
       });
       proxyReq.once('response', (response: IncomingMessage) => {
@@ -404,7 +416,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const proxyReq = this.requestOrigin({ ...this.requestBase, method, path: req.url ?? '/', headers: list });
     // Belt and braces: Node throws rather than write more (or less) body than the length it sent.
     (proxyReq as ClientRequest & { strictContentLength: boolean }).strictContentLength = true;
-    proxyReq.on('response', (proxyRes) => this.onOriginResponse(proxyRes, res, publicOrigin));
+    proxyReq.on('response', (proxyRes) => this.onOriginResponse(proxyRes, res, publicOrigin, visit));
     const failed = (error: NodeJS.ErrnoException): void => {
       // The visitor went away: nothing to answer.
       if (req.socket.destroyed && error.code === 'ECONNRESET') proxyReq.destroy();
@@ -497,7 +509,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     });
   }
 
-  private onOriginResponse(proxyRes: IncomingMessage, res: ServerResponse, publicOrigin: PublicOrigin): void {
+  private onOriginResponse(proxyRes: IncomingMessage, res: ServerResponse, publicOrigin: PublicOrigin, visit: Visit): void {
     this.originAnswered(proxyRes.socket?.remoteAddress);
     // The origin died mid-answer: end the visitor's response too, rather than leave it hanging.
     proxyRes.once('close', () => {
@@ -517,6 +529,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (location !== undefined) headers.location = rewriteLocation(location, this.options.origin.origin, serialise(publicOrigin));
     // A cookie for `Domain=localhost` would be dropped by the visitor's browser: it becomes the public name's own.
     if (headers['set-cookie'] !== undefined) headers['set-cookie'] = rewriteSetCookies(headers['set-cookie']);
+    visit.responseHeaders = inspectorHeadersOf(headers);
     res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
     proxyRes.pipe(res);
   }
@@ -590,7 +603,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private visitOf(req: IncomingMessage, authorized: boolean): Visit {
-    return { at: Date.now(), started: performance.now(), visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null, recorded: false };
+    const key = visitorKey(req.headers, req.socket.remoteAddress);
+    return {
+      at: Date.now(),
+      started: performance.now(),
+      visitor: authorized ? key : null,
+      tag: this.tagger.tag(key),
+      country: countryOf(req.headers),
+      requestHeaders: inspectorHeaders(req.rawHeaders),
+      responseHeaders: [],
+      recorded: false,
+    };
   }
 
   /** For upgrades (and their 502s), whose visit http-proxy-3's events do not carry. */
@@ -603,7 +626,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (visit.recorded) return;
     visit.recorded = true;
     this.traffic.record(
-      { method: req.method ?? 'GET', path: req.url ?? '/', status, at: visit.at, ms: Math.round(performance.now() - visit.started) },
+      {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        status,
+        at: visit.at,
+        ms: Math.round(performance.now() - visit.started),
+        country: visit.country,
+        visitor: visit.tag,
+        requestHeaders: visit.requestHeaders,
+        responseHeaders: visit.responseHeaders,
+      },
       visit.visitor,
     );
     if (!this.closed) this.throttle.poke();

@@ -421,6 +421,30 @@ describe('the gateway between cloudflared and the local server', () => {
     expect(events).toBeLessThanOrEqual(Math.ceil(elapsed / 500) + 1);
   });
 
+  it('each request tells the inspector the visitor’s country, an anonymous tag, and headers both ways without secrets (issue 11)', async () => {
+    const { server } = recordingServer((_req, res) => res.writeHead(200, { 'x-app': 'demo', 'set-cookie': 'sid=origin-secret; Path=/' }).end('x'));
+    const port = await listen(server, '127.0.0.1');
+    const host = startHost();
+    const { share, fake } = await shareLive(host, `http://localhost:${port}`);
+    await fetchThroughEdge(fake, '/a?token=abc', { headers: { 'user-agent': 'phone', 'cf-ipcountry': 'DE', cookie: 'sid=visitor-secret', authorization: 'Bearer visitor-token' } });
+    await fetchThroughEdge(fake, '/b', { headers: { 'user-agent': 'phone', 'cf-ipcountry': 'DE' } });
+    await fetchThroughEdge(fake, '/c', { headers: { 'user-agent': 'laptop', 'cf-ipcountry': 'XX' } });
+    const last = (await host.waitFor((m) => isShareEvent(m) && m.change === 'traffic' && m.share.id === share.id && m.share.traffic.requests === 3)) as ShareEvent;
+    const [c, b, a] = last.share.traffic.recent;
+    expect(a).toMatchObject({ path: '/a?…', country: 'DE', visitor: expect.stringMatching(/^v[0-9a-f]{4}$/) });
+    expect(b!.visitor).toBe(a!.visitor);
+    expect(c).toMatchObject({ path: '/c', country: null });
+    expect(c!.visitor).not.toBe(a!.visitor);
+    const request = new Map(a!.requestHeaders.map(([name, value]) => [name.toLowerCase(), value]));
+    expect(request.get('user-agent')).toBe('phone');
+    expect(request.get('cookie')).toBe('…');
+    expect(request.get('authorization')).toBe('…');
+    expect(request.get('cf-connecting-ip')).toBe('…');
+    expect(a!.responseHeaders).toEqual(expect.arrayContaining([['x-app', 'demo'], ['set-cookie', '…']]));
+    const wire = JSON.stringify(last);
+    for (const secret of ['visitor-secret', 'visitor-token', 'origin-secret', 'token=abc']) expect(wire).not.toContain(secret);
+  });
+
   it('streams: Server-Sent Events arrive one by one, and a request body is relayed as it comes', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
