@@ -13,6 +13,7 @@
  * `__resourceQuery` string, inside `eval("…")` with the default devtool) and every copy must stay
  * identical, since the module id is looked up by it: each query found is replaced everywhere.
  */
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync, type ZlibOptions } from 'node:zlib';
 
 /** The client entry's path and its query; the package directory may carry a suffix (npm aliases, as in this repo's tests). */
 const CLIENT_ENTRY = /webpack-dev-(?:server|middleware)(?:-[\w.-]+)?\/client\/index\.js(\?[^"'\\\s*]+)/g;
@@ -76,4 +77,57 @@ export function rewriteDevClientScript(script: string): string | null {
   let result = script;
   for (const [query, rewritten] of replacements) result = result.replaceAll(query, rewritten);
   return result;
+}
+
+/** Scripts larger than this are relayed as they are: no dev-server client entry chunk comes near it. */
+export const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
+
+/** Whether a response may be a bundle carrying the client, and is worth holding until its end to look. */
+export function mayCarryDevClient(method: string, status: number, headers: { [name: string]: string | string[] | undefined }): boolean {
+  if (method !== 'GET' || status !== 200) return false;
+  const type = headers['content-type'];
+  if (typeof type !== 'string' || !/\b(?:java|ecma)script\b/i.test(type)) return false;
+  const encoding = headers['content-encoding'];
+  if (encoding !== undefined && (typeof encoding !== 'string' || !DECODERS.has(encoding.trim().toLowerCase()))) return false;
+  const length = headers['content-length'];
+  return !(typeof length === 'string' && Number(length) > MAX_SCRIPT_BYTES);
+}
+
+
+const LIMIT: ZlibOptions = { maxOutputLength: 4 * MAX_SCRIPT_BYTES };
+const DECODERS = new Map<string, (body: Buffer) => Buffer>([
+  ['identity', (body) => body],
+  ['gzip', (body) => gunzipSync(body, LIMIT)],
+  ['x-gzip', (body) => gunzipSync(body, LIMIT)],
+  ['br', (body) => brotliDecompressSync(body, LIMIT)],
+  // "deflate" is zlib-wrapped by the standard and raw by some servers.
+  [
+    'deflate',
+    (body) => {
+      try {
+        return inflateSync(body, LIMIT);
+      } catch {
+        return inflateRawSync(body, LIMIT);
+      }
+    },
+  ],
+]);
+
+/**
+ * A whole script body as the origin sent it (compressed or not) → the rewritten script, uncompressed
+ * (the caller drops Content-Encoding and sets Content-Length), or null to send the original bytes.
+ */
+export function rewriteDevClientBody(body: Buffer, contentEncoding: string | undefined): Buffer | null {
+  const decode = DECODERS.get((contentEncoding ?? 'identity').trim().toLowerCase());
+  if (decode === undefined) return null;
+  let plain: Buffer;
+  try {
+    plain = decode(body);
+  } catch {
+    return null;
+  }
+  if (!plain.includes(DEV_CLIENT_MARKER)) return null;
+  // latin1 maps every byte to one character and back: the script's other bytes pass untouched.
+  const rewritten = rewriteDevClientScript(plain.toString('latin1'));
+  return rewritten === null ? null : Buffer.from(rewritten, 'latin1');
 }

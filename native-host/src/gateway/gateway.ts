@@ -9,7 +9,8 @@
  *   basic auth for scripts (basic-auth.ts), wrong guesses slowed down (guess-limiter.ts),
  * - keeps one visitor from taking the share from the others (limits.ts, visitor.ts),
  * - rewrites Host and sets X-Forwarded-* from what it verified (headers.ts), and Location and
- *   loopback cookie Domains (cookies.ts) on the way back,
+ *   loopback cookie Domains (cookies.ts) on the way back, and webpack-dev-server's hot-reload port
+ *   in the scripts that carry it (dev-client.ts),
  * - dials whichever loopback address the origin listens on, accepting self-signed certificates,
  * - serves a friendly page while nothing listens at the origin, and says when that changes, looking
  *   at the origin by itself while the share runs (origin-watch.ts),
@@ -37,6 +38,7 @@ import type { Logger } from '../log.js';
 import type { LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import { AUTH_CHALLENGE, basicAuthPasswords, passwordMatches } from './basic-auth.js';
 import { rewriteSetCookies } from './cookies.js';
+import { MAX_SCRIPT_BYTES, mayCarryDevClient, rewriteDevClientBody } from './dev-client.js';
 import { checkFraming, outgoingFraming, type Framing } from './framing.js';
 import { GuessLimiter, retryAfterSeconds } from './guess-limiter.js';
 import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginFor, rewriteLocation, serialise, type PublicOrigin } from './headers.js';
@@ -416,7 +418,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const proxyReq = this.requestOrigin({ ...this.requestBase, method, path: req.url ?? '/', headers: list });
     // Belt and braces: Node throws rather than write more (or less) body than the length it sent.
     (proxyReq as ClientRequest & { strictContentLength: boolean }).strictContentLength = true;
-    proxyReq.on('response', (proxyRes) => this.onOriginResponse(proxyRes, res, publicOrigin, visit));
+    proxyReq.on('response', (proxyRes) => this.onOriginResponse(proxyRes, res, publicOrigin, visit, method));
     const failed = (error: NodeJS.ErrnoException): void => {
       // The visitor went away: nothing to answer.
       if (req.socket.destroyed && error.code === 'ECONNRESET') proxyReq.destroy();
@@ -509,7 +511,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     });
   }
 
-  private onOriginResponse(proxyRes: IncomingMessage, res: ServerResponse, publicOrigin: PublicOrigin, visit: Visit): void {
+  private onOriginResponse(proxyRes: IncomingMessage, res: ServerResponse, publicOrigin: PublicOrigin, visit: Visit, method: string): void {
     this.originAnswered(proxyRes.socket?.remoteAddress);
     // The origin died mid-answer: end the visitor's response too, rather than leave it hanging.
     proxyRes.once('close', () => {
@@ -529,9 +531,54 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (location !== undefined) headers.location = rewriteLocation(location, this.options.origin.origin, serialise(publicOrigin));
     // A cookie for `Domain=localhost` would be dropped by the visitor's browser: it becomes the public name's own.
     if (headers['set-cookie'] !== undefined) headers['set-cookie'] = rewriteSetCookies(headers['set-cookie']);
+    const status = proxyRes.statusCode ?? 502;
+    if (mayCarryDevClient(method, status, headers)) {
+      this.relayScript(proxyRes, res, headers, visit);
+      return;
+    }
     visit.responseHeaders = inspectorHeadersOf(headers);
-    res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
+    res.writeHead(status, proxyRes.statusMessage, headers);
     proxyRes.pipe(res);
+  }
+
+  /**
+   * A script that may be a webpack bundle with the dev server's hot-reload client: held until its
+   * end, then relayed with the client's port rewritten (dev-client.ts), uncompressed and with its
+   * new length; any other script goes out as it came. One past MAX_SCRIPT_BYTES streams on unread.
+   */
+  private relayScript(proxyRes: IncomingMessage, res: ServerResponse, headers: IncomingMessage['headers'], visit: Visit): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const send = (body: Buffer | null): void => {
+      visit.responseHeaders = inspectorHeadersOf(headers);
+      res.writeHead(200, proxyRes.statusMessage, headers);
+      if (body !== null) res.end(body);
+    };
+    const collect = (chunk: Buffer): void => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size <= MAX_SCRIPT_BYTES) return;
+      proxyRes.off('data', collect);
+      proxyRes.off('end', finish);
+      send(null);
+      for (const held of chunks.splice(0)) res.write(held);
+      proxyRes.pipe(res);
+    };
+    const finish = (): void => {
+      if (res.destroyed) return;
+      const body = Buffer.concat(chunks);
+      const encoding = headers['content-encoding'];
+      const rewritten = rewriteDevClientBody(body, typeof encoding === 'string' ? encoding : undefined);
+      if (rewritten === null) {
+        send(body);
+        return;
+      }
+      delete headers['content-encoding'];
+      headers['content-length'] = String(rewritten.length);
+      send(rewritten);
+    };
+    proxyRes.on('data', collect);
+    proxyRes.once('end', finish);
   }
 
   /** Called with the request and the response (or, for upgrades, the socket, by http-proxy-3) that failed. */

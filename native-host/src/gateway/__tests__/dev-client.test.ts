@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { rewriteClientQuery, rewriteDevClientScript } from '../dev-client.js';
+import { mayCarryDevClient, rewriteClientQuery, rewriteDevClientBody, rewriteDevClientScript } from '../dev-client.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/webpack-dev-server');
 /** Lines of real bundles served by webpack-dev-server (default options, port 8080, devtool eval), those naming the client entry. */
@@ -63,5 +64,36 @@ describe('leaves everything else alone', () => {
     ['a client aimed at another machine on purpose', '"./node_modules/webpack-dev-server/client/index.js?protocol=wss%3A&hostname=dev.example.com&port=443&pathname=%2Fws"'],
   ])('%s', (_name, script) => {
     expect(rewriteDevClientScript(script)).toBeNull();
+  });
+});
+
+describe('rewriteDevClientBody: compressed bundles (webpack-dev-server compresses by default)', () => {
+  it.each([
+    ['gzip', (b: Buffer) => gzipSync(b)],
+    ['br', (b: Buffer) => brotliCompressSync(b)],
+    ['deflate', (b: Buffer) => deflateSync(b)],
+    ['deflate', (b: Buffer) => deflateRawSync(b)],
+    [undefined, (b: Buffer) => b],
+  ])('%s: decompressed, rewritten, the other bytes untouched', (encoding, compress) => {
+    const script = Buffer.concat([Buffer.from([0xe2, 0x9c, 0x93, 0x0a]), Buffer.from(v5, 'latin1')]);
+    const out = rewriteDevClientBody(compress(script), encoding)!;
+    expect(out.subarray(0, 4)).toEqual(Buffer.from([0xe2, 0x9c, 0x93, 0x0a]));
+    expect(out.toString('latin1')).toBe(`${script.subarray(0, 4).toString('latin1')}${rewriteDevClientScript(v5)}`);
+  });
+
+  it('sends the original bytes for scripts without the client, unknown codings and broken bodies', () => {
+    expect(rewriteDevClientBody(gzipSync('console.log(1)'), 'gzip')).toBeNull();
+    expect(rewriteDevClientBody(Buffer.from(v5), 'zstd')).toBeNull();
+    expect(rewriteDevClientBody(Buffer.from('not gzip at all'), 'gzip')).toBeNull();
+  });
+
+  it('looks only at successful GETs of scripts', () => {
+    expect(mayCarryDevClient('GET', 200, { 'content-type': 'text/javascript; charset=utf-8', 'content-encoding': 'gzip' })).toBe(true);
+    expect(mayCarryDevClient('GET', 200, { 'content-type': 'application/javascript' })).toBe(true);
+    expect(mayCarryDevClient('HEAD', 200, { 'content-type': 'application/javascript' })).toBe(false);
+    expect(mayCarryDevClient('GET', 304, { 'content-type': 'application/javascript' })).toBe(false);
+    expect(mayCarryDevClient('GET', 200, { 'content-type': 'text/html' })).toBe(false);
+    expect(mayCarryDevClient('GET', 200, { 'content-type': 'text/javascript', 'content-encoding': 'zstd' })).toBe(false);
+    expect(mayCarryDevClient('GET', 200, { 'content-type': 'text/javascript', 'content-length': String(64 * 1024 * 1024) })).toBe(false);
   });
 });
