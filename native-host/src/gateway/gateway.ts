@@ -139,7 +139,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private pollDelayMs = 0;
   private checking = false;
   /** performance.now() of the last request, reachability change or relay error (origin-watch.ts). */
-  private lastActivity = performance.now();
+  private lastActivity = -Infinity;
   private closed = false;
   private port: number | null = null;
   private publicHostname: string | null = null;
@@ -245,6 +245,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** The share's public address, once cloudflared has printed it: requests for that name are served. */
   setPublicUrl(url: string): void {
     this.publicHostname = new URL(url).hostname.toLowerCase();
+    // The user is about to open or send the address: a stopped server should show at once.
+    this.lastActivity = performance.now();
   }
 
   /** Stops listening and drops every connection, upgraded ones included. */
@@ -610,9 +612,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   private setOriginReachable(reachable: boolean): void {
     if (this.closed || this.originReachable === reachable) return;
+    // The first look (null → known) is no news: an idle share may back off from the start.
+    if (this.originReachable !== null) this.lastActivity = performance.now();
     this.originReachable = reachable;
     this.options.log.info(`gateway ${this.originHost}: origin ${reachable ? 'answers' : 'does not answer'}`);
-    this.lastActivity = performance.now();
     this.emit('origin', reachable);
   }
 

@@ -12,13 +12,13 @@
 export const ORIGIN_CHECK_ACTIVE_MS = 2000;
 /** The longest pause between looks on a share nobody visits. */
 export const ORIGIN_CHECK_IDLE_MAX_MS = 15_000;
-/** For this long after a visitor's request or a change, looks stay ORIGIN_CHECK_ACTIVE_MS apart. */
-export const ORIGIN_ACTIVE_WINDOW_MS = 60_000;
+/** For this long after a visitor's request, a change, a relay error or the share getting its address, looks stay ORIGIN_CHECK_ACTIVE_MS apart. */
+export const ORIGIN_ACTIVE_WINDOW_MS = 20_000;
 
 export interface OriginWatchState {
   /** What the last look found; null before the first. */
   reachable: boolean | null;
-  /** Milliseconds since the last request, reachability change or relay error. */
+  /** Milliseconds since the last request, reachability change, relay error or new public address. */
   sinceActivityMs: number;
   /** The pause before the look that just ended. */
   lastDelayMs: number;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextOriginCheckDelay, ORIGIN_ACTIVE_WINDOW_MS, ORIGIN_CHECK_ACTIVE_MS, ORIGIN_CHECK_IDLE_MAX_MS } from '../origin-watch.js';
 
 describe('nextOriginCheckDelay', () => {
-  it('looks every 2 s while visitors were there in the last minute', () => {
+  it('looks every 2 s while visitors were there in the last 20 s', () => {
     expect(nextOriginCheckDelay({ reachable: true, sinceActivityMs: 5_000, lastDelayMs: 2000 })).toBe(ORIGIN_CHECK_ACTIVE_MS);
   });
 
