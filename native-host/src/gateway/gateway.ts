@@ -643,7 +643,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (this.pollTimer !== null) clearTimeout(this.pollTimer);
     this.pollTimer = null;
     try {
-      const listening = await this.dialer.isListening();
+      let listening = await this.dialer.isListening();
+      // A server that answered a moment ago gets a second look before the share turns amber: on a
+      // loaded machine one connect can miss its happy-eyeballs window, and a false alarm is loud.
+      if (!listening && this.originReachable === true && !this.closed) listening = await this.dialer.isListening();
       if (this.closed) return;
       this.setOriginReachable(listening);
     } finally {
