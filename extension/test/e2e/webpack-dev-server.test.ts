@@ -12,7 +12,7 @@ import { connect, createServer as createNetServer, type Server as NetServer } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { generate } from 'selfsigned';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { OkReply } from '../../../native-host/src/protocol/index.js';
@@ -44,7 +44,11 @@ async function freePort(): Promise<number> {
 
 /** Cloudflare's edge for one tunnel: TLS on its ports, each connection carried to the fake cloudflared's edge. */
 async function tlsEdge(edge: string): Promise<void> {
-  const pems = await generate([{ name: 'commonName', value: 'trycloudflare.com' }], { keyType: 'ec', curve: 'P-256', notAfterDate: new Date(Date.now() + 86_400_000) });
+  const pems = await generate([{ name: 'commonName', value: 'trycloudflare.com' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    notAfterDate: new Date(Date.now() + 86_400_000),
+  });
   const [host, port] = splitHostPort(edge);
   for (const tlsPort of CLOUDFLARE_TLS_PORTS) {
     const server: TlsServer = createTlsServer({ key: pems.private, cert: pems.cert }, (visitor) => {
@@ -64,11 +68,20 @@ describe.each([5, 6] as const)('webpack-dev-server %i shared, in Chromium throug
     const root = mkdtempSync(join(tmpdir(), `porthole-e2e-wds${major}-`));
     const entry = join(root, 'index.js');
     writeFileSync(entry, 'document.title = "version one";\n');
-    writeFileSync(join(root, 'index.html'), '<!doctype html><html><head><title>loading</title></head><body><script src="/main.js"></script></body></html>');
+    writeFileSync(
+      join(root, 'index.html'),
+      '<!doctype html><html><head><title>loading</title></head><body><script src="/main.js"></script></body></html>',
+    );
     const webpack = require('webpack') as (config: object) => unknown;
     const Server = require(`webpack-dev-server-${major}`) as new (options: object, compiler: unknown) => DevServer;
     const port = await freePort();
-    const compiler = webpack({ mode: 'development', context: root, entry: './index.js', infrastructureLogging: { level: 'none' }, stats: 'none' });
+    const compiler = webpack({
+      mode: 'development',
+      context: root,
+      entry: './index.js',
+      infrastructureLogging: { level: 'none' },
+      stats: 'none',
+    });
     const devServer = new Server({ port, host: '127.0.0.1', hot: true, static: { directory: root, watch: false } }, compiler);
     await devServer.start();
     cleanups.push(() => devServer.stop());

@@ -93,7 +93,6 @@ export function mayCarryDevClient(method: string, status: number, headers: { [na
   return !(typeof length === 'string' && Number(length) > MAX_SCRIPT_BYTES);
 }
 
-
 const LIMIT: ZlibOptions = { maxOutputLength: 4 * MAX_SCRIPT_BYTES };
 const DECODERS = new Map<string, (body: Buffer) => Buffer>([
   ['identity', (body) => body],

@@ -16,7 +16,15 @@ export const REDACTED = '…';
 /** Credentials: never shown, not even to the developer (a screen share of the popup must not leak a visitor's session). */
 const SECRET_HEADERS = new Set(['cookie', 'authorization', 'set-cookie', 'proxy-authorization']);
 /** The visitor's address, which the tag exists not to show. */
-const ADDRESS_HEADERS = new Set(['cf-connecting-ip', 'cf-connecting-ipv6', 'x-forwarded-for', 'x-real-ip', 'true-client-ip', 'forwarded', 'cf-pseudo-ipv4']);
+const ADDRESS_HEADERS = new Set([
+  'cf-connecting-ip',
+  'cf-connecting-ipv6',
+  'x-forwarded-for',
+  'x-real-ip',
+  'true-client-ip',
+  'forwarded',
+  'cf-pseudo-ipv4',
+]);
 /** URLs whose query strings may carry tokens, cut as request paths are (redact.ts). */
 const URL_HEADERS = new Set(['referer', 'location', 'content-location']);
 

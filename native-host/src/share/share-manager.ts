@@ -5,12 +5,12 @@
  * event: share() returns it, and whoever asked tells its client (the session sends it with the
  * reply), so nothing about a share can reach a client before the share itself.
  */
-import { EventEmitter } from 'node:events';
+
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { hostError, PortholeError } from '../errors.js';
 import {
   checkLoopbackOrigin,
-  shareKeyOf,
   type HostError,
   type LoopbackOrigin,
   type Share,
@@ -18,8 +18,17 @@ import {
   type ShareSettings,
   type ShareTraffic,
   type StopReason,
+  shareKeyOf,
 } from '../protocol/index.js';
-import { createShare, DEFAULT_SETTINGS, nextShare, settingsOf, tunnelEndVerdict, type AppliedSettings, type ShareInput } from './share-transitions.js';
+import {
+  type AppliedSettings,
+  createShare,
+  DEFAULT_SETTINGS,
+  nextShare,
+  type ShareInput,
+  settingsOf,
+  tunnelEndVerdict,
+} from './share-transitions.js';
 
 /** What the manager needs of a running share; share/runtime.ts is the real one. */
 export interface ShareRuntime {
@@ -107,7 +116,10 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     const running = [...this.entries.values()].find((entry) => entry.key === key);
     if (running !== undefined) return { share: running.share, existing: true };
     if (this.entries.size >= this.maxShares) {
-      throw new PortholeError('bad-request', `Porthole runs at most ${this.maxShares} shares at once. Stop one you no longer need, then share again.`);
+      throw new PortholeError(
+        'bad-request',
+        `Porthole runs at most ${this.maxShares} shares at once. Stop one you no longer need, then share again.`,
+      );
     }
 
     const settings = this.applySettings(DEFAULT_SETTINGS, requested);
@@ -128,7 +140,10 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
         entry.cancelRestart?.();
         entry.cancelRestart = null;
         const at = this.now();
-        this.apply(entry, entry.stopReason !== null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at });
+        this.apply(
+          entry,
+          entry.stopReason !== null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at },
+        );
         this.entries.delete(id);
         entry.runtime.release?.();
         resolveEnded();
@@ -218,7 +233,10 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   private running(shareId: string): Entry {
     const entry = this.entries.get(shareId);
     if (entry === undefined) {
-      throw new PortholeError('bad-request', 'That share is not running any more (it was stopped, or it failed). Refresh the list of shares.');
+      throw new PortholeError(
+        'bad-request',
+        'That share is not running any more (it was stopped, or it failed). Refresh the list of shares.',
+      );
     }
     return entry;
   }

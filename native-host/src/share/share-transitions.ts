@@ -97,7 +97,8 @@ export function nextShare(share: Share, input: ShareInput): ShareTransition | nu
     case 'configured': {
       const before = settingsOf(share);
       const after = input.settings;
-      if (before.password === after.password && before.expiresAt === after.expiresAt && before.keepPublicHost === after.keepPublicHost) return null;
+      if (before.password === after.password && before.expiresAt === after.expiresAt && before.keepPublicHost === after.keepPublicHost)
+        return null;
       return { share: { ...share, ...after }, change: 'configured' };
     }
     case 'traffic':
@@ -124,7 +125,13 @@ export type TunnelEndVerdict = { kind: 'stopped'; reason: StopReason } | { kind:
  * Anything else (a share that never went live: rate limited, offline, …) is `failed` at once, with
  * cloudflared's own reason, since trying again would only wait for the same answer.
  */
-export function tunnelEndVerdict(share: Share, stopReason: StopReason | null, restartTimes: readonly number[], now: number, canRestart: boolean): TunnelEndVerdict {
+export function tunnelEndVerdict(
+  share: Share,
+  stopReason: StopReason | null,
+  restartTimes: readonly number[],
+  now: number,
+  canRestart: boolean,
+): TunnelEndVerdict {
   if (stopReason !== null) return { kind: 'stopped', reason: stopReason };
   const wasServing = share.state === 'live' || (share.restarts > 0 && share.state === 'starting');
   if (!canRestart || !wasServing) return { kind: 'failed' };

@@ -53,7 +53,11 @@ describe('a share whose cloudflared dies comes back (issue 11)', () => {
     const { port } = await startApp();
     // Long enough after registration for the host's check to call the share live first, even on a loaded machine.
     const host = startHost('die-first-after-live', { FAKE_CLOUDFLARED_DIE_AFTER_MS: '1500' });
-    const reply = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}`, settings: { password: 'correct horse battery' } });
+    const reply = await host.request<ShareReply>({
+      type: 'share',
+      origin: `http://localhost:${port}`,
+      settings: { password: 'correct horse battery' },
+    });
     const shareId = reply.share.id;
     const firstLive = await host.waitForChange(shareId, 'live');
     const oldUrl = firstLive.share.url!;
@@ -65,9 +69,15 @@ describe('a share whose cloudflared dies comes back (issue 11)', () => {
     const newUrl = restarted.share.url!;
     expect(newUrl).toMatch(/^https:\/\/[a-z-]+\.trycloudflare\.com$/);
     expect(newUrl).not.toBe(oldUrl);
-    const live = (await host.waitFor((m) => isShareEvent(m) && m.share.id === shareId && m.change === 'live' && m.share.url === newUrl)) as ShareEvent;
+    const live = (await host.waitFor(
+      (m) => isShareEvent(m) && m.share.id === shareId && m.change === 'live' && m.share.url === newUrl,
+    )) as ShareEvent;
     expect(live.share).toMatchObject({ state: 'live', restarts: 1, error: null, password: 'correct horse battery' });
-    expect(eventsOf(host, shareId).map((e) => e.change).filter((c) => c !== 'traffic')).toEqual(['starting', 'url', 'live', 'restarting', 'restarted', 'live']);
+    expect(
+      eventsOf(host, shareId)
+        .map((e) => e.change)
+        .filter((c) => c !== 'traffic'),
+    ).toEqual(['starting', 'url', 'live', 'restarting', 'restarted', 'live']);
 
     // The old cloudflared is gone; the new one forwards to the same gateway, which still asks for the password.
     await waitUntil(() => !isAlive(oldFake.pid), 5000, 'the old cloudflared to be gone');
@@ -75,7 +85,9 @@ describe('a share whose cloudflared dies comes back (issue 11)', () => {
     expect(newFake.pid).not.toBe(oldFake.pid);
     expect(newFake.argv[newFake.argv.indexOf('--url') + 1]).toBe(oldFake.argv[oldFake.argv.indexOf('--url') + 1]);
     expect((await fetchThroughEdge(newFake, '/', { headers: { accept: 'text/plain' } })).status).toBe(401);
-    const page = await fetchThroughEdge(newFake, '/', { headers: { authorization: `Basic ${Buffer.from('x:correct horse battery').toString('base64')}` } });
+    const page = await fetchThroughEdge(newFake, '/', {
+      headers: { authorization: `Basic ${Buffer.from('x:correct horse battery').toString('base64')}` },
+    });
     expect(page).toMatchObject({ status: 200, body: 'the app' });
     const list = await host.request<Extract<OkReply, { type: 'list' }>>({ type: 'list' });
     expect(list.shares).toEqual([expect.objectContaining({ id: shareId, url: newUrl, state: 'live' })]);

@@ -49,7 +49,13 @@ async function startDevServer(major: 5 | 6): Promise<number> {
   const webpack = require('webpack') as (config: object) => unknown;
   const Server = require(`webpack-dev-server-${major}`) as new (options: object, compiler: unknown) => DevServer;
   const port = await freePort();
-  const compiler = webpack({ mode: 'development', context: root, entry: './index.js', infrastructureLogging: { level: 'none' }, stats: 'none' });
+  const compiler = webpack({
+    mode: 'development',
+    context: root,
+    entry: './index.js',
+    infrastructureLogging: { level: 'none' },
+    stats: 'none',
+  });
   // Default options but the port: the client entry then says hostname 0.0.0.0 and this port, and the bundle goes out gzip-compressed.
   const server = new Server({ port, hot: true }, compiler);
   await server.start();

@@ -29,7 +29,11 @@ describe('withoutLoopbackDomain', () => {
   });
 
   it('rewrites every cookie of a response and keeps their order', () => {
-    expect(rewriteSetCookies(['a=1; Domain=localhost', 'b=2; Domain=example.com', 'c=3'])).toEqual(['a=1', 'b=2; Domain=example.com', 'c=3']);
+    expect(rewriteSetCookies(['a=1; Domain=localhost', 'b=2; Domain=example.com', 'c=3'])).toEqual([
+      'a=1',
+      'b=2; Domain=example.com',
+      'c=3',
+    ]);
     expect(rewriteSetCookies(undefined)).toBeUndefined();
   });
 

@@ -37,7 +37,12 @@ describe('rewriteDevClientScript on webpack-dev-server 5', () => {
 
   it('a host of localhost becomes 0.0.0.0 too (a visitor’s localhost is their own computer)', () => {
     const out = rewriteClientQuery('?protocol=ws%3A&hostname=localhost&port=3000&pathname=%2Fws&hot=true')!;
-    expect(Object.fromEntries(new URLSearchParams(out.slice(1)))).toMatchObject({ protocol: 'ws:', hostname: '0.0.0.0', port: '0', pathname: '/ws' });
+    expect(Object.fromEntries(new URLSearchParams(out.slice(1)))).toMatchObject({
+      protocol: 'ws:',
+      hostname: '0.0.0.0',
+      port: '0',
+      pathname: '/ws',
+    });
   });
 });
 
@@ -60,8 +65,14 @@ describe('leaves everything else alone', () => {
   it.each([
     ['an ordinary script', 'console.log("port=8080");'],
     ['another package’s client', 'require("./node_modules/some-lib/client/index.js?port=8080");'],
-    ['a client already following the page', '"./node_modules/webpack-dev-server/client/index.js?protocol=auto%3A&hostname=0.0.0.0&port=0&pathname=%2Fws"'],
-    ['a client aimed at another machine on purpose', '"./node_modules/webpack-dev-server/client/index.js?protocol=wss%3A&hostname=dev.example.com&port=443&pathname=%2Fws"'],
+    [
+      'a client already following the page',
+      '"./node_modules/webpack-dev-server/client/index.js?protocol=auto%3A&hostname=0.0.0.0&port=0&pathname=%2Fws"',
+    ],
+    [
+      'a client aimed at another machine on purpose',
+      '"./node_modules/webpack-dev-server/client/index.js?protocol=wss%3A&hostname=dev.example.com&port=443&pathname=%2Fws"',
+    ],
   ])('%s', (_name, script) => {
     expect(rewriteDevClientScript(script)).toBeNull();
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostError } from '../../errors.js';
 import type { Share } from '../../protocol/index.js';
-import { createShare, nextShare, tunnelEndVerdict, type ShareInput } from '../share-transitions.js';
+import { createShare, nextShare, type ShareInput, tunnelEndVerdict } from '../share-transitions.js';
 
 const start = () => createShare('s1', 'http://localhost:3000', 1000);
 const run = (...inputs: ShareInput[]) => {
@@ -27,18 +27,42 @@ describe('share state machine', () => {
   it('goes starting → url → live → stopped', () => {
     const { share, changes } = run(URL_INPUT, { kind: 'live', verified: true }, { kind: 'stopped', at: 5000, reason: 'request' });
     expect(changes).toEqual(['url', 'live', 'stopped']);
-    expect(share).toMatchObject({ state: 'stopped', url: 'https://a.trycloudflare.com', startedAt: 1000, endedAt: 5000, error: null, stopReason: 'request', warnings: [] });
+    expect(share).toMatchObject({
+      state: 'stopped',
+      url: 'https://a.trycloudflare.com',
+      startedAt: 1000,
+      endedAt: 5000,
+      error: null,
+      stopReason: 'request',
+      warnings: [],
+    });
   });
 
   it('starts in starting with no address, default settings, no warnings and no traffic', () => {
     expect(start()).toEqual({
-      id: 's1', origin: 'http://localhost:3000', state: 'starting', url: null, startedAt: 1000, endedAt: null, error: null,
-      password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null, restarts: 0,
+      id: 's1',
+      origin: 'http://localhost:3000',
+      state: 'starting',
+      url: null,
+      startedAt: 1000,
+      endedAt: null,
+      error: null,
+      password: null,
+      expiresAt: null,
+      keepPublicHost: false,
+      warnings: [],
+      traffic: { requests: 0, visitors: 0, recent: [] },
+      stopReason: null,
+      restarts: 0,
     });
   });
 
   it('starts with the settings it was given', () => {
-    expect(createShare('s2', 'http://localhost:1', 0, { password: 'pw', expiresAt: 60_000, keepPublicHost: true })).toMatchObject({ password: 'pw', expiresAt: 60_000, keepPublicHost: true });
+    expect(createShare('s2', 'http://localhost:1', 0, { password: 'pw', expiresAt: 60_000, keepPublicHost: true })).toMatchObject({
+      password: 'pw',
+      expiresAt: 60_000,
+      keepPublicHost: true,
+    });
   });
 
   it('does not go live before the address is known', () => {
@@ -81,7 +105,13 @@ describe('share state machine', () => {
   });
 
   it('carries traffic', () => {
-    const traffic = { requests: 3, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: 5, ms: 1, country: 'DE', visitor: 'v1234', requestHeaders: [], responseHeaders: [] }] };
+    const traffic = {
+      requests: 3,
+      visitors: 1,
+      recent: [
+        { method: 'GET', path: '/', status: 200, at: 5, ms: 1, country: 'DE', visitor: 'v1234', requestHeaders: [], responseHeaders: [] },
+      ],
+    };
     expect(run({ kind: 'traffic', traffic })).toMatchObject({ changes: ['traffic'], share: { traffic } });
   });
 
@@ -98,7 +128,11 @@ describe('share state machine', () => {
 
   it('ignores everything after it has ended', () => {
     const { share, changes } = run(
-      { kind: 'stopped', at: 2, reason: 'request' }, URL_INPUT, { kind: 'live', verified: true }, DOWN, { kind: 'traffic', traffic: { requests: 1, visitors: 1, recent: [] } },
+      { kind: 'stopped', at: 2, reason: 'request' },
+      URL_INPUT,
+      { kind: 'live', verified: true },
+      DOWN,
+      { kind: 'traffic', traffic: { requests: 1, visitors: 1, recent: [] } },
       { kind: 'failed', error: hostError('internal'), at: 3 },
     );
     expect(changes).toEqual(['stopped', '-', '-', '-', '-', '-']);
@@ -107,7 +141,12 @@ describe('share state machine', () => {
 });
 
 describe('tunnelEndVerdict: stopped, failed or restarted, in one place (issue 11)', () => {
-  const share = (state: Share['state'], restarts = 0): Share => ({ ...createShare('s', 'http://localhost:1', 0), state, url: 'https://a-b.trycloudflare.com', restarts });
+  const share = (state: Share['state'], restarts = 0): Share => ({
+    ...createShare('s', 'http://localhost:1', 0),
+    state,
+    url: 'https://a-b.trycloudflare.com',
+    restarts,
+  });
 
   it('a share asked to stop is stopped, whatever else', () => {
     expect(tunnelEndVerdict(share('live'), 'expired', [], 0, true)).toEqual({ kind: 'stopped', reason: 'expired' });
@@ -116,7 +155,10 @@ describe('tunnelEndVerdict: stopped, failed or restarted, in one place (issue 11
   it('a live share restarts after 1, 2, 4 s, then fails; restarts older than five minutes no longer count', () => {
     expect(tunnelEndVerdict(share('live'), null, [], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 1000 });
     expect(tunnelEndVerdict(share('live', 1), null, [9_999_000], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 2000 });
-    expect(tunnelEndVerdict(share('starting', 2), null, [9_990_000, 9_995_000], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 4000 });
+    expect(tunnelEndVerdict(share('starting', 2), null, [9_990_000, 9_995_000], 10_000_000, true)).toEqual({
+      kind: 'restart',
+      delayMs: 4000,
+    });
     expect(tunnelEndVerdict(share('live', 3), null, [9_990_000, 9_995_000, 9_999_000], 10_000_000, true)).toEqual({ kind: 'failed' });
     expect(tunnelEndVerdict(share('live', 3), null, [1, 2, 3], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 1000 });
   });
@@ -130,6 +172,9 @@ describe('tunnelEndVerdict: stopped, failed or restarted, in one place (issue 11
     const live = share('live');
     const restarting = nextShare({ ...live, warnings: [hostError('unverified')] }, { kind: 'restarting' });
     expect(restarting).toMatchObject({ change: 'restarting', share: { state: 'starting', url: null, restarts: 1, warnings: [] } });
-    expect(nextShare(restarting!.share, { kind: 'url', url: 'https://c-d.trycloudflare.com' })).toMatchObject({ change: 'restarted', share: { url: 'https://c-d.trycloudflare.com' } });
+    expect(nextShare(restarting!.share, { kind: 'url', url: 'https://c-d.trycloudflare.com' })).toMatchObject({
+      change: 'restarted',
+      share: { url: 'https://c-d.trycloudflare.com' },
+    });
   });
 });
