@@ -195,7 +195,8 @@ async function share(
   const ended = new Promise<Share>((resolve) => {
     manager.on('event', (event) => {
       io.stderr.write(progressLines(event, memory, now()));
-      if (event.change === 'url' && event.share.url !== null) io.stdout.write(`${event.share.url}\n`);
+      // A restarted share's new address is printed like the first: scripts read the last line.
+      if ((event.change === 'url' || event.change === 'restarted') && event.share.url !== null) io.stdout.write(`${event.share.url}\n`);
       if (event.change === 'stopped' || event.change === 'failed') resolve(event.share);
     });
   });

@@ -80,6 +80,10 @@ export function progressLines(event: ShareEvent, memory: OutputMemory, now: numb
       memory.requestsShown = share.traffic.requests;
       return lines;
     }
+    case 'restarting':
+      return `! cloudflared stopped on its own; starting it again (the public address will change)\n`;
+    case 'restarted':
+      return `✓ new address: ${share.url}\n… waiting until the address answers from the internet\n`;
     case 'stopped':
       return share.stopReason === 'expired' ? '✓ the share expired\n' : '';
     default:

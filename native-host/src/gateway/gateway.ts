@@ -8,10 +8,14 @@
  * - asks for the share's password: a sign-in page and cookie for people (sign-in.ts, pages.ts),
  *   basic auth for scripts (basic-auth.ts), wrong guesses slowed down (guess-limiter.ts),
  * - keeps one visitor from taking the share from the others (limits.ts, visitor.ts),
- * - rewrites Host and sets X-Forwarded-* from what it verified (headers.ts), and Location on the way back,
+ * - rewrites Host and sets X-Forwarded-* from what it verified (headers.ts), and Location and
+ *   loopback cookie Domains (cookies.ts) on the way back, and webpack-dev-server's hot-reload port
+ *   in the scripts that carry it (dev-client.ts),
  * - dials whichever loopback address the origin listens on, accepting self-signed certificates,
- * - serves a friendly page while nothing listens at the origin, and says when that changes,
- * - counts visitors and keeps the last requests (traffic.ts), reported at most twice a second.
+ * - serves a friendly page while nothing listens at the origin, and says when that changes, looking
+ *   at the origin by itself while the share runs (origin-watch.ts),
+ * - counts visitors and keeps the last requests with their details for the popup's inspector
+ *   (traffic.ts, request-details.ts), reported at most twice a second.
  * The thin I/O shell around those pure parts.
  */
 import { EventEmitter } from 'node:events';
@@ -34,6 +38,8 @@ import type { Logger } from '../log.js';
 import { isProbeRequest, probeAnswer } from '../probe/probe-token.js';
 import type { LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import { AUTH_CHALLENGE, basicAuthPasswords, passwordMatches } from './basic-auth.js';
+import { rewriteSetCookies } from './cookies.js';
+import { MAX_SCRIPT_BYTES, mayCarryDevClient, rewriteDevClientBody } from './dev-client.js';
 import { checkFraming, type Framing, outgoingFraming } from './framing.js';
 import { GuessLimiter, retryAfterSeconds } from './guess-limiter.js';
 import {
@@ -48,6 +54,7 @@ import {
 import { type ConnectionInfo, chooseVictim, MAX_CONNECTIONS, VisitorSlots } from './limits.js';
 import { isUnreachableError } from './origin-address.js';
 import { OriginDialer } from './origin-dialer.js';
+import { nextOriginCheckDelay } from './origin-watch.js';
 import {
   ORIGIN_DOWN_PAGE,
   ORIGIN_DOWN_RETRY_SECONDS,
@@ -57,6 +64,7 @@ import {
   type SignInProblem,
   signInPage,
 } from './pages.js';
+import { countryOf, inspectorHeaders, inspectorHeadersOf, VisitorTagger } from './request-details.js';
 import { MAX_FORM_BYTES, readSignInForm, SessionKey, SIGN_IN_PATH, safeNext, wantsHtml, withoutShareCookie } from './sign-in.js';
 import { Throttle } from './throttle.js';
 import { TrafficLog, visitorKey } from './traffic.js';
@@ -75,7 +83,7 @@ export interface GatewayOptions {
   log: Logger;
   /** At most one traffic event per this many ms (default 500: two a second). */
   trafficIntervalMs?: number;
-  /** How often to look for the origin again while nothing listens there (default 2000). */
+  /** How often to look at the origin while it matters (origin-watch.ts; default 2000). */
   originPollMs?: number;
 }
 
@@ -89,7 +97,14 @@ interface GatewayEvents {
 interface Visit {
   at: number;
   started: number;
+  /** The visitor key when the request counts as a visit (past the password); null otherwise. */
   visitor: string | null;
+  /** The anonymous tag the inspector shows (request-details.ts). */
+  tag: string;
+  country: string | null;
+  requestHeaders: [string, string][];
+  /** What the visitor got, once the gateway answered with the origin's response. */
+  responseHeaders: [string, string][];
   recorded: boolean;
 }
 
@@ -127,6 +142,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly requestOrigin: (options: RequestOptions) => ClientRequest;
   private readonly originHost: string;
   private readonly traffic = new TrafficLog();
+  private readonly tagger = new VisitorTagger();
   private readonly throttle: Throttle;
   private readonly upgraded = new Set<Duplex>();
   private readonly upgradeVisits = new WeakMap<IncomingMessage, Visit>();
@@ -136,6 +152,10 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly session = new SessionKey();
   private originReachable: boolean | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private pollDelayMs = 0;
+  private checking = false;
+  /** performance.now() of the last request, reachability change or relay error (origin-watch.ts). */
+  private lastActivity = -Infinity;
   private closed = false;
   private port: number | null = null;
   private publicHostname: string | null = null;
@@ -164,6 +184,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.proxy.on('proxyReqWs', (proxyReq, req) => {
       proxyReq.once('upgrade', (response: IncomingMessage) => {
         this.originAnswered(response.socket?.remoteAddress);
+        const visit = this.upgradeVisits.get(req);
+        if (visit !== undefined) visit.responseHeaders = inspectorHeaders(response.rawHeaders);
         this.record(req, 101);
       });
       proxyReq.once('response', (response: IncomingMessage) => {
@@ -245,6 +267,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   /** The share's public address, once cloudflared has printed it: requests for that name are served. */
   setPublicUrl(url: string): void {
     this.publicHostname = new URL(url).hostname.toLowerCase();
+    // The user is about to open or send the address: a stopped server should show at once.
+    this.lastActivity = performance.now();
   }
 
   /** Stops listening and drops every connection, upgraded ones included. */
@@ -288,6 +312,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.lastActivity = performance.now();
     const visitor = visitorAddress(req.headers, req.socket.remoteAddress);
     const connection = this.occupy(req.socket, visitor, res);
     // A request read after one the gateway refused on this connection: its bytes cannot be trusted.
@@ -459,7 +484,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const proxyReq = this.requestOrigin({ ...this.requestBase, method, path: req.url ?? '/', headers: list });
     // Belt and braces: Node throws rather than write more (or less) body than the length it sent.
     (proxyReq as ClientRequest & { strictContentLength: boolean }).strictContentLength = true;
-    proxyReq.on('response', (proxyRes) => this.onOriginResponse(proxyRes, res, publicOrigin));
+    proxyReq.on('response', (proxyRes) => this.onOriginResponse(proxyRes, res, publicOrigin, visit, method));
     const failed = (error: NodeJS.ErrnoException): void => {
       // The visitor went away: nothing to answer.
       if (req.socket.destroyed && error.code === 'ECONNRESET') proxyReq.destroy();
@@ -476,6 +501,7 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.lastActivity = performance.now();
     const visitor = visitorAddress(req.headers, req.socket.remoteAddress);
     this.occupy(socket, visitor, socket);
     const host = req.headers.host;
@@ -562,11 +588,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     });
   }
 
-  private onOriginResponse(proxyRes: IncomingMessage, res: ServerResponse, publicOrigin: PublicOrigin): void {
+  private onOriginResponse(proxyRes: IncomingMessage, res: ServerResponse, publicOrigin: PublicOrigin, visit: Visit, method: string): void {
     this.originAnswered(proxyRes.socket?.remoteAddress);
     // The origin died mid-answer: end the visitor's response too, rather than leave it hanging.
     proxyRes.once('close', () => {
-      if (!proxyRes.complete) res.destroy();
+      if (proxyRes.complete) return;
+      res.destroy();
+      void this.checkOrigin();
     });
     if (res.headersSent || res.destroyed) {
       proxyRes.resume();
@@ -578,18 +606,70 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     delete headers['transfer-encoding'];
     const location = headers.location;
     if (location !== undefined) headers.location = rewriteLocation(location, this.options.origin.origin, serialise(publicOrigin));
-    res.writeHead(proxyRes.statusCode ?? 502, proxyRes.statusMessage, headers);
+    // A cookie for `Domain=localhost` would be dropped by the visitor's browser: it becomes the public name's own.
+    if (headers['set-cookie'] !== undefined) headers['set-cookie'] = rewriteSetCookies(headers['set-cookie']);
+    const status = proxyRes.statusCode ?? 502;
+    if (mayCarryDevClient(method, status, headers)) {
+      this.relayScript(proxyRes, res, headers, visit);
+      return;
+    }
+    visit.responseHeaders = inspectorHeadersOf(headers);
+    res.writeHead(status, proxyRes.statusMessage, headers);
     proxyRes.pipe(res);
+  }
+
+  /**
+   * A script that may be a webpack bundle with the dev server's hot-reload client: held until its
+   * end, then relayed with the client's port rewritten (dev-client.ts), uncompressed and with its
+   * new length; any other script goes out as it came. One past MAX_SCRIPT_BYTES streams on unread.
+   */
+  private relayScript(proxyRes: IncomingMessage, res: ServerResponse, headers: IncomingMessage['headers'], visit: Visit): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const send = (body: Buffer | null): void => {
+      visit.responseHeaders = inspectorHeadersOf(headers);
+      res.writeHead(200, proxyRes.statusMessage, headers);
+      if (body !== null) res.end(body);
+    };
+    const collect = (chunk: Buffer): void => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size <= MAX_SCRIPT_BYTES) return;
+      proxyRes.off('data', collect);
+      proxyRes.off('end', finish);
+      send(null);
+      for (const held of chunks.splice(0)) res.write(held);
+      proxyRes.pipe(res);
+    };
+    const finish = (): void => {
+      if (res.destroyed) return;
+      const body = Buffer.concat(chunks);
+      const encoding = headers['content-encoding'];
+      const rewritten = rewriteDevClientBody(body, typeof encoding === 'string' ? encoding : undefined);
+      if (rewritten === null) {
+        send(body);
+        return;
+      }
+      delete headers['content-encoding'];
+      headers['content-length'] = String(rewritten.length);
+      send(rewritten);
+    };
+    proxyRes.on('data', collect);
+    proxyRes.once('end', finish);
   }
 
   /** Called with the request and the response (or, for upgrades, the socket, by http-proxy-3) that failed. */
   private readonly onProxyError = (error: Error, req: IncomingMessage, res: ServerResponse | Socket | Duplex): void => {
     const unreachable = isUnreachableError(error);
     if (unreachable) this.setOriginReachable(false);
-    else
+    else {
       this.options.log.warn(
         `gateway ${this.originHost}: ${req.method} ${req.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
       );
+      // A reset or a cut answer may be the server going down: look now rather than at the next poll.
+      this.lastActivity = performance.now();
+      void this.checkOrigin();
+    }
     const body = unreachable ? ORIGIN_DOWN_PAGE : ORIGIN_ERROR_PAGE;
     const headers = {
       'content-type': 'text/html; charset=utf-8',
@@ -613,35 +693,59 @@ export class Gateway extends EventEmitter<GatewayEvents> {
 
   private setOriginReachable(reachable: boolean): void {
     if (this.closed || this.originReachable === reachable) return;
+    // The first look (null → known) is no news: an idle share may back off from the start.
+    if (this.originReachable !== null) this.lastActivity = performance.now();
     this.originReachable = reachable;
     this.options.log.info(`gateway ${this.originHost}: origin ${reachable ? 'answers' : 'does not answer'}`);
     this.emit('origin', reachable);
-    if (!reachable) this.schedulePoll();
   }
 
-  /** While nothing listens, look again now and then, so the extension hears of the recovery without a visitor. */
+  /**
+   * Looks at the origin again after a pause (origin-watch.ts says how long), for as long as the
+   * share runs: the extension hears that the server stopped, or came back, without a visitor.
+   */
   private schedulePoll(): void {
     if (this.pollTimer !== null || this.closed) return;
+    this.pollDelayMs = nextOriginCheckDelay(
+      { reachable: this.originReachable, sinceActivityMs: performance.now() - this.lastActivity, lastDelayMs: this.pollDelayMs },
+      this.options.originPollMs,
+    );
     this.pollTimer = setTimeout(() => {
       this.pollTimer = null;
-      if (this.originReachable === false) void this.checkOrigin();
-    }, this.options.originPollMs ?? 2000);
+      void this.checkOrigin();
+    }, this.pollDelayMs);
     this.pollTimer.unref();
   }
 
+  /** One bare TCP connect (no HTTP request), then the next look is scheduled. */
   private async checkOrigin(): Promise<void> {
-    const listening = await this.dialer.isListening();
-    if (this.closed) return;
-    if (listening) this.setOriginReachable(true);
-    else if (this.originReachable === false) this.schedulePoll();
-    else this.setOriginReachable(false);
+    if (this.checking || this.closed) return;
+    this.checking = true;
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer);
+    this.pollTimer = null;
+    try {
+      let listening = await this.dialer.isListening();
+      // A server that answered a moment ago gets a second look before the share turns amber: on a
+      // loaded machine one connect can miss its happy-eyeballs window, and a false alarm is loud.
+      if (!listening && this.originReachable === true && !this.closed) listening = await this.dialer.isListening();
+      if (this.closed) return;
+      this.setOriginReachable(listening);
+    } finally {
+      this.checking = false;
+      this.schedulePoll();
+    }
   }
 
   private visitOf(req: IncomingMessage, authorized: boolean): Visit {
+    const key = visitorKey(req.headers, req.socket.remoteAddress);
     return {
       at: Date.now(),
       started: performance.now(),
-      visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null,
+      visitor: authorized ? key : null,
+      tag: this.tagger.tag(key),
+      country: countryOf(req.headers),
+      requestHeaders: inspectorHeaders(req.rawHeaders),
+      responseHeaders: [],
       recorded: false,
     };
   }
@@ -656,7 +760,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (visit.recorded) return;
     visit.recorded = true;
     this.traffic.record(
-      { method: req.method ?? 'GET', path: req.url ?? '/', status, at: visit.at, ms: Math.round(performance.now() - visit.started) },
+      {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        status,
+        at: visit.at,
+        ms: Math.round(performance.now() - visit.started),
+        country: visit.country,
+        visitor: visit.tag,
+        requestHeaders: visit.requestHeaders,
+        responseHeaders: visit.responseHeaders,
+      },
       visit.visitor,
     );
     if (!this.closed) this.throttle.poke();

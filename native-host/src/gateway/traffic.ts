@@ -9,6 +9,12 @@ export const RECENT_REQUESTS = 20;
 export const MAX_PATH_LENGTH = 256;
 /** Past this many distinct visitors the count stops growing rather than the memory. */
 export const MAX_TRACKED_VISITORS = 10_000;
+/**
+ * Characters of header names and values in one share's `recent`, newest requests first; older
+ * records past it carry no headers. 20 KB a share keeps a traffic event small and a `list` of 32
+ * busy shares under the 1 MB frame.
+ */
+export const MAX_HEADER_CHARS_PER_SHARE = 20_000;
 
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -47,17 +53,32 @@ export class TrafficLog {
   record(entry: RequestRecord, visitor: string | null): void {
     this.requests++;
     if (visitor !== null && this.visitors.size < this.maxVisitors) this.visitors.add(visitor);
-    this.ring[this.next] = { method: entry.method, path: clipPath(entry.path), status: entry.status, at: entry.at, ms: entry.ms };
+    this.ring[this.next] = { ...entry, path: clipPath(entry.path) };
     this.next = (this.next + 1) % this.capacity;
   }
 
-  /** Newest first. */
+  /** Newest first; headers only as far as MAX_HEADER_CHARS_PER_SHARE goes. */
   snapshot(): ShareTraffic {
     const recent: RequestRecord[] = [];
+    let budget = MAX_HEADER_CHARS_PER_SHARE;
     for (let i = 1; i <= this.capacity; i++) {
       const record = this.ring[(this.next - i + this.capacity) % this.capacity];
-      if (record !== undefined) recent.push(record);
+      if (record === undefined) continue;
+      const size = headerChars(record.requestHeaders) + headerChars(record.responseHeaders);
+      if (size <= budget) {
+        budget -= size;
+        recent.push(record);
+      } else {
+        budget = 0;
+        recent.push({ ...record, requestHeaders: [], responseHeaders: [] });
+      }
     }
     return { requests: this.requests, visitors: this.visitors.size, recent };
   }
+}
+
+function headerChars(headers: readonly [string, string][]): number {
+  let size = 0;
+  for (const [name, value] of headers) size += name.length + value.length + 8;
+  return size;
 }

@@ -57,6 +57,13 @@ export interface RequestRecord {
   at: number;
   /** Milliseconds from arrival to the end of the answer (to the switch, for a WebSocket). */
   ms: number;
+  /** Cloudflare's CF-IPCountry (two letters), null when absent or unknown (XX, T1). */
+  country: string | null;
+  /** A short anonymous tag for the visitor (e.g. 'v3f9a'), stable for one visitor within one share; never their address. */
+  visitor: string;
+  /** Request and response headers as [name, value] pairs, at most 40 each, values cut to 200 characters; cookie, authorization, set-cookie and proxy-authorization values replaced by '…'. */
+  requestHeaders: [string, string][];
+  responseHeaders: [string, string][];
 }
 
 /** What the gateway has seen of one share's visitors. */
@@ -101,6 +108,11 @@ export interface Share {
   traffic: ShareTraffic;
   /** Set when the share is `stopped`; null otherwise. */
   stopReason: StopReason | null;
+  /**
+   * How many times the host restarted cloudflared for this share after it ended on its own (each
+   * restart gives a new public address, announced by `restarted`); 0 for a share that never died.
+   */
+  restarts: number;
 }
 
 /**
@@ -228,6 +240,10 @@ export const SHARE_CHANGES = [
   'verified',
   'configured',
   'traffic',
+  // cloudflared ended on its own while the share was live: the host starts it again (state back to
+  // `starting`, `url` null, `restarts` counted), then `restarted` carries the new address, then `live`.
+  'restarting',
+  'restarted',
 ] as const;
 export type ShareChange = (typeof SHARE_CHANGES)[number];
 

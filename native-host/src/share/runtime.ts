@@ -50,7 +50,7 @@ interface RuntimeEvents {
   verified: [];
   origin: [reachable: boolean];
   traffic: [traffic: ShareTraffic];
-  /** Why it ended, had nobody asked it to (ShareManager knows whether it did). */
+  /** Why its cloudflared ended, had nobody asked it to (ShareManager knows whether it did, and decides what follows). */
   exit: [failure: HostError];
 }
 
@@ -60,15 +60,17 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
   private settings: AppliedSettings;
   private readonly token = newProbeToken();
   private tunnel: TunnelHandle | null = null;
+  private gatewayUrl: string | null = null;
   private stopRequested = false;
-  private exited = false;
-  private readonly exitPromise: Promise<unknown>;
+  /** A cloudflared is starting or running (or, before the first, the gateway is being set up). */
+  private running = true;
+  /** Counts cloudflareds: a check for an earlier one stops when a later one runs. */
+  private generation = 0;
   private readonly started: Promise<void>;
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
 
   constructor(private readonly options: RuntimeOptions) {
     super();
-    this.exitPromise = new Promise((resolve) => this.once('exit', resolve));
     this.settings = options.settings;
     this.started = this.start();
   }
@@ -78,19 +80,35 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     this.gateway?.configure(settings);
   }
 
+  /** Resolves once the 'exit' that follows has been emitted. */
   async stop(): Promise<unknown> {
     this.stopRequested = true;
     this.wakeSleepers();
     await this.started;
-    if (this.tunnel !== null) await this.tunnel.stop();
-    else this.finish(hostError('tunnel-exited', 'The share was stopped before its tunnel started.'));
-    return this.exitPromise;
+    if (this.tunnel !== null && this.running) await this.tunnel.stop();
+    else this.tunnelEnded(hostError('tunnel-exited', 'The share was stopped before its tunnel started.'));
+    this.release();
+    return undefined;
   }
 
   killNow(): void {
     this.stopRequested = true;
     this.wakeSleepers();
     this.tunnel?.killNow();
+    this.release();
+  }
+
+  /** A new cloudflared for the same gateway, after the last one ended on its own (ShareManager decides when). */
+  restart(): void {
+    if (this.stopRequested || this.running || this.gatewayUrl === null) return;
+    this.running = true;
+    this.options.log.info(`restarting cloudflared for ${this.options.origin.origin}`);
+    this.startTunnel(this.gatewayUrl);
+  }
+
+  /** The share is over: the gateway closes. */
+  release(): void {
+    this.wakeSleepers();
     this.gateway?.close();
   }
 
@@ -116,7 +134,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       if (this.stopRequested) return;
       gatewayUrl = await gateway.listen();
     } catch (error) {
-      this.finish(
+      this.tunnelEnded(
         hostError(
           'internal',
           'Porthole could not open its local gateway for this share. Try again; see the host log if it keeps failing.',
@@ -127,18 +145,31 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     }
     if (this.stopRequested) return;
     this.options.log.info(`gateway for ${this.options.origin.origin} listens at ${gatewayUrl}`);
+    this.gatewayUrl = gatewayUrl;
+    this.startTunnel(gatewayUrl);
+  }
+
+  private startTunnel(gatewayUrl: string): void {
+    const generation = ++this.generation;
     const tunnel = this.options.startTunnel(gatewayUrl);
     this.tunnel = tunnel;
     tunnel.on('url', (url) => {
+      if (generation !== this.generation) return;
+      // The gateway serves the new name from now on; the old one, dead with its tunnel, is refused.
       this.gateway?.setPublicUrl(url);
       this.emit('url', url);
     });
-    tunnel.on('registered', () => void this.verify());
-    tunnel.on('exit', (exit) => this.finish(exit.failure));
+    tunnel.on('registered', () => {
+      if (generation === this.generation) void this.verify(generation);
+    });
+    tunnel.on('exit', (exit) => {
+      if (generation === this.generation) this.tunnelEnded(exit.failure);
+    });
   }
 
   /** Checks the public address until it answers, then says live; see the header for the limits. */
-  private async verify(): Promise<void> {
+  private async verify(generation: number): Promise<void> {
+    const ended = (): boolean => this.stopRequested || !this.running || generation !== this.generation;
     const url = this.tunnel?.url;
     if (url === null || url === undefined) return;
     const { probe } = this.options;
@@ -155,7 +186,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
         ...probe,
         attemptTimeoutMs: Math.max(1000, Math.min(probe.attemptTimeoutMs, remaining)),
       });
-      if (this.ended) return;
+      if (ended()) return;
       if (result.ok) {
         this.options.log.info(`${url} answers through the tunnel (check ${attempt + 1})`);
         this.emit('live', true);
@@ -164,26 +195,22 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       this.options.log.info(`${url} not reachable yet: ${result.reason}`);
       if (performance.now() >= deadline) break;
       await this.sleep(Math.min(probeDelayMs(attempt), Math.max(0, deadline - performance.now())));
-      if (this.ended) return;
+      if (ended()) return;
     }
     this.options.log.warn(`${url} did not answer within ${probe.waitMs} ms; calling it live, unverified`);
     this.emit('live', false);
     const until = performance.now() + probe.backgroundMs;
     while (performance.now() < until) {
       await this.sleep(probe.backgroundEveryMs);
-      if (this.ended) return;
+      if (ended()) return;
       const result = await check(url, this.token, probe);
-      if (this.ended) return;
+      if (ended()) return;
       if (result.ok) {
         this.options.log.info(`${url} answers through the tunnel at last`);
         this.emit('verified');
         return;
       }
     }
-  }
-
-  private get ended(): boolean {
-    return this.exited || this.stopRequested;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -205,11 +232,15 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     for (const sleeper of [...this.sleeps]) sleeper.wake();
   }
 
-  private finish(failure: HostError): void {
-    if (this.exited) return;
-    this.exited = true;
+  /**
+   * The current cloudflared ended (or none could start). The gateway stays up, in case the share
+   * manager restarts cloudflared; it closes on stop() or release().
+   */
+  private tunnelEnded(failure: HostError): void {
+    if (!this.running) return;
+    this.running = false;
     this.wakeSleepers();
-    this.gateway?.close();
+    if (this.stopRequested) this.gateway?.close();
     this.emit('exit', failure);
   }
 }

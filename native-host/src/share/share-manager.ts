@@ -20,7 +20,15 @@ import {
   type StopReason,
   shareKeyOf,
 } from '../protocol/index.js';
-import { type AppliedSettings, createShare, DEFAULT_SETTINGS, nextShare, type ShareInput, settingsOf } from './share-transitions.js';
+import {
+  type AppliedSettings,
+  createShare,
+  DEFAULT_SETTINGS,
+  nextShare,
+  type ShareInput,
+  settingsOf,
+  tunnelEndVerdict,
+} from './share-transitions.js';
 
 /** What the manager needs of a running share; share/runtime.ts is the real one. */
 export interface ShareRuntime {
@@ -31,8 +39,15 @@ export interface ShareRuntime {
   on(event: 'verified', listener: () => void): unknown;
   on(event: 'origin', listener: (reachable: boolean) => void): unknown;
   on(event: 'traffic', listener: (traffic: ShareTraffic) => void): unknown;
-  /** It ended; `failure` says why, had nobody asked it to. */
+  /** Its cloudflared ended; `failure` says why, had nobody asked it to. */
   on(event: 'exit', listener: (failure: HostError) => void): unknown;
+  /**
+   * Starts a new cloudflared for the same gateway after one ended on its own (it reports url, live
+   * and exit again). A runtime without it cannot come back: its share fails.
+   */
+  restart?(): void;
+  /** The share is over (stopped or failed): let go of what outlived the tunnel (the gateway). */
+  release?(): void;
   configure(settings: AppliedSettings): void;
   stop(): Promise<unknown>;
   killNow(): void;
@@ -60,6 +75,12 @@ interface Entry {
    * stop from a failure: a share that ends after being asked to is `stopped`, any other ends `failed`.
    */
   stopReason: StopReason | null;
+  /** When each restart of this share's cloudflared was decided (tunnelEndVerdict counts them). */
+  restartTimes: number[];
+  /** Cancels the restart waiting for its backoff; null when none waits. */
+  cancelRestart: (() => void) | null;
+  /** Ends the entry: announces `stopped` or `failed` and forgets it. */
+  end: (failure: HostError) => void;
 }
 
 export const DEFAULT_MAX_SHARES = 32;
@@ -112,6 +133,21 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
       ended: new Promise((resolve) => (resolveEnded = resolve)),
       cancelExpiry: null,
       stopReason: null,
+      restartTimes: [],
+      cancelRestart: null,
+      end: (failure) => {
+        entry.cancelExpiry?.();
+        entry.cancelRestart?.();
+        entry.cancelRestart = null;
+        const at = this.now();
+        this.apply(
+          entry,
+          entry.stopReason !== null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at },
+        );
+        this.entries.delete(id);
+        entry.runtime.release?.();
+        resolveEnded();
+      },
     };
     this.entries.set(id, entry);
     this.scheduleExpiry(entry);
@@ -125,17 +161,25 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     runtime.on('verified', () => this.apply(entry, { kind: 'verified' }));
     runtime.on('origin', (reachable) => this.apply(entry, { kind: 'origin', reachable, warning: unreachable }));
     runtime.on('traffic', (traffic) => this.apply(entry, { kind: 'traffic', traffic }));
-    runtime.on('exit', (failure) => {
-      entry.cancelExpiry?.();
-      const at = this.now();
-      this.apply(
-        entry,
-        entry.stopReason !== null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at },
-      );
-      this.entries.delete(id);
-      resolveEnded();
-    });
+    runtime.on('exit', (failure) => this.onTunnelEnd(entry, failure));
     return { share: entry.share, existing: false };
+  }
+
+  /** Stopped, failed or restarted: tunnelEndVerdict decides, here is only what follows from it. */
+  private onTunnelEnd(entry: Entry, failure: HostError): void {
+    if (!this.entries.has(entry.share.id)) return;
+    const now = this.now();
+    const verdict = tunnelEndVerdict(entry.share, entry.stopReason, entry.restartTimes, now, entry.runtime.restart !== undefined);
+    if (verdict.kind !== 'restart') {
+      entry.end(failure);
+      return;
+    }
+    entry.restartTimes.push(now);
+    this.apply(entry, { kind: 'restarting' });
+    entry.cancelRestart = this.setTimer(verdict.delayMs, () => {
+      entry.cancelRestart = null;
+      if (entry.stopReason === null && this.entries.has(entry.share.id)) entry.runtime.restart?.();
+    });
   }
 
   /** Changes a running share's password, expiry or Host handling; the gateway applies it to the next request. */
@@ -164,6 +208,8 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   killAllNow(): void {
     for (const entry of this.entries.values()) {
       entry.stopReason ??= 'request';
+      entry.cancelRestart?.();
+      entry.cancelRestart = null;
       entry.runtime.killNow();
     }
   }
@@ -175,6 +221,11 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
 
   private async stopEntry(entry: Entry, reason: StopReason): Promise<void> {
     entry.stopReason ??= reason;
+    if (entry.cancelRestart !== null) {
+      // Between two cloudflareds: nothing runs that could report its end.
+      entry.end(hostError('tunnel-exited'));
+      return;
+    }
     await entry.runtime.stop();
     await entry.ended;
   }

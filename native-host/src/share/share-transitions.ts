@@ -22,6 +22,8 @@ export type ShareInput =
   | { kind: 'origin'; reachable: boolean; warning: HostError }
   | { kind: 'configured'; settings: AppliedSettings }
   | { kind: 'traffic'; traffic: ShareTraffic }
+  /** cloudflared ended on its own and the host starts it again (decided by tunnelEndVerdict). */
+  | { kind: 'restarting' }
   | { kind: 'stopped'; at: number; reason: StopReason }
   | { kind: 'failed'; error: HostError; at: number };
 
@@ -43,6 +45,7 @@ export function createShare(id: string, origin: string, now: number, settings: A
     warnings: [],
     traffic: EMPTY_TRAFFIC,
     stopReason: null,
+    restarts: 0,
   };
 }
 
@@ -67,7 +70,14 @@ export function nextShare(share: Share, input: ShareInput): ShareTransition | nu
   switch (input.kind) {
     case 'url':
       if (share.url !== null) return null;
-      return { share: { ...share, url: input.url }, change: 'url' };
+      // After a restart the new address is news of its own: the one the user copied no longer works.
+      return { share: { ...share, url: input.url }, change: share.restarts > 0 ? 'restarted' : 'url' };
+    case 'restarting':
+      // The new tunnel is checked again before it is called live, so an old `unverified` says nothing.
+      return {
+        share: { ...share, state: 'starting', url: null, restarts: share.restarts + 1, warnings: withoutWarning(share, 'unverified') },
+        change: 'restarting',
+      };
     case 'live': {
       // A registered connection without a known address would be a share nobody can visit.
       if (share.state === 'live' || share.url === null) return null;
@@ -98,4 +108,34 @@ export function nextShare(share: Share, input: ShareInput): ShareTransition | nu
     case 'failed':
       return { share: { ...share, state: 'failed', endedAt: input.at, error: input.error }, change: 'failed' };
   }
+}
+
+/** Backoff between restarts of a share whose cloudflared ended on its own: the n-th restart in the window waits the n-th delay. */
+export const RESTART_DELAYS_MS: readonly number[] = [1000, 2000, 4000];
+/** At most RESTART_DELAYS_MS.length restarts within this window; past that the share fails. */
+export const RESTART_WINDOW_MS = 5 * 60_000;
+
+export type TunnelEndVerdict = { kind: 'stopped'; reason: StopReason } | { kind: 'failed' } | { kind: 'restart'; delayMs: number };
+
+/**
+ * What a share becomes when its cloudflared ends: the one place that tells a stop from a failure
+ * from a restart. Asked to stop (a request, the browser closing, the expiry): `stopped`, whatever
+ * the exit looked like. Ended on its own while live, or while coming back from such a restart:
+ * restarted with backoff, at most RESTART_DELAYS_MS.length times within RESTART_WINDOW_MS.
+ * Anything else (a share that never went live: rate limited, offline, …) is `failed` at once, with
+ * cloudflared's own reason, since trying again would only wait for the same answer.
+ */
+export function tunnelEndVerdict(
+  share: Share,
+  stopReason: StopReason | null,
+  restartTimes: readonly number[],
+  now: number,
+  canRestart: boolean,
+): TunnelEndVerdict {
+  if (stopReason !== null) return { kind: 'stopped', reason: stopReason };
+  const wasServing = share.state === 'live' || (share.restarts > 0 && share.state === 'starting');
+  if (!canRestart || !wasServing) return { kind: 'failed' };
+  const recent = restartTimes.filter((at) => now - at < RESTART_WINDOW_MS).length;
+  const delayMs = RESTART_DELAYS_MS[recent];
+  return delayMs === undefined ? { kind: 'failed' } : { kind: 'restart', delayMs };
 }

@@ -10,6 +10,9 @@
  * - FAKE_CLOUDFLARED_URL_DELAY_MS (0): how long the quick-tunnel API takes to answer.
  * - FAKE_CLOUDFLARED_REGISTER_DELAY_MS (100): from the URL box to "Registered tunnel connection".
  * - FAKE_CLOUDFLARED_DIE_AFTER_MS (500): die-after-live only, from registration to the crash.
+ * - die-first-after-live: like die-after-live for the first FAKE_CLOUDFLARED_DEATHS (1) runs that share
+ *   FAKE_CLOUDFLARED_STATE_DIR (each claims a `died-<n>` marker there), like ok after that: a tunnel
+ *   that dies and, started again, stays up.
  * - FAKE_CLOUDFLARED_HOSTNAME: a fixed public hostname instead of a random one.
  * - FAKE_CLOUDFLARED_STATE_DIR: where to keep `<pid>.json` (see state.ts) for tests.
  *
@@ -112,7 +115,7 @@ const API_FAILURES = {
 } satisfies Record<string, ApiFailure>;
 type ApiFailureMode = keyof typeof API_FAILURES;
 
-const TUNNEL_MODES = ['ok', 'stubborn', 'die-after-live', 'edge-unreachable', 'edge-retry', 'config-yml'] as const;
+const TUNNEL_MODES = ['ok', 'stubborn', 'die-after-live', 'die-first-after-live', 'edge-unreachable', 'edge-retry', 'config-yml'] as const;
 type TunnelMode = (typeof TUNNEL_MODES)[number];
 type Mode = TunnelMode | ApiFailureMode | 'hang';
 
@@ -773,6 +776,8 @@ function goOnline(tunnel: Tunnel): void {
       'INF',
       `Registered tunnel connection connIndex=0 connection=${connection} event=0 ip=${EDGE_IP} location=${EDGE_LOCATION} protocol=${tunnel.options.protocol}`,
     );
+    if (tunnel.mode === 'die-first-after-live' && claimDeath())
+      schedule(tunnel, envMs('FAKE_CLOUDFLARED_DIE_AFTER_MS', 500), () => dieOnItsOwn(tunnel));
     if (tunnel.mode === 'die-after-live') schedule(tunnel, envMs('FAKE_CLOUDFLARED_DIE_AFTER_MS', 500), () => dieOnItsOwn(tunnel));
   });
 }
@@ -788,6 +793,22 @@ function failEdgeDiscovery(tunnel: Tunnel): void {
       exitCleanly(1);
     });
   });
+}
+
+/** Whether this run is one of the first FAKE_CLOUDFLARED_DEATHS: claims the first free `died-<n>` marker (mkdir is atomic). */
+function claimDeath(): boolean {
+  if (stateDir === undefined) return true;
+  const deaths = Number(process.env.FAKE_CLOUDFLARED_DEATHS ?? '1');
+  mkdirSync(stateDir, { recursive: true });
+  for (let n = 1; n <= deaths; n++) {
+    try {
+      mkdirSync(join(stateDir, `died-${n}`));
+      return true;
+    } catch {
+      // Claimed by an earlier run.
+    }
+  }
+  return false;
 }
 
 /** Stands for cloudflared stopping on its own: it ends the way the captures end on an error. */

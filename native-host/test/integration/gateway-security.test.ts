@@ -163,6 +163,41 @@ describe('headers from the visitor are not trusted for what the gateway verified
   });
 });
 
+describe('cookies the local server sets for its own name (issue 11)', () => {
+  it('a Set-Cookie with a loopback Domain reaches the visitor without it; other attributes and other Domains are untouched', async () => {
+    const local = await origin();
+    // CountingOrigin answers one header value per name: this app writes its cookies itself.
+    local.server.removeAllListeners('request');
+    local.server.on('request', (_req, res: import('node:http').ServerResponse) => {
+      res.setHeader('set-cookie', [
+        'a=1; Domain=localhost; Path=/; HttpOnly',
+        'b=2; domain=.LOCALHOST',
+        'c=3; Path=/; Domain=127.0.0.1; Secure',
+        'd=4; Domain=[::1]',
+        'e=5; Domain=example.com',
+      ]);
+      res.end('ok');
+    });
+    const gw = await gateway({ origin: local.origin });
+    const socket = await socketTo(gw);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.write(head('GET', '/', ['Connection: close']));
+    await new Promise((resolve) => socket.once('close', resolve));
+    const lines = Buffer.concat(chunks)
+      .toString('latin1')
+      .split('\r\n')
+      .filter((line) => /^set-cookie:/i.test(line));
+    expect(lines.map((line) => line.replace(/^set-cookie:\s*/i, ''))).toEqual([
+      'a=1; Path=/; HttpOnly',
+      'b=2',
+      'c=3; Path=/; Secure',
+      'd=4',
+      'e=5; Domain=example.com',
+    ]);
+  });
+});
+
 /** Sends wrong passwords on one connection until the gateway stops answering 401; returns that answer and how many it took. */
 async function guessUntilRefused(gw: GatewayProcess, visitor: string, limit = 200): Promise<{ refused: RawResponse; attempts: number }> {
   const socket = await socketTo(gw);

@@ -185,6 +185,35 @@ describe('the gateway between cloudflared and the local server', () => {
     expect(seen.at(-1)?.headers.forwarded).toBeUndefined();
   });
 
+  it('a login cookie set for Domain=localhost is the public name’s own: the visitor stays signed in through the edge (issue 11)', async () => {
+    const { server, seen } = recordingServer((req, res) => {
+      if (req.url === '/login' && req.method === 'POST') {
+        res
+          .writeHead(303, {
+            location: '/me',
+            'set-cookie': ['sid=s3cret-session; Domain=localhost; Path=/; HttpOnly', 'theme=dark; Domain=example.com; Path=/'],
+          })
+          .end();
+        return;
+      }
+      const signedIn = /(?:^|;\s*)sid=s3cret-session(?:;|$)/.test(req.headers.cookie ?? '');
+      res.writeHead(signedIn ? 200 : 401, { 'content-type': 'text/plain' }).end(signedIn ? 'welcome back' : 'who are you?');
+    });
+    const port = await listen(server, '127.0.0.1');
+    const host = startHost();
+    const { fake } = await shareLive(host, `http://localhost:${port}`);
+    const jar = new CookieJar(fake.hostname!);
+    const login = await fetchThroughEdge(fake, '/login', { method: 'POST', body: '' });
+    expect(login.status).toBe(303);
+    jar.store(login.headers['set-cookie']);
+    // The app's own cookie now belongs to the public name; another site's Domain is still not ours.
+    expect(jar.names()).toEqual(['sid']);
+    const me = await fetchThroughEdge(fake, '/me', { headers: { cookie: jar.header() } });
+    expect(me.status).toBe(200);
+    expect(me.body).toBe('welcome back');
+    expect(seen.at(-1)?.headers.cookie).toBe('sid=s3cret-session');
+  });
+
   it('serves only the public name and its own loopback address: a rebound name gets 421, never the origin', async () => {
     const { server, seen } = recordingServer();
     const port = await listen(server, '127.0.0.1');
@@ -438,6 +467,41 @@ describe('the gateway between cloudflared and the local server', () => {
     expect(events).toBeLessThanOrEqual(Math.ceil(elapsed / 500) + 1);
   });
 
+  it('each request tells the inspector the visitor’s country, an anonymous tag, and headers both ways without secrets (issue 11)', async () => {
+    const { server } = recordingServer((_req, res) =>
+      res.writeHead(200, { 'x-app': 'demo', 'set-cookie': 'sid=origin-secret; Path=/' }).end('x'),
+    );
+    const port = await listen(server, '127.0.0.1');
+    const host = startHost();
+    const { share, fake } = await shareLive(host, `http://localhost:${port}`);
+    await fetchThroughEdge(fake, '/a?token=abc', {
+      headers: { 'user-agent': 'phone', 'cf-ipcountry': 'DE', cookie: 'sid=visitor-secret', authorization: 'Bearer visitor-token' },
+    });
+    await fetchThroughEdge(fake, '/b', { headers: { 'user-agent': 'phone', 'cf-ipcountry': 'DE' } });
+    await fetchThroughEdge(fake, '/c', { headers: { 'user-agent': 'laptop', 'cf-ipcountry': 'XX' } });
+    const last = (await host.waitFor(
+      (m) => isShareEvent(m) && m.change === 'traffic' && m.share.id === share.id && m.share.traffic.requests === 3,
+    )) as ShareEvent;
+    const [c, b, a] = last.share.traffic.recent;
+    expect(a).toMatchObject({ path: '/a?…', country: 'DE', visitor: expect.stringMatching(/^v[0-9a-f]{4}$/) });
+    expect(b!.visitor).toBe(a!.visitor);
+    expect(c).toMatchObject({ path: '/c', country: null });
+    expect(c!.visitor).not.toBe(a!.visitor);
+    const request = new Map(a!.requestHeaders.map(([name, value]) => [name.toLowerCase(), value]));
+    expect(request.get('user-agent')).toBe('phone');
+    expect(request.get('cookie')).toBe('…');
+    expect(request.get('authorization')).toBe('…');
+    expect(request.get('cf-connecting-ip')).toBe('…');
+    expect(a!.responseHeaders).toEqual(
+      expect.arrayContaining([
+        ['x-app', 'demo'],
+        ['set-cookie', '…'],
+      ]),
+    );
+    const wire = JSON.stringify(last);
+    for (const secret of ['visitor-secret', 'visitor-token', 'origin-secret', 'token=abc']) expect(wire).not.toContain(secret);
+  });
+
   it('streams: Server-Sent Events arrive one by one, and a request body is relayed as it comes', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
@@ -564,3 +628,34 @@ describe('the gateway between cloudflared and the local server', () => {
     }
   });
 });
+
+/**
+ * A browser's cookie rules, as far as these tests need them (RFC 6265 §5.3): a cookie whose Domain
+ * does not domain-match the page's host is ignored; one without Domain belongs to that host alone.
+ */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(private readonly hostname: string) {}
+
+  store(setCookies: string[] | undefined): void {
+    for (const line of setCookies ?? []) {
+      const [pair = '', ...attributes] = line.split(';');
+      const domain = attributes
+        .map((a) => /^\s*domain\s*=\s*\.?(.*?)\s*$/i.exec(a)?.[1])
+        .find((d) => d !== undefined)
+        ?.toLowerCase();
+      if (domain !== undefined && domain !== '' && this.hostname !== domain && !this.hostname.endsWith(`.${domain}`)) continue;
+      const equals = pair.indexOf('=');
+      this.cookies.set(pair.slice(0, equals).trim(), pair.slice(equals + 1).trim());
+    }
+  }
+
+  names(): string[] {
+    return [...this.cookies.keys()];
+  }
+
+  header(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+}

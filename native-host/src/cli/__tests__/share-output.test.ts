@@ -62,3 +62,15 @@ describe('the local server', () => {
     expect(progressLines(event('origin-unreachable'), memory, 0)).toMatch(/stopped answering/);
   });
 });
+
+describe('a share whose cloudflared is restarted (issue 11)', () => {
+  it('says it is coming back, then prints the new address', () => {
+    const memory: OutputMemory = { originAnswered: true, requestsShown: 0 };
+    expect(progressLines(event('restarting', { url: null, state: 'starting', restarts: 1 }), memory, 0)).toMatch(
+      /starting it again.*address will change/,
+    );
+    expect(
+      progressLines(event('restarted', { url: 'https://c-d.trycloudflare.com', state: 'starting', restarts: 1 }), memory, 0),
+    ).toContain('✓ new address: https://c-d.trycloudflare.com');
+  });
+});

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../protocol/index.js';
-import { clipPath, TrafficLog, visitorKey } from '../traffic.js';
+import { clipPath, MAX_HEADER_CHARS_PER_SHARE, TrafficLog, visitorKey } from '../traffic.js';
 
-const request = (n: number, status = 200): RequestRecord => ({ method: 'GET', path: `/${n}`, status, at: 1000 + n, ms: 1 });
+const request = (n: number, status = 200): RequestRecord => ({
+  method: 'GET',
+  path: `/${n}`,
+  status,
+  at: 1000 + n,
+  ms: 1,
+  country: null,
+  visitor: 'v0000',
+  requestHeaders: [['host', 'a-b.trycloudflare.com']],
+  responseHeaders: [],
+});
 
 describe('TrafficLog', () => {
   it('starts empty', () => {
@@ -61,5 +71,21 @@ describe('visitorKey', () => {
     expect(visitorKey({ 'cf-connecting-ip': '1.2.3.4', 'user-agent': 'a' }, undefined)).not.toBe(
       visitorKey({ 'cf-connecting-ip': '1.2.3.4', 'user-agent': 'b' }, undefined),
     );
+  });
+});
+
+describe('TrafficLog keeps the details within the frame (issue 11)', () => {
+  it('gives the newest requests their headers first; older ones past the share’s budget carry none', () => {
+    const log = new TrafficLog();
+    const big: [string, string][] = Array.from({ length: 40 }, (_, i) => [`x-header-${i}`, 'v'.repeat(200)]);
+    for (let n = 1; n <= 20; n++) log.record({ ...request(n), requestHeaders: big, responseHeaders: big }, 'a');
+    const { recent } = log.snapshot();
+    expect(recent[0]?.requestHeaders).toHaveLength(40);
+    expect(recent.at(-1)?.requestHeaders).toEqual([]);
+    const kept = recent.filter((r) => r.requestHeaders.length > 0).length;
+    expect(kept).toBeGreaterThan(0);
+    // Once one record does not fit, every older one goes without.
+    expect(recent.slice(kept).every((r) => r.requestHeaders.length === 0 && r.responseHeaders.length === 0)).toBe(true);
+    expect(JSON.stringify(recent).length).toBeLessThan(MAX_HEADER_CHARS_PER_SHARE + 20 * 400);
   });
 });

@@ -264,3 +264,129 @@ describe('ShareManager', () => {
     expect(manager.list()[0]).toMatchObject({ state: 'live', warnings: [], traffic: { requests: 1 } });
   });
 });
+
+/** A runtime that can start a new cloudflared for its gateway, as GatewayShareRuntime can. */
+class RestartableTunnel extends ScriptedTunnel {
+  restarts = 0;
+  released = 0;
+  restart(): void {
+    this.restarts++;
+  }
+  release(): void {
+    this.released++;
+  }
+}
+
+function setupRestartable() {
+  const tunnels: RestartableTunnel[] = [];
+  const clock = fakeClock();
+  const manager = new ShareManager({
+    startShare: (origin, settings) => {
+      const tunnel = new RestartableTunnel(origin, settings);
+      tunnels.push(tunnel);
+      return tunnel;
+    },
+    now: () => clock.now,
+    newId: () => 'share-1',
+    setTimer: (ms, task) => clock.setTimer(ms, task),
+  });
+  const events: ShareEvent[] = [];
+  manager.on('event', (event) => events.push(event));
+  return { manager, tunnel: () => tunnels[0]!, events, clock, changes: () => events.map((e) => e.change) };
+}
+
+const died = hostError('tunnel-exited', undefined, 'connection lost');
+
+describe('ShareManager restarts a cloudflared that dies while the share is live (issue 11)', () => {
+  it('restarts after 1 s with the same share, settings and gateway; the new address comes as restarted, then live', () => {
+    const { manager, tunnel, changes, clock, events } = setupRestartable();
+    manager.share('http://localhost:5173', { password: 'correct horse' });
+    tunnel().emit('url', 'https://old-name-one-two.trycloudflare.com');
+    tunnel().emit('live', true);
+    tunnel().fail(died);
+    expect(events.at(-1)).toMatchObject({
+      change: 'restarting',
+      share: { id: 'share-1', state: 'starting', url: null, restarts: 1, password: 'correct horse' },
+    });
+    expect(manager.list()).toHaveLength(1);
+    clock.advance(999);
+    expect(tunnel().restarts).toBe(0);
+    clock.advance(1);
+    expect(tunnel().restarts).toBe(1);
+    tunnel().emit('url', 'https://new-name-three-four.trycloudflare.com');
+    tunnel().emit('live', true);
+    expect(changes()).toEqual(['url', 'live', 'restarting', 'restarted', 'live']);
+    expect(events.at(-1)?.share).toMatchObject({
+      id: 'share-1',
+      state: 'live',
+      url: 'https://new-name-three-four.trycloudflare.com',
+      restarts: 1,
+    });
+    expect(tunnel().released).toBe(0);
+  });
+
+  it('backs off 1, 2, 4 s and fails after the third restart within five minutes; a later death is forgiven', () => {
+    const { manager, tunnel, clock, events } = setupRestartable();
+    manager.share('http://localhost:5173');
+    tunnel().emit('url', 'https://a-b-c-d.trycloudflare.com');
+    tunnel().emit('live', true);
+    for (const delay of [1000, 2000, 4000]) {
+      tunnel().fail(died);
+      expect(events.at(-1)?.change).toBe('restarting');
+      const before = tunnel().restarts;
+      clock.advance(delay - 1);
+      expect(tunnel().restarts).toBe(before);
+      clock.advance(1);
+      expect(tunnel().restarts).toBe(before + 1);
+      // A restart that never comes live counts too.
+    }
+    tunnel().fail(died);
+    expect(events.at(-1)).toMatchObject({ change: 'failed', share: { state: 'failed', error: died, restarts: 3 } });
+    expect(tunnel().released).toBe(1);
+    expect(manager.list()).toEqual([]);
+  });
+
+  it('restarts again once the earlier restarts are older than the window', () => {
+    const { manager, tunnel, clock, events } = setupRestartable();
+    manager.share('http://localhost:5173');
+    for (let round = 0; round < 4; round++) {
+      tunnel().emit('url', `https://round-${round}-a-b.trycloudflare.com`);
+      tunnel().emit('live', true);
+      tunnel().fail(died);
+      expect(events.at(-1)?.change).toBe('restarting');
+      clock.advance(2 * 60_000);
+    }
+    expect(tunnel().restarts).toBe(4);
+  });
+
+  it('a share that never went live fails at once, as before', () => {
+    const { manager, tunnel, events } = setupRestartable();
+    manager.share('http://localhost:5173');
+    tunnel().fail(hostError('rate-limited'));
+    expect(events.at(-1)).toMatchObject({ change: 'failed', share: { state: 'failed', restarts: 0 } });
+  });
+
+  it('a stop while waiting to restart stops the share, and nothing restarts later', async () => {
+    const { manager, tunnel, clock, events } = setupRestartable();
+    manager.share('http://localhost:5173');
+    tunnel().emit('url', 'https://a-b-c-d.trycloudflare.com');
+    tunnel().emit('live', true);
+    tunnel().fail(died);
+    const stopped = await manager.stop('share-1');
+    expect(stopped).toMatchObject({ state: 'stopped', stopReason: 'request' });
+    expect(events.at(-1)?.change).toBe('stopped');
+    clock.advance(10_000);
+    expect(tunnel().restarts).toBe(0);
+    expect(tunnel().stops).toBe(0);
+  });
+
+  it('a share asked to stop is stopped, not restarted, whatever its cloudflared said', async () => {
+    const { manager, tunnel, events } = setupRestartable();
+    manager.share('http://localhost:5173');
+    tunnel().emit('url', 'https://a-b-c-d.trycloudflare.com');
+    tunnel().emit('live', true);
+    await manager.stop('share-1');
+    expect(events.map((e) => e.change)).toEqual(['url', 'live', 'stopped']);
+    expect(tunnel().restarts).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostError } from '../../errors.js';
-import { createShare, nextShare, type ShareInput } from '../share-transitions.js';
+import type { Share } from '../../protocol/index.js';
+import { createShare, nextShare, type ShareInput, tunnelEndVerdict } from '../share-transitions.js';
 
 const start = () => createShare('s1', 'http://localhost:3000', 1000);
 const run = (...inputs: ShareInput[]) => {
@@ -52,6 +53,7 @@ describe('share state machine', () => {
       warnings: [],
       traffic: { requests: 0, visitors: 0, recent: [] },
       stopReason: null,
+      restarts: 0,
     });
   });
 
@@ -103,7 +105,13 @@ describe('share state machine', () => {
   });
 
   it('carries traffic', () => {
-    const traffic = { requests: 3, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: 5, ms: 1 }] };
+    const traffic = {
+      requests: 3,
+      visitors: 1,
+      recent: [
+        { method: 'GET', path: '/', status: 200, at: 5, ms: 1, country: 'DE', visitor: 'v1234', requestHeaders: [], responseHeaders: [] },
+      ],
+    };
     expect(run({ kind: 'traffic', traffic })).toMatchObject({ changes: ['traffic'], share: { traffic } });
   });
 
@@ -129,5 +137,44 @@ describe('share state machine', () => {
     );
     expect(changes).toEqual(['stopped', '-', '-', '-', '-', '-']);
     expect(share).toMatchObject({ state: 'stopped', url: null, error: null, endedAt: 2 });
+  });
+});
+
+describe('tunnelEndVerdict: stopped, failed or restarted, in one place (issue 11)', () => {
+  const share = (state: Share['state'], restarts = 0): Share => ({
+    ...createShare('s', 'http://localhost:1', 0),
+    state,
+    url: 'https://a-b.trycloudflare.com',
+    restarts,
+  });
+
+  it('a share asked to stop is stopped, whatever else', () => {
+    expect(tunnelEndVerdict(share('live'), 'expired', [], 0, true)).toEqual({ kind: 'stopped', reason: 'expired' });
+  });
+
+  it('a live share restarts after 1, 2, 4 s, then fails; restarts older than five minutes no longer count', () => {
+    expect(tunnelEndVerdict(share('live'), null, [], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 1000 });
+    expect(tunnelEndVerdict(share('live', 1), null, [9_999_000], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 2000 });
+    expect(tunnelEndVerdict(share('starting', 2), null, [9_990_000, 9_995_000], 10_000_000, true)).toEqual({
+      kind: 'restart',
+      delayMs: 4000,
+    });
+    expect(tunnelEndVerdict(share('live', 3), null, [9_990_000, 9_995_000, 9_999_000], 10_000_000, true)).toEqual({ kind: 'failed' });
+    expect(tunnelEndVerdict(share('live', 3), null, [1, 2, 3], 10_000_000, true)).toEqual({ kind: 'restart', delayMs: 1000 });
+  });
+
+  it('a share that never went live fails, and so does one whose runtime cannot restart', () => {
+    expect(tunnelEndVerdict(share('starting'), null, [], 0, true)).toEqual({ kind: 'failed' });
+    expect(tunnelEndVerdict(share('live'), null, [], 0, false)).toEqual({ kind: 'failed' });
+  });
+
+  it('restarting clears the address and counts; the next address is announced as restarted', () => {
+    const live = share('live');
+    const restarting = nextShare({ ...live, warnings: [hostError('unverified')] }, { kind: 'restarting' });
+    expect(restarting).toMatchObject({ change: 'restarting', share: { state: 'starting', url: null, restarts: 1, warnings: [] } });
+    expect(nextShare(restarting!.share, { kind: 'url', url: 'https://c-d.trycloudflare.com' })).toMatchObject({
+      change: 'restarted',
+      share: { url: 'https://c-d.trycloudflare.com' },
+    });
   });
 });

@@ -1,0 +1,112 @@
+/**
+ * webpack-dev-server 5 and 6 from npm, shared, visited in real Chromium through an edge stand-in
+ * that serves TLS only on Cloudflare's ports (issue 11): the page loads from
+ * https://<name>.trycloudflare.com, its hot-reload WebSocket connects, and an edit reaches the
+ * visitor. The public name resolves to 127.0.0.2, where only the TLS edge listens (443, 2053, 2083,
+ * 2087, 2096, 8443); the dev server listens on 127.0.0.1 alone, so a client that dialled the dev
+ * server's own port on the public name would find nothing, as on the internet.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { connect, createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { type Browser, chromium } from 'playwright-core';
+import { generate } from 'selfsigned';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import type { OkReply } from '../../../native-host/src/protocol/index.js';
+import { splitHostPort, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state.js';
+import { HostDriver } from '../../../native-host/test/host-driver.js';
+import { CHROMIUM } from './chromium-harness.js';
+
+const require = createRequire(import.meta.url);
+const fakeCloudflared = inject('fakeCloudflared');
+const EDGE_ADDRESS = '127.0.0.2';
+const CLOUDFLARE_TLS_PORTS = [443, 2053, 2083, 2087, 2096, 8443];
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface DevServer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Cloudflare's edge for one tunnel: TLS on its ports, each connection carried to the fake cloudflared's edge. */
+async function tlsEdge(edge: string): Promise<void> {
+  const pems = await generate([{ name: 'commonName', value: 'trycloudflare.com' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    notAfterDate: new Date(Date.now() + 86_400_000),
+  });
+  const [host, port] = splitHostPort(edge);
+  for (const tlsPort of CLOUDFLARE_TLS_PORTS) {
+    const server: TlsServer = createTlsServer({ key: pems.private, cert: pems.cert }, (visitor) => {
+      const upstream = connect(port, host);
+      visitor.pipe(upstream).pipe(visitor);
+      visitor.on('error', () => upstream.destroy());
+      upstream.on('error', () => visitor.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(tlsPort, EDGE_ADDRESS, resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
+    cleanups.push(() => (server as unknown as NetServer).unref());
+  }
+}
+
+describe.each([5, 6] as const)('webpack-dev-server %i shared, in Chromium through a TLS edge', (major) => {
+  it('the page loads over https, hot reload connects on the page’s own port, and an edit reaches the visitor', async () => {
+    const root = mkdtempSync(join(tmpdir(), `porthole-e2e-wds${major}-`));
+    const entry = join(root, 'index.js');
+    writeFileSync(entry, 'document.title = "version one";\n');
+    writeFileSync(
+      join(root, 'index.html'),
+      '<!doctype html><html><head><title>loading</title></head><body><script src="/main.js"></script></body></html>',
+    );
+    const webpack = require('webpack') as (config: object) => unknown;
+    const Server = require(`webpack-dev-server-${major}`) as new (options: object, compiler: unknown) => DevServer;
+    const port = await freePort();
+    const compiler = webpack({
+      mode: 'development',
+      context: root,
+      entry: './index.js',
+      infrastructureLogging: { level: 'none' },
+      stats: 'none',
+    });
+    const devServer = new Server({ port, host: '127.0.0.1', hot: true, static: { directory: root, watch: false } }, compiler);
+    await devServer.start();
+    cleanups.push(() => devServer.stop());
+
+    const host = new HostDriver({ fakeCloudflared, env: { PORTHOLE_READY_POLL_MS: '100' } });
+    cleanups.push(() => host.dispose());
+    const reply = await host.request<Extract<OkReply, { type: 'share' }>>({ type: 'share', origin: `http://localhost:${port}` });
+    const live = await host.waitForChange(reply.share.id, 'live', 20_000);
+    const publicUrl = live.share.url!;
+    const fake = await waitForFakeState(host.fakeDir, (s) => s.url === publicUrl && s.registered);
+    await tlsEdge(fake.edge!);
+
+    const browser: Browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', `--host-resolver-rules=MAP ${new URL(publicUrl).hostname} ${EDGE_ADDRESS}`, '--ignore-certificate-errors'],
+    });
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (socket) => sockets.push(socket.url()));
+    await page.goto(`${publicUrl}/`);
+    await page.waitForFunction(() => document.title === 'version one', undefined, { timeout: 15_000 });
+    await expect.poll(() => sockets, { timeout: 10_000 }).toContain(`${publicUrl.replace(/^https/, 'wss')}/ws`);
+
+    writeFileSync(entry, 'document.title = "version two";\n');
+    await page.waitForFunction(() => document.title === 'version two', undefined, { timeout: 20_000 });
+  });
+});
