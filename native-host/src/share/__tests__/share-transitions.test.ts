@@ -33,6 +33,7 @@ describe('share state machine', () => {
     expect(start()).toEqual({
       id: 's1', origin: 'http://localhost:3000', state: 'starting', url: null, startedAt: 1000, endedAt: null, error: null,
       password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null,
+      kind: 'server', folder: null,
     });
   });
 
