@@ -19,6 +19,9 @@ import { systemManifestPaths } from './install/system-manifests.js';
 import type { BrowserName } from './platform/index.js';
 import type { Share, ShareEvent, ShareSettings } from './protocol/index.js';
 import { HOST_VERSION } from './version.js';
+import { folderSharesOf } from './files/folder-shares.js';
+import { resolveFileTarget } from './files/file-target.js';
+import type { ShareManager } from './share/share-manager.js';
 
 export { parseShareArgs } from './cli/share-args.js';
 export { newRequestLines } from './cli/share-output.js';
@@ -59,7 +62,17 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
       }
       const parsed = parseShareArgs(rest);
       if (!parsed.ok) return usageError(io, parsed.message);
-      return share(parsed.origin, parsed.settings, parsed.password, context, io);
+      if ('path' in parsed) {
+        const target = resolveFileTarget(parsed.path);
+        if (!target.ok) return usageError(io, target.message);
+        const start: StartShare = async (manager, settings) => {
+          io.stderr.write(`… serving the folder ${target.folder}${parsed.folder.spa ? ' (single-page app)' : ''}${parsed.folder.listing ? ' (with listings)' : ''}${parsed.folder.dotfiles ? ' (dotfiles included)' : ''}\n`);
+          return (await folderSharesOf(manager).share({ path: target.folder, options: parsed.folder, settings })).share;
+        };
+        return share(start, target.page, parsed.settings, parsed.password, context, io);
+      }
+      const origin = parsed.origin;
+      return share(async (manager, settings) => manager.share(origin, settings).share, '', parsed.settings, parsed.password, context, io);
     }
     case 'install':
       return installCommand(rest, context, io);
@@ -140,7 +153,10 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
   }
 }
 
-async function share(origin: string, parsedSettings: Omit<ShareSettings, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
+/** Starts the share once everything is checked; a folder share must first start its static server. */
+type StartShare = (manager: ShareManager, settings: ShareSettings) => Promise<Share>;
+
+async function share(start: StartShare, page: string, parsedSettings: Omit<ShareSettings, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
   // A signal (kill -INT, a closed terminal) ends the wait for a password too.
   const password = await Promise.race([
     readSharePassword(passwordSource, { env: context.env, stdin: io.stdin ?? process.stdin, stderr: io.stderr }),
@@ -167,13 +183,13 @@ async function share(origin: string, parsedSettings: Omit<ShareSettings, 'passwo
   const ended = new Promise<Share>((resolve) => {
     manager.on('event', (event) => {
       io.stderr.write(progressLines(event, memory, now()));
-      if (event.change === 'url' && event.share.url !== null) io.stdout.write(`${event.share.url}\n`);
+      if (event.change === 'url' && event.share.url !== null) io.stdout.write(`${event.share.url}${page}\n`);
       if (event.change === 'stopped' || event.change === 'failed') resolve(event.share);
     });
   });
   let started: Share;
   try {
-    started = manager.share(origin, settings).share;
+    started = await start(manager, settings);
     // The manager announces `starting` with its reply, not as an event: say it here.
     io.stderr.write(progressLines({ type: 'share-event', change: 'starting', share: started } satisfies ShareEvent, memory, now()));
   } catch (error) {
