@@ -8,7 +8,7 @@ import type { ShareController } from './share-controller';
  * State never travels in these: the background publishes it in storage.session and views render
  * from there (share-store.ts).
  */
-export const BACKGROUND_COMMANDS = ['refresh', 'share', 'configure', 'stop', 'restart', 'stopAll', 'dismiss'] as const satisfies readonly (keyof ShareController)[];
+export const BACKGROUND_COMMANDS = ['refresh', 'share', 'configure', 'stop', 'restart', 'stopAll', 'dismiss', 'shareFolder'] as const satisfies readonly (keyof ShareController)[];
 
 export type CommandName = (typeof BACKGROUND_COMMANDS)[number];
 

@@ -5,6 +5,7 @@ import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
 import { SharePanel } from './share-panel';
+import { FileSharePanel } from './file-share-panel';
 import { ShareList } from './share-list';
 
 export interface PopupViewProps {
@@ -39,6 +40,8 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
           <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
           <SharePanel origin={page.origin} state={state} now={now} copied={copied} actions={actions} />
+        ) : page.kind === 'file' ? (
+          <FileSharePanel file={page.file} state={state} copied={copied} actions={actions} />
         ) : (
           <div class="not-local">
             <h2>Not a local page</h2>
