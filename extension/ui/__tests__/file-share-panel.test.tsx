@@ -39,3 +39,12 @@ describe('the popup on a file:// page', () => {
     expect(actions.copy).toHaveBeenCalledWith('s1', link);
   });
 });
+
+describe('the share list', () => {
+  it('names a folder share by its folder, a server by its origin', async () => {
+    const { shareLabel } = await import('../share-list');
+    expect(shareLabel({ origin: 'http://127.0.0.1:41234', kind: 'folder', folder: '/home/me/site' })).toBe('folder /home/me/site');
+    expect(shareLabel({ origin: 'http://localhost:5173', kind: 'server', folder: null })).toBe('http://localhost:5173');
+    expect(shareLabel({ origin: 'http://localhost:5173' })).toBe('http://localhost:5173');
+  });
+});
