@@ -1,5 +1,5 @@
 import type { HostReachability } from './host-reachability';
-import { isLiveShare, shareKeyOf, type HelloResult, type HostError, type Share, type ShareEvent } from './protocol';
+import { type HelloResult, type HostError, isLiveShare, type Share, type ShareEvent, shareKeyOf } from './protocol';
 
 /**
  * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
@@ -43,7 +43,12 @@ export interface Problem {
 
 /** What the sharer is told when a share stops because its expiry came. */
 export function expiredNotice(share: Share, at: number): Problem {
-  return { message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`, origin: share.origin, at, expired: true };
+  return {
+    message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`,
+    origin: share.origin,
+    at,
+    expired: true,
+  };
 }
 
 export interface PortholeState {
@@ -57,7 +62,14 @@ export interface PortholeState {
   lastError: Problem | null;
 }
 
-export const INITIAL_STATE: PortholeState = { version: 1, shares: {}, pending: {}, host: { status: 'unknown' }, hello: null, lastError: null };
+export const INITIAL_STATE: PortholeState = {
+  version: 1,
+  shares: {},
+  pending: {},
+  host: { status: 'unknown' },
+  hello: null,
+  lastError: null,
+};
 
 export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
   return { message: error.message, ...(error.detail ? { detail: error.detail } : {}), origin, at };

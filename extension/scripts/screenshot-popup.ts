@@ -7,8 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { NOW, STATES } from '../ui/__tests__/popup-states';
 import { ensureBuilt, launch, POPUP_URL, ROOT, startOrigin } from '../test/e2e/chromium-harness';
+import { NOW, STATES } from '../ui/__tests__/popup-states';
 
 const outDir = join(ROOT, '.output', 'screenshots');
 
@@ -32,7 +32,9 @@ const AFTER_CLICKS: Record<string, { state: keyof typeof STATES; act: (popup: Pa
 };
 const SHOTS: Array<[string, keyof typeof STATES, ((popup: Page) => Promise<void>) | null]> = [
   ...Object.keys(STATES).map((name) => [name, name as keyof typeof STATES, null] as [string, keyof typeof STATES, null]),
-  ...Object.entries(AFTER_CLICKS).map(([name, { state, act }]) => [name, state, act] as [string, keyof typeof STATES, (popup: Page) => Promise<void>]),
+  ...Object.entries(AFTER_CLICKS).map(
+    ([name, { state, act }]) => [name, state, act] as [string, keyof typeof STATES, (popup: Page) => Promise<void>],
+  ),
 ];
 mkdirSync(outDir, { recursive: true });
 ensureBuilt();
@@ -50,8 +52,10 @@ try {
     const state = STATES[stateName];
     // The states are set at a fixed clock; move them to now so durations read as in real use.
     const shift = Date.now() - NOW;
-    const retargeted: unknown = JSON.parse(JSON.stringify(state).replaceAll('http://localhost:5173', `http://localhost:${origin.port}`), (key, value: unknown) =>
-      typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt', 'expiresAt'].includes(key) ? value + shift : value,
+    const retargeted: unknown = JSON.parse(
+      JSON.stringify(state).replaceAll('http://localhost:5173', `http://localhost:${origin.port}`),
+      (key, value: unknown) =>
+        typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt', 'expiresAt'].includes(key) ? value + shift : value,
     );
     await worker.evaluate(async (value) => {
       const chrome = (globalThis as unknown as { chrome: { storage: { session: { set(items: object): Promise<void> } } } }).chrome;

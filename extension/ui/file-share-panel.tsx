@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { parentFolder, publicPageLink, type FilePage } from '../lib/file-page';
+import { type FilePage, parentFolder, publicPageLink } from '../lib/file-page';
 import { liveShares, type PortholeState, type TrackedShare } from '../lib/porthole-state';
 import type { CopiedMark, PopupActions } from './popup-actions';
-import { OPEN_SHARE, SettingsFields, settingsHint, type ChosenSettings } from './share-form';
+import { type ChosenSettings, OPEN_SHARE, SettingsFields, settingsHint } from './share-form';
 
 export interface FileSharePanelProps {
   file: FilePage;
@@ -13,7 +13,10 @@ export interface FileSharePanelProps {
 
 /** The running folder share that holds this file, if any. */
 function shareOfFile(state: PortholeState, file: FilePage): TrackedShare | null {
-  return liveShares(state).find((tracked) => tracked.share.folder != null && publicPageLink('https://x', tracked.share.folder, file) !== null) ?? null;
+  return (
+    liveShares(state).find((tracked) => tracked.share.folder != null && publicPageLink('https://x', tracked.share.folder, file) !== null) ??
+    null
+  );
 }
 
 /**

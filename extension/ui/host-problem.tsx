@@ -1,4 +1,4 @@
-import { CONTRIBUTOR_COMMAND, INSTALL_COMMAND, type HostSetupProblem } from '../lib/host-reachability';
+import { CONTRIBUTOR_COMMAND, type HostSetupProblem, INSTALL_COMMAND } from '../lib/host-reachability';
 
 /**
  * Shown instead of the share button when sharing cannot work: what to run to install the host
@@ -17,8 +17,8 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
         <div class="host-problem" role="alert">
           <h2>Install Porthole’s helper</h2>
           <p>
-            Porthole shares pages through a small program on this computer, <code>porthole-host</code>, which is not set up for this
-            browser yet. Install it, then check again:
+            Porthole shares pages through a small program on this computer, <code>porthole-host</code>, which is not set up for this browser
+            yet. Install it, then check again:
           </p>
           <pre class="command">
             <code>{INSTALL_COMMAND}</code>
@@ -44,8 +44,8 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
         <div class="host-problem" role="alert">
           <h2>Update Porthole’s helper</h2>
           <p>
-            The installed <code>porthole-host</code> ({problem.version}) is older than this extension and would not apply a share’s
-            password or expiry. Install the current host, then check again.
+            The installed <code>porthole-host</code> ({problem.version}) is older than this extension and would not apply a share’s password
+            or expiry. Install the current host, then check again.
           </p>
           {retry}
         </div>

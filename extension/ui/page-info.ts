@@ -1,4 +1,4 @@
-import { filePageOf, type FilePage } from '../lib/file-page';
+import { type FilePage, filePageOf } from '../lib/file-page';
 import { checkLoopbackOrigin } from '../lib/protocol';
 
 /** The tab the popup is about. */

@@ -1,12 +1,12 @@
 import { hostSetupProblem } from '../lib/host-reachability';
-import { failedShares, liveShares, sameServer, type PortholeState } from '../lib/porthole-state';
+import { failedShares, liveShares, type PortholeState, sameServer } from '../lib/porthole-state';
+import { FileSharePanel } from './file-share-panel';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
-import { SharePanel } from './share-panel';
-import { FileSharePanel } from './file-share-panel';
 import { ShareList } from './share-list';
+import { SharePanel } from './share-panel';
 
 export interface PopupViewProps {
   page: PageInfo;

@@ -1,9 +1,9 @@
-import type { Share } from '../lib/protocol';
 import type { TrackedShare } from '../lib/porthole-state';
+import type { Share } from '../lib/protocol';
 import { formatCountdown, formatDuration } from './format-duration';
-import type { CopiedMark, PopupActions } from './popup-actions';
 import { ClockIcon, LockIcon } from './icons';
 import { countsLine } from './live-share/activity';
+import type { CopiedMark, PopupActions } from './popup-actions';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
 
@@ -81,7 +81,12 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
                   >
                     {copied ? 'Copied' : 'Copy'}
                   </button>
-                  <button type="button" class="small danger" aria-label={`Stop sharing ${share.origin}`} onClick={() => actions.stop(share.id)}>
+                  <button
+                    type="button"
+                    class="small danger"
+                    aria-label={`Stop sharing ${share.origin}`}
+                    onClick={() => actions.stop(share.id)}
+                  >
                     Stop
                   </button>
                 </div>
@@ -105,7 +110,12 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
                   </span>
                 </div>
                 <div class="share-row-actions">
-                  <button type="button" class="small" aria-label={`Restart sharing ${share.origin}`} onClick={() => actions.restart(share.id)}>
+                  <button
+                    type="button"
+                    class="small"
+                    aria-label={`Restart sharing ${share.origin}`}
+                    onClick={() => actions.restart(share.id)}
+                  >
                     Restart
                   </button>
                   <button type="button" class="small" aria-label={`Dismiss ${share.origin}`} onClick={() => actions.dismiss(share.id)}>

@@ -1,4 +1,4 @@
-import { shareForOrigin, type PortholeState } from '../lib/porthole-state';
+import { type PortholeState, shareForOrigin } from '../lib/porthole-state';
 import { LiveShare } from './live-share/live-share';
 import { shareStage } from './live-share/stage';
 import type { CopiedMark, PopupActions } from './popup-actions';

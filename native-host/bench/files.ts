@@ -4,11 +4,12 @@
  * server inside the built host (sirv behind the path checks), and through that share's gateway, as
  * visitors get it. Prints requests/s and p50 for each, and the ratios to sirv alone.
  */
-import autocannon from 'autocannon';
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
 import type { OkReply } from '../src/protocol/index.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { waitForFakeState } from '../test/fake-cloudflared/state.js';
@@ -41,7 +42,9 @@ async function main(): Promise<void> {
   writeFileSync(join(folder, 'video.mp4'), Buffer.alloc(5 * 1024 * 1024, 7));
 
   const sirvAlone = spawn(process.execPath, ['-e', SIRV_ALONE, folder], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const sirvPort = await new Promise<number>((done) => sirvAlone.stdout.once('data', (chunk: Buffer) => done(Number(chunk.toString().trim()))));
+  const sirvPort = await new Promise<number>((done) =>
+    sirvAlone.stdout.once('data', (chunk: Buffer) => done(Number(chunk.toString().trim()))),
+  );
 
   const fake = await buildFakeCloudflared(join(ROOT, 'dist', 'test', 'fake-cloudflared.mjs'));
   const host = new HostDriver({ fakeCloudflared: fake, env: { PORTHOLE_PROBE: 'off' } });
@@ -51,7 +54,11 @@ async function main(): Promise<void> {
     const url = await host.waitForChange(reply.share.id, 'url');
     const state = await waitForFakeState(host.fakeDir, (s) => s.url === url.share.url);
     const gateway = state.argv[state.argv.indexOf('--url') + 1];
-    const targets = { 'sirv alone': `http://127.0.0.1:${sirvPort}`, 'Porthole static server': reply.share.origin, 'Porthole share (gateway)': gateway };
+    const targets = {
+      'sirv alone': `http://127.0.0.1:${sirvPort}`,
+      'Porthole static server': reply.share.origin,
+      'Porthole share (gateway)': gateway,
+    };
     const cases = [
       { name: 'small file (64 B), 10 connections', path: '/index.html', connections: 10 },
       { name: '5 MiB file, 4 connections', path: '/video.mp4', connections: 4 },
@@ -63,7 +70,9 @@ async function main(): Promise<void> {
       for (const [name, base] of Object.entries(targets)) results[name] = await load(`${base}${c.path}`, c.connections);
       const baseline = results['sirv alone']!.rps;
       for (const [name, r] of Object.entries(results)) {
-        console.log(`| ${c.name} | ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(2)} ms | ${(r.rps / baseline).toFixed(2)}× | ${r.errors} |`);
+        console.log(
+          `| ${c.name} | ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(2)} ms | ${(r.rps / baseline).toFixed(2)}× | ${r.errors} |`,
+        );
       }
     }
   } finally {

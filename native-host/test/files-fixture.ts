@@ -10,9 +10,13 @@ import { brotliCompressSync } from 'node:zlib';
 
 export const SECRET = 'TOP-SECRET-OUTSIDE-THE-SHARED-FOLDER';
 export const DOT_SECRET = 'DOTFILE-SECRET-VALUE';
-export const INDEX_HTML = '<!doctype html><link rel="stylesheet" href="style.css"><h1 id="title">Shared folder</h1><img id="logo" src="img/logo.png"><script src="app.js"></script>\n';
+export const INDEX_HTML =
+  '<!doctype html><link rel="stylesheet" href="style.css"><h1 id="title">Shared folder</h1><img id="logo" src="img/logo.png"><script src="app.js"></script>\n';
 /** A tiny valid PNG (1×1). */
-export const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf000000030101006e1ff2d60000000049454e44ae426082', 'hex');
+export const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360f8cf000000030101006e1ff2d60000000049454e44ae426082',
+  'hex',
+);
 /** Bytes whose value is their offset mod 101 (ASCII, so a text reader keeps them), so any slice can be checked. */
 export const VIDEO = Buffer.from(Array.from({ length: 200_000 }, (_, i) => i % 101));
 

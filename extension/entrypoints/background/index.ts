@@ -4,8 +4,8 @@ import { serveBackgroundCommands } from '../../lib/background-commands';
 import { createBrowserApis } from '../../lib/browser-apis';
 import { createHostClient } from '../../lib/host-client';
 import { addLiveShareBadge } from '../../lib/live-share-badge';
-import { HOST_NAME } from '../../lib/protocol';
 import { readPreferences } from '../../lib/preferences';
+import { HOST_NAME } from '../../lib/protocol';
 import { addShareContextMenu } from '../../lib/share-context-menu';
 import { createShareController } from '../../lib/share-controller';
 

@@ -9,10 +9,10 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { filePageOf, publicPageLink } from '../file-page';
 import { createHostClient } from '../host-client';
 import { DEFAULT_PREFERENCES } from '../preferences';
 import { createShareController, type ShareController } from '../share-controller';
-import { filePageOf, publicPageLink } from '../file-page';
 import { ScriptedHost, settle } from './scripted-host';
 
 const controllers: ShareController[] = [];
@@ -73,7 +73,7 @@ describe('sharing the folder of a file:// tab', () => {
     await expect(fetchText(`${live.origin}/index.html`)).rejects.toThrow();
   });
 
-  it('refuses the home folder with the host\'s sentence, and starts nothing', async () => {
+  it("refuses the home folder with the host's sentence, and starts nothing", async () => {
     const { host, controller } = setup();
     expect(await controller.shareFolder(homedir(), 1)).toBeNull();
     expect(controller.getState().lastError?.message).toMatch(/is your home folder/);

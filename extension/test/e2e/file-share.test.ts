@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchThroughEdge, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
 import { INDEX_HTML, makeFilesFixture, PNG, SECRET } from '../../../native-host/test/files-fixture';
-import { ensureBuilt, isAlive, launch, POPUP_URL, waitUntil, type Session } from './chromium-harness';
+import { ensureBuilt, isAlive, launch, POPUP_URL, type Session, waitUntil } from './chromium-harness';
 import { useFakeTunnels } from './fake-tunnels';
 
 /**

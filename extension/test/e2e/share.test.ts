@@ -2,7 +2,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
-import { ensureBuilt, isAlive, launch, POPUP_URL, popupScriptSize, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
+import {
+  ensureBuilt,
+  isAlive,
+  launch,
+  POPUP_URL,
+  popupScriptSize,
+  type Session,
+  startOrigin,
+  type WorkerChrome,
+  waitUntil,
+} from './chromium-harness';
 import { writeDieOnceCloudflared } from './fake-cloudflared-once';
 import { useFakeTunnels } from './fake-tunnels';
 
@@ -24,9 +34,13 @@ const { temp } = tunnels;
 beforeAll(async () => {
   ensureBuilt();
   const size = popupScriptSize();
-  console.log(`[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`);
+  console.log(
+    `[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`,
+  );
   const later = size.onDemand;
-  console.log(`[e2e] popup JavaScript on demand: ${later.files.join(', ') || 'none'} = ${(later.raw / 1024).toFixed(1)} KiB raw, ${(later.gzip / 1024).toFixed(1)} KiB gzipped`);
+  console.log(
+    `[e2e] popup JavaScript on demand: ${later.files.join(', ') || 'none'} = ${(later.raw / 1024).toFixed(1)} KiB raw, ${(later.gzip / 1024).toFixed(1)} KiB gzipped`,
+  );
 });
 
 describe('Porthole in Chromium', () => {
@@ -108,7 +122,10 @@ describe('Porthole in Chromium', () => {
       const activity = popup.getByRole('region', { name: 'Visitors' });
       await activity.getByText('1 visitor · 2 requests', { exact: true }).waitFor({ timeout: 5000 });
       const rows = activity.getByRole('listitem');
-      await expect(rows.allTextContents()).resolves.toEqual([expect.stringMatching(/^GET\/200\d\d:\d\d:\d\d$/), expect.stringMatching(/^GET\/401\d\d:\d\d:\d\d$/)]);
+      await expect(rows.allTextContents()).resolves.toEqual([
+        expect.stringMatching(/^GET\/200\d\d:\d\d:\d\d$/),
+        expect.stringMatching(/^GET\/401\d\d:\d\d:\d\d$/),
+      ]);
 
       // Changed on the live share (configure): no password, no expiry. The next visitor walks in.
       await panel.getByRole('button', { name: 'Remove the password' }).click();
@@ -122,7 +139,10 @@ describe('Porthole in Chromium', () => {
       // The README's picture of the popup is this screenshot (copied to docs/popup.png by hand when the UI changes).
       const box = await popup.locator('#app').boundingBox();
       // The popup is 360 px wide in the toolbar; opened as a page it sits at the left of a wider viewport.
-      await popup.screenshot({ path: join(import.meta.dirname, '../../../.output/e2e/popup-live.png'), clip: { x: 0, y: 0, width: 360, height: box?.height ?? 600 } });
+      await popup.screenshot({
+        path: join(import.meta.dirname, '../../../.output/e2e/popup-live.png'),
+        clip: { x: 0, y: 0, width: 360, height: box?.height ?? 600 },
+      });
 
       // The address as a QR code, for a phone.
       await activity.getByRole('button', { name: 'Show QR code' }).click();
@@ -137,7 +157,11 @@ describe('Porthole in Chromium', () => {
       await panel.getByRole('button', { name: 'Stop', exact: true }).click();
       await popup.getByRole('button', { name: 'Share this localhost tab' }).waitFor();
       await popup.getByText('No active shares.').waitFor();
-      await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
+      await waitUntil(
+        async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid),
+        5000,
+        'the fake cloudflared exited',
+      );
       expect(await worker.evaluate(() => (globalThis as unknown as { chrome: WorkerChrome }).chrome.action.getBadgeText({}))).toBe('');
     } finally {
       await session?.close();
@@ -175,7 +199,9 @@ describe('Porthole in Chromium', () => {
       // cloudflared dies: the share is failed, with the host's reason, and offers Restart.
       await panel.getByRole('button', { name: 'Restart' }).waitFor({ timeout: 10_000 });
       await expect(panel.getByRole('alert').textContent()).resolves.toContain('cloudflared stopped unexpectedly');
-      await expect(panel.locator('.hint').textContent()).resolves.toBe(`A quick tunnel gets a new address each time it starts: ${firstUrl} won’t work again.`);
+      await expect(panel.locator('.hint').textContent()).resolves.toBe(
+        `A quick tunnel gets a new address each time it starts: ${firstUrl} won’t work again.`,
+      );
       await popup.getByText('No active shares.').waitFor();
       await waitUntil(() => !isAlive(first.pid), 5000, 'the first fake cloudflared gone');
       expect(await readFakeStates(fakeDir)).toEqual([]);
@@ -196,7 +222,11 @@ describe('Porthole in Chromium', () => {
 
       await panel.getByRole('button', { name: 'Stop' }).click();
       await panel.getByRole('button', { name: 'Share this localhost tab' }).waitFor();
-      await waitUntil(async () => !isAlive(running[0]!.pid) && (await readFakeStates(fakeDir)).length === 0, 5000, 'the second fake cloudflared gone');
+      await waitUntil(
+        async () => !isAlive(running[0]!.pid) && (await readFakeStates(fakeDir)).length === 0,
+        5000,
+        'the second fake cloudflared gone',
+      );
     } finally {
       await session?.close();
       session = null;

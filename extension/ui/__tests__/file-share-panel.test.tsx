@@ -13,8 +13,17 @@ const PAGE: PageInfo = { kind: 'file', tabId: 3, file: filePageOf('file:///home/
 
 function show(state: PortholeState) {
   const actions = {
-    share: vi.fn(), configure: vi.fn(), copyPassword: vi.fn(), stop: vi.fn(), restart: vi.fn(), stopAll: vi.fn(),
-    copy: vi.fn(), open: vi.fn(), retry: vi.fn(), dismiss: vi.fn(), shareFolder: vi.fn<NonNullable<PopupActions['shareFolder']>>(),
+    share: vi.fn(),
+    configure: vi.fn(),
+    copyPassword: vi.fn(),
+    stop: vi.fn(),
+    restart: vi.fn(),
+    stopAll: vi.fn(),
+    copy: vi.fn(),
+    open: vi.fn(),
+    retry: vi.fn(),
+    dismiss: vi.fn(),
+    shareFolder: vi.fn<NonNullable<PopupActions['shareFolder']>>(),
   } satisfies PopupActions;
   render(<PopupView page={PAGE} state={state} now={NOW} copied={null} localError={null} actions={actions} />);
   return actions;
@@ -31,7 +40,10 @@ describe('the popup on a file:// page', () => {
   });
 
   it('gives the public link to this same page once the folder is shared', () => {
-    const state: PortholeState = { ...TEST_HELLO_STATE, shares: { s1: tracked({ state: 'live', url: 'https://violet-owl.trycloudflare.com', kind: 'folder', folder: '/home/me/site' }) } };
+    const state: PortholeState = {
+      ...TEST_HELLO_STATE,
+      shares: { s1: tracked({ state: 'live', url: 'https://violet-owl.trycloudflare.com', kind: 'folder', folder: '/home/me/site' }) },
+    };
     const actions = show(state);
     const link = 'https://violet-owl.trycloudflare.com/docs/index.html';
     expect(screen.getAllByText(link).length).toBeGreaterThan(0);

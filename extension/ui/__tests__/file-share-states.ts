@@ -1,5 +1,6 @@
-import { INITIAL_STATE, type PortholeState } from '../../lib/porthole-state';
 import { TEST_HELLO } from '../../lib/__tests__/scripted-host';
+import { INITIAL_STATE, type PortholeState } from '../../lib/porthole-state';
+
 export { NOW, tracked } from './popup-states';
 
 /** A connected host that can share folders. */

@@ -3,7 +3,7 @@ import type { CopiedMark, PopupActions } from '../popup-actions';
 import { ProblemBox } from '../problem-box';
 import { ShareActivity } from './activity';
 import { LiveSummary } from './settings-rows';
-import { STEPS, stepStatuses, type ShareStage } from './stage';
+import { type ShareStage, STEPS, stepStatuses } from './stage';
 
 /**
  * The current tab's share from the moment Share is clicked: the stages until it is live, then its
@@ -94,7 +94,9 @@ function hint({ copied, autoCopied, live, hasUrl, password }: HintFacts): string
     return password ? 'Live: anyone with this address and the password sees your page.' : 'Live: anyone with this address sees your page.';
   }
   if (!hasUrl) return '';
-  return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
+  return autoCopied
+    ? 'Copied to the clipboard automatically; it works once the tunnel is live.'
+    : 'Almost there: the address works once the tunnel is live.';
 }
 
 const MARK = { done: '✓', active: '', waiting: '' } as const;

@@ -18,7 +18,10 @@ export function resolveFileTarget(typed: string, cwd: string = process.cwd(), ho
     if (!stats.isDirectory() && !stats.isFile()) return { ok: false, message: `${typed} is neither a file nor a folder.` };
     isDirectory = stats.isDirectory();
   } catch {
-    return { ok: false, message: `There is no file or folder at ${typed} (${path}). Give the port of your local server (porthole-host share 3000), or a folder or file to share.` };
+    return {
+      ok: false,
+      message: `There is no file or folder at ${typed} (${path}). Give the port of your local server (porthole-host share 3000), or a folder or file to share.`,
+    };
   }
   if (isDirectory) return { ok: true, folder: path, page: '' };
   // The file's folder is shared; the link opens the file.

@@ -19,7 +19,10 @@ export function checkShareableFolder(path: string, home: string = homedir()): st
     throw new PortholeError('folder-refused', `There is no folder at ${path}. Check the path, then share again.`);
   }
   if (!statSync(real).isDirectory()) {
-    throw new PortholeError('folder-refused', `${path} is a file, not a folder. Share the folder that holds it (the link then opens the file).`);
+    throw new PortholeError(
+      'folder-refused',
+      `${path} is a file, not a folder. Share the folder that holds it (the link then opens the file).`,
+    );
   }
   let realHome: string | null = null;
   try {

@@ -3,10 +3,10 @@
  * exactly as a local server is (same gateway, password, expiry, visitors). The static server lives as
  * long as its share: it is closed when the share stops or fails, and dies with the host.
  */
-import type { Share, FolderOptions, ShareSettings, ShareKind } from '../protocol/index.js';
+import type { FolderOptions, Share, ShareKind, ShareSettings } from '../protocol/index.js';
 import type { ShareManager } from '../share/share-manager.js';
 import { checkShareableFolder } from './folder-check.js';
-import { StaticServer, type StaticOptions } from './static-server.js';
+import { type StaticOptions, StaticServer } from './static-server.js';
 
 export interface FolderShareRequest {
   path: string;
@@ -34,7 +34,11 @@ export class FolderShares {
     const folder = checkShareableFolder(request.path);
     const running = this.manager.list().find((share) => share.folder === folder);
     if (running !== undefined) return { share: running, existing: true };
-    const options: StaticOptions = { spa: request.options?.spa ?? false, listing: request.options?.listing ?? false, dotfiles: request.options?.dotfiles ?? false };
+    const options: StaticOptions = {
+      spa: request.options?.spa ?? false,
+      listing: request.options?.listing ?? false,
+      dotfiles: request.options?.dotfiles ?? false,
+    };
     const server = await StaticServer.start(folder, options);
     let result: { share: Share; existing: boolean };
     try {

@@ -12,7 +12,10 @@ export function listingPage(path: string, entries: readonly ListedEntry[], dotfi
   const shown = entries
     .filter((entry) => dotfiles || !entry.name.startsWith('.'))
     .filter((entry) => !/[?#]/.test(entry.name))
-    .map((entry) => ({ name: entry.name + (entry.isDirectory() ? '/' : ''), href: encodeURIComponent(entry.name) + (entry.isDirectory() ? '/' : '') }))
+    .map((entry) => ({
+      name: entry.name + (entry.isDirectory() ? '/' : ''),
+      href: encodeURIComponent(entry.name) + (entry.isDirectory() ? '/' : ''),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
   const items = shown.map((entry) => `<li><a href="${escapeHtml(entry.href)}">${escapeHtml(entry.name)}</a></li>`).join('\n');
   const up = path === '/' ? '' : '<li><a href="../">../</a></li>\n';

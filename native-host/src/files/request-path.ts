@@ -29,7 +29,8 @@ export function parseRequestPath(rawPath: string, options: RequestPathOptions): 
     } catch {
       return { ok: false, reason: 'malformed percent-encoding' };
     }
-    if (segment.includes('\0') || segment.includes('/') || segment.includes('\\')) return { ok: false, reason: 'separator or NUL in a segment' };
+    if (segment.includes('\0') || segment.includes('/') || segment.includes('\\'))
+      return { ok: false, reason: 'separator or NUL in a segment' };
     if (segment === '') {
       // `//` inside a path, or the trailing slash; only the last is allowed.
       if (index === raw.length - 1) continue;

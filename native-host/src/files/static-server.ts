@@ -8,14 +8,14 @@
  * path (symlinks resolved) must be inside the folder's real path, and must not pass through a dot
  * folder either. Only GET and HEAD are answered.
  */
-import { realpathSync, statSync, readdirSync, openSync, readSync, closeSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, relative, sep, dirname, basename } from 'node:path';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import sirv from 'sirv';
+import { listingPage } from './listing.js';
 import { decideRange } from './range.js';
 import { isInside, parseRequestPath } from './request-path.js';
-import { listingPage } from './listing.js';
 
 export interface StaticOptions {
   /** Unknown paths without a file extension get the folder's index.html (single-page apps). Off by default. */
@@ -74,7 +74,13 @@ function checkedReal(root: string, path: string, dotfiles: boolean): { real: str
     return null;
   }
   if (!isInside(root, real, sep)) return null;
-  if (!dotfiles && relative(root, real).split(sep).some((segment) => segment.startsWith('.'))) return null;
+  if (
+    !dotfiles &&
+    relative(root, real)
+      .split(sep)
+      .some((segment) => segment.startsWith('.'))
+  )
+    return null;
   if (!stats.isFile() && !stats.isDirectory()) return null;
   return { real, stats };
 }
@@ -98,7 +104,8 @@ export function lookup(root: string, rawUrl: string, options: StaticOptions): Lo
     }
     const index = fileIn(root, join(found.real, 'index.html'), options.dotfiles);
     if (index !== null) return index;
-    if (options.listing) return { kind: 'listing', real: found.real, path: `/${parsed.segments.join('/')}${parsed.segments.length > 0 ? '/' : ''}` };
+    if (options.listing)
+      return { kind: 'listing', real: found.real, path: `/${parsed.segments.join('/')}${parsed.segments.length > 0 ? '/' : ''}` };
     return { kind: 'missing' };
   }
   // `/about` → `about.html`, as most static hosts do.
@@ -116,7 +123,11 @@ export function lookup(root: string, rawUrl: string, options: StaticOptions): Lo
 
 function notFound(res: ServerResponse): void {
   const body = 'Not found\n';
-  res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(404, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(body);
 }
 
@@ -141,7 +152,11 @@ function createHandler(root: string, options: StaticOptions): (req: IncomingMess
         return;
       case 'listing': {
         const body = listingPage(found.path, readdirSync(found.real, { withFileTypes: true }), options.dotfiles);
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache' });
+        res.writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Length': Buffer.byteLength(body),
+          'Cache-Control': 'no-cache',
+        });
         res.end(req.method === 'HEAD' ? undefined : body);
         return;
       }

@@ -4,9 +4,9 @@
  * before anything can happen to that share.
  */
 import { toHostError } from '../errors.js';
+import { folderSharesOf } from '../files/folder-shares.js';
 import type { ExtensionToHost, HelloResult, Reply } from '../protocol/index.js';
 import type { ShareManager } from '../share/share-manager.js';
-import { folderSharesOf } from '../files/folder-shares.js';
 
 export interface DispatchDeps {
   manager: ShareManager;

@@ -186,7 +186,14 @@ export interface ShareFolderRequest {
   settings?: ShareSettings;
 }
 
-export type ExtensionToHost = HelloRequest | ShareRequest | StopRequest | StopAllRequest | ListRequest | ConfigureRequest | ShareFolderRequest;
+export type ExtensionToHost =
+  | HelloRequest
+  | ShareRequest
+  | StopRequest
+  | StopAllRequest
+  | ListRequest
+  | ConfigureRequest
+  | ShareFolderRequest;
 export type RequestType = ExtensionToHost['type'];
 export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'share', 'stop', 'stop-all', 'list', 'configure', 'share-folder'];
 

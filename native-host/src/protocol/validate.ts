@@ -1,4 +1,11 @@
-import { REQUEST_TYPES, type ExtensionToHost, type FolderOptions, type HostError, type RequestType, type ShareSettings } from './messages.js';
+import {
+  type ExtensionToHost,
+  type FolderOptions,
+  type HostError,
+  REQUEST_TYPES,
+  type RequestType,
+  type ShareSettings,
+} from './messages.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_ORIGIN_LENGTH = 2048;
@@ -10,9 +17,7 @@ export const MIN_PASSWORD_LENGTH = 8;
 /** One week: a share is a developer showing work in progress, not hosting. */
 export const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
 
-export type Validated =
-  | { ok: true; request: ExtensionToHost }
-  | { ok: false; id: string | null; error: HostError };
+export type Validated = { ok: true; request: ExtensionToHost } | { ok: false; id: string | null; error: HostError };
 
 function badRequest(id: string | null, message: string): Validated {
   return { ok: false, id, error: { code: 'bad-request', message } };
@@ -83,7 +88,8 @@ function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure
   if (!isPlainObject(given)) {
     return {
       ok: false,
-      message: 'A request\'s "settings", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.',
+      message:
+        'A request\'s "settings", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.',
     };
   }
   return readSettings(given);
@@ -95,7 +101,12 @@ const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
 function readFolderOptions(record: Record<string, unknown>): Field<FolderOptions> {
   const given = own(record, 'options');
   if (given === undefined || given === null) return { ok: true, value: {} };
-  if (!isPlainObject(given)) return { ok: false, message: 'A share-folder request\'s "options", when given, must be an object such as {"spa": false, "listing": false, "dotfiles": false}.' };
+  if (!isPlainObject(given))
+    return {
+      ok: false,
+      message:
+        'A share-folder request\'s "options", when given, must be an object such as {"spa": false, "listing": false, "dotfiles": false}.',
+    };
   const options: FolderOptions = {};
   for (const name of ['spa', 'listing', 'dotfiles'] as const) {
     const value = own(given, name);
@@ -139,7 +150,10 @@ export function validateRequest(value: unknown): Validated {
     case 'share': {
       const origin = own(value, 'origin');
       if (typeof origin !== 'string' || origin.length === 0 || origin.length > MAX_ORIGIN_LENGTH) {
-        return badRequest(id, `A share request needs an "origin": the http(s) address of the local page, at most ${MAX_ORIGIN_LENGTH} characters.`);
+        return badRequest(
+          id,
+          `A share request needs an "origin": the http(s) address of the local page, at most ${MAX_ORIGIN_LENGTH} characters.`,
+        );
       }
       const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);
@@ -147,8 +161,17 @@ export function validateRequest(value: unknown): Validated {
     }
     case 'share-folder': {
       const path = own(value, 'path');
-      if (typeof path !== 'string' || path.length === 0 || path.length > MAX_FOLDER_PATH_LENGTH || path.includes('\0') || !ABSOLUTE_PATH.test(path)) {
-        return badRequest(id, `A share-folder request needs a "path": the absolute path of a folder on this computer, at most ${MAX_FOLDER_PATH_LENGTH} characters.`);
+      if (
+        typeof path !== 'string' ||
+        path.length === 0 ||
+        path.length > MAX_FOLDER_PATH_LENGTH ||
+        path.includes('\0') ||
+        !ABSOLUTE_PATH.test(path)
+      ) {
+        return badRequest(
+          id,
+          `A share-folder request needs a "path": the absolute path of a folder on this computer, at most ${MAX_FOLDER_PATH_LENGTH} characters.`,
+        );
       }
       const options = readFolderOptions(value);
       if (!options.ok) return badRequest(id, options.message);

@@ -34,7 +34,13 @@ export interface ShareTransition {
 export type ShareSource = { kind: ShareKind; folder: string | null };
 export const SERVER_SOURCE: ShareSource = { kind: 'server', folder: null };
 
-export function createShare(id: string, origin: string, now: number, settings: AppliedSettings = DEFAULT_SETTINGS, source: ShareSource = SERVER_SOURCE): Share {
+export function createShare(
+  id: string,
+  origin: string,
+  now: number,
+  settings: AppliedSettings = DEFAULT_SETTINGS,
+  source: ShareSource = SERVER_SOURCE,
+): Share {
   return {
     id,
     origin,
@@ -93,7 +99,8 @@ export function nextShare(share: Share, input: ShareInput): ShareTransition | nu
     case 'configured': {
       const before = settingsOf(share);
       const after = input.settings;
-      if (before.password === after.password && before.expiresAt === after.expiresAt && before.keepPublicHost === after.keepPublicHost) return null;
+      if (before.password === after.password && before.expiresAt === after.expiresAt && before.keepPublicHost === after.keepPublicHost)
+        return null;
       return { share: { ...share, ...after }, change: 'configured' };
     }
     case 'traffic':

@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ErrorReply, OkReply } from '../../src/protocol/index.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
-import { fetchThroughEdge, splitHostPort, waitForFakeState, type FakeCloudflaredState } from '../fake-cloudflared/state.js';
-import { DOT_SECRET, INDEX_HTML, makeFilesFixture, REFUSED_PATHS, SECRET, VIDEO, type FilesFixture } from '../files-fixture.js';
+import { type FakeCloudflaredState, fetchThroughEdge, splitHostPort, waitForFakeState } from '../fake-cloudflared/state.js';
+import { DOT_SECRET, type FilesFixture, INDEX_HTML, makeFilesFixture, REFUSED_PATHS, SECRET, VIDEO } from '../files-fixture.js';
 import { exchange, type RawResponse } from '../gateway-harness/raw-http.js';
 import { HOST_BINARY, HostDriver, isAlive, waitUntil } from '../host-driver.js';
 
@@ -59,7 +59,11 @@ async function rawThroughEdge(fake: FakeCloudflaredState, target: string, header
   return response;
 }
 
-async function liveFolderShare(host: HostDriver, path: string, extra: Record<string, unknown> = {}): Promise<{ reply: FolderReply; fake: FakeCloudflaredState }> {
+async function liveFolderShare(
+  host: HostDriver,
+  path: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ reply: FolderReply; fake: FakeCloudflaredState }> {
   const reply = await host.request<FolderReply>({ type: 'share-folder', path, ...extra });
   expect(reply.ok).toBe(true);
   const url = await host.waitForChange(reply.share.id, 'url');
@@ -72,7 +76,11 @@ describe('share-folder, from the browser', () => {
   it('serves the folder through the public address: page, CSS, image, ranges, 304; says which folder', async () => {
     const host = startHost();
     const { reply, fake } = await liveFolderShare(host, fixture.site);
-    expect(reply.share).toMatchObject({ kind: 'folder', folder: realpathSync(fixture.site), origin: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(reply.share).toMatchObject({
+      kind: 'folder',
+      folder: realpathSync(fixture.site),
+      origin: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
     // Its `starting` event follows the reply, as for any share.
     expect(host.messages.some((m) => 'change' in m && m.change === 'starting' && m.share.id === reply.share.id)).toBe(true);
 
@@ -99,9 +107,9 @@ describe('share-folder, from the browser', () => {
     afterAll(() => host.dispose());
     it.each(REFUSED_PATHS)('a visitor asking for %s gets 404, never the file', async (target) => {
       const response = await rawThroughEdge(fake, target);
-    expect(response.status).toBe(404);
-    expect(response.body).not.toContain(SECRET);
-    expect(response.body).not.toContain(DOT_SECRET);
+      expect(response.status).toBe(404);
+      expect(response.body).not.toContain(SECRET);
+      expect(response.body).not.toContain(DOT_SECRET);
     });
   });
 
@@ -121,7 +129,15 @@ describe('share-folder, from the browser', () => {
     const port = Number(new URL(reply.share.origin).port);
     await host.request({ type: 'stop', shareId: reply.share.id });
     await waitUntil(
-      () => new Promise<boolean>((resolve) => connect(port, '127.0.0.1').once('connect', function (this: ReturnType<typeof connect>) { this.destroy(); resolve(false); }).once('error', () => resolve(true))),
+      () =>
+        new Promise<boolean>((resolve) =>
+          connect(port, '127.0.0.1')
+            .once('connect', function (this: ReturnType<typeof connect>) {
+              this.destroy();
+              resolve(false);
+            })
+            .once('error', () => resolve(true)),
+        ),
       5000,
       'the static server is closed',
     );
@@ -151,7 +167,15 @@ describe('porthole-host share <folder | file>, in a terminal', () => {
     const fakeDir = join(stateDir, 'fake');
     const cli = spawn(HOST_BINARY, ['share', ...args], {
       cwd: fixture.base,
-      env: { ...process.env, HOME: home, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, FAKE_CLOUDFLARED_MODE: 'ok', ...router.probeEnv },
+      env: {
+        ...process.env,
+        HOME: home,
+        PORTHOLE_CLOUDFLARED: fakeCloudflared,
+        PORTHOLE_STATE_DIR: stateDir,
+        FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+        FAKE_CLOUDFLARED_MODE: 'ok',
+        ...router.probeEnv,
+      },
     });
     router.watch(fakeDir);
     const output = { stdout: '', stderr: '' };

@@ -4,8 +4,8 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOT_SECRET, type FilesFixture, INDEX_HTML, makeFilesFixture, REFUSED_PATHS, SECRET, VIDEO } from '../../../test/files-fixture.js';
 import { exchange, type RawResponse } from '../../../test/gateway-harness/raw-http.js';
-import { DOT_SECRET, INDEX_HTML, makeFilesFixture, REFUSED_PATHS, SECRET, VIDEO, type FilesFixture } from '../../../test/files-fixture.js';
 import { StaticServer } from '../static-server.js';
 
 let fixture: FilesFixture;

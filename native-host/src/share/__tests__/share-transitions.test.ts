@@ -26,19 +26,43 @@ describe('share state machine', () => {
   it('goes starting → url → live → stopped', () => {
     const { share, changes } = run(URL_INPUT, { kind: 'live', verified: true }, { kind: 'stopped', at: 5000, reason: 'request' });
     expect(changes).toEqual(['url', 'live', 'stopped']);
-    expect(share).toMatchObject({ state: 'stopped', url: 'https://a.trycloudflare.com', startedAt: 1000, endedAt: 5000, error: null, stopReason: 'request', warnings: [] });
+    expect(share).toMatchObject({
+      state: 'stopped',
+      url: 'https://a.trycloudflare.com',
+      startedAt: 1000,
+      endedAt: 5000,
+      error: null,
+      stopReason: 'request',
+      warnings: [],
+    });
   });
 
   it('starts in starting with no address, default settings, no warnings and no traffic', () => {
     expect(start()).toEqual({
-      id: 's1', origin: 'http://localhost:3000', state: 'starting', url: null, startedAt: 1000, endedAt: null, error: null,
-      password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null,
-      kind: 'server', folder: null,
+      id: 's1',
+      origin: 'http://localhost:3000',
+      state: 'starting',
+      url: null,
+      startedAt: 1000,
+      endedAt: null,
+      error: null,
+      password: null,
+      expiresAt: null,
+      keepPublicHost: false,
+      warnings: [],
+      traffic: { requests: 0, visitors: 0, recent: [] },
+      stopReason: null,
+      kind: 'server',
+      folder: null,
     });
   });
 
   it('starts with the settings it was given', () => {
-    expect(createShare('s2', 'http://localhost:1', 0, { password: 'pw', expiresAt: 60_000, keepPublicHost: true })).toMatchObject({ password: 'pw', expiresAt: 60_000, keepPublicHost: true });
+    expect(createShare('s2', 'http://localhost:1', 0, { password: 'pw', expiresAt: 60_000, keepPublicHost: true })).toMatchObject({
+      password: 'pw',
+      expiresAt: 60_000,
+      keepPublicHost: true,
+    });
   });
 
   it('does not go live before the address is known', () => {
@@ -98,7 +122,11 @@ describe('share state machine', () => {
 
   it('ignores everything after it has ended', () => {
     const { share, changes } = run(
-      { kind: 'stopped', at: 2, reason: 'request' }, URL_INPUT, { kind: 'live', verified: true }, DOWN, { kind: 'traffic', traffic: { requests: 1, visitors: 1, recent: [] } },
+      { kind: 'stopped', at: 2, reason: 'request' },
+      URL_INPUT,
+      { kind: 'live', verified: true },
+      DOWN,
+      { kind: 'traffic', traffic: { requests: 1, visitors: 1, recent: [] } },
       { kind: 'failed', error: hostError('internal'), at: 3 },
     );
     expect(changes).toEqual(['stopped', '-', '-', '-', '-', '-']);
