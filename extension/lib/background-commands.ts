@@ -16,6 +16,7 @@ export const BACKGROUND_COMMANDS = [
   'restart',
   'stopAll',
   'dismiss',
+  'shareFolder',
 ] as const satisfies readonly (keyof ShareController)[];
 
 export type CommandName = (typeof BACKGROUND_COMMANDS)[number];

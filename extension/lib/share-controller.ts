@@ -62,6 +62,12 @@ export interface ShareController {
    * the share as the host now has it, or null when the host refused (its sentence is in the state).
    */
   configure(shareId: string, settings: ShareSettings): Promise<TrackedShare | null>;
+  /**
+   * Shares a folder on this computer (a `file://` tab's folder, or one its user picked above it)
+   * through the host's static server. Resolves with the share, or null when the host refused (its
+   * sentence is in the state).
+   */
+  shareFolder(path: string, tabId: number | null, settings?: ShareSettings): Promise<TrackedShare | null>;
   stop(shareId: string): Promise<void>;
   /**
    * Shares again the origin of a share that ended on its own (failed), from the same tab, with its
@@ -223,6 +229,29 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
         return state().shares[reply.share.id] ?? null;
       } catch (error) {
         recordFailure(error, origin);
+        return null;
+      }
+    },
+
+    async shareFolder(path, tabId, settings) {
+      await ready();
+      const preferences = await deps.readPreferences();
+      const sent = settingsToSend(settings);
+      try {
+        const reply = await ask(sent ? { type: 'share-folder', path, settings: sent } : { type: 'share-folder', path });
+        update((current) => {
+          const known = current.shares[reply.share.id];
+          const next = upsertShare(withProblem(withHost(current, { status: 'connected' }), null), reply.share, {
+            tabId: known?.tabId ?? tabId,
+            whenUrlKnown: preferences.copyWhenReady ? { copy: true, notify: false } : null,
+          });
+          return reply.share.state === 'stopped' ? removeShare(next, reply.share.id) : next;
+        });
+        await announce(reply.share.id);
+        if (reply.existing && sent && isLiveShare(reply.share)) return await controller.configure(reply.share.id, sent);
+        return state().shares[reply.share.id] ?? null;
+      } catch (error) {
+        recordFailure(error, null);
         return null;
       }
     },

@@ -1,9 +1,12 @@
+import { type FilePage, filePageOf } from '../lib/file-page';
 import { checkLoopbackOrigin } from '../lib/protocol';
 
 /** The tab the popup is about. */
 export type PageInfo =
   | { kind: 'loading' }
   | { kind: 'loopback'; tabId: number | null; origin: string }
+  /** A page opened from disk: its folder can be shared (file-page.ts). */
+  | { kind: 'file'; tabId: number | null; file: FilePage }
   /** url is null when the browser did not tell (a page the extension may not read, or no tab). */
   | { kind: 'other'; tabId: number | null; url: string | null };
 
@@ -12,5 +15,7 @@ export function describePage(tab: { id?: number; url?: string } | null | undefin
   const url = tab?.url ?? null;
   const checked = url === null ? null : checkLoopbackOrigin(url);
   if (checked?.ok) return { kind: 'loopback', tabId, origin: checked.value.origin };
+  const file = filePageOf(url);
+  if (file !== null) return { kind: 'file', tabId, file };
   return { kind: 'other', tabId, url };
 }

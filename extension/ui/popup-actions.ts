@@ -14,9 +14,11 @@ type Commands = { [Name in keyof BackgroundCommands]: (...args: Parameters<Backg
  * What the popup's buttons ask for: the background's commands (stop, restart, configure, …), and
  * what the popup does itself. The container (entrypoints/popup/App.tsx) provides them.
  */
-export interface PopupActions extends Omit<Commands, 'share' | 'refresh'> {
+export interface PopupActions extends Omit<Commands, 'share' | 'refresh' | 'shareFolder'> {
   /** Share this tab's page, with the password and expiry chosen under the Share button. */
   share(settings: ShareSettings): void;
+  /** Share a folder of this computer: a `file://` tab's folder or one above it (absent where the view never offers it). */
+  shareFolder?(folder: string, settings: ShareSettings): void;
   /** Ask the host again (after installing it, say). */
   retry(): void;
   copy(shareId: string, url: string): void;

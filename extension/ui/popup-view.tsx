@@ -1,5 +1,6 @@
 import { hostSetupProblem } from '../lib/host-reachability';
 import { failedShares, liveShares, type PortholeState, sameServer } from '../lib/porthole-state';
+import { FileSharePanel } from './file-share-panel';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
@@ -39,6 +40,8 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
           <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
           <SharePanel origin={page.origin} state={state} now={now} copied={copied} actions={actions} />
+        ) : page.kind === 'file' ? (
+          <FileSharePanel file={page.file} state={state} copied={copied} actions={actions} />
         ) : (
           <div class="not-local">
             <h2>Not a local page</h2>

@@ -71,7 +71,7 @@ export function SettingsFields({ chosen, onChange }: { chosen: ChosenSettings; o
 }
 
 /** The hint under the Share button, saying what the chosen settings will do. */
-function settingsHint({ password, expiresInMinutes }: ChosenSettings): string {
+export function settingsHint({ password, expiresInMinutes }: ChosenSettings): string {
   const label = EXPIRY_CHOICES.find((choice) => choice.minutes === expiresInMinutes)?.label ?? `${expiresInMinutes} min`;
   const until = expiresInMinutes === null ? 'until you stop sharing' : `for ${label}, or until you stop sharing`;
   return password === null

@@ -50,7 +50,7 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
             return (
               <li key={share.id} class="share-row">
                 <div class="share-row-text">
-                  <span class="origin">{share.origin}</span>
+                  <span class="origin">{shareLabel(share)}</span>
                   <span class="share-url">{share.url ?? 'Waiting for an address…'}</span>
                   <span class="share-meta">
                     <span class={`state state-${share.state}`}>{state}</span> · for {formatDuration(now - share.startedAt)}
@@ -104,7 +104,7 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
             {ended.map(({ share }) => (
               <li key={share.id} class="share-row ended-row">
                 <div class="share-row-text">
-                  <span class="origin">{share.origin}</span>
+                  <span class="origin">{shareLabel(share)}</span>
                   <span class="ended-reason" title={share.error?.message}>
                     {share.error?.message ?? 'The share ended.'}
                   </span>
@@ -129,4 +129,11 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
       ) : null}
     </section>
   );
+}
+
+/** What a share serves, as the list names it: a folder by its path (issue 13), a server by its origin. */
+export function shareLabel(share: { origin: string; kind?: string; folder?: string | null }): string {
+  if (share.kind === 'folder' && share.folder) return `folder ${share.folder}`;
+  if (share.kind === 'files') return 'dropped files';
+  return share.origin;
 }

@@ -12,12 +12,15 @@ import { type PasswordInput, readSharePassword } from './cli/password.js';
 import { PASSWORD_ENV, type PasswordSource, parseShareArgs } from './cli/share-args.js';
 import { type OutputMemory, progressLines } from './cli/share-output.js';
 import { USAGE } from './cli/usage.js';
+import { resolveFileTarget } from './files/file-target.js';
+import { folderSharesOf } from './files/folder-shares.js';
 import { createShareManager, type HostContext, hello } from './host.js';
 import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
 import { systemManifestPaths } from './install/system-manifests.js';
 import type { BrowserName } from './platform/index.js';
 import type { Share, ShareEvent, ShareSettings } from './protocol/index.js';
+import type { ShareManager } from './share/share-manager.js';
 import { HOST_VERSION } from './version.js';
 
 export { parseShareArgs } from './cli/share-args.js';
@@ -59,7 +62,19 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
       }
       const parsed = parseShareArgs(rest);
       if (!parsed.ok) return usageError(io, parsed.message);
-      return share(parsed.origin, parsed.settings, parsed.password, context, io);
+      if ('path' in parsed) {
+        const target = resolveFileTarget(parsed.path);
+        if (!target.ok) return usageError(io, target.message);
+        const start: StartShare = async (manager, settings) => {
+          io.stderr.write(
+            `… serving the folder ${target.folder}${parsed.folder.spa ? ' (single-page app)' : ''}${parsed.folder.listing ? ' (with listings)' : ''}${parsed.folder.dotfiles ? ' (dotfiles included)' : ''}\n`,
+          );
+          return (await folderSharesOf(manager).share({ path: target.folder, options: parsed.folder, settings })).share;
+        };
+        return share(start, target.page, parsed.settings, parsed.password, context, io);
+      }
+      const origin = parsed.origin;
+      return share(async (manager, settings) => manager.share(origin, settings).share, '', parsed.settings, parsed.password, context, io);
     }
     case 'install':
       return installCommand(rest, context, io);
@@ -162,8 +177,12 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
   }
 }
 
+/** Starts the share once everything is checked; a folder share must first start its static server. */
+type StartShare = (manager: ShareManager, settings: ShareSettings) => Promise<Share>;
+
 async function share(
-  origin: string,
+  start: StartShare,
+  page: string,
   parsedSettings: Omit<ShareSettings, 'password'>,
   passwordSource: PasswordSource,
   context: HostContext,
@@ -196,13 +215,14 @@ async function share(
     manager.on('event', (event) => {
       io.stderr.write(progressLines(event, memory, now()));
       // A restarted share's new address is printed like the first: scripts read the last line.
-      if ((event.change === 'url' || event.change === 'restarted') && event.share.url !== null) io.stdout.write(`${event.share.url}\n`);
+      if ((event.change === 'url' || event.change === 'restarted') && event.share.url !== null)
+        io.stdout.write(`${event.share.url}${page}\n`);
       if (event.change === 'stopped' || event.change === 'failed') resolve(event.share);
     });
   });
   let started: Share;
   try {
-    started = manager.share(origin, settings).share;
+    started = await start(manager, settings);
     // The manager announces `starting` with its reply, not as an event: say it here.
     io.stderr.write(progressLines({ type: 'share-event', change: 'starting', share: started } satisfies ShareEvent, memory, now()));
   } catch (error) {

@@ -21,6 +21,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   internal: 'Something went wrong inside the Porthole host. Run `porthole-host doctor` and see the host log for details.',
   'origin-unreachable':
     'Nothing answers at the shared address on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.',
+  'folder-refused': 'That folder cannot be shared. Pick the folder of the site itself (for example its dist or public folder).',
   unverified:
     "The public address did not answer Porthole's check from the internet yet. It usually starts working within a minute; if a visitor sees an error, they can reload.",
 };

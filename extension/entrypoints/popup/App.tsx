@@ -80,6 +80,9 @@ export function App({ env }: { env: PopupEnv }) {
       share: (settings) => {
         if (page.kind === 'loopback') run(env.background.share(page.origin, page.tabId, 'popup', settings));
       },
+      shareFolder: (folder, settings) => {
+        if (page.kind === 'file') run(env.background.shareFolder(folder, page.tabId, settings));
+      },
       retry: () => run(env.background.refresh()),
       open: (url) => env.openTab(url),
       copy: (shareId, url) => copy({ shareId, what: 'url' }, url),

@@ -58,15 +58,15 @@ describe('porthole-host share arguments', () => {
     [['3000', '--keep-host=yes'], '--keep-host takes no value; write just --keep-host.'],
     [
       ['3000', '--colour'],
-      'Unknown option --colour for porthole-host share. porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host.',
+      'Unknown option --colour for porthole-host share. porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
     ],
     [
       ['3000', '--minute', '5'],
-      'Unknown option --minute for porthole-host share. Did you mean --minutes? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host.',
+      'Unknown option --minute for porthole-host share. Did you mean --minutes? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
     ],
     [
       ['3000', '-p'],
-      'Unknown option -p for porthole-host share. porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host.',
+      'Unknown option -p for porthole-host share. Did you mean --spa? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
     ],
     [
       ['3000', '--password', '--password-stdin'],
@@ -86,7 +86,7 @@ describe('porthole-host share arguments', () => {
   });
 
   it('quotes are balanced in every message', () => {
-    for (const args of [['3000', '--colour'], ['3000', '--minutes', 'abc'], ['x y']]) {
+    for (const args of [['3000', '--colour'], ['3000', '--minutes', 'abc'], ['x y:1']]) {
       const parsed = parseShareArgs(args);
       expect(parsed.ok).toBe(false);
       if (!parsed.ok) {
@@ -129,5 +129,26 @@ describe('request lines in the terminal', () => {
     expect(newRequestLines({ requests: 3, visitors: 1, recent }, 1)).toEqual(['  200 GET /2 (2 ms)\n', '  — GET /3 (3 ms)\n']);
     expect(newRequestLines({ requests: 3, visitors: 1, recent }, 3)).toEqual([]);
     expect(newRequestLines({ requests: 50, visitors: 1, recent }, 0)).toHaveLength(3);
+  });
+});
+
+describe('porthole-host share <folder | file>', () => {
+  it.each([
+    [['./dist'], { path: './dist', folder: {} }],
+    [['dist'], { path: 'dist', folder: {} }],
+    [['report.html', '--spa'], { path: 'report.html', folder: { spa: true } }],
+    [['/srv/site', '--listing', '--dotfiles'], { path: '/srv/site', folder: { listing: true, dotfiles: true } }],
+    [['..'], { path: '..', folder: {} }],
+    [['~/site'], { path: '~/site', folder: {} }],
+  ])('reads %j as a path', (args, expected) => {
+    expect(parseShareArgs(args)).toEqual({ ok: true, settings: {}, password: 'none', ...expected });
+  });
+
+  it('keeps ports and addresses as local servers, and refuses folder options for them', () => {
+    expect(parseShareArgs(['localhost'])).toMatchObject({ ok: true, origin: 'http://localhost' });
+    expect(parseShareArgs(['3000', '--spa'])).toEqual({
+      ok: false,
+      message: "--spa is for sharing a file or folder (porthole-host share ./dist --spa); 3000 is a local server's address.",
+    });
   });
 });

@@ -4,7 +4,7 @@
  * message contract's field names. Pure.
  */
 
-import type { ShareSettings } from '../protocol/index.js';
+import type { FolderOptions, ShareSettings } from '../protocol/index.js';
 import { checkLoopbackOrigin } from '../protocol/loopback.js';
 import { MAX_EXPIRY_MINUTES } from '../protocol/validate.js';
 import { type OptionSpecs, parseCommandArgs } from './args.js';
@@ -17,13 +17,31 @@ export const SHARE_OPTIONS: OptionSpecs = {
   'password-stdin': { kind: 'boolean' },
   minutes: { kind: 'string', valueName: 'n' },
   'keep-host': { kind: 'boolean' },
+  spa: { kind: 'boolean' },
+  listing: { kind: 'boolean' },
+  dotfiles: { kind: 'boolean' },
 };
+
+/** The options that only a file or folder share takes. */
+const FOLDER_FLAGS = ['spa', 'listing', 'dotfiles'] as const;
 
 export const PASSWORD_ENV = 'PORTHOLE_PASSWORD';
 
 export type ShareArgs =
   | { ok: true; origin: string; settings: Omit<ShareSettings, 'password'>; password: PasswordSource }
+  /** A file or folder, as typed (relative to the current folder); the CLI looks at the disk. */
+  | { ok: true; path: string; folder: FolderOptions; settings: Omit<ShareSettings, 'password'>; password: PasswordSource }
   | { ok: false; message: string };
+
+/**
+ * `./dist`, `/srv/site`, `~/site`, `..`, `C:\site` are paths; `dist` or `report.html` too, since no
+ * local server has such a name. `localhost`, `host:port` and URLs stay addresses.
+ */
+export function looksLikePath(target: string): boolean {
+  if (/^(?:\.{1,2}(?:[\\/]|$)|[\\/]|~(?:[\\/]|$)|[A-Za-z]:[\\/])/.test(target)) return true;
+  if (shorthandPort(target) !== null || target.includes('://') || target.includes(':')) return false;
+  return !originFromTarget(target).ok;
+}
 
 export const PORT_RANGE = '1–65535';
 
@@ -112,8 +130,6 @@ export function parseShareArgs(argv: readonly string[]): ShareArgs {
       message: `porthole-host share takes one port or address, not ${positionals.length} (${positionals.join(' ')}). Share each server with its own command.`,
     };
 
-  const origin = originFromTarget(target);
-  if (!origin.ok) return origin;
   const settings: Omit<ShareSettings, 'password'> = {};
   if (values.minutes !== undefined) {
     const minutes = parseMinutes(String(values.minutes));
@@ -122,5 +138,19 @@ export function parseShareArgs(argv: readonly string[]): ShareArgs {
   }
   if (values['keep-host'] === true) settings.keepPublicHost = true;
   const password: PasswordSource = values.password === true ? 'prompt' : values['password-stdin'] === true ? 'stdin' : 'none';
+  const folderFlags = FOLDER_FLAGS.filter((flag) => values[flag] === true);
+  if (looksLikePath(target)) {
+    const folder: FolderOptions = {};
+    for (const flag of folderFlags) folder[flag] = true;
+    return { ok: true, path: target, folder, settings, password };
+  }
+  const origin = originFromTarget(target);
+  if (!origin.ok) return origin;
+  if (folderFlags.length > 0) {
+    return {
+      ok: false,
+      message: `--${folderFlags[0]} is for sharing a file or folder (porthole-host share ./dist --${folderFlags[0]}); ${target} is a local server's address.`,
+    };
+  }
   return { ok: true, origin: origin.origin, settings, password };
 }

@@ -16,6 +16,13 @@ Usage:
       --keep-host         pass the public Host header to your server instead of localhost:<port>
       The password is never taken on the command line (--password <value>): every user of this
       computer can read command lines in the process list.
+  porthole-host share <folder | file> [options]
+      Serves a folder (./dist), or a file's folder with the link pointing at the file
+      (./report.html), from a static server on this computer; the same options as above, and:
+      --spa               unknown paths get the folder's index.html (single-page apps)
+      --listing           a folder without index.html shows its files
+      --dotfiles          serve names starting with a dot (.env, .git are hidden by default)
+      Nothing outside the folder is ever served, symbolic links out of it included.
   porthole-host install [--browser <name>[,<name>…] | all]
       register this host with your browsers (default: every browser found for this user)
       browsers: chrome, chromium, edge, brave, vivaldi, opera, firefox

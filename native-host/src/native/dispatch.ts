@@ -4,6 +4,7 @@
  * before anything can happen to that share.
  */
 import { toHostError } from '../errors.js';
+import { folderSharesOf } from '../files/folder-shares.js';
 import type { ExtensionToHost, HelloResult, Reply } from '../protocol/index.js';
 import type { ShareManager } from '../share/share-manager.js';
 
@@ -29,6 +30,10 @@ export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | 
         return { id, ok: true, type: 'list', shares: deps.manager.list() };
       case 'configure':
         return { id, ok: true, type: 'configure', share: deps.manager.configure(request.shareId, request.settings) };
+      case 'share-folder':
+        return folderSharesOf(deps.manager)
+          .share({ path: request.path, options: request.options, settings: request.settings })
+          .then((result) => ({ id, ok: true, type: 'share-folder', ...result }), failed);
     }
   } catch (error) {
     return failed(error);

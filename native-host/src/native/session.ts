@@ -53,7 +53,8 @@ export function runSession(deps: SessionDeps): Promise<void> {
   /** A new share is announced with its reply: `starting` follows it at once, before any other event of that share. */
   const answer = (reply: Reply): void => {
     writer.write(reply);
-    if (reply.ok && reply.type === 'share' && !reply.existing) onEvent({ type: 'share-event', change: 'starting', share: reply.share });
+    if (reply.ok && (reply.type === 'share' || reply.type === 'share-folder') && !reply.existing)
+      onEvent({ type: 'share-event', change: 'starting', share: reply.share });
   };
 
   const pending = new Set<Promise<void>>();

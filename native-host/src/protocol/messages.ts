@@ -15,7 +15,7 @@ export const PROTOCOL_VERSION = 2;
 export const OLDEST_PROTOCOL = 1;
 
 /** What a host can do beyond its protocol's first version; told in `hello`. Append only. */
-export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic'] as const;
+export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic', 'folder'] as const;
 export type HostFeature = (typeof HOST_FEATURES)[number];
 
 /** Append only: the extension keys its help texts on these. */
@@ -32,6 +32,8 @@ export const ERROR_CODES = [
   // Warnings on a running share (`Share.warnings`), never a failure: the share stays up.
   'origin-unreachable',
   'unverified',
+  // A `share-folder` request named a folder that cannot be shared (missing, a file, the home folder or above it).
+  'folder-refused',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -76,6 +78,9 @@ export interface ShareTraffic {
   recent: RequestRecord[];
 }
 
+/** What a share serves: a local server, a folder on disk (`share-folder`), or files dropped on Porthole. */
+export type ShareKind = 'server' | 'folder' | 'files';
+
 /** Why a `stopped` share stopped. */
 export type StopReason = 'request' | 'expired';
 
@@ -113,6 +118,23 @@ export interface Share {
    * restart gives a new public address, announced by `restarted`); 0 for a share that never died.
    */
   restarts: number;
+  /**
+   * What it serves (feature `folder`). Hosts with that feature always send it; absent from older
+   * hosts, where every share is a `server`.
+   */
+  kind?: ShareKind;
+  /** The shared folder's absolute path for a `folder` share; null otherwise (absent from older hosts). */
+  folder?: string | null;
+}
+
+/** How a folder share serves its files; every option is off unless given. */
+export interface FolderOptions {
+  /** Unknown paths without a file extension get the folder's index.html (single-page apps). */
+  spa?: boolean;
+  /** A folder without index.html shows a list of its files. */
+  listing?: boolean;
+  /** Names starting with a dot (`.env`, `.git`) are served too. */
+  dotfiles?: boolean;
 }
 
 /**
@@ -162,9 +184,30 @@ export interface ConfigureRequest {
   settings: ShareSettings;
 }
 
-export type ExtensionToHost = HelloRequest | ShareRequest | StopRequest | StopAllRequest | ListRequest | ConfigureRequest;
+/**
+ * Shares a folder on this computer through a static server inside the host (feature `folder`). The
+ * share is then like any other: the same gateway, settings, events, `stop` and `configure`.
+ */
+export interface ShareFolderRequest {
+  id: string;
+  type: 'share-folder';
+  /** Absolute path of an existing folder; not the file system's root, the home folder, nor a folder holding it. */
+  path: string;
+  options?: FolderOptions;
+  /** Ignored when the folder is already shared, as for `share`. */
+  settings?: ShareSettings;
+}
+
+export type ExtensionToHost =
+  | HelloRequest
+  | ShareRequest
+  | StopRequest
+  | StopAllRequest
+  | ListRequest
+  | ConfigureRequest
+  | ShareFolderRequest;
 export type RequestType = ExtensionToHost['type'];
-export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'share', 'stop', 'stop-all', 'list', 'configure'];
+export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'share', 'stop', 'stop-all', 'list', 'configure', 'share-folder'];
 
 // ── host → extension ────────────────────────────────────────────────────────
 
@@ -214,7 +257,13 @@ export interface ConfigureResult {
   type: 'configure';
   share: Share;
 }
-export type ReplyResult = HelloResult | ShareResult | StopResult | StopAllResult | ListResult | ConfigureResult;
+export interface ShareFolderResult {
+  type: 'share-folder';
+  share: Share;
+  /** true when that folder was already shared and that share is returned. */
+  existing: boolean;
+}
+export type ReplyResult = HelloResult | ShareResult | StopResult | StopAllResult | ListResult | ConfigureResult | ShareFolderResult;
 
 export type OkReply = { id: string; ok: true } & ReplyResult;
 export interface ErrorReply {

@@ -1,7 +1,16 @@
-import { type ExtensionToHost, type HostError, REQUEST_TYPES, type RequestType, type ShareSettings } from './messages.js';
+import {
+  type ExtensionToHost,
+  type FolderOptions,
+  type HostError,
+  REQUEST_TYPES,
+  type RequestType,
+  type ShareSettings,
+} from './messages.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_ORIGIN_LENGTH = 2048;
+/** Longer than any path a file system takes (Linux PATH_MAX is 4096). */
+export const MAX_FOLDER_PATH_LENGTH = 4096;
 export const MAX_PASSWORD_LENGTH = 256;
 /** Anyone with the public address can guess (issue 9): shorter passwords fall too fast even at a few guesses a minute. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -74,8 +83,8 @@ function readSettings(record: Record<string, unknown>): Field<ShareSettings> {
  * A request's `settings` object. Protocol-1 extensions put them in `options` (share) or beside the
  * other fields (configure): still read, so that an older extension's password is never dropped.
  */
-function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure'): Field<ShareSettings> {
-  const given = own(request, 'settings') ?? (type === 'share' ? own(request, 'options') : request);
+function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure' | 'share-folder'): Field<ShareSettings> {
+  const given = own(request, 'settings') ?? (type === 'share' ? own(request, 'options') : type === 'configure' ? request : undefined);
   if (given === undefined || given === null) return { ok: true, value: {} };
   if (!isPlainObject(given)) {
     return {
@@ -85,6 +94,28 @@ function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure
     };
   }
   return readSettings(given);
+}
+
+/** `/home/me/site`, `C:\\Users\\me\\site`, `\\\\server\\share\\site`: whether the path is absolute is all that can be told here. */
+const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
+
+function readFolderOptions(record: Record<string, unknown>): Field<FolderOptions> {
+  const given = own(record, 'options');
+  if (given === undefined || given === null) return { ok: true, value: {} };
+  if (!isPlainObject(given))
+    return {
+      ok: false,
+      message:
+        'A share-folder request\'s "options", when given, must be an object such as {"spa": false, "listing": false, "dotfiles": false}.',
+    };
+  const options: FolderOptions = {};
+  for (const name of ['spa', 'listing', 'dotfiles'] as const) {
+    const value = own(given, name);
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') return { ok: false, message: `The folder option "${name}" must be true or false.` };
+    options[name] = value;
+  }
+  return { ok: true, value: options };
 }
 
 function readShareId(record: Record<string, unknown>): string | null {
@@ -128,6 +159,26 @@ export function validateRequest(value: unknown): Validated {
       const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);
       return { ok: true, request: { id, type, origin, settings: settings.value } };
+    }
+    case 'share-folder': {
+      const path = own(value, 'path');
+      if (
+        typeof path !== 'string' ||
+        path.length === 0 ||
+        path.length > MAX_FOLDER_PATH_LENGTH ||
+        path.includes('\0') ||
+        !ABSOLUTE_PATH.test(path)
+      ) {
+        return badRequest(
+          id,
+          `A share-folder request needs a "path": the absolute path of a folder on this computer, at most ${MAX_FOLDER_PATH_LENGTH} characters.`,
+        );
+      }
+      const options = readFolderOptions(value);
+      if (!options.ok) return badRequest(id, options.message);
+      const settings = settingsOf(value, type);
+      if (!settings.ok) return badRequest(id, settings.message);
+      return { ok: true, request: { id, type, path, options: options.value, settings: settings.value } };
     }
     case 'stop': {
       const shareId = readShareId(value);

@@ -25,7 +25,9 @@ import {
   createShare,
   DEFAULT_SETTINGS,
   nextShare,
+  SERVER_SOURCE,
   type ShareInput,
+  type ShareSource,
   settingsOf,
   tunnelEndVerdict,
 } from './share-transitions.js';
@@ -108,11 +110,12 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   }
 
   /** Starts sharing an origin, or returns the share that already serves its server (`requested` is then ignored). */
-  share(input: string, requested: ShareSettings = {}): { share: Share; existing: boolean } {
+  share(input: string, requested: ShareSettings = {}, source: ShareSource = SERVER_SOURCE): { share: Share; existing: boolean } {
     const checked = checkLoopbackOrigin(input);
     if (!checked.ok) throw new PortholeError(checked.code, checked.message);
     const origin = checked.value;
-    const key = shareKeyOf(origin.origin) ?? origin.origin;
+    // A folder share's origin is its own static server; the folder is what must not be shared twice.
+    const key = source.folder !== null ? `folder:${source.folder}` : (shareKeyOf(origin.origin) ?? origin.origin);
     const running = [...this.entries.values()].find((entry) => entry.key === key);
     if (running !== undefined) return { share: running.share, existing: true };
     if (this.entries.size >= this.maxShares) {
@@ -128,7 +131,7 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     let resolveEnded!: () => void;
     const entry: Entry = {
       key,
-      share: createShare(id, origin.origin, this.now(), settings),
+      share: createShare(id, origin.origin, this.now(), settings, source),
       runtime,
       ended: new Promise((resolve) => (resolveEnded = resolve)),
       cancelExpiry: null,

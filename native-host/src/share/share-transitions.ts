@@ -5,7 +5,7 @@
  * does not apply, e.g. anything after the share has ended, or nothing actually changed).
  */
 import { hostError } from '../errors.js';
-import type { HostError, Share, ShareChange, ShareTraffic, StopReason } from '../protocol/index.js';
+import type { HostError, Share, ShareChange, ShareKind, ShareTraffic, StopReason } from '../protocol/index.js';
 
 /** The settings a share runs with: a request's ShareSettings after defaults and expiry are applied. */
 export type AppliedSettings = Pick<Share, 'password' | 'expiresAt' | 'keepPublicHost'>;
@@ -32,7 +32,17 @@ export interface ShareTransition {
   change: ShareChange;
 }
 
-export function createShare(id: string, origin: string, now: number, settings: AppliedSettings = DEFAULT_SETTINGS): Share {
+/** What a share serves; a local server unless a folder share says otherwise. */
+export type ShareSource = { kind: ShareKind; folder: string | null };
+export const SERVER_SOURCE: ShareSource = { kind: 'server', folder: null };
+
+export function createShare(
+  id: string,
+  origin: string,
+  now: number,
+  settings: AppliedSettings = DEFAULT_SETTINGS,
+  source: ShareSource = SERVER_SOURCE,
+): Share {
   return {
     id,
     origin,
@@ -46,6 +56,8 @@ export function createShare(id: string, origin: string, now: number, settings: A
     traffic: EMPTY_TRAFFIC,
     stopReason: null,
     restarts: 0,
+    kind: source.kind,
+    folder: source.folder,
   };
 }
 

@@ -54,6 +54,8 @@ describe('share state machine', () => {
       traffic: { requests: 0, visitors: 0, recent: [] },
       stopReason: null,
       restarts: 0,
+      kind: 'server',
+      folder: null,
     });
   });
 
