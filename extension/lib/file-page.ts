@@ -42,7 +42,7 @@ export function parentFolder(page: Pick<FilePage, 'separator'> & Partial<FilePag
   if (cut <= 0) return folder.length > 1 && folder.startsWith('/') ? '/' : null;
   const parent = folder.slice(0, cut);
   // `C:` alone is the current folder of drive C, not its root.
-  return /^[A-Za-z]:$/.test(parent) ? parent + '\\' : parent;
+  return /^[A-Za-z]:$/.test(parent) ? `${parent}\\` : parent;
 }
 
 /**

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     console.log(`| case | server | req/s | p50 | req/s vs sirv alone | errors |\n| --- | --- | --- | --- | --- | --- |`);
     for (const c of cases) {
       const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-      for (const [name, base] of Object.entries(targets)) await load(`${base}${c.path}`, c.connections); // warm-up
+      for (const base of Object.values(targets)) await load(`${base}${c.path}`, c.connections); // warm-up
       for (const [name, base] of Object.entries(targets)) results[name] = await load(`${base}${c.path}`, c.connections);
       const baseline = results['sirv alone']!.rps;
       for (const [name, r] of Object.entries(results)) {

@@ -44,7 +44,7 @@ export function makeFilesFixture(): FilesFixture {
   mkdirSync(join(site, 'docs'));
   writeFileSync(join(site, 'docs', 'page.html'), '<p>docs page</p>\n');
   writeFileSync(join(site, 'docs', 'notes.txt'), 'notes\n');
-  const big = '<p>' + 'compressible '.repeat(2000) + '</p>\n';
+  const big = `<p>${'compressible '.repeat(2000)}</p>\n`;
   writeFileSync(join(site, 'big.html'), big);
   writeFileSync(join(site, 'big.html.br'), brotliCompressSync(big));
   writeFileSync(join(site, '.env'), `TOKEN=${DOT_SECRET}\n`);

@@ -87,7 +87,7 @@ function checkedReal(root: string, path: string, dotfiles: boolean): { real: str
 
 function fileIn(root: string, path: string, dotfiles: boolean): Found | null {
   const found = checkedReal(root, path, dotfiles);
-  return found !== null && found.stats.isFile() ? { kind: 'file', ...found } : null;
+  return found?.stats.isFile() ? { kind: 'file', ...found } : null;
 }
 
 export function lookup(root: string, rawUrl: string, options: StaticOptions): Lookup {
@@ -168,7 +168,10 @@ function createHandler(root: string, options: StaticOptions): (req: IncomingMess
 
 function sendFile(req: IncomingMessage, res: ServerResponse, root: string, found: Found, send: ReturnType<typeof sirv>): void {
   const rel = relative(root, found.real).split(sep);
-  if (rel.some((segment) => UNSENDABLE.test(segment))) return notFound(res);
+  if (rel.some((segment) => UNSENDABLE.test(segment))) {
+    notFound(res);
+    return;
+  }
   res.setHeader('X-Content-Type-Options', 'nosniff');
   const range = decideRange(typeof req.headers.range === 'string' ? req.headers.range : undefined, found.stats.size);
   // A range counts in the bytes of the file itself, never of a compressed sibling.
