@@ -181,7 +181,10 @@ function sendFile(req: IncomingMessage, res: ServerResponse, root: string, found
     res.end();
     return;
   }
-  if (range.kind === 'range' && range.end === 0) return sendFirstByte(req, res, found);
+  if (range.kind === 'range' && range.end === 0) {
+    sendFirstByte(req, res, found);
+    return;
+  }
   if (range.kind === 'range') req.headers.range = `bytes=${range.start}-${range.end}`;
   else delete req.headers.range;
   req.url = `/${rel.map((segment) => encodeURI(segment)).join('/')}`;
