@@ -21,6 +21,11 @@ export interface TrackedShare {
   whenUrlKnown: UrlAnnouncement | null;
   /** When the background copied the URL by itself (the "copy automatically" setting). */
   copiedAt: number | null;
+  /**
+   * The page the share was last asked for from (the tab's full URL, or the clicked link): what the
+   * automatic copy and the notifications give (public-link.ts). Absent: the share's root.
+   */
+  pageUrl?: string;
 }
 
 /** A share request sent to the host and not answered yet: the "starting cloudflared" stage. */
@@ -88,7 +93,7 @@ export function clearPending(state: PortholeState, origin: string): PortholeStat
 export function upsertShare(
   state: PortholeState,
   share: Share,
-  extras: { tabId?: number | null; whenUrlKnown?: UrlAnnouncement | null } = {},
+  extras: { tabId?: number | null; whenUrlKnown?: UrlAnnouncement | null; pageUrl?: string } = {},
 ): PortholeState {
   const known = state.shares[share.id];
   if (known && !isLiveShare(known.share) && isLiveShare(share)) return state;
@@ -103,6 +108,8 @@ export function upsertShare(
     whenUrlKnown: extras.whenUrlKnown !== undefined ? extras.whenUrlKnown : (known?.whenUrlKnown ?? null),
     copiedAt: known?.copiedAt ?? null,
   };
+  const pageUrl = extras.pageUrl ?? known?.pageUrl;
+  if (pageUrl !== undefined) shares[share.id] = { ...shares[share.id]!, pageUrl };
   return { ...state, shares };
 }
 

@@ -38,7 +38,7 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
         ) : setupProblem ? (
           <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
-          <SharePanel origin={page.origin} state={state} now={now} copied={copied} actions={actions} />
+          <SharePanel origin={page.origin} pageUrl={page.url} state={state} now={now} copied={copied} actions={actions} />
         ) : (
           <div class="not-local">
             <h2>Not a local page</h2>

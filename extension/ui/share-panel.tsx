@@ -7,6 +7,8 @@ import { ShareForm } from './share-form';
 
 export interface SharePanelProps {
   origin: string;
+  /** The tab's full address (its page's public link is offered). */
+  pageUrl?: string;
   state: PortholeState;
   now: number;
   copied: CopiedMark | null;
@@ -17,7 +19,7 @@ export interface SharePanelProps {
  * The popup on a localhost page: the Share button with its optional settings, the share on its way
  * or live (live-share/), or the share that ended on its own with Restart.
  */
-export function SharePanel({ origin, state, now, copied, actions }: SharePanelProps) {
+export function SharePanel({ origin, pageUrl, state, now, copied, actions }: SharePanelProps) {
   const { tracked, pending } = shareForOrigin(state, origin);
   const stage = shareStage(tracked, pending);
   const problem = state.lastError?.origin === origin ? state.lastError : null;
@@ -55,5 +57,5 @@ export function SharePanel({ origin, state, now, copied, actions }: SharePanelPr
       </div>
     );
   }
-  return <LiveShare origin={origin} tracked={tracked} stage={stage} problem={problem} now={now} copied={copied} actions={actions} />;
+  return <LiveShare origin={origin} pageUrl={pageUrl} tracked={tracked} stage={stage} problem={problem} now={now} copied={copied} actions={actions} />;
 }

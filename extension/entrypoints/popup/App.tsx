@@ -75,7 +75,7 @@ export function App({ env }: { env: PopupEnv }) {
     return {
       ...commands,
       share: (settings) => {
-        if (page.kind === 'loopback') run(env.background.share(page.origin, page.tabId, 'popup', settings));
+        if (page.kind === 'loopback') run(env.background.share(page.url ?? page.origin, page.tabId, 'popup', settings));
       },
       retry: () => run(env.background.refresh()),
       open: (url) => env.openTab(url),

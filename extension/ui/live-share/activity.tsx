@@ -69,9 +69,10 @@ function RequestRow({ record }: { record: RequestRecord }) {
  * address as a QR code. The block keeps one height whatever it shows, so updates never move the
  * popup.
  */
-export function ShareActivity({ share }: { share: Share | null }) {
+export function ShareActivity({ share, link }: { share: Share | null; link?: string | null }) {
   const [showQr, setShowQr] = useState(false);
-  const url = share?.url ?? null;
+  // The QR code opens the same page as Copy and Open.
+  const url = link ?? share?.url ?? null;
   const recent = share?.traffic.recent.slice(0, RECENT_ROWS) ?? [];
   const qrShown = showQr && url !== null;
   return (

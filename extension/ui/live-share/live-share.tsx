@@ -1,4 +1,6 @@
 import type { TrackedShare } from '../../lib/porthole-state';
+import { publicLinkForServer } from '../../lib/public-link';
+import { ShortUrl } from '../short-url';
 import type { CopiedMark, PopupActions } from '../popup-actions';
 import { ProblemBox } from '../problem-box';
 import { ShareActivity } from './activity';
@@ -13,6 +15,8 @@ import { STEPS, stepStatuses, type ShareStage } from './stage';
  */
 export interface LiveShareProps {
   origin: string;
+  /** The tab's full address: the link given is that page on the public address (public-link.ts). */
+  pageUrl?: string;
   /** Null while the request is with the host (no share yet). */
   tracked: TrackedShare | null;
   stage: Exclude<ShareStage, 'failed' | 'stopped'>;
@@ -23,9 +27,10 @@ export interface LiveShareProps {
   actions: PopupActions;
 }
 
-export function LiveShare({ origin, tracked, stage, problem, now, copied, actions }: LiveShareProps) {
+export function LiveShare({ origin, pageUrl, tracked, stage, problem, now, copied, actions }: LiveShareProps) {
   const share = stage === 'starting-cloudflared' ? null : (tracked?.share ?? null);
-  const url = share?.url ?? null;
+  // The page in the tab, not the server's root: what Copy, Open and the QR code give.
+  const url = share?.url ? publicLinkForServer(share.url, origin, pageUrl) : null;
   const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
   const warnings = share?.warnings ?? [];
   return (
@@ -36,9 +41,7 @@ export function LiveShare({ origin, tracked, stage, problem, now, copied, action
       {stage === 'live' && share ? <LiveSummary share={share} now={now} copied={copied} actions={actions} /> : <StageSteps stage={stage} />}
       <div class="url-box">
         {url ? (
-          <a class="public-url" href={url} target="_blank" rel="noreferrer">
-            {url}
-          </a>
+          <ShortUrl class="public-url" url={url} href={url} />
         ) : (
           <span class="public-url placeholder">The public address appears here</span>
         )}
@@ -74,7 +77,7 @@ export function LiveShare({ origin, tracked, stage, problem, now, copied, action
           </p>
         )}
       </div>
-      <ShareActivity share={share} />
+      <ShareActivity share={share} link={url} />
     </div>
   );
 }
