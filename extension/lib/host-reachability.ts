@@ -61,7 +61,7 @@ export function hostSetupProblem(host: HostReachability, hello: HelloResult | nu
   if (hello.protocol < PROTOCOL_VERSION) return { status: 'host-too-old', version: hello.version, protocol: hello.protocol };
   if ((hello.oldestProtocol ?? hello.protocol) > PROTOCOL_VERSION) return { status: 'host-too-new', version: hello.version, protocol: hello.protocol };
   if (hello.cloudflared === null) {
-    return { status: 'cloudflared-missing', message: hello.cloudflaredError?.message ?? 'Porthole’s host found no cloudflared to open tunnels with.' };
+    return { status: 'cloudflared-missing', message: hello.cloudflaredError?.message ?? 'The Porthole helper (porthole-host) found no cloudflared to open tunnels with.' };
   }
   return null;
 }

@@ -40,6 +40,7 @@ export function createUrlAnnouncer(deps: {
         console.error('Porthole could not copy the public address:', error);
       }
     }
-    if (wish.notify) await deps.notify(copied ? NOTIFY.urlCopied(link, share.origin) : NOTIFY.urlReady(link, share.origin));
+    if (wish.restarted) await deps.notify(NOTIFY.restarted(link, share.origin, copied));
+    else if (wish.notify) await deps.notify(copied ? NOTIFY.urlCopied(link, share.origin) : NOTIFY.urlReady(link, share.origin));
   };
 }

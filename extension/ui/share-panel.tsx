@@ -38,13 +38,13 @@ export function SharePanel({ origin, pageUrl, state, now, copied, actions }: Sha
 
   if (stage === 'failed') {
     // A failed stage always has its share; the fallbacks keep the view total.
-    const { id = '', error = null, url: endedUrl = null } = tracked?.share ?? {};
+    const { id = '', error = null, url: endedUrl = null, endedAt = null } = tracked?.share ?? {};
     return (
       <div class="share-panel">
         <p class="origin-line">
           <span class="label">This tab</span> <span class="origin">{origin}</span>
         </p>
-        <ProblemBox problem={error ?? { message: 'The share ended.' }} onDismiss={() => actions.dismiss(id)} />
+        <ProblemBox problem={error ? { ...error, at: endedAt } : { message: 'The share ended.' }} onDismiss={() => actions.dismiss(id)} />
         {/* A share that never had an address is tried again; one that had one is restarted, with a new address. */}
         <button type="button" class="primary big" onClick={() => actions.restart(id)}>
           {endedUrl ? 'Restart' : 'Try again'}

@@ -83,7 +83,7 @@ describe('porthole state', () => {
     let state = withHello(upsertShare(connected, share()), TEST_HELLO);
     state = startPending(state, 'http://localhost:4000', 2, 10);
     const next = hostStopped(state, { status: 'unreachable', reason: 'Native host has exited.' }, 'Native host has exited.', 700);
-    expect(next.shares.s1?.share).toMatchObject({ state: 'failed', endedAt: 700, error: { message: expect.stringContaining('host stopped (Native host has exited.)') } });
+    expect(next.shares.s1?.share).toMatchObject({ state: 'failed', endedAt: 700, error: { message: expect.stringContaining('porthole-host) stopped (Native host has exited.)') } });
     expect(next.pending).toEqual({});
     expect(next.hello).toBeNull();
     expect(next.host).toEqual({ status: 'unreachable', reason: 'Native host has exited.' });

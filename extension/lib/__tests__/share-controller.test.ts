@@ -210,6 +210,7 @@ describe('share controller', () => {
     expect(await controller.share('http://localhost:3000', 1, 'popup')).toBeNull();
     expect(controller.getState().lastError).toEqual({
       message: 'cloudflared is not installed. Run porthole-host doctor to fetch it.',
+      code: 'cloudflared-missing',
       detail: 'searched PATH',
       origin: 'http://localhost:3000',
       at: 5_000_000,
@@ -263,7 +264,7 @@ describe('share controller', () => {
     let state = controller.getState();
     expect(state.host).toEqual({ status: 'unreachable', reason: 'Native host has exited.' });
     expect(state.shares.s1?.share.state).toBe('failed');
-    expect(state.shares.s1?.share.error?.message).toMatch(/host stopped \(Native host has exited\.\)/);
+    expect(state.shares.s1?.share.error?.message).toMatch(/porthole-host\) stopped \(Native host has exited\.\)/);
 
     const again = await controller.share('http://localhost:3000', 1, 'popup');
     expect(host.ports).toHaveLength(2);

@@ -64,7 +64,7 @@ describe('Porthole’s service worker and a live share', () => {
       // The same in the control browser, minus the host.
       await control.newPage(pageUrl);
       const controlPopup = await openPopupFor(control, pageUrl);
-      await controlPopup.waitForText('Install Porthole’s helper');
+      await controlPopup.waitForText('Install the Porthole helper');
       await controlPopup.close();
 
       // Nothing happens until the control's idle worker is stopped (30 s after its last event).

@@ -101,6 +101,8 @@ export interface Share {
   traffic: ShareTraffic;
   /** Set when the share is `stopped`; null otherwise. */
   stopReason: StopReason | null;
+  /** How many times the host restarted cloudflared on its own (change `restarted`); absent from hosts before that. */
+  restarts?: number;
 }
 
 /**
@@ -228,6 +230,7 @@ export const SHARE_CHANGES = [
   'verified',
   'configured',
   'traffic',
+  'restarted',
 ] as const;
 export type ShareChange = (typeof SHARE_CHANGES)[number];
 
