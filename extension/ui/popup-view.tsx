@@ -58,6 +58,7 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
           now={now}
           copied={copied}
           actions={actions}
+          currentOrigin={page.kind === 'loopback' ? page.origin : null}
         />
       ) : null}
     </main>

@@ -57,5 +57,5 @@ export function SharePanel({ origin, pageUrl, state, now, copied, actions }: Sha
       </div>
     );
   }
-  return <LiveShare origin={origin} pageUrl={pageUrl} tracked={tracked} stage={stage} problem={problem} now={now} copied={copied} actions={actions} />;
+  return <LiveShare origin={origin} pageUrl={pageUrl} since={pending?.since ?? tracked?.share.startedAt ?? null} tracked={tracked} stage={stage} problem={problem} now={now} copied={copied} actions={actions} />;
 }

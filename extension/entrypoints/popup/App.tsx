@@ -41,8 +41,8 @@ export function App({ env }: { env: PopupEnv }) {
     requestAnimationFrame(() => performance.mark(FIRST_STATE_PAINT_MARK));
   }, [ready]);
 
-  // Durations tick while something is shared.
-  const hasShares = state !== null && liveShares(state).length > 0;
+  // Durations tick while something is shared or on its way (the "taking longer" notice).
+  const hasShares = state !== null && (liveShares(state).length > 0 || Object.keys(state.pending).length > 0);
   useEffect(() => {
     if (!hasShares) return;
     const timer = setInterval(() => setNow(env.now()), 1000);

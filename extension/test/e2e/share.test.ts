@@ -68,6 +68,7 @@ describe('Porthole in Chromium', () => {
 
       await popup.getByText(`http://localhost:${origin.port}`, { exact: true }).waitFor();
       // A password and an expiry, chosen under the Share button, with the keyboard as a person might.
+      await popup.locator('summary', { hasText: 'Options' }).click();
       await popup.getByRole('textbox', { name: 'Protect with password' }).fill(PASSWORD);
       await popup.getByRole('combobox', { name: 'Expires after' }).selectOption({ label: '1 h' });
       await popup.getByRole('button', { name: 'Share this localhost tab' }).click();

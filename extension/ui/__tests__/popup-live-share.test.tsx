@@ -73,13 +73,16 @@ describe('traffic', () => {
   it('follows the host’s pushes in place: same list, same rows, new text', () => {
     const { update } = show(live({}));
     expect(within(activity()).getByText('0 visitors · 0 requests')).toBeTruthy();
-    expect(within(activity()).getByText(/No visits yet/)).toBeTruthy();
-    const body = activity().querySelector('.activity-body');
+    // No empty box before the first visit: only the counters and the QR toggle.
+    expect(activity().querySelector('.activity-body')).toBeNull();
+    expect(within(activity()).queryByRole('list')).toBeNull();
 
     update(live({ traffic: { requests: 1, visitors: 1, recent: [RECENT[3]!] } }));
     expect(within(activity()).getByText('1 visitor · 1 request')).toBeTruthy();
     expect(rows()).toHaveLength(1);
     const firstRow = rows()[0];
+    const body = activity().querySelector('.activity-body');
+    expect(body).not.toBeNull();
 
     update(live({ traffic: { requests: 14, visitors: 2, recent: RECENT } }));
     expect(within(activity()).getByText('2 visitors · 14 requests')).toBeTruthy();
@@ -253,9 +256,11 @@ describe('QR code', () => {
   it('the toggle shows the address as an SVG QR code in the traffic block, and hides it again', async () => {
     show(STATES.liveTraffic);
     const toggle = within(activity()).getByRole('button', { name: 'Show QR code' });
-    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(toggle);
-    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    // The button says what it does now.
+    expect(toggle.textContent).toBe('Hide QR code');
     // The generator is loaded on first use.
     const qr = await within(activity()).findByRole('img', { name: `QR code of ${PUBLIC_URL}` });
     expect(qr.tagName.toLowerCase()).toBe('svg');
@@ -266,6 +271,7 @@ describe('QR code', () => {
     expect(within(activity()).getByText('2 visitors · 14 requests')).toBeTruthy();
     fireEvent.click(toggle);
     expect(within(activity()).queryByRole('img')).toBeNull();
+    expect(toggle.textContent).toBe('Show QR code');
     expect(rows()).toHaveLength(4);
   });
 

@@ -152,4 +152,35 @@ export const STATES = {
     tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000, password: 'pw', expiresAt: NOW + 45 * 60_000, traffic: { requests: 9, visitors: 1, recent: [] } }),
     tracked({ id: 'b', origin: 'http://127.0.0.1:8080', state: 'starting', url: null, startedAt: NOW - 4_000 }),
   ),
+  /** 14 s on the way and still no address: the popup says what it is waiting for. */
+  takingLonger: stateWith(tracked({ startedAt: NOW - 14_000 })),
+  /** cloudflared gave no address in 45 s: a timeout, not an error answer. */
+  timedOut: stateWith(
+    tracked({
+      state: 'failed',
+      endedAt: NOW - 1000,
+      error: {
+        code: 'tunnel-service-error',
+        message: 'trycloudflare.com answered with an error instead of a tunnel. The service may be having trouble: try again in a minute.',
+        detail: 'no address from trycloudflare.com after 45 s',
+      },
+    }),
+  ),
+  /** cloudflared died and the host restarted it: a new address, news rather than a failure. */
+  restarted: {
+    ...stateWith(tracked({ state: 'live', url: 'https://fresh-new-name.trycloudflare.com', restarts: 1 }, { copiedAt: NOW - 500 })),
+    lastError: {
+      message: 'The address changed: cloudflared restarted. The old link no longer works; the new one is below (and copied).',
+      origin: ORIGIN,
+      at: NOW - 500,
+      restarted: true,
+    },
+  },
+  /** This tab's share and three more: the list is bounded and scrolls. */
+  manyShares: stateWith(
+    tracked({ id: 'here', state: 'live', url: PUBLIC_URL, startedAt: NOW - 60_000 }),
+    tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000 }),
+    tracked({ id: 'b', origin: 'http://localhost:8080', state: 'live', url: 'https://second-one.trycloudflare.com', startedAt: NOW - 2 * 60_000 }),
+    tracked({ id: 'c', origin: 'http://localhost:4321', state: 'live', url: 'https://third-one.trycloudflare.com', startedAt: NOW - 30_000 }),
+  ),
 } satisfies Record<string, PortholeState>;

@@ -79,27 +79,28 @@ export function ShareActivity({ share, link }: { share: Share | null; link?: str
     <section class="activity" aria-label="Visitors">
       <div class="activity-head">
         <span class="counts">{countsLine(share?.traffic ?? { visitors: 0, requests: 0 })}</span>
-        <button type="button" class="link-button" aria-pressed={qrShown} disabled={url === null} onClick={() => setShowQr(!showQr)}>
-          Show QR code
+        <button type="button" class="link-button" aria-expanded={qrShown} disabled={url === null} onClick={() => setShowQr(!showQr)}>
+          {qrShown ? 'Hide QR code' : 'Show QR code'}
         </button>
       </div>
-      <div class="activity-body">
-        {qrShown ? (
+      {/* No empty box: the body appears with the first visit, or the QR code. */}
+      {qrShown ? (
+        <div class="activity-body">
           <figure class="qr">
             <LazyQrCode url={url} />
             <figcaption>Scan with a phone’s camera to open the public address there.</figcaption>
           </figure>
-        ) : recent.length === 0 ? (
-          <p class="empty">No visits yet. Requests show here as they come.</p>
-        ) : (
+        </div>
+      ) : recent.length === 0 ? null : (
+        <div class="activity-body">
           <ol class="requests" aria-label="Last requests, newest first">
             {/* Keyed by position: rows keep their place and only their text changes as requests come. */}
             {recent.map((record, index) => (
               <RequestRow key={index} record={record} />
             ))}
           </ol>
-        )}
-      </div>
+        </div>
+      )}
     </section>
   );
 }

@@ -5,7 +5,7 @@ import type { CopiedMark, PopupActions } from '../popup-actions';
 import { ProblemBox } from '../problem-box';
 import { ShareActivity } from './activity';
 import { LiveSummary } from './settings-rows';
-import { STEPS, stepStatuses, type ShareStage } from './stage';
+import { slowNotice, STEPS, stepStatuses, type ShareStage } from './stage';
 
 /**
  * The current tab's share from the moment Share is clicked: the stages until it is live, then its
@@ -17,6 +17,8 @@ export interface LiveShareProps {
   origin: string;
   /** The tab's full address: the link given is that page on the public address (public-link.ts). */
   pageUrl?: string;
+  /** When the share was asked for: after 10 s on the way, the popup says what it is waiting for. */
+  since?: number | null;
   /** Null while the request is with the host (no share yet). */
   tracked: TrackedShare | null;
   stage: Exclude<ShareStage, 'failed' | 'stopped'>;
@@ -27,12 +29,13 @@ export interface LiveShareProps {
   actions: PopupActions;
 }
 
-export function LiveShare({ origin, pageUrl, tracked, stage, problem, now, copied, actions }: LiveShareProps) {
+export function LiveShare({ origin, pageUrl, since = null, tracked, stage, problem, now, copied, actions }: LiveShareProps) {
   const share = stage === 'starting-cloudflared' ? null : (tracked?.share ?? null);
   // The page in the tab, not the server's root: what Copy, Open and the QR code give.
   const url = share?.url ? publicLinkForServer(share.url, origin, pageUrl) : null;
   const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
   const warnings = share?.warnings ?? [];
+  const slow = slowNotice(stage, since, now);
   return (
     <div class="share-panel">
       <p class="origin-line">
@@ -65,7 +68,12 @@ export function LiveShare({ origin, pageUrl, tracked, stage, problem, now, copie
             {warning.message}
           </p>
         ))}
-        {problem || warnings.length > 0 ? null : (
+        {slow && !problem ? (
+          <p class="slow" role="status">
+            {slow}
+          </p>
+        ) : null}
+        {problem || warnings.length > 0 || slow ? null : (
           <p class="hint">
             {hint({
               copied: urlCopied,
