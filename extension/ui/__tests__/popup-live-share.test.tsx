@@ -54,7 +54,9 @@ describe('traffic', () => {
     const list = within(activity()).getByRole('list', { name: 'Last requests, newest first' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(4);
     const [first, second] = rows() as [HTMLElement, HTMLElement];
-    expect(first.textContent).toBe(`GET/favicon.ico404${formatClock(RECENT[0]!.at)}`);
+    // Method, path, the visitor's country and anonymous tag, status, time.
+    expect(first.textContent).toBe(`GET/favicon.icoJPv81c2404${formatClock(RECENT[0]!.at)}`);
+    expect(first.querySelector('.request-who')?.getAttribute('title')).toBe('visitor v81c2 from Japan');
     expect(first.querySelector('.request-status')?.className).toContain('status-error');
     // A long path is cut by CSS, whole in its title, in a monospace cell.
     const path = second.querySelector('.request-path') as HTMLElement;

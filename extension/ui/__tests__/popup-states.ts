@@ -31,14 +31,41 @@ export function share(patch: Partial<Share> = {}): Share {
 }
 
 /** The last requests a visitor's browser made, newest first, as the host reports them. */
+/** A request as the gateway records it; the visitor, country and headers default to a visitor from Germany. */
+export function request(method: string, path: string, status: number, at: number, ms: number, patch: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    method,
+    path,
+    status,
+    at,
+    ms,
+    country: 'DE',
+    visitor: 'v3f9a',
+    requestHeaders: [
+      ['host', 'violet-owl-lamp.trycloudflare.com'],
+      ['user-agent', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1'],
+      ['accept', 'text/html,application/xhtml+xml'],
+      ['cookie', '…'],
+      ['cf-ipcountry', patch.country === undefined ? 'DE' : (patch.country ?? 'XX')],
+    ],
+    responseHeaders: [
+      ['content-type', 'text/html; charset=utf-8'],
+      ['cache-control', 'no-cache'],
+      ['set-cookie', '…'],
+    ],
+    ...patch,
+  };
+}
+
+/** The last requests visitors' browsers made, newest first, as the host reports them. */
 export const RECENT: RequestRecord[] = [
-  { method: 'GET', path: '/favicon.ico', status: 404, at: NOW - 2_000, ms: 3 },
-  { method: 'GET', path: '/src/components/very/deeply/nested/PricingTableWithAnnualToggle.tsx?t=1700000598000&import', status: 200, at: NOW - 2_400, ms: 41 },
-  { method: 'GET', path: '/@vite/client', status: 200, at: NOW - 2_600, ms: 12 },
-  { method: 'GET', path: '/', status: 200, at: NOW - 3_000, ms: 18 },
-  { method: 'GET', path: '/', status: 401, at: NOW - 9_000, ms: 1 },
-  { method: 'GET', path: '/@vite/hmr', status: 101, at: NOW - 9_500, ms: 2 },
-  { method: 'POST', path: '/api/login', status: 0, at: NOW - 12_000, ms: 30_000 },
+  request('GET', '/favicon.ico', 404, NOW - 2_000, 3, { country: 'JP', visitor: 'v81c2' }),
+  request('GET', '/src/components/very/deeply/nested/PricingTableWithAnnualToggle.tsx?…', 200, NOW - 2_400, 41),
+  request('GET', '/@vite/client', 200, NOW - 2_600, 12),
+  request('GET', '/', 200, NOW - 3_000, 18),
+  request('GET', '/', 401, NOW - 9_000, 1, { country: null, visitor: 'v0b7e' }),
+  request('GET', '/@vite/hmr', 101, NOW - 9_500, 2),
+  request('POST', '/api/login', 0, NOW - 12_000, 30_000),
 ];
 
 export const ORIGIN_DOWN = 'Nothing answers at http://localhost:5173 on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.';
@@ -136,7 +163,7 @@ export const STATES = {
   ),
   /** Live, but the local server stopped: the host's sentence, and the share stays up. */
   liveOriginDown: stateWith(
-    tracked({ state: 'live', url: PUBLIC_URL, warnings: [{ code: 'origin-unreachable', message: ORIGIN_DOWN }], traffic: { requests: 1, visitors: 1, recent: [{ method: 'GET', path: '/', status: 502, at: NOW - 1000, ms: 2 }] } }),
+    tracked({ state: 'live', url: PUBLIC_URL, warnings: [{ code: 'origin-unreachable', message: ORIGIN_DOWN }], traffic: { requests: 1, visitors: 1, recent: [request('GET', '/', 502, NOW - 1000, 2)] } }),
   ),
   /** A password the host refused (it says why), on a live share. */
   configureRefused: {

@@ -78,7 +78,7 @@ describe('porthole-host share arguments', () => {
 });
 
 describe('request lines in the terminal', () => {
-  const recent = [3, 2, 1].map((n) => ({ method: 'GET', path: `/${n}`, status: n === 3 ? 0 : 200, at: n, ms: n }));
+  const recent = [3, 2, 1].map((n) => ({ method: 'GET', path: `/${n}`, status: n === 3 ? 0 : 200, at: n, ms: n, country: null, visitor: '', requestHeaders: [], responseHeaders: [] }));
   it('prints the new requests, oldest first', () => {
     expect(newRequestLines({ requests: 3, visitors: 1, recent }, 1)).toEqual(['  200 GET /2 (2 ms)\n', '  — GET /3 (3 ms)\n']);
     expect(newRequestLines({ requests: 3, visitors: 1, recent }, 3)).toEqual([]);

@@ -569,7 +569,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (visit.recorded) return;
     visit.recorded = true;
     this.traffic.record(
-      { method: req.method ?? 'GET', path: req.url ?? '/', status, at: visit.at, ms: Math.round(performance.now() - visit.started) },
+      // country, visitor and headers: filled minimally until the gateway records them (issue 11, host side).
+      { method: req.method ?? 'GET', path: req.url ?? '/', status, at: visit.at, ms: Math.round(performance.now() - visit.started), country: null, visitor: '', requestHeaders: [], responseHeaders: [] },
       visit.visitor,
     );
     if (!this.closed) this.throttle.poke();

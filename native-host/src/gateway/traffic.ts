@@ -44,7 +44,7 @@ export class TrafficLog {
   record(entry: RequestRecord, visitor: string | null): void {
     this.requests++;
     if (visitor !== null && this.visitors.size < this.maxVisitors) this.visitors.add(visitor);
-    this.ring[this.next] = { method: entry.method, path: clipPath(entry.path), status: entry.status, at: entry.at, ms: entry.ms };
+    this.ring[this.next] = { ...entry, path: clipPath(entry.path) };
     this.next = (this.next + 1) % this.capacity;
   }
 

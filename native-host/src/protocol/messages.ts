@@ -57,6 +57,13 @@ export interface RequestRecord {
   at: number;
   /** Milliseconds from arrival to the end of the answer (to the switch, for a WebSocket). */
   ms: number;
+  /** Cloudflare's CF-IPCountry (two letters), null when absent or unknown (XX, T1). */
+  country: string | null;
+  /** A short anonymous tag for the visitor (e.g. 'v3f9a'), stable for one visitor within one share; never their address. */
+  visitor: string;
+  /** Request and response headers as [name, value] pairs, at most 40 each, values cut to 200 characters; cookie, authorization, set-cookie and proxy-authorization values replaced by '…'. */
+  requestHeaders: [string, string][];
+  responseHeaders: [string, string][];
 }
 
 /** What the gateway has seen of one share's visitors. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../protocol/index.js';
 import { clipPath, TrafficLog, visitorKey } from '../traffic.js';
 
-const request = (n: number, status = 200): RequestRecord => ({ method: 'GET', path: `/${n}`, status, at: 1000 + n, ms: 1 });
+const request = (n: number, status = 200): RequestRecord => ({ method: 'GET', path: `/${n}`, status, at: 1000 + n, ms: 1, country: null, visitor: '', requestHeaders: [], responseHeaders: [] });
 
 describe('TrafficLog', () => {
   it('starts empty', () => {

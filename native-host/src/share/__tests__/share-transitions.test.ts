@@ -80,7 +80,7 @@ describe('share state machine', () => {
   });
 
   it('carries traffic', () => {
-    const traffic = { requests: 3, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: 5, ms: 1 }] };
+    const traffic = { requests: 3, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: 5, ms: 1, country: null, visitor: '', requestHeaders: [], responseHeaders: [] }] };
     expect(run({ kind: 'traffic', traffic })).toMatchObject({ changes: ['traffic'], share: { traffic } });
   });
 
