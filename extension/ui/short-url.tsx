@@ -9,7 +9,7 @@
 export const TAIL_CHARS = 18;
 
 export function splitForMiddle(text: string, tail = TAIL_CHARS): [string, string] {
-  if (text.length <= tail * 2) return [text, ''];
+  if (text.length <= tail + 12) return [text, ''];
   return [text.slice(0, text.length - tail), text.slice(text.length - tail)];
 }
 
