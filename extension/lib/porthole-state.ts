@@ -55,7 +55,7 @@ export interface Problem {
 /** What the sharer is told when cloudflared died and the host restarted the share at a new address. */
 export function restartedNotice(share: Share, at: number): Problem {
   return {
-    message: 'The address changed: cloudflared restarted. The old link no longer works; the new one is below (and copied).',
+    message: 'The address changed: cloudflared restarted. The old link no longer works: use the new one, already copied.',
     origin: share.origin,
     at,
     restarted: true,

@@ -197,7 +197,7 @@ export const STATES = {
   restarted: {
     ...stateWith(tracked({ state: 'live', url: 'https://fresh-new-name.trycloudflare.com', restarts: 1 }, { copiedAt: NOW - 500 })),
     lastError: {
-      message: 'The address changed: cloudflared restarted. The old link no longer works; the new one is below (and copied).',
+      message: 'The address changed: cloudflared restarted. The old link no longer works: use the new one, already copied.',
       origin: ORIGIN,
       at: NOW - 500,
       restarted: true,
