@@ -241,15 +241,18 @@ describe('before sharing', () => {
 describe('warnings', () => {
   it('the host’s sentence while the local server is down, in place of the hint; gone when it is back', () => {
     const { update } = show(STATES.liveOriginDown);
-    const warning = within(panel()).getByText(ORIGIN_DOWN);
+    const warning = panel().querySelector('.warning') as HTMLElement;
+    expect(warning.textContent).toBe(ORIGIN_DOWN);
     expect(warning.getAttribute('data-code')).toBe('origin-unreachable');
+    // The local address in it is a link, to check the server from here.
+    expect(within(warning).getByRole('link', { name: 'http://localhost:5173' }).getAttribute('href')).toBe('http://localhost:5173');
     expect(within(panel()).queryByText(/^Live:/)).toBeNull();
     // Still live: the address works and can be copied and stopped.
     expect((within(panel()).getByRole('button', { name: 'Copy' }) as HTMLButtonElement).disabled).toBe(false);
     expect(document.querySelector('.share-list')?.textContent).toContain('1 visitor · 1 request · local server down');
 
     update(live({ warnings: [] }));
-    expect(within(panel()).queryByText(ORIGIN_DOWN)).toBeNull();
+    expect(panel().querySelector('.warning')).toBeNull();
     expect(within(panel()).getByText('Live: anyone with this address sees your page.')).toBeTruthy();
   });
 });

@@ -2,7 +2,7 @@ import type { TrackedShare } from '../../lib/porthole-state';
 import { publicLinkForServer } from '../../lib/public-link';
 import { ShortUrl } from '../short-url';
 import type { CopiedMark, PopupActions } from '../popup-actions';
-import { ProblemBox } from '../problem-box';
+import { Linked, ProblemBox } from '../problem-box';
 import { ShareActivity } from './activity';
 import { LiveSummary } from './settings-rows';
 import { slowNotice, STEPS, stepStatuses, type ShareStage } from './stage';
@@ -65,7 +65,7 @@ export function LiveShare({ origin, pageUrl, since = null, tracked, stage, probl
         {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} /> : null}
         {warnings.map((warning) => (
           <p key={warning.code} class="warning" data-code={warning.code}>
-            {warning.message}
+            <Linked text={warning.message} />
           </p>
         ))}
         {slow && !problem ? (
