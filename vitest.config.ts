@@ -19,7 +19,11 @@ export default defineConfig({
         test: {
           name: 'host',
           environment: 'node',
-          include: ['native-host/src/**/__tests__/**/*.test.ts', 'installers/**/__tests__/**/*.test.ts', 'scripts/**/__tests__/**/*.test.ts'],
+          include: [
+            'native-host/src/**/__tests__/**/*.test.ts',
+            'installers/**/__tests__/**/*.test.ts',
+            'scripts/**/__tests__/**/*.test.ts',
+          ],
         },
       },
       {

@@ -10,11 +10,12 @@
  *      here: the Node binary comes from the npm registry, once, then from the cache.
  * `installers/package.ts` builds every target.
  */
-import { build } from 'esbuild';
+
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fetchCloudflared, type FetchCloudflaredInput } from './cloudflared/fetch-cloudflared.js';
+import { build } from 'esbuild';
+import { type FetchCloudflaredInput, fetchCloudflared } from './cloudflared/fetch-cloudflared.js';
 import { buildExecutable } from './sea/build-executable.js';
 import { checkStarts } from './sea/check-starts.js';
 import { makeHostBlob } from './sea/host-blob.js';
@@ -69,7 +70,9 @@ export async function bundleCloudflaredIfPossible(
   } catch (error) {
     // A copy from an earlier build would be stale (maybe another release): the host must not pick it.
     rmSync(join(hostDir, `cloudflared${target.exeSuffix}`), { force: true });
-    log(`cloudflared not bundled (${firstSentence((error as Error).message)}); the host will use $PORTHOLE_CLOUDFLARED or cloudflared on PATH.`);
+    log(
+      `cloudflared not bundled (${firstSentence((error as Error).message)}); the host will use $PORTHOLE_CLOUDFLARED or cloudflared on PATH.`,
+    );
     return undefined;
   }
 }
@@ -78,7 +81,12 @@ export async function buildHost(outDir = HOST_OUT_DIR): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   const bundle = await bundleHost(join(outDir, 'porthole-host.cjs'));
   const { blob, builder, builderNode } = await makeHostBlob(bundle, SEA_WORK_DIR);
-  const executable = await buildExecutable({ target: builder, blob, outFile: join(outDir, hostExecutableName(builder)), nodeBinary: builderNode });
+  const executable = await buildExecutable({
+    target: builder,
+    blob,
+    outFile: join(outDir, hostExecutableName(builder)),
+    nodeBinary: builderNode,
+  });
   await checkStarts(executable, packageVersion());
   await bundleCloudflaredIfPossible(builder, outDir);
   return executable;

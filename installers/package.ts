@@ -23,12 +23,12 @@ import { parseArgs } from 'node:util';
 import { bundleHost, packageVersion, SEA_WORK_DIR } from './build-host.js';
 import { fetchCloudflared, pinnedSha256 } from './cloudflared/fetch-cloudflared.js';
 import { buildDeb } from './deb/build-deb.js';
+import { InstallerError } from './installer-error.js';
 import { buildMacosArchive, canBuildMacosArchive } from './macos/build-macos.js';
 import { buildExecutable } from './sea/build-executable.js';
 import { makeHostBlob } from './sea/host-blob.js';
 import { findTarget, hostExecutableName, TARGETS, type Target } from './targets.js';
 import { buildMsi, canBuildMsi } from './windows/build-msi.js';
-import { InstallerError } from './installer-error.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE_OUT_DIR = join(root, 'dist', 'package');
@@ -76,7 +76,10 @@ export class PackageError extends InstallerError<'installer-tool-missing'> {
 }
 
 /** Fails before anything is built when a tool an asked-for installer needs is missing. */
-export function checkInstallerTools(targets: readonly Target[], has: (command: string) => boolean = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0): void {
+export function checkInstallerTools(
+  targets: readonly Target[],
+  has: (command: string) => boolean = (command) => spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0,
+): void {
   const missing = new Map<string, string[]>();
   for (const target of targets) {
     const kind = installerKind(target);
@@ -84,8 +87,13 @@ export function checkInstallerTools(targets: readonly Target[], has: (command: s
     if (tool !== undefined && !has(tool.command)) missing.set(tool.command, [...(missing.get(tool.command) ?? []), target.id]);
   }
   if (missing.size === 0) return;
-  const lines = [...missing].map(([command, ids]) => `${command} (for ${ids.join(', ')}): ${Object.values(INSTALLER_TOOLS).find((tool) => tool?.command === command)?.install ?? ''}`);
-  throw new PackageError(`Missing installer tools: ${lines.join('; ')}. Install them, or pass --without-installers to build the executables alone.`);
+  const lines = [...missing].map(
+    ([command, ids]) =>
+      `${command} (for ${ids.join(', ')}): ${Object.values(INSTALLER_TOOLS).find((tool) => tool?.command === command)?.install ?? ''}`,
+  );
+  throw new PackageError(
+    `Missing installer tools: ${lines.join('; ')}. Install them, or pass --without-installers to build the executables alone.`,
+  );
 }
 
 async function buildInstaller(packaged: PackagedTarget, version: string, outDir: string): Promise<string | undefined> {
@@ -102,7 +110,13 @@ async function buildInstaller(packaged: PackagedTarget, version: string, outDir:
   }
 }
 
-export async function packageTargets({ targets, withCloudflared, withInstallers = true, outDir = PACKAGE_OUT_DIR, log = console.log }: PackageOptions): Promise<PackagedTarget[]> {
+export async function packageTargets({
+  targets,
+  withCloudflared,
+  withInstallers = true,
+  outDir = PACKAGE_OUT_DIR,
+  log = console.log,
+}: PackageOptions): Promise<PackagedTarget[]> {
   // Refuse an unpinned cloudflared or a missing installer tool before spending a minute on executables.
   if (withCloudflared) for (const target of targets) pinnedSha256(target);
   if (withInstallers) checkInstallerTools(targets);
@@ -120,7 +134,9 @@ export async function packageTargets({ targets, withCloudflared, withInstallers 
       ...(target.id === builder.id ? { nodeBinary: builderNode } : {}),
     });
     const cloudflared = withCloudflared ? await fetchCloudflared({ target, destDir: targetDir }) : undefined;
-    log(`${target.id}: ${executable} (${mebibytes(executable)})${cloudflared === undefined ? '' : `, ${cloudflared} (${mebibytes(cloudflared)})`}`);
+    log(
+      `${target.id}: ${executable} (${mebibytes(executable)})${cloudflared === undefined ? '' : `, ${cloudflared} (${mebibytes(cloudflared)})`}`,
+    );
     packaged.push({ target, executable, cloudflared });
   }
   if (withInstallers) {
@@ -140,7 +156,9 @@ export async function packageTargets({ targets, withCloudflared, withInstallers 
 
 /** Every file a package run made, with its size: the table printed at the end. */
 export function artifactTable(packaged: readonly PackagedTarget[], root: string = PACKAGE_OUT_DIR): string {
-  const files = packaged.flatMap(({ executable, cloudflared, installer }) => [executable, cloudflared, installer]).filter((file): file is string => file !== undefined);
+  const files = packaged
+    .flatMap(({ executable, cloudflared, installer }) => [executable, cloudflared, installer])
+    .filter((file): file is string => file !== undefined);
   const names = files.map((file) => relative(root, file));
   const width = Math.max(...names.map((name) => name.length));
   return files.map((file, index) => `  ${names[index]!.padEnd(width)}  ${mebibytes(file).padStart(10)}`).join('\n');
@@ -150,11 +168,21 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   try {
     const { values } = parseArgs({
-      options: { target: { type: 'string' }, 'without-cloudflared': { type: 'boolean', default: false }, 'without-installers': { type: 'boolean', default: false } },
+      options: {
+        target: { type: 'string' },
+        'without-cloudflared': { type: 'boolean', default: false },
+        'without-installers': { type: 'boolean', default: false },
+      },
     });
     const targets = values.target === undefined ? TARGETS : values.target.split(',').map((id) => findTarget(id.trim()));
-    const packaged = await packageTargets({ targets, withCloudflared: !values['without-cloudflared'], withInstallers: !values['without-installers'] });
-    console.log(`packaged ${targets.length} target(s) in ${((performance.now() - started) / 1000).toFixed(1)} s, in ${relative(process.cwd(), PACKAGE_OUT_DIR) || '.'}:`);
+    const packaged = await packageTargets({
+      targets,
+      withCloudflared: !values['without-cloudflared'],
+      withInstallers: !values['without-installers'],
+    });
+    console.log(
+      `packaged ${targets.length} target(s) in ${((performance.now() - started) / 1000).toFixed(1)} s, in ${relative(process.cwd(), PACKAGE_OUT_DIR) || '.'}:`,
+    );
     console.log(artifactTable(packaged));
   } catch (error) {
     const code = (error as { code?: unknown }).code;

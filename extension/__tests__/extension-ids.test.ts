@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  CHROMIUM_EXTENSION_ID,
+  CHROMIUM_EXTENSION_ORIGIN,
+  CHROMIUM_PUBLIC_KEY,
+  FIREFOX_EXTENSION_ID,
+} from '../../native-host/src/protocol/extension-ids';
 import { chromiumIdFromPublicKey } from '../scripts/chromium-id';
-import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN, CHROMIUM_PUBLIC_KEY, FIREFOX_EXTENSION_ID } from '../../native-host/src/protocol/extension-ids';
 
 describe('extension ids', () => {
   it('the Chromium id is the one Chromium derives from the manifest key', () => {

@@ -8,7 +8,15 @@ import type { ShareController } from './share-controller';
  * State never travels in these: the background publishes it in storage.session and views render
  * from there (share-store.ts).
  */
-export const BACKGROUND_COMMANDS = ['refresh', 'share', 'configure', 'stop', 'restart', 'stopAll', 'dismiss'] as const satisfies readonly (keyof ShareController)[];
+export const BACKGROUND_COMMANDS = [
+  'refresh',
+  'share',
+  'configure',
+  'stop',
+  'restart',
+  'stopAll',
+  'dismiss',
+] as const satisfies readonly (keyof ShareController)[];
 
 export type CommandName = (typeof BACKGROUND_COMMANDS)[number];
 
@@ -74,5 +82,7 @@ export function backgroundCommandsProxy(sendMessage: (message: CommandMessage) =
     if (!response.ok) throw new Error(response.message);
     return response.result;
   };
-  return Object.fromEntries(BACKGROUND_COMMANDS.map((name) => [name, (...args: unknown[]) => call(name, args)])) as unknown as BackgroundCommands;
+  return Object.fromEntries(
+    BACKGROUND_COMMANDS.map((name) => [name, (...args: unknown[]) => call(name, args)]),
+  ) as unknown as BackgroundCommands;
 }

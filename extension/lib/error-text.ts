@@ -6,7 +6,6 @@
 /** The one name of the program on this computer, in the popup, notifications and README. */
 export const HELPER_NAME = 'the Porthole helper (porthole-host)';
 
-
 /**
  * How long Cloudflare's limit on quick tunnels from one network usually lasts. Cloudflare does not
  * say; the 429s we saw cleared within minutes, so the popup points at a moment rather than "later".

@@ -1,9 +1,9 @@
 import type { NativePort } from './native-port';
 import {
-  isReply,
   type ExtensionToHost,
   type HostError,
   type HostToExtension,
+  isReply,
   type Reply,
   type ReplyTo,
   type RequestType,

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION, type HelloResult } from './protocol';
+import { type HelloResult, PROTOCOL_VERSION } from './protocol';
 
 /**
  * Whether the native host can be reached and can do the job, and why not. Pure: the background
@@ -31,9 +31,7 @@ const SETUP_PROBLEMS = [
 ];
 
 export function reachabilityAfterDisconnect(reason: string): HostReachability {
-  return SETUP_PROBLEMS.some((pattern) => pattern.test(reason))
-    ? { status: 'missing', reason }
-    : { status: 'unreachable', reason };
+  return SETUP_PROBLEMS.some((pattern) => pattern.test(reason)) ? { status: 'missing', reason } : { status: 'unreachable', reason };
 }
 
 /** The command that installs and registers the host for every browser on this computer. */
@@ -59,9 +57,13 @@ export function hostSetupProblem(host: HostReachability, hello: HelloResult | nu
   if (host.status === 'missing' || host.status === 'unreachable') return host;
   if (hello === null) return null;
   if (hello.protocol < PROTOCOL_VERSION) return { status: 'host-too-old', version: hello.version, protocol: hello.protocol };
-  if ((hello.oldestProtocol ?? hello.protocol) > PROTOCOL_VERSION) return { status: 'host-too-new', version: hello.version, protocol: hello.protocol };
+  if ((hello.oldestProtocol ?? hello.protocol) > PROTOCOL_VERSION)
+    return { status: 'host-too-new', version: hello.version, protocol: hello.protocol };
   if (hello.cloudflared === null) {
-    return { status: 'cloudflared-missing', message: hello.cloudflaredError?.message ?? 'The Porthole helper (porthole-host) found no cloudflared to open tunnels with.' };
+    return {
+      status: 'cloudflared-missing',
+      message: hello.cloudflaredError?.message ?? 'The Porthole helper (porthole-host) found no cloudflared to open tunnels with.',
+    };
   }
   return null;
 }

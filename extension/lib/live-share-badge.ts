@@ -9,10 +9,7 @@ function badgeText(state: PortholeState): string {
   return count === 0 ? '' : String(count);
 }
 
-export function addLiveShareBadge(
-  controller: ShareController,
-  setBadge: (badge: { text: string; color: string }) => Promise<void>,
-): void {
+export function addLiveShareBadge(controller: ShareController, setBadge: (badge: { text: string; color: string }) => Promise<void>): void {
   let shown: string | null = null;
   const show = (state: PortholeState) => {
     const text = badgeText(state);

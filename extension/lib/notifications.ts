@@ -10,7 +10,10 @@ export interface Notification {
 }
 
 export const NOTIFY = {
-  urlCopied: (url: string, origin: string): Notification => ({ title: 'Public address copied', message: `${url} now shares ${origin}. Paste it anywhere.` }),
+  urlCopied: (url: string, origin: string): Notification => ({
+    title: 'Public address copied',
+    message: `${url} now shares ${origin}. Paste it anywhere.`,
+  }),
   urlReady: (url: string, origin: string): Notification => ({ title: 'Public address ready', message: `${url} now shares ${origin}.` }),
   couldNotShare: (origin: string, message: string): Notification => ({ title: `Could not share ${origin}`, message }),
   cannotSharePage: (message: string): Notification => ({ title: 'Porthole can’t share this page', message }),
@@ -38,6 +41,7 @@ export function notificationsForChange(previous: PortholeState, next: PortholeSt
     .filter((tracked) => tracked.share.state === 'failed' && previous.shares[tracked.share.id]?.share.state === 'live')
     .map((tracked) => NOTIFY.died(tracked.share.origin, tracked.share.error?.message));
   const notice = next.lastError;
-  const expired = notice !== previous.lastError && notice?.expired === true && notice.origin !== null ? [NOTIFY.expired(notice.origin)] : [];
+  const expired =
+    notice !== previous.lastError && notice?.expired === true && notice.origin !== null ? [NOTIFY.expired(notice.origin)] : [];
   return [...died, ...expired];
 }

@@ -1,5 +1,5 @@
 import type { HostReachability } from './host-reachability';
-import { isLiveShare, shareKeyOf, type HelloResult, type HostError, type Share, type ShareEvent } from './protocol';
+import { type HelloResult, type HostError, isLiveShare, type Share, type ShareEvent, shareKeyOf } from './protocol';
 
 /**
  * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
@@ -64,7 +64,12 @@ export function restartedNotice(share: Share, at: number): Problem {
 
 /** What the sharer is told when a share stops because its expiry came. */
 export function expiredNotice(share: Share, at: number): Problem {
-  return { message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`, origin: share.origin, at, expired: true };
+  return {
+    message: `Sharing ${share.origin} stopped by itself: its time was up. Share again to get a new address.`,
+    origin: share.origin,
+    at,
+    expired: true,
+  };
 }
 
 export interface PortholeState {
@@ -78,7 +83,14 @@ export interface PortholeState {
   lastError: Problem | null;
 }
 
-export const INITIAL_STATE: PortholeState = { version: 1, shares: {}, pending: {}, host: { status: 'unknown' }, hello: null, lastError: null };
+export const INITIAL_STATE: PortholeState = {
+  version: 1,
+  shares: {},
+  pending: {},
+  host: { status: 'unknown' },
+  hello: null,
+  lastError: null,
+};
 
 export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
   return { message: error.message, code: error.code, ...(error.detail ? { detail: error.detail } : {}), origin, at };
@@ -183,7 +195,8 @@ export function reconcileWithList(state: PortholeState, listed: readonly Share[]
   for (const [id, tracked] of Object.entries(state.shares)) {
     if (listedIds.has(id)) shares[id] = tracked;
     else if (isLiveShare(tracked.share)) {
-      const reason = 'This share ended when the browser restarted Porthole’s background, which stops the Porthole helper (porthole-host) and the tunnel with it.';
+      const reason =
+        'This share ended when the browser restarted Porthole’s background, which stops the Porthole helper (porthole-host) and the tunnel with it.';
       shares[id] = endShare(tracked, reason, now);
     } else shares[id] = tracked;
   }

@@ -1,5 +1,5 @@
 import { describeFailure, HostRequestError } from './host-client';
-import { problemFromHostError, type Problem } from './porthole-state';
+import { type Problem, problemFromHostError } from './porthole-state';
 
 /**
  * What a failed request means for the person: the sentence to say, and the problem to show on the

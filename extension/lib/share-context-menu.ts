@@ -13,7 +13,12 @@ export const SHARE_LINK_MENU_ID = 'porthole-share-link';
  */
 export async function addShareContextMenu(menus: ContextMenus, controller: ShareController): Promise<void> {
   menus.onClicked((click, tab) => {
-    const url = click.menuItemId === SHARE_LINK_MENU_ID ? click.linkUrl : click.menuItemId === SHARE_PAGE_MENU_ID ? (click.pageUrl ?? tab?.url) : undefined;
+    const url =
+      click.menuItemId === SHARE_LINK_MENU_ID
+        ? click.linkUrl
+        : click.menuItemId === SHARE_PAGE_MENU_ID
+          ? (click.pageUrl ?? tab?.url)
+          : undefined;
     if (url === undefined) return;
     // A link opens in another tab, if at all: only a page share belongs to this tab.
     const tabId = click.menuItemId === SHARE_PAGE_MENU_ID ? (tab?.id ?? null) : null;

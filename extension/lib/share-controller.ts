@@ -1,28 +1,28 @@
-import { HostRequestError, type HostClient, type HostRequest } from './host-client';
+import { type HostClient, type HostRequest, HostRequestError } from './host-client';
 import { reachabilityAfterDisconnect } from './host-reachability';
 import { createIdleDisconnect, DEFAULT_IDLE_DISCONNECT_MS } from './idle-disconnect';
-import { NOTIFY, notificationsForChange, type Notification } from './notifications';
+import { NOTIFY, type Notification, notificationsForChange } from './notifications';
 import {
   applyShareEvent,
   clearPending,
   dismiss,
   hostStopped,
   liveShares,
+  type PortholeState,
   reconcileWithList,
   removeShare,
   startPending,
+  type TrackedShare,
   upsertShare,
   withHello,
   withHost,
   withProblem,
-  type PortholeState,
-  type TrackedShare,
 } from './porthole-state';
 import type { Preferences } from './preferences';
 import { checkLoopbackOrigin, isLiveShare, MAX_EXPIRY_MINUTES, type ReplyTo, type Share, type ShareSettings } from './protocol';
 import { requestFailure } from './request-failure';
-import { createUrlAnnouncer } from './url-announcer';
 import { createStateHolder, type StateArea } from './share-store';
+import { createUrlAnnouncer } from './url-announcer';
 
 /**
  * The background's commands: the single owner of the host connection and of the share state. Each

@@ -1,4 +1,4 @@
-import { INITIAL_STATE, parseState, type PortholeState } from './porthole-state';
+import { INITIAL_STATE, type PortholeState, parseState } from './porthole-state';
 
 /**
  * Where the share state lives between the background and its views: storage.session, which
@@ -66,7 +66,9 @@ export function createStateHolder(area: StateArea, transform: (stored: PortholeS
       const next = change(previous);
       if (next === previous) return;
       state = next;
-      writing = writing.then(() => writeState(area, next)).catch((error: unknown) => console.error('Porthole could not save its state:', error));
+      writing = writing
+        .then(() => writeState(area, next))
+        .catch((error: unknown) => console.error('Porthole could not save its state:', error));
       tell(previous);
     },
     async load() {

@@ -42,7 +42,10 @@ function draw(size: number): Buffer {
   for (let y = 0; y < size; y++) {
     const row = Buffer.alloc(1 + size * 4);
     for (let x = 0; x < size; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < 4; sy++) {
         for (let sx = 0; sx < 4; sx++) {
           const px = x + (sx + 0.5) / 4;
@@ -53,7 +56,10 @@ function draw(size: number): Buffer {
           else if (d <= inner) color = GLASS;
           else if (d <= outer) color = RING;
           if (color) {
-            r += color[0]; g += color[1]; b += color[2]; a += 1;
+            r += color[0];
+            g += color[1];
+            b += color[2];
+            a += 1;
           }
         }
       }

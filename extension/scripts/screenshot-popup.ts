@@ -7,9 +7,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { STATES } from '../ui/__tests__/popup-states';
 import { ensureBuilt, ROOT } from '../test/e2e/chromium-harness';
 import { startPhotographer } from '../test/e2e/popup-photographer';
+import { STATES } from '../ui/__tests__/popup-states';
 
 const outDir = join(ROOT, '.output', 'screenshots');
 
@@ -34,7 +34,9 @@ const AFTER_CLICKS: Record<string, { state: keyof typeof STATES; act: (popup: Pa
 };
 const SHOTS: Array<[string, keyof typeof STATES, ((popup: Page) => Promise<void>) | null]> = [
   ...Object.keys(STATES).map((name) => [name, name as keyof typeof STATES, null] as [string, keyof typeof STATES, null]),
-  ...Object.entries(AFTER_CLICKS).map(([name, { state, act }]) => [name, state, act] as [string, keyof typeof STATES, (popup: Page) => Promise<void>]),
+  ...Object.entries(AFTER_CLICKS).map(
+    ([name, { state, act }]) => [name, state, act] as [string, keyof typeof STATES, (popup: Page) => Promise<void>],
+  ),
 ];
 mkdirSync(outDir, { recursive: true });
 ensureBuilt();

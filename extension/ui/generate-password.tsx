@@ -12,7 +12,13 @@ export function generatePassword(random: (bytes: Uint8Array) => Uint8Array = (by
 
 export function GenerateButton({ onPick }: { onPick: (password: string) => void }) {
   return (
-    <button type="button" class="small" aria-label="Generate a strong password" title="Generate a strong password" onClick={() => onPick(generatePassword())}>
+    <button
+      type="button"
+      class="small"
+      aria-label="Generate a strong password"
+      title="Generate a strong password"
+      onClick={() => onPick(generatePassword())}
+    >
       Generate
     </button>
   );

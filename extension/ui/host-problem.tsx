@@ -1,4 +1,4 @@
-import { CONTRIBUTOR_COMMAND, INSTALL_COMMAND, type HostSetupProblem } from '../lib/host-reachability';
+import { CONTRIBUTOR_COMMAND, type HostSetupProblem, INSTALL_COMMAND } from '../lib/host-reachability';
 
 /**
  * Shown instead of the share button when sharing cannot work: what to run to install the host
@@ -17,8 +17,8 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
         <div class="host-problem" role="alert">
           <h2>Install the Porthole helper</h2>
           <p>
-            Porthole shares pages through a small program on this computer, the Porthole helper (<code>porthole-host</code>), which is
-            not set up for this browser yet. Install it, then check again:
+            Porthole shares pages through a small program on this computer, the Porthole helper (<code>porthole-host</code>), which is not
+            set up for this browser yet. Install it, then check again:
           </p>
           <pre class="command">
             <code>{INSTALL_COMMAND}</code>
@@ -34,7 +34,10 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
       return (
         <div class="host-problem" role="alert">
           <h2>The Porthole helper stopped</h2>
-          <p>The program that runs the tunnels, the Porthole helper (<code>porthole-host</code>), is installed but stopped answering. Check again to restart it.</p>
+          <p>
+            The program that runs the tunnels, the Porthole helper (<code>porthole-host</code>), is installed but stopped answering. Check
+            again to restart it.
+          </p>
           <p class="problem-detail">The browser said: {problem.reason}</p>
           {retry}
         </div>
@@ -44,8 +47,8 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
         <div class="host-problem" role="alert">
           <h2>Update the Porthole helper</h2>
           <p>
-            The installed Porthole helper (<code>porthole-host</code> {problem.version}) is older than this extension and would not apply a share’s
-            password or expiry. Install the current host, then check again.
+            The installed Porthole helper (<code>porthole-host</code> {problem.version}) is older than this extension and would not apply a
+            share’s password or expiry. Install the current host, then check again.
           </p>
           {retry}
         </div>
@@ -55,8 +58,8 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
         <div class="host-problem" role="alert">
           <h2>Update the Porthole extension</h2>
           <p>
-            The installed Porthole helper (<code>porthole-host</code> {problem.version}) is newer than this extension and no longer understands it. Update
-            the extension, then check again.
+            The installed Porthole helper (<code>porthole-host</code> {problem.version}) is newer than this extension and no longer
+            understands it. Update the extension, then check again.
           </p>
           {retry}
         </div>

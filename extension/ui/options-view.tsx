@@ -14,7 +14,13 @@ const CHOICES: Array<{ key: keyof Preferences; label: string; help: string }> = 
 ];
 
 /** The options page as a pure function of the preferences (null while they load). */
-export function OptionsView({ preferences, onChange }: { preferences: Preferences | null; onChange: (change: Partial<Preferences>) => void }) {
+export function OptionsView({
+  preferences,
+  onChange,
+}: {
+  preferences: Preferences | null;
+  onChange: (change: Partial<Preferences>) => void;
+}) {
   return (
     <main class="options">
       <h1>Porthole options</h1>

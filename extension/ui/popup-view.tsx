@@ -1,11 +1,11 @@
 import { hostSetupProblem } from '../lib/host-reachability';
-import { failedShares, liveShares, sameServer, type PortholeState } from '../lib/porthole-state';
+import { failedShares, liveShares, type PortholeState, sameServer } from '../lib/porthole-state';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
-import { SharePanel } from './share-panel';
 import { ShareList } from './share-list';
+import { SharePanel } from './share-panel';
 
 export interface PopupViewProps {
   page: PageInfo;

@@ -81,7 +81,12 @@ export function SettingsFields({ chosen, onChange }: { chosen: ChosenSettings; o
 
 /** What the closed Options say is chosen: " · password, 1 h", or nothing for an open share without end. */
 function chosenSummary({ password, expiresInMinutes }: ChosenSettings): string {
-  const parts = [password !== null ? 'password' : null, expiresInMinutes !== null ? (EXPIRY_CHOICES.find((choice) => choice.minutes === expiresInMinutes)?.label ?? `${expiresInMinutes} min`) : null];
+  const parts = [
+    password !== null ? 'password' : null,
+    expiresInMinutes !== null
+      ? (EXPIRY_CHOICES.find((choice) => choice.minutes === expiresInMinutes)?.label ?? `${expiresInMinutes} min`)
+      : null,
+  ];
   const chosen = parts.filter((part) => part !== null);
   return chosen.length > 0 ? ` · ${chosen.join(', ')}` : ' · password, expiry';
 }

@@ -1,10 +1,10 @@
-import type { Share } from '../lib/protocol';
 import { sameServer, type TrackedShare } from '../lib/porthole-state';
-import { ShortUrl } from './short-url';
+import type { Share } from '../lib/protocol';
 import { formatCountdown, formatDuration } from './format-duration';
-import type { CopiedMark, PopupActions } from './popup-actions';
 import { ClockIcon, LockIcon } from './icons';
 import { countsLine } from './live-share/activity';
+import type { CopiedMark, PopupActions } from './popup-actions';
+import { ShortUrl } from './short-url';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
 
@@ -81,20 +81,25 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions, cur
                 </div>
                 {/* The current tab's share has its Copy and Stop in the panel above: not shown twice. */}
                 {current ? null : (
-                <div class="share-row-actions">
-                  <button
-                    type="button"
-                    class="small"
-                    disabled={!share.url}
-                    aria-label={`Copy the address of ${share.origin}`}
-                    onClick={() => share.url && actions.copy(share.id, share.url)}
-                  >
-                    {copied ? 'Copied' : 'Copy'}
-                  </button>
-                  <button type="button" class="small danger" aria-label={`Stop sharing ${share.origin}`} onClick={() => actions.stop(share.id)}>
-                    Stop
-                  </button>
-                </div>
+                  <div class="share-row-actions">
+                    <button
+                      type="button"
+                      class="small"
+                      disabled={!share.url}
+                      aria-label={`Copy the address of ${share.origin}`}
+                      onClick={() => share.url && actions.copy(share.id, share.url)}
+                    >
+                      {copied ? 'Copied' : 'Copy'}
+                    </button>
+                    <button
+                      type="button"
+                      class="small danger"
+                      aria-label={`Stop sharing ${share.origin}`}
+                      onClick={() => actions.stop(share.id)}
+                    >
+                      Stop
+                    </button>
+                  </div>
                 )}
               </li>
             );
@@ -116,7 +121,12 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions, cur
                   </span>
                 </div>
                 <div class="share-row-actions">
-                  <button type="button" class="small" aria-label={`Restart sharing ${share.origin}`} onClick={() => actions.restart(share.id)}>
+                  <button
+                    type="button"
+                    class="small"
+                    aria-label={`Restart sharing ${share.origin}`}
+                    onClick={() => actions.restart(share.id)}
+                  >
                     Restart
                   </button>
                   <button type="button" class="small" aria-label={`Dismiss ${share.origin}`} onClick={() => actions.dismiss(share.id)}>

@@ -1,4 +1,4 @@
-import { shareForOrigin, type PortholeState } from '../lib/porthole-state';
+import { type PortholeState, shareForOrigin } from '../lib/porthole-state';
 import { LiveShare } from './live-share/live-share';
 import { shareStage } from './live-share/stage';
 import type { CopiedMark, PopupActions } from './popup-actions';
@@ -57,5 +57,17 @@ export function SharePanel({ origin, pageUrl, state, now, copied, actions }: Sha
       </div>
     );
   }
-  return <LiveShare origin={origin} pageUrl={pageUrl} since={pending?.since ?? tracked?.share.startedAt ?? null} tracked={tracked} stage={stage} problem={problem} now={now} copied={copied} actions={actions} />;
+  return (
+    <LiveShare
+      origin={origin}
+      pageUrl={pageUrl}
+      since={pending?.since ?? tracked?.share.startedAt ?? null}
+      tracked={tracked}
+      stage={stage}
+      problem={problem}
+      now={now}
+      copied={copied}
+      actions={actions}
+    />
+  );
 }

@@ -31,7 +31,8 @@ export function WelcomeView({ os, browser, helper, copied, onCopy, onRetry }: We
         ) : found ? (
           <p role="status" class="welcome-ok">
             ✓ Found: the Porthole helper {helper.hello?.version}
-            {helper.hello?.cloudflared ? `, with cloudflared ${helper.hello.cloudflared.version ?? ''}`.trimEnd() : ''}. You are ready to share.
+            {helper.hello?.cloudflared ? `, with cloudflared ${helper.hello.cloudflared.version ?? ''}`.trimEnd() : ''}. You are ready to
+            share.
           </p>
         ) : helper.problem?.status === 'missing' || helper.problem === null ? (
           <div role="alert" class="welcome-missing">

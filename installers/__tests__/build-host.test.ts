@@ -18,7 +18,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const pinnedRelease: CloudflaredRelease = {
   ...CLOUDFLARED_RELEASE,
-  assets: { ...CLOUDFLARED_RELEASE.assets, 'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: createHash('sha256').update('x').digest('hex') } },
+  assets: {
+    ...CLOUDFLARED_RELEASE.assets,
+    'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: createHash('sha256').update('x').digest('hex') },
+  },
 };
 
 async function deadBaseUrl(): Promise<string> {
@@ -42,7 +45,9 @@ describe('bundleCloudflaredIfPossible', () => {
     });
     expect(placed).toBeUndefined();
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^cloudflared not bundled \(Could not download cloudflared from http:\/\/127\.0\.0\.1:\d+\/.* \(connect ECONNREFUSED .*\)\); the host will use \$PORTHOLE_CLOUDFLARED or cloudflared on PATH\.$/);
+    expect(lines[0]).toMatch(
+      /^cloudflared not bundled \(Could not download cloudflared from http:\/\/127\.0\.0\.1:\d+\/.* \(connect ECONNREFUSED .*\)\); the host will use \$PORTHOLE_CLOUDFLARED or cloudflared on PATH\.$/,
+    );
     expect(lines[0]).not.toContain('\n');
     // A copy from an earlier build may be another release: the host must not pick it up.
     expect(existsSync(stale)).toBe(false);
@@ -50,8 +55,15 @@ describe('bundleCloudflaredIfPossible', () => {
 
   it('skips an unpinned release the same way, without a download', async () => {
     const lines: string[] = [];
-    const unpinned: CloudflaredRelease = { ...CLOUDFLARED_RELEASE, assets: { ...CLOUDFLARED_RELEASE.assets, 'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: null } } };
-    await bundleCloudflaredIfPossible(findTarget('linux-x64'), dir, { log: (line) => lines.push(line), release: unpinned, env: { PORTHOLE_CLOUDFLARED_BASE_URL: await deadBaseUrl() } });
+    const unpinned: CloudflaredRelease = {
+      ...CLOUDFLARED_RELEASE,
+      assets: { ...CLOUDFLARED_RELEASE.assets, 'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: null } },
+    };
+    await bundleCloudflaredIfPossible(findTarget('linux-x64'), dir, {
+      log: (line) => lines.push(line),
+      release: unpinned,
+      env: { PORTHOLE_CLOUDFLARED_BASE_URL: await deadBaseUrl() },
+    });
     expect(lines).toEqual([expect.stringMatching(/^cloudflared not bundled \(.*has no pinned SHA-256.*\); the host will use/)]);
   });
 });

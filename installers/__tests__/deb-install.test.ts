@@ -17,7 +17,15 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHostManifest } from '../../native-host/src/install/host-manifest.js';
 import { HOST_OUT_DIR, packageVersion } from '../build-host.js';
-import { buildDeb, DEB_BIN_LINK, DEB_CHROMIUM_MANIFEST, DEB_CLOUDFLARED_PATH, DEB_HOST_PATH, DEB_PACKAGE, SYSTEM_MANIFEST_DIRS } from '../deb/build-deb.js';
+import {
+  buildDeb,
+  DEB_BIN_LINK,
+  DEB_CHROMIUM_MANIFEST,
+  DEB_CLOUDFLARED_PATH,
+  DEB_HOST_PATH,
+  DEB_PACKAGE,
+  SYSTEM_MANIFEST_DIRS,
+} from '../deb/build-deb.js';
 import { targetFor } from '../targets.js';
 
 const dpkgStatus = (): string | null => {
@@ -30,14 +38,21 @@ function skipReason(): string | null {
   if (process.getuid?.() !== 0) return 'not root';
   if (spawnSync('dpkg', ['--version']).status !== 0) return 'no dpkg';
   const status = dpkgStatus();
-  if (status !== null && !status.endsWith('not-installed')) return `a "${DEB_PACKAGE}" package is already installed here (${status}); not touching it`;
+  if (status !== null && !status.endsWith('not-installed'))
+    return `a "${DEB_PACKAGE}" package is already installed here (${status}); not touching it`;
   return null;
 }
 
 const realHost = join(HOST_OUT_DIR, 'porthole-host');
 
 /** Every path the package installs (files and links). */
-const packageFiles = [DEB_HOST_PATH, DEB_CLOUDFLARED_PATH, DEB_BIN_LINK, DEB_CHROMIUM_MANIFEST, ...SYSTEM_MANIFEST_DIRS.map(({ dir }) => join(dir, 'dev.porthole.host.json'))];
+const packageFiles = [
+  DEB_HOST_PATH,
+  DEB_CLOUDFLARED_PATH,
+  DEB_BIN_LINK,
+  DEB_CHROMIUM_MANIFEST,
+  ...SYSTEM_MANIFEST_DIRS.map(({ dir }) => join(dir, 'dev.porthole.host.json')),
+];
 
 /** Every folder above those files, deepest first (so that they can be put back top down, reversed). */
 const packageDirs = [...new Set(packageFiles.flatMap((file) => ancestors(file)))].sort((a, b) => b.length - a.length);
@@ -74,7 +89,14 @@ describe.skipIf(reason !== null)('the .deb installed with dpkg -i and removed wi
     const host = usesRealHost ? realHost : join(dir, 'porthole-host');
     if (!usesRealHost) writeFileSync(host, `#!/bin/sh\necho ${version}\n`);
     writeFileSync(join(dir, 'cloudflared'), '#!/bin/sh\necho "cloudflared version 2025.1.0 (stand-in)"\n');
-    deb = await buildDeb({ target: targetFor(), version, hostExecutable: host, cloudflared: join(dir, 'cloudflared'), outDir: dir, compressionLevel: 0 });
+    deb = await buildDeb({
+      target: targetFor(),
+      version,
+      hostExecutable: host,
+      cloudflared: join(dir, 'cloudflared'),
+      outDir: dir,
+      compressionLevel: 0,
+    });
     execFileSync('dpkg', ['-i', deb], { stdio: 'pipe' });
   }, 60_000);
 
@@ -101,7 +123,12 @@ describe.skipIf(reason !== null)('the .deb installed with dpkg -i and removed wi
     expect(lstatSync(DEB_CLOUDFLARED_PATH).mode & 0o777).toBe(0o755);
     expect(readlinkSync(DEB_BIN_LINK)).toBe('../lib/porthole/porthole-host');
     expect(execFileSync(DEB_BIN_LINK, ['--version'], { encoding: 'utf8' }).trim()).toBe(version);
-    expect(execFileSync('porthole-host', ['--version'], { encoding: 'utf8', env: { ...process.env, PATH: `/usr/bin:${process.env.PATH ?? ''}` } }).trim()).toBe(version);
+    expect(
+      execFileSync('porthole-host', ['--version'], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `/usr/bin:${process.env.PATH ?? ''}` },
+      }).trim(),
+    ).toBe(version);
   });
 
   it('registers the host system-wide with the manifests buildHostManifest makes', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHostManifest } from '../../native-host/src/install/host-manifest.js';
-import { buildDeb, debArchitecture, debFileName, debVersion, DEB_DEPENDS, DEB_HOST_PATH } from '../deb/build-deb.js';
+import { buildDeb, DEB_DEPENDS, DEB_HOST_PATH, debArchitecture, debFileName, debVersion } from '../deb/build-deb.js';
 import { findTarget } from '../targets.js';
 
 const hasDpkgDeb = spawnSync('dpkg-deb', ['--version']).status === 0;
@@ -47,7 +47,13 @@ describe.skipIf(!hasDpkgDeb)('the .deb dpkg-deb builds', () => {
       outDir: join(dir, 'with'),
       compressionLevel: 0,
     });
-    without = await buildDeb({ target: findTarget('linux-arm64'), version: '0.2.0-rc.1', hostExecutable: join(dir, 'porthole-host'), outDir: join(dir, 'without'), compressionLevel: 0 });
+    without = await buildDeb({
+      target: findTarget('linux-arm64'),
+      version: '0.2.0-rc.1',
+      hostExecutable: join(dir, 'porthole-host'),
+      outDir: join(dir, 'without'),
+      compressionLevel: 0,
+    });
   }, 30_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -84,7 +90,7 @@ describe.skipIf(!hasDpkgDeb)('the .deb dpkg-deb builds', () => {
     expect(field(without, 'Description')).toMatch(/needs cloudflared on PATH/);
   });
 
-  it('holds the executables, the CLI link and the manifests in each browser family\'s system folder, all root-owned', () => {
+  it("holds the executables, the CLI link and the manifests in each browser family's system folder, all root-owned", () => {
     const chromiumManifest = '/usr/share/porthole/native-messaging-hosts/dev.porthole.host.json';
     expect(listing(withCloudflared)).toEqual({
       '/': 'drwxr-xr-x root/root',
@@ -128,12 +134,22 @@ describe.skipIf(!hasDpkgDeb)('the .deb dpkg-deb builds', () => {
     expect(read('usr/share/porthole/native-messaging-hosts/dev.porthole.host.json')).toEqual(buildHostManifest('chromium', DEB_HOST_PATH));
     expect(read('usr/lib/mozilla/native-messaging-hosts/dev.porthole.host.json')).toEqual(buildHostManifest('firefox', DEB_HOST_PATH));
     expect(readFileSync(join(root, 'usr/lib/porthole/porthole-host'), 'utf8')).toBe('#!/bin/sh\necho 0.1.0\n');
-    expect(readFileSync(join(root, 'usr/share/doc/porthole/copyright'), 'utf8')).toMatch(/Files: usr\/lib\/porthole\/cloudflared\nCopyright: Cloudflare/);
-    expect(gunzipSync(readFileSync(join(root, 'usr/share/doc/porthole/changelog.gz'))).toString()).toMatch(/^porthole \(0\.1\.0\) unstable; urgency=medium\n[^]* -- Porthole <.+>  \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\n$/);
+    expect(readFileSync(join(root, 'usr/share/doc/porthole/copyright'), 'utf8')).toMatch(
+      /Files: usr\/lib\/porthole\/cloudflared\nCopyright: Cloudflare/,
+    );
+    expect(gunzipSync(readFileSync(join(root, 'usr/share/doc/porthole/changelog.gz'))).toString()).toMatch(
+      /^porthole \(0\.1\.0\) unstable; urgency=medium\n[^]* -- Porthole <.+>  \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\n$/,
+    );
 
     const control = join(dir, 'control');
     execFileSync('dpkg-deb', ['-e', withCloudflared, control]);
-    expect(readFileSync(join(control, 'md5sums'), 'utf8').trim().split('\n').map((line) => line.split('  ')[1]).sort()).toEqual([
+    expect(
+      readFileSync(join(control, 'md5sums'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split('  ')[1])
+        .sort(),
+    ).toEqual([
       'usr/lib/mozilla/native-messaging-hosts/dev.porthole.host.json',
       'usr/lib/porthole/cloudflared',
       'usr/lib/porthole/porthole-host',

@@ -10,7 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fetchCloudflared } from '../cloudflared/fetch-cloudflared.js';
-import { CLOUDFLARED_RELEASE, cloudflaredAssetUrl, DEFAULT_CLOUDFLARED_BASE_URL, type CloudflaredAsset, type CloudflaredRelease } from '../cloudflared/release.js';
+import {
+  CLOUDFLARED_RELEASE,
+  type CloudflaredAsset,
+  type CloudflaredRelease,
+  cloudflaredAssetUrl,
+  DEFAULT_CLOUDFLARED_BASE_URL,
+} from '../cloudflared/release.js';
 import { findTarget, TARGETS, type TargetId } from '../targets.js';
 import { makeTgz } from './helpers/tgz.js';
 
@@ -21,7 +27,10 @@ const macArchive = makeTgz([{ name: 'cloudflared', data: macBinary }]);
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /** The same cloudflared packed again with another file beside it: same binary, another archive. */
-const repackedArchive = makeTgz([{ name: 'cloudflared', data: macBinary }, { name: 'README', data: Buffer.from('repacked') }]);
+const repackedArchive = makeTgz([
+  { name: 'cloudflared', data: macBinary },
+  { name: 'README', data: Buffer.from('repacked') },
+]);
 /** An archive with another program under the expected name. */
 const tamperedArchive = makeTgz([{ name: 'cloudflared', data: Buffer.from('not cloudflared') }]);
 
@@ -40,7 +49,13 @@ function releaseWith(overrides: Partial<Record<TargetId, CloudflaredAsset>>): Cl
 
 const pinned = releaseWith({
   'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: sha256(linuxBinary) },
-  'darwin-arm64': { file: 'cloudflared-darwin-arm64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(macArchive), binarySha256: sha256(macBinary) },
+  'darwin-arm64': {
+    file: 'cloudflared-darwin-arm64.tgz',
+    archive: 'tgz',
+    entry: 'cloudflared',
+    sha256: sha256(macArchive),
+    binarySha256: sha256(macBinary),
+  },
 });
 
 let server: Server;
@@ -101,16 +116,28 @@ describe('fetchCloudflared', () => {
   it('does not download again what is cached and verified', async () => {
     await fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: pinned, env: env(), cacheDir });
     rmSync(destDir, { recursive: true });
-    await fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: pinned, env: { PORTHOLE_CLOUDFLARED_BASE_URL: deadUrl }, cacheDir });
+    await fetchCloudflared({
+      target: findTarget('linux-x64'),
+      destDir,
+      release: pinned,
+      env: { PORTHOLE_CLOUDFLARED_BASE_URL: deadUrl },
+      cacheDir,
+    });
     expect(requests).toHaveLength(1);
     expect(existsSync(join(destDir, 'cloudflared'))).toBe(true);
   });
 
   it('refuses a download whose checksum does not match, and places nothing', async () => {
-    const wrong = releaseWith({ 'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: sha256(Buffer.from('another build')) } });
-    await expect(fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: wrong, env: env(), cacheDir })).rejects.toMatchObject({
+    const wrong = releaseWith({
+      'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: sha256(Buffer.from('another build')) },
+    });
+    await expect(
+      fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: wrong, env: env(), cacheDir }),
+    ).rejects.toMatchObject({
       code: 'cloudflared-checksum-mismatch',
-      message: expect.stringMatching(new RegExp(`has SHA-256 ${sha256(linuxBinary)}, not the ${sha256(Buffer.from('another build'))} pinned .*refusing to bundle it`)),
+      message: expect.stringMatching(
+        new RegExp(`has SHA-256 ${sha256(linuxBinary)}, not the ${sha256(Buffer.from('another build'))} pinned .*refusing to bundle it`),
+      ),
     });
     expect(existsSync(join(destDir, 'cloudflared'))).toBe(false);
     expect(readdirSync(join(cacheDir, VERSION))).toEqual([]);
@@ -118,10 +145,18 @@ describe('fetchCloudflared', () => {
 
   it('fails fast with a clear message when the server cannot be reached', async () => {
     const started = performance.now();
-    const failure = fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: pinned, env: { PORTHOLE_CLOUDFLARED_BASE_URL: deadUrl }, cacheDir });
+    const failure = fetchCloudflared({
+      target: findTarget('linux-x64'),
+      destDir,
+      release: pinned,
+      env: { PORTHOLE_CLOUDFLARED_BASE_URL: deadUrl },
+      cacheDir,
+    });
     await expect(failure).rejects.toMatchObject({ code: 'cloudflared-download-failed' });
     const message = (await failure.catch((error: Error) => error)) as Error;
-    expect(message.message).toContain(`Could not download cloudflared from ${deadUrl}/${VERSION}/cloudflared-linux-amd64 (connect ECONNREFUSED`);
+    expect(message.message).toContain(
+      `Could not download cloudflared from ${deadUrl}/${VERSION}/cloudflared-linux-amd64 (connect ECONNREFUSED`,
+    );
     expect(message.message).toContain('needs internet access');
     expect(message.message).toContain('PORTHOLE_CLOUDFLARED');
     expect(message.message).toContain('install cloudflared');
@@ -138,7 +173,9 @@ describe('fetchCloudflared', () => {
 
   it('reports an HTTP error status', async () => {
     const missing = releaseWith({ 'linux-x64': { file: 'cloudflared-linux-sparc', archive: 'raw', sha256: sha256(linuxBinary) } });
-    await expect(fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: missing, env: env(), cacheDir })).rejects.toMatchObject({
+    await expect(
+      fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: missing, env: env(), cacheDir }),
+    ).rejects.toMatchObject({
       code: 'cloudflared-download-failed',
       message: expect.stringContaining('HTTP 404'),
     });
@@ -153,7 +190,13 @@ describe('fetchCloudflared', () => {
 
   it('refuses an archive whose digest matches but whose cloudflared inside does not, and places nothing', async () => {
     const release = releaseWith({
-      'darwin-arm64': { file: 'tampered.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(tamperedArchive), binarySha256: sha256(macBinary) },
+      'darwin-arm64': {
+        file: 'tampered.tgz',
+        archive: 'tgz',
+        entry: 'cloudflared',
+        sha256: sha256(tamperedArchive),
+        binarySha256: sha256(macBinary),
+      },
     });
     await expect(fetchCloudflared({ target: findTarget('darwin-arm64'), destDir, release, env: env(), cacheDir })).rejects.toMatchObject({
       code: 'cloudflared-checksum-mismatch',
@@ -164,7 +207,13 @@ describe('fetchCloudflared', () => {
 
   it('refuses an archive whose cloudflared inside matches but whose own digest does not, and places nothing', async () => {
     const release = releaseWith({
-      'darwin-x64': { file: 'cloudflared-darwin-amd64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(macArchive), binarySha256: sha256(macBinary) },
+      'darwin-x64': {
+        file: 'cloudflared-darwin-amd64.tgz',
+        archive: 'tgz',
+        entry: 'cloudflared',
+        sha256: sha256(macArchive),
+        binarySha256: sha256(macBinary),
+      },
     });
     await expect(fetchCloudflared({ target: findTarget('darwin-x64'), destDir, release, env: env(), cacheDir })).rejects.toMatchObject({
       code: 'cloudflared-checksum-mismatch',
@@ -175,7 +224,15 @@ describe('fetchCloudflared', () => {
   });
 
   it('never downloads an archive whose binary digest is not pinned', async () => {
-    const release = releaseWith({ 'darwin-arm64': { file: 'cloudflared-darwin-arm64.tgz', archive: 'tgz', entry: 'cloudflared', sha256: sha256(macArchive), binarySha256: null } });
+    const release = releaseWith({
+      'darwin-arm64': {
+        file: 'cloudflared-darwin-arm64.tgz',
+        archive: 'tgz',
+        entry: 'cloudflared',
+        sha256: sha256(macArchive),
+        binarySha256: null,
+      },
+    });
     await expect(fetchCloudflared({ target: findTarget('darwin-arm64'), destDir, release, env: env(), cacheDir })).rejects.toMatchObject({
       code: 'cloudflared-unpinned',
       message: expect.stringContaining('no pinned binarySha256 (the SHA-256 of cloudflared inside cloudflared-darwin-arm64.tgz)'),
@@ -186,12 +243,16 @@ describe('fetchCloudflared', () => {
   it('names the file cloudflared.exe for Windows targets', async () => {
     const exe = Buffer.from('MZ cloudflared');
     const windows = releaseWith({ 'win-x64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: sha256(exe) } });
-    await expect(fetchCloudflared({ target: findTarget('win-x64'), destDir, release: windows, env: env(), cacheDir })).resolves.toBe(join(destDir, 'cloudflared.exe'));
+    await expect(fetchCloudflared({ target: findTarget('win-x64'), destDir, release: windows, env: env(), cacheDir })).resolves.toBe(
+      join(destDir, 'cloudflared.exe'),
+    );
   });
 
   it('never downloads an asset without a pinned SHA-256', async () => {
     const unpinned = releaseWith({ 'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: null } });
-    await expect(fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: unpinned, env: env(), cacheDir })).rejects.toMatchObject({
+    await expect(
+      fetchCloudflared({ target: findTarget('linux-x64'), destDir, release: unpinned, env: env(), cacheDir }),
+    ).rejects.toMatchObject({
       code: 'cloudflared-unpinned',
       message: expect.stringContaining("copy it from the release's published checksums"),
     });
@@ -225,7 +286,9 @@ describe('the pinned cloudflared release', () => {
       }
     }
     const asset = CLOUDFLARED_RELEASE.assets['linux-x64'];
-    expect(cloudflaredAssetUrl(CLOUDFLARED_RELEASE, asset, {})).toBe(`${DEFAULT_CLOUDFLARED_BASE_URL}/${CLOUDFLARED_RELEASE.version}/cloudflared-linux-amd64`);
+    expect(cloudflaredAssetUrl(CLOUDFLARED_RELEASE, asset, {})).toBe(
+      `${DEFAULT_CLOUDFLARED_BASE_URL}/${CLOUDFLARED_RELEASE.version}/cloudflared-linux-amd64`,
+    );
     expect(cloudflaredAssetUrl(CLOUDFLARED_RELEASE, asset, { PORTHOLE_CLOUDFLARED_BASE_URL: 'http://mirror.test/cf/' })).toBe(
       `http://mirror.test/cf/${CLOUDFLARED_RELEASE.version}/cloudflared-linux-amd64`,
     );

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CD_VERSION_EXECSEG,
   CODE_PAGE_SIZE,
+  type CodeDirectory,
   CS_ADHOC,
   CS_HASHTYPE_SHA256,
   CSMAGIC_CODEDIRECTORY,
@@ -22,10 +23,9 @@ import {
   pageHashes,
   parseCodeDirectory,
   readEmbeddedSignature,
-  type CodeDirectory,
 } from '../sea/code-signature.js';
-import { adhocSign } from '../sea/macho-adhoc-sign.js';
 import { findSegment, parseMachO } from '../sea/macho.js';
+import { adhocSign } from '../sea/macho-adhoc-sign.js';
 import { extractNodeBinary } from '../sea/node-binary.js';
 import { findTarget } from '../targets.js';
 
@@ -40,7 +40,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'porthole-macho-'));
   // From the verified cache; fetched from the npm registry through the build's own module when absent.
   apple = readFileSync(await extractNodeBinary(findTarget('darwin-arm64'), join(dir, 'node')));
-  const directories = (readEmbeddedSignature(apple) ?? []).filter((entry) => entry.magic === CSMAGIC_CODEDIRECTORY).map((entry) => parseCodeDirectory(entry.blob));
+  const directories = (readEmbeddedSignature(apple) ?? [])
+    .filter((entry) => entry.magic === CSMAGIC_CODEDIRECTORY)
+    .map((entry) => parseCodeDirectory(entry.blob));
   const sha256 = directories.find((directory) => directory.hashType === CS_HASHTYPE_SHA256);
   if (sha256 === undefined) throw new Error('The official darwin-arm64 Node binary has no SHA-256 CodeDirectory.');
   appleDirectory = sha256;
@@ -58,7 +60,7 @@ describe("Apple's signature on the official darwin-arm64 Node binary", SLOW, () 
     expect(appleDirectory.codeLimit).toBe(parseMachO(apple).codeSignature?.dataoff);
   });
 
-  it("has code slots equal to our page hashes of the same file range, every one of them", () => {
+  it('has code slots equal to our page hashes of the same file range, every one of them', () => {
     const ours = pageHashes(apple, appleDirectory.codeLimit);
     expect(ours.length).toBe(appleDirectory.codeSlots.length);
     const differing = ours.filter((hash, index) => !hash.equals(appleDirectory.codeSlots[index]!)).length;
@@ -70,7 +72,12 @@ describe("Apple's signature on the official darwin-arm64 Node binary", SLOW, () 
     for (const type of [CSSLOT_REQUIREMENTS, CSSLOT_ENTITLEMENTS]) {
       const blob = blobs.find((entry) => entry.type === type);
       expect(blob, `blob ${type}`).toBeDefined();
-      expect(createHash('sha256').update(blob!.blob).digest().equals(appleDirectory.specialSlots[type - 1]!)).toBe(true);
+      expect(
+        createHash('sha256')
+          .update(blob!.blob)
+          .digest()
+          .equals(appleDirectory.specialSlots[type - 1]!),
+      ).toBe(true);
     }
   });
 });

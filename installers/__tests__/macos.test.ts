@@ -5,7 +5,7 @@
  * with HOME set to a temporary folder and a stand-in `xattr` on PATH. Then the same scripts install
  * the real Linux host (when dist/host/porthole-host exists), which registers itself for real.
  */
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFileSync, type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +41,21 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'fake-bin'));
   writeFileSync(join(dir, 'fake-bin', 'xattr'), STAND_IN_XATTR);
   chmodSync(join(dir, 'fake-bin', 'xattr'), 0o755);
-  archive = await buildMacosArchive({ target, version: '0.1.0', hostExecutable: join(dir, 'porthole-host'), cloudflared: join(dir, 'cloudflared'), outDir: join(dir, 'with'), level: 1 });
-  archiveWithoutCloudflared = await buildMacosArchive({ target, version: '0.1.0', hostExecutable: join(dir, 'porthole-host'), outDir: join(dir, 'without'), level: 1 });
+  archive = await buildMacosArchive({
+    target,
+    version: '0.1.0',
+    hostExecutable: join(dir, 'porthole-host'),
+    cloudflared: join(dir, 'cloudflared'),
+    outDir: join(dir, 'with'),
+    level: 1,
+  });
+  archiveWithoutCloudflared = await buildMacosArchive({
+    target,
+    version: '0.1.0',
+    hostExecutable: join(dir, 'porthole-host'),
+    outDir: join(dir, 'without'),
+    level: 1,
+  });
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -116,7 +129,11 @@ describe('install.sh and uninstall.sh', () => {
       expect(statSync(join(binDir, name)).mode & 0o777).toBe(0o755);
     }
     expect(readFileSync(join(appDir, 'uninstall.sh'), 'utf8')).toBe(readFileSync(MACOS_SCRIPTS.uninstall, 'utf8'));
-    expect(calls()).toEqual([`xattr -dr com.apple.quarantine ${binDir}`, `${binDir}/porthole-host --version`, `${binDir}/porthole-host install --browser chrome,firefox`]);
+    expect(calls()).toEqual([
+      `xattr -dr com.apple.quarantine ${binDir}`,
+      `${binDir}/porthole-host --version`,
+      `${binDir}/porthole-host install --browser chrome,firefox`,
+    ]);
     expect(result.stdout).toContain(`✓ porthole-host 0.1.0 installed in ${binDir}`);
     expect(result.stdout).toContain('✓ cloudflared installed beside it');
     expect(result.stdout).toContain(`sh "${appDir}/uninstall.sh"`);
@@ -143,7 +160,9 @@ describe('install.sh and uninstall.sh', () => {
   it('stops with a clear message when the copied host does not start (wrong Mac, damaged download)', () => {
     const result = sh(join(unpacked, 'install.sh'), [], { PORTHOLE_TEST_BROKEN: '1' });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/porthole-host was copied to .* but does not start on this computer:\n {2}exec format error\nThis archive is for macOS \(porthole-0\.1\.0-darwin-arm64\)/);
+    expect(result.stderr).toMatch(
+      /porthole-host was copied to .* but does not start on this computer:\n {2}exec format error\nThis archive is for macOS \(porthole-0\.1\.0-darwin-arm64\)/,
+    );
     expect(calls().some((line) => line.includes(' install'))).toBe(false);
   });
 
@@ -185,28 +204,34 @@ describe('install.sh and uninstall.sh', () => {
     expect(result.stdout).toContain('nothing to unregister');
   });
 
-  it.skipIf(!existsSync(join(HOST_OUT_DIR, 'porthole-host')))('install.sh and uninstall.sh around the real host (Linux build standing in for the Mac one)', () => {
-    const real = join(home, '..', 'real');
-    mkdirSync(real);
-    for (const script of ['install.sh', 'uninstall.sh']) writeFileSync(join(real, script), readFileSync(join(unpacked, script)));
-    execFileSync('cp', [join(HOST_OUT_DIR, 'porthole-host'), join(real, 'porthole-host')]);
-    // On Linux the host registers in ~/.config/<browser>/NativeMessagingHosts; the executable it names is where install.sh put it.
-    const installed = sh(join(real, 'install.sh'), ['--browser', 'chrome']);
-    expect(installed.stderr).toBe('');
-    expect(installed.status).toBe(0);
-    const manifest = join(home, '.config', 'google-chrome', 'NativeMessagingHosts', 'dev.porthole.host.json');
-    expect(JSON.parse(readFileSync(manifest, 'utf8'))).toEqual(buildHostManifest('chromium', join(binDir, 'porthole-host')));
-    const removed = sh(join(appDir, 'uninstall.sh'));
-    expect(removed.status).toBe(0);
-    expect(removed.stdout).toContain(`✓ chrome: removed ${manifest}`);
-    expect(existsSync(manifest)).toBe(false);
-    expect(existsSync(appDir)).toBe(false);
-  }, 20_000);
+  it.skipIf(!existsSync(join(HOST_OUT_DIR, 'porthole-host')))(
+    'install.sh and uninstall.sh around the real host (Linux build standing in for the Mac one)',
+    () => {
+      const real = join(home, '..', 'real');
+      mkdirSync(real);
+      for (const script of ['install.sh', 'uninstall.sh']) writeFileSync(join(real, script), readFileSync(join(unpacked, script)));
+      execFileSync('cp', [join(HOST_OUT_DIR, 'porthole-host'), join(real, 'porthole-host')]);
+      // On Linux the host registers in ~/.config/<browser>/NativeMessagingHosts; the executable it names is where install.sh put it.
+      const installed = sh(join(real, 'install.sh'), ['--browser', 'chrome']);
+      expect(installed.stderr).toBe('');
+      expect(installed.status).toBe(0);
+      const manifest = join(home, '.config', 'google-chrome', 'NativeMessagingHosts', 'dev.porthole.host.json');
+      expect(JSON.parse(readFileSync(manifest, 'utf8'))).toEqual(buildHostManifest('chromium', join(binDir, 'porthole-host')));
+      const removed = sh(join(appDir, 'uninstall.sh'));
+      expect(removed.status).toBe(0);
+      expect(removed.stdout).toContain(`✓ chrome: removed ${manifest}`);
+      expect(existsSync(manifest)).toBe(false);
+      expect(existsSync(appDir)).toBe(false);
+    },
+    20_000,
+  );
 });
 
 describe.skipIf(spawnSync('shellcheck', ['--version']).status !== 0)('shellcheck', () => {
   it('finds nothing in install.sh and uninstall.sh (POSIX sh)', () => {
-    const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', MACOS_SCRIPTS.install, MACOS_SCRIPTS.uninstall], { encoding: 'utf8' });
+    const result = spawnSync('shellcheck', ['--shell=sh', '--severity=style', MACOS_SCRIPTS.install, MACOS_SCRIPTS.uninstall], {
+      encoding: 'utf8',
+    });
     expect(result.stdout).toBe('');
     expect(result.status).toBe(0);
   });

@@ -14,12 +14,13 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_OUT_DIR, packageTargets } from '../package.js';
 import { packageVersion } from '../build-host.js';
-import { buildMsi, msiRegistrations } from '../windows/build-msi.js';
+import { PACKAGE_OUT_DIR, packageTargets } from '../package.js';
 import { findTarget } from '../targets.js';
+import { buildMsi, msiRegistrations } from '../windows/build-msi.js';
 
-const hasWine = process.platform === 'linux' && spawnSync('wine', ['--version']).status === 0 && spawnSync('wixl', ['--version']).status === 0;
+const hasWine =
+  process.platform === 'linux' && spawnSync('wine', ['--version']).status === 0 && spawnSync('wixl', ['--version']).status === 0;
 const realHost = join(PACKAGE_OUT_DIR, 'win-x64', 'porthole-host.exe');
 
 describe.skipIf(!hasWine)('the .msi under wine msiexec', () => {
@@ -63,9 +64,23 @@ describe.skipIf(!hasWine)('the .msi under wine msiexec', () => {
     env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=' };
     const host = existsSync(realHost)
       ? realHost
-      : (await packageTargets({ targets: [findTarget('win-x64')], withCloudflared: false, withInstallers: false, outDir: join(dir, 'package'), log: () => undefined }))[0]!.executable;
+      : (
+          await packageTargets({
+            targets: [findTarget('win-x64')],
+            withCloudflared: false,
+            withInstallers: false,
+            outDir: join(dir, 'package'),
+            log: () => undefined,
+          })
+        )[0]!.executable;
     writeFileSync(join(dir, 'cloudflared.exe'), 'MZ stand-in cloudflared');
-    msi = await buildMsi({ target: findTarget('win-x64'), version: packageVersion(), hostExecutable: host, cloudflared: join(dir, 'cloudflared.exe'), outDir: dir });
+    msi = await buildMsi({
+      target: findTarget('win-x64'),
+      version: packageVersion(),
+      hostExecutable: host,
+      cloudflared: join(dir, 'cloudflared.exe'),
+      outDir: dir,
+    });
     mustWine(['wineboot', '--init']);
     // Node 22 refuses Windows older than 8.1, and a new prefix says Windows 7.
     mustWine(['reg', 'add', 'HKCU\\Software\\Wine', '/v', 'Version', '/t', 'REG_SZ', '/d', 'win10', '/f']);
@@ -79,12 +94,19 @@ describe.skipIf(!hasWine)('the .msi under wine msiexec', () => {
   }, 30_000);
 
   it('installs the files into LocalAppData\\Programs\\Porthole', () => {
-    expect(readdirSync(installDir()).sort()).toEqual(['cloudflared.exe', 'dev.porthole.host.chromium.json', 'dev.porthole.host.firefox.json', 'porthole-host.exe']);
+    expect(readdirSync(installDir()).sort()).toEqual([
+      'cloudflared.exe',
+      'dev.porthole.host.chromium.json',
+      'dev.porthole.host.firefox.json',
+      'porthole-host.exe',
+    ]);
   });
 
-  it('writes each browser\'s HKCU key, naming the manifest by its full path', () => {
+  it("writes each browser's HKCU key, naming the manifest by its full path", () => {
     for (const { browser, family, key } of msiRegistrations()) {
-      expect(regDefault(key), browser).toMatch(new RegExp(`^C:\\\\users\\\\[^\\\\]+\\\\AppData\\\\Local\\\\Programs\\\\Porthole\\\\dev\\.porthole\\.host\\.${family}\\.json$`));
+      expect(regDefault(key), browser).toMatch(
+        new RegExp(`^C:\\\\users\\\\[^\\\\]+\\\\AppData\\\\Local\\\\Programs\\\\Porthole\\\\dev\\.porthole\\.host\\.${family}\\.json$`),
+      );
     }
   });
 

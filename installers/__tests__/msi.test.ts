@@ -10,24 +10,40 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHostManifest } from '../../native-host/src/install/host-manifest.js';
 import { BROWSERS } from '../../native-host/src/platform/index.js';
-import { buildMsi, canBuildMsi, msiFileName, msiRegistrations, msiVersion, MSI_UPGRADE_CODE, renderWxs, uuidV5 } from '../windows/build-msi.js';
 import { findTarget } from '../targets.js';
+import {
+  buildMsi,
+  canBuildMsi,
+  MSI_UPGRADE_CODE,
+  msiFileName,
+  msiRegistrations,
+  msiVersion,
+  renderWxs,
+  uuidV5,
+} from '../windows/build-msi.js';
 
 const hasTools = spawnSync('wixl', ['--version']).status === 0 && spawnSync('msiinfo', ['--version']).status === 0;
 const win = findTarget('win-x64');
 
 describe('the .msi recipe', () => {
-  it('registers every browser the host knows on Windows, under the host\'s own HKCU keys', () => {
+  it("registers every browser the host knows on Windows, under the host's own HKCU keys", () => {
     const registrations = msiRegistrations();
     expect(registrations.map((r) => r.browser).sort()).toEqual([...BROWSERS].sort());
-    expect(registrations.find((r) => r.browser === 'chrome')?.key).toBe('Software\\Google\\Chrome\\NativeMessagingHosts\\dev.porthole.host');
-    expect(registrations.find((r) => r.browser === 'firefox')).toEqual({ browser: 'firefox', family: 'firefox', key: 'Software\\Mozilla\\NativeMessagingHosts\\dev.porthole.host' });
+    expect(registrations.find((r) => r.browser === 'chrome')?.key).toBe(
+      'Software\\Google\\Chrome\\NativeMessagingHosts\\dev.porthole.host',
+    );
+    expect(registrations.find((r) => r.browser === 'firefox')).toEqual({
+      browser: 'firefox',
+      family: 'firefox',
+      key: 'Software\\Mozilla\\NativeMessagingHosts\\dev.porthole.host',
+    });
   });
 
   it('derives its GUIDs: one product code per version, the same on every build', () => {
     // RFC 4122 appendix B's example: the DNS namespace and www.example.com.
     expect(uuidV5('6ba7b810-9dad-11d1-80b4-00c04fd430c8', 'www.example.com')).toBe('2ED6657D-E927-568B-95E1-2665A8AEA6A2');
-    const productCode = (version: string): string | undefined => /<Product Id="([^"]+)"/.exec(renderWxs({ target: win, version, withCloudflared: false }))?.[1];
+    const productCode = (version: string): string | undefined =>
+      /<Product Id="([^"]+)"/.exec(renderWxs({ target: win, version, withCloudflared: false }))?.[1];
     expect(productCode('0.1.0')).toBe(productCode('0.1.0'));
     expect(productCode('0.1.0')).not.toBe(productCode('0.1.1'));
     expect(renderWxs({ target: win, version: '0.1.0', withCloudflared: false })).toContain(`UpgradeCode="${MSI_UPGRADE_CODE}"`);
@@ -52,15 +68,29 @@ describe.skipIf(!hasTools)('the .msi wixl builds', () => {
     dir = mkdtempSync(join(tmpdir(), 'porthole-msi-test-'));
     writeFileSync(join(dir, 'porthole-host.exe'), 'MZ stand-in host');
     writeFileSync(join(dir, 'cloudflared.exe'), 'MZ stand-in cloudflared');
-    msi = await buildMsi({ target: win, version: '0.1.0', hostExecutable: join(dir, 'porthole-host.exe'), cloudflared: join(dir, 'cloudflared.exe'), outDir: join(dir, 'with') });
-    withoutCloudflared = await buildMsi({ target: win, version: '0.1.0', hostExecutable: join(dir, 'porthole-host.exe'), outDir: join(dir, 'without') });
+    msi = await buildMsi({
+      target: win,
+      version: '0.1.0',
+      hostExecutable: join(dir, 'porthole-host.exe'),
+      cloudflared: join(dir, 'cloudflared.exe'),
+      outDir: join(dir, 'with'),
+    });
+    withoutCloudflared = await buildMsi({
+      target: win,
+      version: '0.1.0',
+      hostExecutable: join(dir, 'porthole-host.exe'),
+      outDir: join(dir, 'without'),
+    });
   }, 30_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** One table as rows of named columns (msiinfo export: header, types, key line, rows). */
   function table(file: string, name: string): Record<string, string>[] {
-    const [header, , , ...rows] = execFileSync('msiinfo', ['export', file, name], { encoding: 'utf8' }).replace(/\r\n/g, '\n').trimEnd().split('\n');
+    const [header, , , ...rows] = execFileSync('msiinfo', ['export', file, name], { encoding: 'utf8' })
+      .replace(/\r\n/g, '\n')
+      .trimEnd()
+      .split('\n');
     const columns = header!.split('\t');
     return rows.map((row) => Object.fromEntries(row.split('\t').map((value, index) => [columns[index]!, value])));
   }
@@ -73,7 +103,12 @@ describe.skipIf(!hasTools)('the .msi wixl builds', () => {
     expect(summary).toMatch(/^Source: 10 /m);
     const properties = Object.fromEntries(table(msi, 'Property').map((row) => [row.Property, row.Value]));
     expect(properties.ALLUSERS).toBeUndefined();
-    expect(properties).toMatchObject({ ProductName: 'Porthole', ProductVersion: '0.1.0', UpgradeCode: `{${MSI_UPGRADE_CODE}}`, ARPNOMODIFY: '1' });
+    expect(properties).toMatchObject({
+      ProductName: 'Porthole',
+      ProductVersion: '0.1.0',
+      UpgradeCode: `{${MSI_UPGRADE_CODE}}`,
+      ARPNOMODIFY: '1',
+    });
     expect(table(msi, 'Upgrade').map((row) => row.UpgradeCode)).toEqual([`{${MSI_UPGRADE_CODE}}`, `{${MSI_UPGRADE_CODE}}`]);
   });
 
@@ -117,7 +152,7 @@ describe.skipIf(!hasTools)('the .msi wixl builds', () => {
     expect(table(withoutCloudflared, 'Component').map((row) => row.Component)).toEqual(['UserProgramsDir', 'Host']);
   });
 
-  it('points each browser\'s HKCU key at its manifest, and deletes the key on uninstall', () => {
+  it("points each browser's HKCU key at its manifest, and deletes the key on uninstall", () => {
     const registry = table(msi, 'Registry');
     for (const { browser, family, key } of msiRegistrations()) {
       const rows = registry.filter((row) => row.Key === key);

@@ -58,7 +58,8 @@ describe('ensureNodeTarball', () => {
   });
 
   it('says what failed when npm cannot fetch the package', async () => {
-    const fetchPackage: PackageFetcher = () => Promise.reject(Object.assign(new Error('npm pack failed: ENOTFOUND'), { code: 'node-fetch-failed' }));
+    const fetchPackage: PackageFetcher = () =>
+      Promise.reject(Object.assign(new Error('npm pack failed: ENOTFOUND'), { code: 'node-fetch-failed' }));
     await expect(ensureNodeTarball(target, { cacheDir, fetchPackage })).rejects.toMatchObject({ code: 'node-fetch-failed' });
     expect(readdirSync(cacheDir)).toEqual([]);
   });

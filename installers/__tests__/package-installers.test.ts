@@ -26,10 +26,14 @@ describe('checkInstallerTools', () => {
   });
 
   it('names each missing tool, the targets that need it and how to get it, before anything is built', () => {
-    expect(() => checkInstallerTools([findTarget('linux-x64'), findTarget('linux-arm64'), findTarget('win-x64')], (command) => command === 'dpkg-deb')).toThrow(
+    expect(() =>
+      checkInstallerTools([findTarget('linux-x64'), findTarget('linux-arm64'), findTarget('win-x64')], (command) => command === 'dpkg-deb'),
+    ).toThrow(
       'Missing installer tools: wixl (for win-x64): on Debian or Ubuntu: apt-get install wixl. Install them, or pass --without-installers to build the executables alone.',
     );
-    expect(() => checkInstallerTools([findTarget('linux-x64'), findTarget('linux-arm64')], () => false)).toThrow(/dpkg-deb \(for linux-x64, linux-arm64\)/);
+    expect(() => checkInstallerTools([findTarget('linux-x64'), findTarget('linux-arm64')], () => false)).toThrow(
+      /dpkg-deb \(for linux-x64, linux-arm64\)/,
+    );
   });
 });
 
@@ -47,7 +51,12 @@ describe('artifactTable', () => {
     };
     const table = artifactTable(
       [
-        { target: findTarget('linux-x64'), executable: file('porthole-host', 3 * 1024 * 1024), cloudflared: file('cloudflared', 1024 * 1024), installer: file('porthole_0.1.0_amd64.deb', 1024 * 1024 + 104858) },
+        {
+          target: findTarget('linux-x64'),
+          executable: file('porthole-host', 3 * 1024 * 1024),
+          cloudflared: file('cloudflared', 1024 * 1024),
+          installer: file('porthole_0.1.0_amd64.deb', 1024 * 1024 + 104858),
+        },
         { target: findTarget('win-arm64'), executable: file('porthole-host.exe', 0), cloudflared: undefined },
       ],
       dir,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExecutable } from '../sea/build-executable.js';
-import { makeHostBlob, type HostBlob } from '../sea/host-blob.js';
+import { type HostBlob, makeHostBlob } from '../sea/host-blob.js';
 import { findTarget, NODE_VERSION } from '../targets.js';
 
 const PROBE = `
@@ -43,7 +43,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'porthole-sea-'));
   writeFileSync(join(dir, 'probe.cjs'), PROBE);
   sea = await makeHostBlob(join(dir, 'probe.cjs'), join(dir, 'work'));
-  probe = await buildExecutable({ target: sea.builder, blob: sea.blob, outFile: join(dir, `probe${sea.builder.exeSuffix}`), nodeBinary: sea.builderNode });
+  probe = await buildExecutable({
+    target: sea.builder,
+    blob: sea.blob,
+    outFile: join(dir, `probe${sea.builder.exeSuffix}`),
+    nodeBinary: sea.builderNode,
+  });
 }, 300_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,18 +58,20 @@ function runProbe(args: string[], input = ''): ProbeReport {
 }
 
 describe(`a Node ${NODE_VERSION} single executable built for this machine`, () => {
-  it.each([[['--version']], [['share', '3000']], [['chrome-extension://abc/']], [['/path/to/dev.porthole.host.json', 'porthole@example.org']]])(
-    'sees exactly its arguments in process.argv.slice(2): %j',
-    (args) => {
-      const report = runProbe(args);
-      expect(report.argv.slice(2)).toEqual(args);
-      // Node puts the executable again (as invoked) in argv[1], where a script path would be.
-      expect(report.argv[0]).toBe(probe);
-      expect(report.argv[1]).toBe(probe);
-    },
-  );
+  it.each([
+    [['--version']],
+    [['share', '3000']],
+    [['chrome-extension://abc/']],
+    [['/path/to/dev.porthole.host.json', 'porthole@example.org']],
+  ])('sees exactly its arguments in process.argv.slice(2): %j', (args) => {
+    const report = runProbe(args);
+    expect(report.argv.slice(2)).toEqual(args);
+    // Node puts the executable again (as invoked) in argv[1], where a script path would be.
+    expect(report.argv[0]).toBe(probe);
+    expect(report.argv[1]).toBe(probe);
+  });
 
-  it("knows it is a single executable, runs the pinned Node, and is its own execPath", () => {
+  it('knows it is a single executable, runs the pinned Node, and is its own execPath', () => {
     const report = runProbe([]);
     expect(report.isSea).toBe(true);
     expect(report.version).toBe(`v${NODE_VERSION}`);
@@ -89,7 +96,8 @@ describe(`a Node ${NODE_VERSION} single executable built for this machine`, () =
   });
 });
 
-const canEmulateArm64 = process.platform === 'linux' && process.arch === 'x64' && existsSync('/usr/bin/qemu-aarch64') && existsSync('/usr/aarch64-linux-gnu/lib');
+const canEmulateArm64 =
+  process.platform === 'linux' && process.arch === 'x64' && existsSync('/usr/bin/qemu-aarch64') && existsSync('/usr/aarch64-linux-gnu/lib');
 
 // The same blob in another target's binary: the one-blob-fits-all claim, where an emulator allows it
 // (Debian packages qemu-user, libc6-arm64-cross, libstdc++6-arm64-cross).

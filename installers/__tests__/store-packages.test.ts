@@ -24,7 +24,10 @@ function filesUnder(dir: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(dir, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
-      .map((entry) => [relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'), readFileSync(join(entry.parentPath, entry.name)).toString('base64')]),
+      .map((entry) => [
+        relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'),
+        readFileSync(join(entry.parentPath, entry.name)).toString('base64'),
+      ]),
   );
 }
 
@@ -46,7 +49,8 @@ describe('the zip writer', () => {
   });
 
   it('refuses names that would escape the folder they are unpacked in', () => {
-    for (const name of ['../evil', '/etc/passwd', 'a\\b', 'a/../../b']) expect(() => writeZip([{ name, data: Buffer.from('') }])).toThrow(/unsafe zip entry name/);
+    for (const name of ['../evil', '/etc/passwd', 'a\\b', 'a/../../b'])
+      expect(() => writeZip([{ name, data: Buffer.from('') }])).toThrow(/unsafe zip entry name/);
   });
 });
 
@@ -70,7 +74,9 @@ describe('what each store refuses', () => {
   });
 
   it('the sources archive: what rebuilds, nothing built or installed', () => {
-    expect(sourcesProblems(['package.json', 'package-lock.json', 'wxt.config.ts', 'tsconfig.json', 'README.md', 'extension/a.ts'])).toEqual([]);
+    expect(sourcesProblems(['package.json', 'package-lock.json', 'wxt.config.ts', 'tsconfig.json', 'README.md', 'extension/a.ts'])).toEqual(
+      [],
+    );
     expect(sourcesProblems(['package.json', 'dist/host/porthole-host', 'extension/node_modules/x/index.js'])).toEqual([
       'the sources archive lacks package-lock.json',
       'the sources archive lacks wxt.config.ts',
@@ -85,12 +91,20 @@ describe('what each store refuses', () => {
 describe('npm run zip', () => {
   const out = join(work, 'out');
   beforeAll(() => {
-    const run = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['installers/store/build-store-packages.ts', '--out-dir', out], { cwd: repoRoot, encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync(join(repoRoot, 'node_modules', '.bin', 'tsx'), ['installers/store/build-store-packages.ts', '--out-dir', out], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     if (run.status !== 0) throw new Error(`npm run zip failed:\n${run.stdout}\n${run.stderr}`);
   }, 300_000);
 
   it('makes three packages named with the version', () => {
-    expect(readdirSync(out).filter((name) => name.endsWith('.zip')).sort()).toEqual([
+    expect(
+      readdirSync(out)
+        .filter((name) => name.endsWith('.zip'))
+        .sort(),
+    ).toEqual([
       `porthole-${version}-chrome-web-store.zip`,
       `porthole-${version}-firefox-amo-sources.zip`,
       `porthole-${version}-firefox-amo.zip`,
@@ -107,7 +121,11 @@ describe('npm run zip', () => {
     expect(manifest).toMatchObject({ manifest_version: 3, version });
     expect(manifest).not.toHaveProperty('key');
     const names = zipEntryNames(readFileSync(zip));
-    expect(names.filter((n) => n !== 'manifest.json').sort()).toEqual(Object.keys(filesUnder(join(out, 'chrome-mv3'))).filter((n) => n !== 'manifest.json').sort());
+    expect(names.filter((n) => n !== 'manifest.json').sort()).toEqual(
+      Object.keys(filesUnder(join(out, 'chrome-mv3')))
+        .filter((n) => n !== 'manifest.json')
+        .sort(),
+    );
   });
 
   it('holds production builds: no path of the machine that built them', () => {
@@ -123,7 +141,9 @@ describe('npm run zip', () => {
   });
 
   it('the AMO package is the Firefox build with its add-on id', () => {
-    const manifest = JSON.parse(unzip('-p', join(out, `porthole-${version}-firefox-amo.zip`), 'manifest.json').stdout.toString('utf8')) as Record<string, unknown>;
+    const manifest = JSON.parse(
+      unzip('-p', join(out, `porthole-${version}-firefox-amo.zip`), 'manifest.json').stdout.toString('utf8'),
+    ) as Record<string, unknown>;
     expect(manifest).toMatchObject({ version, browser_specific_settings: { gecko: { id: 'porthole@porthole.dev' } } });
   });
 
@@ -136,7 +156,12 @@ describe('npm run zip', () => {
     // The reviewer runs `npm ci`; the same installed tree stands in for it here (no network in tests).
     symlinkSync(join(repoRoot, 'node_modules'), join(sources, 'node_modules'), 'dir');
     const { NODE_ENV: _testMode, ...shell } = process.env;
-    const rebuilt = spawnSync(join(sources, 'node_modules', '.bin', 'wxt'), ['build', '-b', 'firefox'], { cwd: sources, env: shell, encoding: 'utf8', timeout: 180_000 });
+    const rebuilt = spawnSync(join(sources, 'node_modules', '.bin', 'wxt'), ['build', '-b', 'firefox'], {
+      cwd: sources,
+      env: shell,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(rebuilt.status, rebuilt.stderr).toBe(0);
     const packaged = join(work, 'packaged');
     expect(unzip('-q', join(out, `porthole-${version}-firefox-amo.zip`), '-d', packaged).status).toBe(0);

@@ -13,7 +13,10 @@ describe('stripSymbols', () => {
     copyFileSync(process.execPath, file);
     const before = statSync(file).size;
     const result = await stripSymbols(file, 'elf', { tools: [join(dir, 'no-such-llvm-strip'), join(dir, 'no-such-strip')] });
-    expect(result).toEqual({ stripped: false, reason: expect.stringMatching(/no-such-llvm-strip: not installed; .*no-such-strip: not installed/) });
+    expect(result).toEqual({
+      stripped: false,
+      reason: expect.stringMatching(/no-such-llvm-strip: not installed; .*no-such-strip: not installed/),
+    });
     expect(statSync(file).size).toBe(before);
   });
 

@@ -9,11 +9,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
+import { InstallerError } from '../installer-error.js';
 import { fileDigest } from '../sea/file-digest.js';
 import { extractTarEntry } from '../sea/tar-entry.js';
 import type { Target } from '../targets.js';
-import { CLOUDFLARED_RELEASE, cloudflaredAssetUrl, type CloudflaredAsset, type CloudflaredRelease } from './release.js';
-import { InstallerError } from '../installer-error.js';
+import { CLOUDFLARED_RELEASE, type CloudflaredAsset, type CloudflaredRelease, cloudflaredAssetUrl } from './release.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_CLOUDFLARED_CACHE_DIR = join(repoRoot, 'node_modules', '.cache', 'porthole', 'cloudflared');
@@ -21,7 +21,11 @@ export const DEFAULT_CLOUDFLARED_CACHE_DIR = join(repoRoot, 'node_modules', '.ca
 /** How long the download may sit without receiving a byte (connecting included) before it is given up. */
 export const DEFAULT_STALL_TIMEOUT_MS = 15_000;
 
-export type CloudflaredFetchErrorCode = 'cloudflared-unpinned' | 'cloudflared-download-failed' | 'cloudflared-checksum-mismatch' | 'cloudflared-archive-invalid';
+export type CloudflaredFetchErrorCode =
+  | 'cloudflared-unpinned'
+  | 'cloudflared-download-failed'
+  | 'cloudflared-checksum-mismatch'
+  | 'cloudflared-archive-invalid';
 
 export class CloudflaredFetchError extends InstallerError<CloudflaredFetchErrorCode> {}
 
@@ -42,7 +46,8 @@ function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   // fetch() hides the network reason (ENOTFOUND, ECONNREFUSED, …) in `cause`.
   const cause = error.cause as { code?: string; message?: string } | undefined;
-  if (cause?.message !== undefined) return cause.code !== undefined && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message;
+  if (cause?.message !== undefined)
+    return cause.code !== undefined && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message;
   return error.message;
 }
 
@@ -71,14 +76,23 @@ async function download(url: string, destination: string, stallTimeoutMs: number
   } catch (error) {
     rmSync(destination, { force: true });
     const reason = controller.signal.aborted ? describeFailure(controller.signal.reason) : describeFailure(error);
-    throw new CloudflaredFetchError('cloudflared-download-failed', `Could not download cloudflared from ${url} (${reason}). ${CLOUDFLARED_ALTERNATIVES}`, { cause: error });
+    throw new CloudflaredFetchError(
+      'cloudflared-download-failed',
+      `Could not download cloudflared from ${url} (${reason}). ${CLOUDFLARED_ALTERNATIVES}`,
+      { cause: error },
+    );
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** The verified release file in the cache, downloading it when the cache lacks a good copy. */
-async function ensureAsset(release: CloudflaredRelease, asset: CloudflaredAsset, sha256: string, input: Required<Pick<FetchCloudflaredInput, 'env' | 'cacheDir' | 'stallTimeoutMs'>>): Promise<string> {
+async function ensureAsset(
+  release: CloudflaredRelease,
+  asset: CloudflaredAsset,
+  sha256: string,
+  input: Required<Pick<FetchCloudflaredInput, 'env' | 'cacheDir' | 'stallTimeoutMs'>>,
+): Promise<string> {
   const cached = join(input.cacheDir, release.version, asset.file);
   if (existsSync(cached) && (await fileDigest(cached, 'sha256', 'hex')) === sha256) return cached;
   mkdirSync(dirname(cached), { recursive: true });
@@ -160,7 +174,10 @@ export async function fetchCloudflared({
     if (asset.archive === 'tgz') {
       const entry = asset.entry ?? 'cloudflared';
       if (!(await extractTarEntry(file, entry, partial))) {
-        throw new CloudflaredFetchError('cloudflared-archive-invalid', `${asset.file} has no file named ${entry}; update the entry for ${target.id} in installers/cloudflared/release.ts.`);
+        throw new CloudflaredFetchError(
+          'cloudflared-archive-invalid',
+          `${asset.file} has no file named ${entry}; update the entry for ${target.id} in installers/cloudflared/release.ts.`,
+        );
       }
       // The archive's digest says the download is GitHub's file; this one says the program is too.
       const actual = await fileDigest(partial, 'sha256', 'hex');

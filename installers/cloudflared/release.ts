@@ -49,8 +49,16 @@ export interface CloudflaredRelease {
 export const CLOUDFLARED_RELEASE: CloudflaredRelease = {
   version: '2026.9.3',
   assets: {
-    'linux-x64': { file: 'cloudflared-linux-amd64', archive: 'raw', sha256: '77e26d8d900e0b8469f416239d14b5f296525fdf79fee6f511ef55609e3fbac2' },
-    'linux-arm64': { file: 'cloudflared-linux-arm64', archive: 'raw', sha256: 'aaeb2d7d0da3614634c7e03ab13487a1522c2e79165ed2929cfe23d5e95b326d' },
+    'linux-x64': {
+      file: 'cloudflared-linux-amd64',
+      archive: 'raw',
+      sha256: '77e26d8d900e0b8469f416239d14b5f296525fdf79fee6f511ef55609e3fbac2',
+    },
+    'linux-arm64': {
+      file: 'cloudflared-linux-arm64',
+      archive: 'raw',
+      sha256: 'aaeb2d7d0da3614634c7e03ab13487a1522c2e79165ed2929cfe23d5e95b326d',
+    },
     'darwin-x64': {
       file: 'cloudflared-darwin-amd64.tgz',
       archive: 'tgz',
@@ -65,8 +73,16 @@ export const CLOUDFLARED_RELEASE: CloudflaredRelease = {
       sha256: '587c2cfb1c230fe36c7fa7727da78be459dae028cabe8c001291999350f07095',
       binarySha256: '5472c1a01c84bc31b3021056a73b4e5774ddddefc572124ea8fdf6c340639f32',
     },
-    'win-x64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: 'f096265ec2fcbe9bb6e2d64268db167ced3fcbb83d894bdb9e2fcdb26f2ea7e2' },
-    'win-arm64': { file: 'cloudflared-windows-amd64.exe', archive: 'raw', sha256: 'f096265ec2fcbe9bb6e2d64268db167ced3fcbb83d894bdb9e2fcdb26f2ea7e2' },
+    'win-x64': {
+      file: 'cloudflared-windows-amd64.exe',
+      archive: 'raw',
+      sha256: 'f096265ec2fcbe9bb6e2d64268db167ced3fcbb83d894bdb9e2fcdb26f2ea7e2',
+    },
+    'win-arm64': {
+      file: 'cloudflared-windows-amd64.exe',
+      archive: 'raw',
+      sha256: 'f096265ec2fcbe9bb6e2d64268db167ced3fcbb83d894bdb9e2fcdb26f2ea7e2',
+    },
   },
 };
 

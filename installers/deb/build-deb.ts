@@ -20,16 +20,27 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, createReadStream, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  createReadStream,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { buildHostManifest, MANIFEST_FILE } from '../../native-host/src/install/host-manifest.js';
-import type { BrowserFamily } from '../../native-host/src/platform/index.js';
-import type { Target } from '../targets.js';
 import { SYSTEM_MANIFEST_DIRS } from '../../native-host/src/install/system-manifests.js';
+import type { BrowserFamily } from '../../native-host/src/platform/index.js';
 import { InstallerError } from '../installer-error.js';
+import type { Target } from '../targets.js';
 
 const run = promisify(execFile);
 
@@ -51,7 +62,8 @@ export { SYSTEM_MANIFEST_DIRS, type SystemManifestDir } from '../../native-host/
 export class DebBuildError extends InstallerError<'dpkg-deb-missing' | 'dpkg-deb-failed' | 'not-a-linux-target' | 'bad-version'> {}
 
 export function debArchitecture(target: Target): 'amd64' | 'arm64' {
-  if (target.platform !== 'linux') throw new DebBuildError('not-a-linux-target', `A .deb holds a Linux executable; ${target.id} is not one.`);
+  if (target.platform !== 'linux')
+    throw new DebBuildError('not-a-linux-target', `A .deb holds a Linux executable; ${target.id} is not one.`);
   return target.arch === 'x64' ? 'amd64' : 'arm64';
 }
 
@@ -77,7 +89,17 @@ export interface DebInput {
   compressionLevel?: number;
 }
 
-function controlFile({ version, architecture, installedSizeKiB, withCloudflared }: { version: string; architecture: string; installedSizeKiB: number; withCloudflared: boolean }): string {
+function controlFile({
+  version,
+  architecture,
+  installedSizeKiB,
+  withCloudflared,
+}: {
+  version: string;
+  architecture: string;
+  installedSizeKiB: number;
+  withCloudflared: boolean;
+}): string {
   const lines = [
     `Package: ${DEB_PACKAGE}`,
     `Version: ${debVersion(version)}`,
@@ -91,7 +113,7 @@ function controlFile({ version, architecture, installedSizeKiB, withCloudflared 
     ' Porthole is a browser extension that shares the localhost page in your tab',
     ' with anyone on the internet, in one click. This package is its native',
     ' messaging host, registered system-wide for Chrome, Chromium, Edge, Brave,',
-    ' Vivaldi, Opera and Firefox; install the extension from your browser\'s store.',
+    " Vivaldi, Opera and Firefox; install the extension from your browser's store.",
     ' .',
     withCloudflared
       ? ' cloudflared comes bundled. To share from a terminal instead:'
@@ -264,9 +286,15 @@ export async function buildDeb(input: DebInput): Promise<string> {
     } catch (error) {
       const failure = error as NodeJS.ErrnoException & { stderr?: string };
       if (failure.code === 'ENOENT') {
-        throw new DebBuildError('dpkg-deb-missing', 'dpkg-deb is not installed: it comes with Debian and Ubuntu (package dpkg); build the .deb there.', { cause: error });
+        throw new DebBuildError(
+          'dpkg-deb-missing',
+          'dpkg-deb is not installed: it comes with Debian and Ubuntu (package dpkg); build the .deb there.',
+          { cause: error },
+        );
       }
-      throw new DebBuildError('dpkg-deb-failed', `dpkg-deb could not build ${outFile}: ${(failure.stderr ?? failure.message).trim()}`, { cause: error });
+      throw new DebBuildError('dpkg-deb-failed', `dpkg-deb could not build ${outFile}: ${(failure.stderr ?? failure.message).trim()}`, {
+        cause: error,
+      });
     }
     return outFile;
   } finally {

@@ -9,7 +9,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Target } from '../targets.js';
-import { writeTarGz, type TarEntry } from './tar-gz.js';
+import { type TarEntry, writeTarGz } from './tar-gz.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const MACOS_SCRIPTS = { install: join(here, 'install.sh'), uninstall: join(here, 'uninstall.sh'), readme: join(here, 'README.txt') };
@@ -33,12 +33,19 @@ export interface MacosArchiveInput {
   level?: number;
 }
 
-export function macosArchiveEntries({ target, version, hostExecutable, cloudflared }: Omit<MacosArchiveInput, 'outDir' | 'level'>): TarEntry[] {
+export function macosArchiveEntries({
+  target,
+  version,
+  hostExecutable,
+  cloudflared,
+}: Omit<MacosArchiveInput, 'outDir' | 'level'>): TarEntry[] {
   const top = macosArchiveStem(version, target);
   return [
     { type: 'dir', name: top },
     { type: 'file', name: `${top}/porthole-host`, mode: 0o755, source: resolve(hostExecutable) },
-    ...(cloudflared === undefined ? [] : [{ type: 'file', name: `${top}/cloudflared`, mode: 0o755, source: resolve(cloudflared) } as const]),
+    ...(cloudflared === undefined
+      ? []
+      : [{ type: 'file', name: `${top}/cloudflared`, mode: 0o755, source: resolve(cloudflared) } as const]),
     { type: 'file', name: `${top}/install.sh`, mode: 0o755, source: MACOS_SCRIPTS.install },
     { type: 'file', name: `${top}/uninstall.sh`, mode: 0o755, source: MACOS_SCRIPTS.uninstall },
     { type: 'file', name: `${top}/README.txt`, mode: 0o644, source: MACOS_SCRIPTS.readme },

@@ -72,7 +72,12 @@ export interface TarGzOptions {
   level?: number;
 }
 
-export async function writeTarGz(outFile: string, entries: readonly TarEntry[], { mtime, level = constants.Z_DEFAULT_COMPRESSION }: TarGzOptions = {}): Promise<void> {
-  const time = mtime ?? (process.env.SOURCE_DATE_EPOCH !== undefined ? Number(process.env.SOURCE_DATE_EPOCH) : Math.floor(Date.now() / 1000));
+export async function writeTarGz(
+  outFile: string,
+  entries: readonly TarEntry[],
+  { mtime, level = constants.Z_DEFAULT_COMPRESSION }: TarGzOptions = {},
+): Promise<void> {
+  const time =
+    mtime ?? (process.env.SOURCE_DATE_EPOCH !== undefined ? Number(process.env.SOURCE_DATE_EPOCH) : Math.floor(Date.now() / 1000));
   await pipeline(archive(entries, time), new PassThrough(), createGzip({ level }), createWriteStream(outFile));
 }

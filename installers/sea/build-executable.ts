@@ -24,7 +24,14 @@ export interface BuildExecutableInput {
   onNote?: (line: string) => void;
 }
 
-export async function buildExecutable({ target, blob, outFile, source = {}, nodeBinary, onNote = console.warn }: BuildExecutableInput): Promise<string> {
+export async function buildExecutable({
+  target,
+  blob,
+  outFile,
+  source = {},
+  nodeBinary,
+  onNote = console.warn,
+}: BuildExecutableInput): Promise<string> {
   mkdirSync(dirname(outFile), { recursive: true });
   // Work on a side file and rename at the end: a running host keeps its old file, and a failed
   // build never leaves a half-made executable under the real name.
@@ -35,7 +42,8 @@ export async function buildExecutable({ target, blob, outFile, source = {}, node
     else copyFileSync(nodeBinary, work);
     await removeSignature(work, target.format);
     const strip = await stripSymbols(work, target.format);
-    if (!strip.stripped && target.format === 'elf') onNote(`${target.id}: symbols not stripped (${strip.reason}); install llvm to save about 17 MB.`);
+    if (!strip.stripped && target.format === 'elf')
+      onNote(`${target.id}: symbols not stripped (${strip.reason}); install llvm to save about 17 MB.`);
     await injectSeaBlob(work, blob, target.format);
     if (target.format === 'macho') adhocSignFile(work);
     chmodSync(work, 0o755);

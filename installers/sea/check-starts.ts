@@ -10,7 +10,11 @@ export function checkStarts(executable: string, expectedVersion: string, timeout
     execFile(executable, ['--version'], { timeout: timeoutMs, windowsHide: true }, (error, stdout, stderr) => {
       if (error === null && stdout.trim() === expectedVersion) return resolve();
       const said = `${stdout}${stderr}`.trim() || error?.message || '(nothing)';
-      reject(new SeaBuildError('executable-does-not-start', `${executable} --version should print ${expectedVersion} but said: ${said}`, { cause: error ?? undefined }));
+      reject(
+        new SeaBuildError('executable-does-not-start', `${executable} --version should print ${expectedVersion} but said: ${said}`, {
+          cause: error ?? undefined,
+        }),
+      );
     });
   });
 }

@@ -55,13 +55,18 @@ export interface CodeDirectory {
 export function pageHashes(data: Uint8Array, codeLimit: number, pageSize = CODE_PAGE_SIZE): Buffer[] {
   const hashes: Buffer[] = [];
   for (let start = 0; start < codeLimit; start += pageSize) {
-    hashes.push(createHash('sha256').update(data.subarray(start, Math.min(start + pageSize, codeLimit))).digest());
+    hashes.push(
+      createHash('sha256')
+        .update(data.subarray(start, Math.min(start + pageSize, codeLimit)))
+        .digest(),
+    );
   }
   return hashes;
 }
 
 export function parseSuperBlob(signature: Buffer): BlobIndexEntry[] {
-  if (signature.readUInt32BE(0) !== CSMAGIC_EMBEDDED_SIGNATURE) throw new Error('Not an embedded code signature (SuperBlob magic missing).');
+  if (signature.readUInt32BE(0) !== CSMAGIC_EMBEDDED_SIGNATURE)
+    throw new Error('Not an embedded code signature (SuperBlob magic missing).');
   const count = signature.readUInt32BE(8);
   const entries: BlobIndexEntry[] = [];
   for (let index = 0; index < count; index++) {

@@ -4,7 +4,7 @@
  * executable reuses it instead of extracting it a second time.
  */
 import { join } from 'node:path';
-import { targetFor, type Target } from '../targets.js';
+import { type Target, targetFor } from '../targets.js';
 import { extractNodeBinary, type NodeBinarySource } from './node-binary.js';
 import { makeSeaBlob } from './sea-blob.js';
 

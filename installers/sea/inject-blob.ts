@@ -42,6 +42,8 @@ export async function injectSeaBlob(executable: string, blob: string, format: Ex
       }),
     );
   } catch (error) {
-    throw new SeaBuildError('inject-failed', `postject could not inject the SEA blob into ${executable}: ${(error as Error).message}`, { cause: error });
+    throw new SeaBuildError('inject-failed', `postject could not inject the SEA blob into ${executable}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -101,7 +101,10 @@ function buildCodeDirectory(layout: CodeDirectoryLayout, signedBytes: Buffer, ex
   cd.writeBigUInt64BE(execSegment.flags, 80);
   layout.identifier.copy(cd, CD_HEADER_SIZE_EXECSEG);
   // Special slot -2 (requirements) sits just before the code slots; slot -1 (Info.plist) stays zero.
-  createHash('sha256').update(EMPTY_REQUIREMENTS).digest().copy(cd, layout.hashOffset - 2 * CS_SHA256_LEN);
+  createHash('sha256')
+    .update(EMPTY_REQUIREMENTS)
+    .digest()
+    .copy(cd, layout.hashOffset - 2 * CS_SHA256_LEN);
   pageHashes(signedBytes, layout.codeLimit).forEach((hash, index) => hash.copy(cd, layout.hashOffset + index * CS_SHA256_LEN));
   return cd;
 }
@@ -132,12 +135,16 @@ export function adhocSign(input: Buffer, identifier = DEFAULT_SIGNING_IDENTIFIER
   const macho = parseMachO(input);
   const linkedit = findSegment(macho, '__LINKEDIT');
   const text = findSegment(macho, '__TEXT');
-  if (linkedit === undefined || text === undefined) throw new SeaBuildError('macho-unsupported', 'The Mach-O file has no __TEXT or no __LINKEDIT segment to sign.');
+  if (linkedit === undefined || text === undefined)
+    throw new SeaBuildError('macho-unsupported', 'The Mach-O file has no __TEXT or no __LINKEDIT segment to sign.');
 
   // A previous signature is dropped and its load command slot reused.
   const contentEnd = macho.codeSignature?.dataoff ?? input.length;
   if (linkedit.fileoff + linkedit.filesize < contentEnd || contentEnd > input.length) {
-    throw new SeaBuildError('macho-unsupported', 'The Mach-O file has data after __LINKEDIT; the signature must be the last thing in the file.');
+    throw new SeaBuildError(
+      'macho-unsupported',
+      'The Mach-O file has data after __LINKEDIT; the signature must be the last thing in the file.',
+    );
   }
   const commandOffset = macho.codeSignature?.commandOffset ?? MACH_HEADER_64_SIZE + macho.sizeofcmds;
   if (macho.codeSignature === undefined && commandOffset + LINKEDIT_DATA_COMMAND_SIZE > firstContentOffset(macho)) {

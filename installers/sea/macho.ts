@@ -60,9 +60,10 @@ function fixedString(bytes: Buffer, start: number, length: number): string {
 export function parseMachO(file: Buffer): MachO {
   const magic = file.readUInt32LE(0);
   if (file.readUInt32BE(0) === FAT_MAGIC) {
-    throw new SeaBuildError('macho-unsupported', 'Universal (fat) Mach-O files are not handled: sign each architecture\'s thin binary.');
+    throw new SeaBuildError('macho-unsupported', "Universal (fat) Mach-O files are not handled: sign each architecture's thin binary.");
   }
-  if (magic !== MH_MAGIC_64) throw new SeaBuildError('macho-unsupported', `Not a 64-bit little-endian Mach-O file (magic 0x${magic.toString(16)}).`);
+  if (magic !== MH_MAGIC_64)
+    throw new SeaBuildError('macho-unsupported', `Not a 64-bit little-endian Mach-O file (magic 0x${magic.toString(16)}).`);
   const macho: MachO = {
     cputype: file.readUInt32LE(4),
     filetype: file.readUInt32LE(12),

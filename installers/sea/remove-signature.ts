@@ -23,11 +23,16 @@ function removeAuthenticode(file: string, osslsigncode: string): Promise<Signatu
         return resolve('removed');
       }
       rmSync(unsigned, { force: true });
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return reject(new SeaBuildError('osslsigncode-missing', OSSLSIGNCODE_MISSING_MESSAGE));
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        return reject(new SeaBuildError('osslsigncode-missing', OSSLSIGNCODE_MISSING_MESSAGE));
       const output = `${stdout}\n${stderr}`;
       // osslsigncode fails on a file that has nothing to remove; for us that is success.
       if (/does not have any signature/i.test(output)) return resolve('unsigned');
-      reject(new SeaBuildError('unsign-failed', `osslsigncode remove-signature failed on ${file}: ${output.trim() || error.message}`, { cause: error }));
+      reject(
+        new SeaBuildError('unsign-failed', `osslsigncode remove-signature failed on ${file}: ${output.trim() || error.message}`, {
+          cause: error,
+        }),
+      );
     });
   });
 }
@@ -40,7 +45,11 @@ function removeMachOSignature(file: string): SignatureRemoval {
 }
 
 /** `osslsigncode` names the program to run for PE files (tests point it at one that is missing). */
-export async function removeSignature(file: string, format: ExecutableFormat, { osslsigncode = 'osslsigncode' } = {}): Promise<SignatureRemoval> {
+export async function removeSignature(
+  file: string,
+  format: ExecutableFormat,
+  { osslsigncode = 'osslsigncode' } = {},
+): Promise<SignatureRemoval> {
   switch (format) {
     case 'pe':
       return removeAuthenticode(file, osslsigncode);

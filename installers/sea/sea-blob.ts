@@ -38,7 +38,11 @@ export async function makeSeaBlob({ node, main, workDir }: SeaBlobInput): Promis
   await new Promise<void>((resolve, reject) => {
     execFile(node, ['--experimental-sea-config', config], { cwd: workDir, windowsHide: true }, (error, _stdout, stderr) => {
       if (error === null) return resolve();
-      reject(new SeaBuildError('sea-blob-failed', `${node} --experimental-sea-config ${config} failed: ${stderr.trim() || error.message}`, { cause: error }));
+      reject(
+        new SeaBuildError('sea-blob-failed', `${node} --experimental-sea-config ${config} failed: ${stderr.trim() || error.message}`, {
+          cause: error,
+        }),
+      );
     });
   });
   if (!existsSync(blob)) throw new SeaBuildError('sea-blob-failed', `${node} --experimental-sea-config ${config} wrote no ${blob}.`);

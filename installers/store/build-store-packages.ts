@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { InstallerError } from '../installer-error.js';
-import { chromeWebStoreManifest, sourcesProblems, storeProblems, type Manifest } from './store-manifest.js';
+import { chromeWebStoreManifest, type Manifest, sourcesProblems, storeProblems } from './store-manifest.js';
 import { writeZip, type ZipEntry } from './zip-writer.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -91,7 +91,8 @@ export async function buildStorePackages(outDir: string = join(repoRoot, '.outpu
   await build({ root: repoRoot, browser: 'chrome', outDir });
   const chromeFiles = filesUnder(join(outDir, 'chrome-mv3'));
   const manifestEntry = chromeFiles.find((file) => file.name === 'manifest.json');
-  if (manifestEntry === undefined) throw new StorePackageError('store-package-invalid', `WXT built no manifest.json in ${join(outDir, 'chrome-mv3')}.`);
+  if (manifestEntry === undefined)
+    throw new StorePackageError('store-package-invalid', `WXT built no manifest.json in ${join(outDir, 'chrome-mv3')}.`);
   const storeManifest = chromeWebStoreManifest(JSON.parse(manifestEntry.data.toString('utf8')) as Manifest);
   failIfAny('The Chrome Web Store package', storeProblems('chrome-web-store', storeManifest, version));
   manifestEntry.data = Buffer.from(`${JSON.stringify(storeManifest, null, 2)}\n`);
@@ -111,7 +112,8 @@ export async function buildStorePackages(outDir: string = join(repoRoot, '.outpu
       excludeSources: ['dist/**'],
     },
   });
-  if (firefox === undefined || firefoxSources === undefined) throw new StorePackageError('store-package-invalid', 'wxt zip -b firefox made no package or no sources archive.');
+  if (firefox === undefined || firefoxSources === undefined)
+    throw new StorePackageError('store-package-invalid', 'wxt zip -b firefox made no package or no sources archive.');
   const firefoxManifest = readZipEntry(readFileSync(firefox), 'manifest.json');
   if (firefoxManifest === null) throw new StorePackageError('store-package-invalid', `${firefox} has no manifest.json at its root.`);
   failIfAny('The addons.mozilla.org package', storeProblems('amo', JSON.parse(firefoxManifest.toString('utf8')) as Manifest, version));
@@ -124,7 +126,8 @@ async function main(): Promise<void> {
   const outDir = values['out-dir'] !== undefined ? resolve(values['out-dir']) : undefined;
   const packages = await buildStorePackages(outDir);
   process.stdout.write('\nStore packages:\n');
-  for (const path of Object.values(packages)) process.stdout.write(`  ${relative(process.cwd(), path)}  (${(statSync(path).size / 1024).toFixed(0)} KiB)\n`);
+  for (const path of Object.values(packages))
+    process.stdout.write(`  ${relative(process.cwd(), path)}  (${(statSync(path).size / 1024).toFixed(0)} KiB)\n`);
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

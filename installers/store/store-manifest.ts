@@ -18,14 +18,17 @@ export function chromeWebStoreManifest(manifest: Manifest): Manifest {
 /** Problems that would make a store refuse the package, as sentences; empty when none. */
 export function storeProblems(store: 'chrome-web-store' | 'amo', manifest: Manifest, version: string): string[] {
   const problems: string[] = [];
-  if (manifest.version !== version) problems.push(`manifest.json has version ${String(manifest.version)}, not ${version} from package.json`);
+  if (manifest.version !== version)
+    problems.push(`manifest.json has version ${String(manifest.version)}, not ${version} from package.json`);
   if (store === 'chrome-web-store') {
     if (manifest.manifest_version !== 3) problems.push('the Chrome Web Store takes Manifest V3 only');
     if ('key' in manifest) problems.push('the Chrome Web Store refuses a manifest with "key"');
   } else {
-    const gecko = (manifest.browser_specific_settings as { gecko?: { id?: unknown; data_collection_permissions?: unknown } } | undefined)?.gecko;
+    const gecko = (manifest.browser_specific_settings as { gecko?: { id?: unknown; data_collection_permissions?: unknown } } | undefined)
+      ?.gecko;
     if (typeof gecko?.id !== 'string') problems.push('addons.mozilla.org needs browser_specific_settings.gecko.id');
-    if (gecko?.data_collection_permissions === undefined) problems.push('addons.mozilla.org needs browser_specific_settings.gecko.data_collection_permissions for new add-ons');
+    if (gecko?.data_collection_permissions === undefined)
+      problems.push('addons.mozilla.org needs browser_specific_settings.gecko.data_collection_permissions for new add-ons');
   }
   return problems;
 }

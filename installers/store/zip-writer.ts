@@ -21,7 +21,8 @@ export function writeZip(entries: readonly ZipEntry[]): Buffer {
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
-    if (entry.name.startsWith('/') || entry.name.includes('\\') || entry.name.split('/').includes('..')) throw new Error(`unsafe zip entry name ${entry.name}`);
+    if (entry.name.startsWith('/') || entry.name.includes('\\') || entry.name.split('/').includes('..'))
+      throw new Error(`unsafe zip entry name ${entry.name}`);
     const name = Buffer.from(entry.name, 'utf8');
     const deflated = deflateRawSync(entry.data, { level: 9 });
     // Tiny files can grow when deflated; store those as they are.

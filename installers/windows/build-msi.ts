@@ -32,9 +32,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { buildHostManifest } from '../../native-host/src/install/host-manifest.js';
-import { platformFor, type BrowserFamily, type BrowserName } from '../../native-host/src/platform/index.js';
-import { hostExecutableName, type Target } from '../targets.js';
+import { type BrowserFamily, type BrowserName, platformFor } from '../../native-host/src/platform/index.js';
 import { InstallerError } from '../installer-error.js';
+import { hostExecutableName, type Target } from '../targets.js';
 
 const run = promisify(execFile);
 
@@ -54,7 +54,9 @@ export class MsiBuildError extends InstallerError<'wixl-missing' | 'wixl-failed'
 
 /** RFC 4122 name-based (SHA-1) UUID, upper case as MSI writes them. */
 export function uuidV5(namespace: string, name: string): string {
-  const hash = createHash('sha1').update(Buffer.concat([Buffer.from(namespace.replace(/-/g, ''), 'hex'), Buffer.from(name, 'utf8')])).digest();
+  const hash = createHash('sha1')
+    .update(Buffer.concat([Buffer.from(namespace.replace(/-/g, ''), 'hex'), Buffer.from(name, 'utf8')]))
+    .digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex').toUpperCase();
@@ -92,7 +94,8 @@ export function msiRegistrations(): MsiRegistration[] {
   return platformFor('win32')
     .browserLocations({ env: {}, home: 'C:\\Users\\porthole' })
     .map(({ browser, family, registryKey }) => {
-      if (registryKey === undefined || !registryKey.startsWith('HKCU\\')) throw new Error(`The win32 platform gives ${browser} no HKCU key (${String(registryKey)}).`);
+      if (registryKey === undefined || !registryKey.startsWith('HKCU\\'))
+        throw new Error(`The win32 platform gives ${browser} no HKCU key (${String(registryKey)}).`);
       return { browser, family, key: registryKey.slice('HKCU\\'.length) };
     });
 }
@@ -190,7 +193,8 @@ export async function buildMsi(input: MsiInput): Promise<string> {
   const outFile = join(input.outDir, msiFileName(input.version, input.target));
   const work = mkdtempSync(join(tmpdir(), 'porthole-msi-'));
   try {
-    for (const family of ['chromium', 'firefox'] as const) writeFileSync(join(work, MSI_MANIFEST_FILE[family]), manifestJson(family, input.target));
+    for (const family of ['chromium', 'firefox'] as const)
+      writeFileSync(join(work, MSI_MANIFEST_FILE[family]), manifestJson(family, input.target));
     // Links, not 100 MB copies: wixl reads through them.
     symlinkSync(resolve(input.hostExecutable), join(work, hostExecutableName(input.target)));
     if (input.cloudflared !== undefined) symlinkSync(resolve(input.cloudflared), join(work, `cloudflared${input.target.exeSuffix}`));
@@ -199,16 +203,25 @@ export async function buildMsi(input: MsiInput): Promise<string> {
     mkdirSync(input.outDir, { recursive: true });
     rmSync(outFile, { force: true });
     try {
-      const { stderr } = await run('wixl', ['--arch', 'x64', '--output', resolve(outFile), 'porthole.wxs'], { cwd: work, maxBuffer: 16 * 1024 * 1024 });
+      const { stderr } = await run('wixl', ['--arch', 'x64', '--output', resolve(outFile), 'porthole.wxs'], {
+        cwd: work,
+        maxBuffer: 16 * 1024 * 1024,
+      });
       // wixl warns about attributes it ignores on stderr and still succeeds: ignoring one silently could drop a registry row.
       if (/WARNING|CRITICAL/.test(stderr)) throw Object.assign(new Error(stderr), { stderr });
     } catch (error) {
       rmSync(outFile, { force: true });
       const failure = error as NodeJS.ErrnoException & { stderr?: string };
       if (failure.code === 'ENOENT') {
-        throw new MsiBuildError('wixl-missing', 'wixl is not installed: on Debian or Ubuntu, apt-get install wixl (its own package, not msitools).', { cause: error });
+        throw new MsiBuildError(
+          'wixl-missing',
+          'wixl is not installed: on Debian or Ubuntu, apt-get install wixl (its own package, not msitools).',
+          { cause: error },
+        );
       }
-      throw new MsiBuildError('wixl-failed', `wixl could not build ${outFile}: ${(failure.stderr ?? failure.message).trim()}`, { cause: error });
+      throw new MsiBuildError('wixl-failed', `wixl could not build ${outFile}: ${(failure.stderr ?? failure.message).trim()}`, {
+        cause: error,
+      });
     }
     return outFile;
   } finally {

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SEA_WORK_DIR } from '../../installers/build-host.js';
-import { NODE_VERSION, type Target, TARGETS } from '../../installers/targets.js';
+import { NODE_VERSION, TARGETS, type Target } from '../../installers/targets.js';
 
 export function baselineNode(): { path: string; version: string } {
   const builder = TARGETS.find((target: Target) => target.platform === process.platform && target.arch === process.arch);

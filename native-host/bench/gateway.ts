@@ -2,11 +2,12 @@
  * The gateway under load: the same requests direct to the origin, through a share's gateway (inside
  * the built host, as visitors get it), and through nginx where it is installed, interleaved.
  */
-import autocannon from 'autocannon';
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import autocannon from 'autocannon';
 import type { OkReply } from '../src/protocol/index.js';
 import { waitForFakeState } from '../test/fake-cloudflared/state.js';
 import { HostDriver } from '../test/host-driver.js';
@@ -63,7 +64,9 @@ interface Load {
 async function load(url: string, connections: number, seconds: number): Promise<Load> {
   const samples: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, duration: seconds, pipelining: 1 }, (error, done) => (error ? reject(error) : resolve(done)));
+    const instance = autocannon({ url, connections, duration: seconds, pipelining: 1 }, (error, done) =>
+      error ? reject(error) : resolve(done),
+    );
     instance.on('response', (_client, _status, _bytes, responseTime) => samples.push(responseTime));
   });
   return { rps: result.requests.average, samples, errors: result.errors + result.non2xx };
@@ -143,7 +146,11 @@ export async function gatewayBench(fake: string, root: string, seconds: number):
   const trivial = await startProcessOrigin(TRIVIAL_ORIGIN);
   const vite = await startProcessOrigin(VITE_ORIGIN, [join(root, 'node_modules', 'vite', 'dist', 'node', 'index.js')]);
   // The gateway runs where it runs for real: inside the built host. No probe: nothing is public here.
-  const host = new HostDriver({ fakeCloudflared: fake, stateDir: mkdtempSync(join(tmpdir(), 'porthole-bench-')), env: { PORTHOLE_PROBE: 'off' } });
+  const host = new HostDriver({
+    fakeCloudflared: fake,
+    stateDir: mkdtempSync(join(tmpdir(), 'porthole-bench-')),
+    env: { PORTHOLE_PROBE: 'off' },
+  });
   let nginx: Nginx | null = null;
   try {
     nginx = await startNginx(trivial.port);
@@ -182,10 +189,15 @@ export function printGatewayTable(rows: LoadRow[], seconds: number): void {
   const n = (value: number) => Math.round(value).toLocaleString('en-US');
   const t = (value: number) => `${value.toFixed(2)} ms`;
   const cpu = (figures: Figures | undefined) => (figures?.cpuUs == null ? 'n/a' : `${Math.round(figures.cpuUs)} µs`);
-  const x = (value: number | undefined, baseline: number | undefined) => (value === undefined || baseline === undefined ? 'n/a' : `${(value / baseline).toFixed(2)}×`);
+  const x = (value: number | undefined, baseline: number | undefined) =>
+    value === undefined || baseline === undefined ? 'n/a' : `${(value / baseline).toFixed(2)}×`;
   const version = nginxVersion();
-  console.log(`\nGateway: direct to the origin, through the gateway, and through nginx ${version ?? '(not installed: no anchor)'} — autocannon, ${seconds} s × 2 interleaved per target, after 1 s warm-up each\n`);
-  console.log('| case | direct req/s | gateway req/s | nginx req/s | gateway ÷ direct | **gateway ÷ nginx** | direct p50 | gateway p50 | nginx p50 | p50 gateway ÷ nginx | gateway p99 | nginx p99 | CPU/request gateway | CPU/request nginx |');
+  console.log(
+    `\nGateway: direct to the origin, through the gateway, and through nginx ${version ?? '(not installed: no anchor)'} — autocannon, ${seconds} s × 2 interleaved per target, after 1 s warm-up each\n`,
+  );
+  console.log(
+    '| case | direct req/s | gateway req/s | nginx req/s | gateway ÷ direct | **gateway ÷ nginx** | direct p50 | gateway p50 | nginx p50 | p50 gateway ÷ nginx | gateway p99 | nginx p99 | CPU/request gateway | CPU/request nginx |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const { name, results } of rows) {
     const { direct, gateway, nginx } = results;

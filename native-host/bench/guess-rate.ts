@@ -7,9 +7,10 @@
  * second, how many guesses were actually checked (401) rather than refused unchecked (429), and the
  * checked guesses the same rule allows over an hour and a day (guess-limiter.ts).
  */
+
+import { FREE_GUESSES, lockFor } from '../src/gateway/guess-limiter.js';
 import { GatewayProcess, PUBLIC_HOST } from '../test/gateway-harness/gateway-driver.js';
 import { basic, CountingOrigin, ResponseReader } from '../test/gateway-harness/raw-http.js';
-import { FREE_GUESSES, lockFor } from '../src/gateway/guess-limiter.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const CONNECTIONS = 4;
@@ -24,7 +25,9 @@ async function guesser(): Promise<void> {
   const socket = await gateway.connect();
   const reader = new ResponseReader(socket);
   while (performance.now() < deadline) {
-    socket.write(`GET / HTTP/1.1\r\nHost: ${PUBLIC_HOST}\r\nCf-Connecting-Ip: 203.0.113.200\r\nAuthorization: ${basic(`guess-${guess++}`)}\r\n\r\n`);
+    socket.write(
+      `GET / HTTP/1.1\r\nHost: ${PUBLIC_HOST}\r\nCf-Connecting-Ip: 203.0.113.200\r\nAuthorization: ${basic(`guess-${guess++}`)}\r\n\r\n`,
+    );
     const response = await reader.next(10_000);
     if (response === null) break;
     counts.set(response.status, (counts.get(response.status) ?? 0) + 1);
@@ -52,7 +55,13 @@ function allowedIn(ms: number): number {
 const answered = [...counts.values()].reduce((a, b) => a + b, 0);
 const checked = counts.get(401) ?? 0;
 console.log(`one visitor, ${CONNECTIONS} keep-alive connections, ${elapsed.toFixed(1)} s:`);
-console.log(`  answers: ${answered} (${(answered / elapsed).toFixed(0)}/s): ${[...counts].map(([status, n]) => `${n}× ${status}`).join(', ')}`);
-console.log(`  wrong guesses actually checked: ${checked} (${(checked / elapsed).toFixed(2)}/s over the run; the first ${FREE_GUESSES} are free)`);
-console.log(`  by the rule: at most ${allowedIn(60_000)} checked guesses in a minute, ${allowedIn(3_600_000)} in an hour, ${allowedIn(86_400_000)} in a day`);
+console.log(
+  `  answers: ${answered} (${(answered / elapsed).toFixed(0)}/s): ${[...counts].map(([status, n]) => `${n}× ${status}`).join(', ')}`,
+);
+console.log(
+  `  wrong guesses actually checked: ${checked} (${(checked / elapsed).toFixed(2)}/s over the run; the first ${FREE_GUESSES} are free)`,
+);
+console.log(
+  `  by the rule: at most ${allowedIn(60_000)} checked guesses in a minute, ${allowedIn(3_600_000)} in an hour, ${allowedIn(86_400_000)} in a day`,
+);
 if (origin.seen.length > 0) throw new Error('a wrong guess reached the local server');

@@ -47,7 +47,10 @@ export async function idleSharesCpu(fakeCloudflared: string, shares = 20, window
     await host.request({ type: 'hello' });
     const ids: string[] = [];
     for (const [i, origin] of origins.entries()) {
-      const reply = (await host.request({ type: 'share', origin: `http://localhost:${origin.port}` })) as Extract<OkReply, { type: 'share' }>;
+      const reply = (await host.request({ type: 'share', origin: `http://localhost:${origin.port}` })) as Extract<
+        OkReply,
+        { type: 'share' }
+      >;
       if (!reply.ok) throw new Error(`share ${i} refused: ${JSON.stringify(reply)}`);
       ids.push(reply.share.id);
     }
@@ -60,7 +63,8 @@ export async function idleSharesCpu(fakeCloudflared: string, shares = 20, window
       await new Promise((done) => setTimeout(done, WINDOW_MS));
       hostMsPerWindow.push(threadCpuMs(pid) - before);
     }
-    if ((await readFakeStates(host.fakeDir)).some((state) => state.registered)) throw new Error('a fake cloudflared registered: the shares were not waiting');
+    if ((await readFakeStates(host.fakeDir)).some((state) => state.registered))
+      throw new Error('a fake cloudflared registered: the shares were not waiting');
     return { shares, hostMsPerWindow };
   } finally {
     await host.dispose();
@@ -79,6 +83,11 @@ export function idleSharesLine(result: IdleSharesResult): string {
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === resolve(import.meta.filename)) {
   const root = resolve(import.meta.dirname, '../..');
   const fake = await buildFakeCloudflared(join(root, 'dist', 'test', 'fake-cloudflared.mjs'));
-  const result = await idleSharesCpu(fake, Number(process.env.BENCH_IDLE_SHARES ?? 20), Number(process.env.BENCH_IDLE_WINDOWS ?? 7), process.env.BENCH_IDLE_ORIGINS !== 'down');
+  const result = await idleSharesCpu(
+    fake,
+    Number(process.env.BENCH_IDLE_SHARES ?? 20),
+    Number(process.env.BENCH_IDLE_WINDOWS ?? 7),
+    process.env.BENCH_IDLE_ORIGINS !== 'down',
+  );
   console.log(idleSharesLine(result));
 }

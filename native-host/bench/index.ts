@@ -14,10 +14,10 @@ import { popupScriptSize } from '../../extension/test/e2e/chromium-harness.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { HostDriver, startOrigin } from '../test/host-driver.js';
 import { gatewayBench, printGatewayTable } from './gateway.js';
-import { fakeAloneToUrl, firstShareTimes, shareTimes } from './share-timing.js';
-import { median, row } from './stats.js';
-import { idleMemory, startupMedians } from './startup.js';
 import { idleSharesCpu, idleSharesLine } from './idle-shares.js';
+import { fakeAloneToUrl, firstShareTimes, shareTimes } from './share-timing.js';
+import { idleMemory, startupMedians } from './startup.js';
+import { median, row } from './stats.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 /** Seconds per autocannon run; each case runs twice per target, interleaved. */
@@ -36,7 +36,11 @@ function librariesGzip(): number {
 async function shareToUrl(fake: string, originUrl: string): Promise<{ host: number; alone: number }> {
   const alone: number[] = [];
   const viaHost: number[] = [];
-  const host = new HostDriver({ fakeCloudflared: fake, stateDir: mkdtempSync(join(tmpdir(), 'porthole-bench-')), env: { PORTHOLE_PROBE: 'off' } });
+  const host = new HostDriver({
+    fakeCloudflared: fake,
+    stateDir: mkdtempSync(join(tmpdir(), 'porthole-bench-')),
+    env: { PORTHOLE_PROBE: 'off' },
+  });
   try {
     await host.request({ type: 'hello' });
     // Interleaved, so that machine noise hits both series alike.
@@ -67,19 +71,79 @@ async function main(): Promise<void> {
     const gatewayRows = await gatewayBench(fake, root, LOAD_SECONDS);
 
     const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
-    console.log(`Porthole benchmarks (${RUNS} runs each, medians; benchmark on node ${process.version}, host on Node ${startup.nodeVersion}, ${process.platform}-${process.arch})\n`);
+    console.log(
+      `Porthole benchmarks (${RUNS} runs each, medians; benchmark on node ${process.version}, host on Node ${startup.nodeVersion}, ${process.platform}-${process.arch})\n`,
+    );
     console.log('| figure | value | baseline | baseline value | ratio |');
     console.log('| --- | --- | --- | --- | --- |');
-    console.log(row('share request → url event (host + fake cloudflared)', `${share.host.toFixed(1)} ms`, 'fake cloudflared alone, spawn → URL line', `${share.alone.toFixed(1)} ms`, share.host / share.alone));
-    console.log(row('first share of a new host: request → reply (gateway listening)', `${first.cold.reply.toFixed(1)} ms`, 'a later share in the same host', `${first.warm.reply.toFixed(1)} ms`, first.cold.reply / first.warm.reply));
-    console.log(row('first share of a new host: request → url event', `${first.cold.url.toFixed(1)} ms`, 'a later share in the same host', `${first.warm.url.toFixed(1)} ms`, first.cold.url / first.warm.url));
-    console.log(row('host start-up (`porthole-host --version`)', `${startup.host.toFixed(1)} ms`, `\`node -e 0\`, Node ${startup.nodeVersion}`, `${startup.node.toFixed(1)} ms`, startup.host / startup.node));
-    console.log(row('popup JS, gzipped (loaded at open)', `${(popup.gzip / 1024).toFixed(1)} KiB`, 'Preact + hooks + webextension-polyfill alone', `${(libraries / 1024).toFixed(1)} KiB`, popup.gzip / libraries));
+    console.log(
+      row(
+        'share request → url event (host + fake cloudflared)',
+        `${share.host.toFixed(1)} ms`,
+        'fake cloudflared alone, spawn → URL line',
+        `${share.alone.toFixed(1)} ms`,
+        share.host / share.alone,
+      ),
+    );
+    console.log(
+      row(
+        'first share of a new host: request → reply (gateway listening)',
+        `${first.cold.reply.toFixed(1)} ms`,
+        'a later share in the same host',
+        `${first.warm.reply.toFixed(1)} ms`,
+        first.cold.reply / first.warm.reply,
+      ),
+    );
+    console.log(
+      row(
+        'first share of a new host: request → url event',
+        `${first.cold.url.toFixed(1)} ms`,
+        'a later share in the same host',
+        `${first.warm.url.toFixed(1)} ms`,
+        first.cold.url / first.warm.url,
+      ),
+    );
+    console.log(
+      row(
+        'host start-up (`porthole-host --version`)',
+        `${startup.host.toFixed(1)} ms`,
+        `\`node -e 0\`, Node ${startup.nodeVersion}`,
+        `${startup.node.toFixed(1)} ms`,
+        startup.host / startup.node,
+      ),
+    );
+    console.log(
+      row(
+        'popup JS, gzipped (loaded at open)',
+        `${(popup.gzip / 1024).toFixed(1)} KiB`,
+        'Preact + hooks + webextension-polyfill alone',
+        `${(libraries / 1024).toFixed(1)} KiB`,
+        popup.gzip / libraries,
+      ),
+    );
     if (memory.host !== null && memory.node !== null) {
-      console.log(row('host idle private (anonymous) memory', mib(memory.host.anonymousKiB), `idle Node ${startup.nodeVersion}`, mib(memory.node.anonymousKiB), memory.host.anonymousKiB / memory.node.anonymousKiB));
-      console.log(row('host idle RSS (mostly the mapped executable; varies with the page cache)', mib(memory.host.rssKiB), `idle Node ${startup.nodeVersion}`, mib(memory.node.rssKiB), memory.host.rssKiB / memory.node.rssKiB));
+      console.log(
+        row(
+          'host idle private (anonymous) memory',
+          mib(memory.host.anonymousKiB),
+          `idle Node ${startup.nodeVersion}`,
+          mib(memory.node.anonymousKiB),
+          memory.host.anonymousKiB / memory.node.anonymousKiB,
+        ),
+      );
+      console.log(
+        row(
+          'host idle RSS (mostly the mapped executable; varies with the page cache)',
+          mib(memory.host.rssKiB),
+          `idle Node ${startup.nodeVersion}`,
+          mib(memory.node.rssKiB),
+          memory.host.rssKiB / memory.node.rssKiB,
+        ),
+      );
     }
-    console.log(`\nhost overhead on share → url: ${(share.host - share.alone).toFixed(1)} ms; first share costs ${(first.cold.url - first.warm.url).toFixed(1)} ms more than a later one`);
+    console.log(
+      `\nhost overhead on share → url: ${(share.host - share.alone).toFixed(1)} ms; first share costs ${(first.cold.url - first.warm.url).toFixed(1)} ms more than a later one`,
+    );
     printGatewayTable(gatewayRows, LOAD_SECONDS);
     if (process.platform === 'linux') console.log(`\n${idleSharesLine(await idleSharesCpu(fake, 20, 6))}`);
   } finally {

@@ -62,6 +62,9 @@ export async function firstShareTimes(fake: string, originPorts: [number, number
       await host.dispose();
     }
   }
-  const pick = (list: { reply: number; url: number }[]) => ({ reply: median(list.map((t) => t.reply)), url: median(list.map((t) => t.url)) });
+  const pick = (list: { reply: number; url: number }[]) => ({
+    reply: median(list.map((t) => t.reply)),
+    url: median(list.map((t) => t.url)),
+  });
   return { cold: pick(cold), warm: pick(warm) };
 }

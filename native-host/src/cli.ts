@@ -8,11 +8,11 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseCommandArgs } from './cli/args.js';
 import { EXIT } from './cli/exit-codes.js';
-import { readSharePassword, type PasswordInput } from './cli/password.js';
-import { parseShareArgs, PASSWORD_ENV, type PasswordSource } from './cli/share-args.js';
-import { progressLines, type OutputMemory } from './cli/share-output.js';
+import { type PasswordInput, readSharePassword } from './cli/password.js';
+import { PASSWORD_ENV, type PasswordSource, parseShareArgs } from './cli/share-args.js';
+import { type OutputMemory, progressLines } from './cli/share-output.js';
 import { USAGE } from './cli/usage.js';
-import { createShareManager, hello, type HostContext } from './host.js';
+import { createShareManager, type HostContext, hello } from './host.js';
 import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
 import { systemManifestPaths } from './install/system-manifests.js';
@@ -66,10 +66,13 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
     case 'uninstall': {
       const parsed = parseCommandArgs(rest, 'porthole-host uninstall', {});
       if (!parsed.ok) return usageError(io, parsed.message);
-      if (parsed.args.positionals.length > 0) return usageError(io, `porthole-host uninstall takes no arguments (got ${parsed.args.positionals.join(' ')}).`);
+      if (parsed.args.positionals.length > 0)
+        return usageError(io, `porthole-host uninstall takes no arguments (got ${parsed.args.positionals.join(' ')}).`);
       const removed = uninstall({ platform: context.platform, stateDir: context.paths.stateDir });
-      if (removed.registrations.length === 0) io.stdout.write('Nothing to remove: porthole-host install has not registered anything for this user.\n');
-      for (const registration of removed.registrations) io.stdout.write(`✓ ${registration.browser}: removed ${registration.registryKey ?? registration.manifestPath}\n`);
+      if (removed.registrations.length === 0)
+        io.stdout.write('Nothing to remove: porthole-host install has not registered anything for this user.\n');
+      for (const registration of removed.registrations)
+        io.stdout.write(`✓ ${registration.browser}: removed ${registration.registryKey ?? registration.manifestPath}\n`);
       for (const folder of removed.removedFolders) io.stdout.write(`✓ removed the folder ${folder}, which install had created\n`);
       for (const folder of removed.keptFolders) io.stdout.write(`  kept ${folder}: install created it, but other files are in it now\n`);
       return EXIT.ok;
@@ -77,11 +80,16 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
     case 'doctor': {
       const parsed = parseCommandArgs(rest, 'porthole-host doctor', {});
       if (!parsed.ok) return usageError(io, parsed.message);
-      if (parsed.args.positionals.length > 0) return usageError(io, `porthole-host doctor takes no arguments (got ${parsed.args.positionals.join(' ')}).`);
+      if (parsed.args.positionals.length > 0)
+        return usageError(io, `porthole-host doctor takes no arguments (got ${parsed.args.positionals.join(' ')}).`);
       const report = formatDoctorReport({
         hello: await hello(context),
         paths: context.paths,
-        browsers: checkAllBrowsers(context.platform, { env: context.env, home: homedir() }, { stateDir: context.paths.stateDir, systemManifests: systemManifestsUnder(context) }),
+        browsers: checkAllBrowsers(
+          context.platform,
+          { env: context.env, home: homedir() },
+          { stateDir: context.paths.stateDir, systemManifests: systemManifestsUnder(context) },
+        ),
       });
       io.stdout.write(report.text);
       return report.healthy ? EXIT.ok : EXIT.failed;
@@ -113,7 +121,11 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
   });
   if (!parsed.ok) return usageError(io, parsed.message);
   const { values, positionals } = parsed.args;
-  if (positionals.length > 0) return usageError(io, `porthole-host install takes no arguments (got ${positionals.join(' ')}); name browsers with --browser chrome,firefox.`);
+  if (positionals.length > 0)
+    return usageError(
+      io,
+      `porthole-host install takes no arguments (got ${positionals.join(' ')}); name browsers with --browser chrome,firefox.`,
+    );
   let browsers: ReturnType<typeof parseBrowserList>;
   try {
     browsers = parseBrowserList(typeof values.browser === 'string' ? values.browser : 'all');
@@ -128,11 +140,21 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
       io.stdout.write(`✓ wrote ${writeManifestFile({ family, manifestDir: values['manifest-dir'] }, hostPath)}\n`);
       return EXIT.ok;
     }
-    const registrations = install({ platform: context.platform, where: { env: context.env, home: homedir() }, hostPath, stateDir: context.paths.stateDir, browsers });
+    const registrations = install({
+      platform: context.platform,
+      where: { env: context.env, home: homedir() },
+      hostPath,
+      stateDir: context.paths.stateDir,
+      browsers,
+    });
     for (const registration of registrations) {
-      io.stdout.write(`✓ ${registration.browser}: ${registration.manifestPath}${registration.registryKey ? ` (${registration.registryKey})` : ''}\n`);
+      io.stdout.write(
+        `✓ ${registration.browser}: ${registration.manifestPath}${registration.registryKey ? ` (${registration.registryKey})` : ''}\n`,
+      );
     }
-    io.stdout.write(`Registered ${hostPath}. Restart the browser if it was running, then click Porthole's toolbar button on a localhost page.\n`);
+    io.stdout.write(
+      `Registered ${hostPath}. Restart the browser if it was running, then click Porthole's toolbar button on a localhost page.\n`,
+    );
     return EXIT.ok;
   } catch (error) {
     io.stderr.write(`✗ ${(error as Error).message}\n`);
@@ -140,7 +162,13 @@ function installCommand(args: readonly string[], context: HostContext, io: CliIo
   }
 }
 
-async function share(origin: string, parsedSettings: Omit<ShareSettings, 'password'>, passwordSource: PasswordSource, context: HostContext, io: CliIo): Promise<number> {
+async function share(
+  origin: string,
+  parsedSettings: Omit<ShareSettings, 'password'>,
+  passwordSource: PasswordSource,
+  context: HostContext,
+  io: CliIo,
+): Promise<number> {
   // A signal (kill -INT, a closed terminal) ends the wait for a password too.
   const password = await Promise.race([
     readSharePassword(passwordSource, { env: context.env, stdin: io.stdin ?? process.stdin, stderr: io.stderr }),

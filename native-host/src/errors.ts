@@ -9,9 +9,12 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'not-loopback': 'Only pages on this computer (localhost, *.localhost, 127.0.0.0/8, [::1]) can be shared.',
   'cloudflared-missing':
     'cloudflared was not found. Reinstall Porthole (it bundles cloudflared), install cloudflared from https://developers.cloudflare.com/cloudflare-one/connections/connect-networks/downloads/, or set PORTHOLE_CLOUDFLARED to its path.',
-  offline: 'Could not reach trycloudflare.com to create a tunnel. Check your internet connection (and any proxy or firewall), then share again.',
-  'rate-limited': 'trycloudflare.com is refusing new tunnels from this network for now (rate limited). Wait a few minutes, then share again.',
-  'tunnel-service-error': 'trycloudflare.com answered with an error instead of a tunnel. The service may be having trouble: try again in a minute.',
+  offline:
+    'Could not reach trycloudflare.com to create a tunnel. Check your internet connection (and any proxy or firewall), then share again.',
+  'rate-limited':
+    'trycloudflare.com is refusing new tunnels from this network for now (rate limited). Wait a few minutes, then share again.',
+  'tunnel-service-error':
+    'trycloudflare.com answered with an error instead of a tunnel. The service may be having trouble: try again in a minute.',
   'edge-unreachable':
     "cloudflared got a public address but could not connect to Cloudflare's network. Check that outbound connections on port 7844 (UDP and TCP) are allowed, then share again.",
   'tunnel-exited': 'cloudflared stopped unexpectedly. Share again to get a new public address.',
@@ -19,7 +22,7 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'origin-unreachable':
     'Nothing answers at the shared address on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.',
   unverified:
-    'The public address did not answer Porthole\'s check from the internet yet. It usually starts working within a minute; if a visitor sees an error, they can reload.',
+    "The public address did not answer Porthole's check from the internet yet. It usually starts working within a minute; if a visitor sees an error, they can reload.",
 };
 
 export function hostError(code: ErrorCode, message?: string, detail?: string): HostError {

@@ -10,13 +10,13 @@ import { toHostError } from './errors.js';
 import type { HostPaths } from './host-paths.js';
 import type { Logger } from './log.js';
 import type { Platform } from './platform/index.js';
-import { HOST_FEATURES, HOST_NAME, OLDEST_PROTOCOL, PROTOCOL_VERSION, type HelloResult, type LoopbackOrigin } from './protocol/index.js';
-import { RunningRecordFile } from './share/running-record.js';
-import { writePrivateFile, type StateDirStatus } from './state-dir.js';
 import { probeConfigFromEnv } from './probe/probe-config.js';
+import { type HelloResult, HOST_FEATURES, HOST_NAME, type LoopbackOrigin, OLDEST_PROTOCOL, PROTOCOL_VERSION } from './protocol/index.js';
+import { RunningRecordFile } from './share/running-record.js';
 import { GatewayShareRuntime, preloadShareModules } from './share/runtime.js';
 import { ShareManager } from './share/share-manager.js';
 import type { AppliedSettings } from './share/share-transitions.js';
+import { type StateDirStatus, writePrivateFile } from './state-dir.js';
 import { HOST_VERSION } from './version.js';
 
 export interface HostContext {
@@ -54,7 +54,10 @@ function writeQuickTunnelConfig(path: string): void {
 /** The state folder when it is safe; else a private folder of this run's own, so that sharing still works. */
 function quickTunnelConfigPath(context: HostContext): () => string {
   let path: string | undefined;
-  return () => (path ??= context.state.stateDirUsable ? context.paths.cloudflaredConfig : join(mkdtempSync(join(tmpdir(), 'porthole-')), 'cloudflared-quick-tunnel.yml'));
+  return () =>
+    (path ??= context.state.stateDirUsable
+      ? context.paths.cloudflaredConfig
+      : join(mkdtempSync(join(tmpdir(), 'porthole-')), 'cloudflared-quick-tunnel.yml'));
 }
 
 export function createShareManager(context: HostContext): ShareManager {
@@ -78,7 +81,8 @@ export function createShareManager(context: HostContext): ShareManager {
       record.add({ pid, argv: [binary, ...tunnel.args], startTime: null, startedAt: Date.now() });
       tunnel.once('line', () => {
         void platform.inspectProcess(pid).then((seen) => {
-          if (seen !== null) record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
+          if (seen !== null)
+            record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
         });
       });
     }

@@ -4,9 +4,7 @@ import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from './protocol/exte
  * Who started us. Browsers pass fixed arguments (native-host/PROTOCOL.md, "Launch"); anything else
  * is a person at a terminal. Pure, so each browser's spelling is a table row in a test.
  */
-export type Launch =
-  | { mode: 'browser'; browser: 'chromium' | 'firefox'; caller: string }
-  | { mode: 'cli'; args: string[] };
+export type Launch = { mode: 'browser'; browser: 'chromium' | 'firefox'; caller: string } | { mode: 'cli'; args: string[] };
 
 export function detectLaunch(args: readonly string[]): Launch {
   const [first, second] = args;

@@ -2,14 +2,14 @@
  * Entry point of `porthole-host`: a native messaging host when a browser starts it, a CLI otherwise.
  */
 import { runCli } from './cli.js';
-import { createShareManager, hello, type HostContext } from './host.js';
+import { createShareManager, type HostContext, hello } from './host.js';
 import { resolveHostPaths } from './host-paths.js';
 import { detectLaunch, isPortholeCaller, type Launch } from './launch-mode.js';
 import { createLogger } from './log.js';
 import { runSession } from './native/session.js';
 import { currentPlatform } from './platform/index.js';
 import { reapOrphans } from './share/running-record.js';
-import { STATE_DIR_UNUSED, prepareStateDir } from './state-dir.js';
+import { prepareStateDir, STATE_DIR_UNUSED } from './state-dir.js';
 import { HOST_VERSION } from './version.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -18,7 +18,9 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
   const { log, paths, platform } = context;
   const caller = launch.caller;
   if (!isPortholeCaller(launch)) {
-    log.error(`refused to serve ${caller}: only Porthole's own extension may use this host. If this is a development build with another id, register it with porthole-host install.`);
+    log.error(
+      `refused to serve ${caller}: only Porthole's own extension may use this host. If this is a development build with another id, register it with porthole-host install.`,
+    );
     process.exit(1);
   }
   // stdout carries protocol frames only; a stray console.log from anywhere would break the stream.
@@ -30,7 +32,10 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
     try {
       const reaped = await reapOrphans(paths.runningDir, platform);
       for (const problem of reaped.problems) log.warn(`running record ${problem}`);
-      if (reaped.stopped.length > 0) log.warn(`stopped ${reaped.stopped.length} cloudflared left behind by an earlier host: pids ${reaped.stopped.map((c) => c.pid).join(', ')}`);
+      if (reaped.stopped.length > 0)
+        log.warn(
+          `stopped ${reaped.stopped.length} cloudflared left behind by an earlier host: pids ${reaped.stopped.map((c) => c.pid).join(', ')}`,
+        );
     } catch (error) {
       log.error(`cleaning up after earlier hosts failed: ${String(error)}`);
     }
@@ -69,7 +74,8 @@ async function main(): Promise<void> {
   for (const problem of state.problems) {
     log.error(problem.message);
     // A person at a terminal does not read the log file: say it where they look.
-    if (launch.mode !== 'browser') process.stderr.write(`! ${problem.message}
+    if (launch.mode !== 'browser')
+      process.stderr.write(`! ${problem.message}
 `);
   }
   const context: HostContext = { env: process.env, paths, platform: currentPlatform, log, state };

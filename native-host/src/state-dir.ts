@@ -58,10 +58,18 @@ export interface StateDirStatus {
 }
 
 /** For commands that keep no state (install, doctor, --help): nothing is made or read. */
-export const STATE_DIR_UNUSED: StateDirStatus = Object.freeze({ stateDirUsable: false, runningDirUsable: false, problems: [], tightened: [] });
+export const STATE_DIR_UNUSED: StateDirStatus = Object.freeze({
+  stateDirUsable: false,
+  runningDirUsable: false,
+  problems: [],
+  tightened: [],
+});
 
 /** Checks (creating them if needed) the state folder and `running/`; never throws. */
-export function prepareStateDir(paths: Pick<HostPaths, 'stateDir' | 'runningDir' | 'stateDirChosen'>, platform: Pick<Platform, 'ensurePrivateDir'>): StateDirStatus {
+export function prepareStateDir(
+  paths: Pick<HostPaths, 'stateDir' | 'runningDir' | 'stateDirChosen'>,
+  platform: Pick<Platform, 'ensurePrivateDir'>,
+): StateDirStatus {
   const status: StateDirStatus = { stateDirUsable: false, runningDirUsable: false, problems: [], tightened: [] };
   const check = (path: string, tighten: boolean): boolean => {
     const verdict = platform.ensurePrivateDir(path, { tighten });

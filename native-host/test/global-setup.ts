@@ -1,7 +1,8 @@
 /** Builds the fake cloudflared once per run and hands its path to tests as `inject('fakeCloudflared')`. */
-import type { TestProject } from 'vitest/node';
+
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 import { buildFakeCloudflared } from './fake-cloudflared/build';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

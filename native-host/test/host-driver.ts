@@ -1,20 +1,19 @@
-import { CHROMIUM_EXTENSION_ORIGIN } from '../src/protocol/extension-ids.js';
 /**
  * Drives the built host exactly as a browser does: spawned with the caller's origin as argument,
  * spoken to in native messaging frames over stdio.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodeJsonFrame, FrameDecoder } from '../src/native/framing.js';
-import { isShareEvent, type HostToExtension, type Reply, type ShareEvent } from '../src/protocol/index.js';
+import { CHROMIUM_EXTENSION_ORIGIN } from '../src/protocol/extension-ids.js';
+import { type HostToExtension, isShareEvent, type Reply, type ShareEvent } from '../src/protocol/index.js';
 import type { EdgeRouter } from './fake-cloudflared/edge-router.js';
 import { readFakeStates } from './fake-cloudflared/state.js';
 
 export const HOST_BINARY = resolve(import.meta.dirname, '../../dist/host/porthole-host');
-
 
 export const CHROMIUM_CALLER = CHROMIUM_EXTENSION_ORIGIN;
 
@@ -146,7 +145,10 @@ export class HostDriver {
 }
 
 /** A real local web server standing in for the developer's dev server. */
-export async function startOrigin(body = '<h1>hello from localhost</h1>', host = '127.0.0.1'): Promise<{ server: Server; port: number; seen: { host: string | undefined; url: string | undefined }[] }> {
+export async function startOrigin(
+  body = '<h1>hello from localhost</h1>',
+  host = '127.0.0.1',
+): Promise<{ server: Server; port: number; seen: { host: string | undefined; url: string | undefined }[] }> {
   const seen: { host: string | undefined; url: string | undefined }[] = [];
   const server = createServer((request, response) => {
     seen.push({ host: request.headers.host, url: request.url });

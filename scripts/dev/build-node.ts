@@ -34,6 +34,8 @@ export async function buildNodeDir(root: string, say: (line: string) => void): P
   const binary = join(root, 'node_modules', '.cache', 'porthole', `node-${NODE_VERSION}-${target.id}`, 'bin', `node${target.exeSuffix}`);
   const ready = existsSync(binary) && spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout?.trim() === `v${NODE_VERSION}`;
   if (!ready) await extractNodeBinary(target, binary);
-  say(`! Node ${process.versions.node} is older than Porthole's tools support (${engines}); building with the pinned Node ${NODE_VERSION} from the npm registry (${binary}).`);
+  say(
+    `! Node ${process.versions.node} is older than Porthole's tools support (${engines}); building with the pinned Node ${NODE_VERSION} from the npm registry (${binary}).`,
+  );
   return dirname(binary);
 }

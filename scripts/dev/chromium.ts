@@ -8,7 +8,13 @@ import type { Readable, Writable } from 'node:stream';
 import { CHROMIUM_EXTENSION_ORIGIN } from '../../native-host/src/protocol/extension-ids.js';
 import { QUIET_CHROMIUM_ARGS } from './quiet-browsers.js';
 
-export function chromiumArgs(options: { profile: string; extensionDir: string; headless: boolean; extra: readonly string[]; url: string }): string[] {
+export function chromiumArgs(options: {
+  profile: string;
+  extensionDir: string;
+  headless: boolean;
+  extra: readonly string[];
+  url: string;
+}): string[] {
   return [
     `--user-data-dir=${options.profile}`,
     `--disable-extensions-except=${options.extensionDir}`,

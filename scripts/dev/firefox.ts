@@ -10,8 +10,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { FIREFOX_EXTENSION_ID } from '../../native-host/src/protocol/extension-ids.js';
 import { BidiClient } from '../../extension/test/e2e/bidi-client.js';
+import { FIREFOX_EXTENSION_ID } from '../../native-host/src/protocol/extension-ids.js';
 import { QUIET_FIREFOX_PREFS, userJs } from './quiet-browsers.js';
 
 /** Pinned (any UUID will do) so the popup has a known address: moz-extension://<uuid>/popup.html. */
@@ -25,7 +25,16 @@ export function writeFirefoxProfile(profile: string): void {
 
 export function firefoxArgs(options: { profile: string; headless: boolean; extra: readonly string[]; url: string }): string[] {
   // Port 0: the Remote Agent picks a free loopback port and prints it on stderr.
-  return [...(options.headless ? ['-headless'] : []), '-no-remote', '-profile', options.profile, '--remote-debugging-port', '0', ...options.extra, options.url];
+  return [
+    ...(options.headless ? ['-headless'] : []),
+    '-no-remote',
+    '-profile',
+    options.profile,
+    '--remote-debugging-port',
+    '0',
+    ...options.extra,
+    options.url,
+  ];
 }
 
 /**

@@ -40,7 +40,8 @@ export const USAGE = `Usage: npm start [-- --offline] [-- --rebuild]      (Chrom
 Environment: PORTHOLE_HEADLESS=1 (no window), PORTHOLE_REBUILD=1, PORTHOLE_OFFLINE=1,
 PORTHOLE_BROWSER=/path/to/browser, PORTHOLE_BROWSER_ARGS="--flag …", PORTHOLE_CLOUDFLARED=/path/to/cloudflared`;
 
-const truthy = (value: string | undefined): boolean => value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
+const truthy = (value: string | undefined): boolean =>
+  value !== undefined && value !== '' && value !== '0' && value.toLowerCase() !== 'false';
 
 /** A relative path in an environment variable means "from where I typed the command". */
 function absoluteFrom(cwd: string, value: string | undefined): string | null {
@@ -71,6 +72,7 @@ export function parseStartOptions(argv: readonly string[], env: NodeJS.ProcessEn
     else throw new StartUsageError(`npm start does not know "${arg}".\n${USAGE}`);
   }
   const cloudflared = env.PORTHOLE_CLOUDFLARED;
-  if (cloudflared !== undefined && cloudflared !== '') options.cloudflared = isAbsolute(cloudflared) ? cloudflared : resolve(cwd, cloudflared);
+  if (cloudflared !== undefined && cloudflared !== '')
+    options.cloudflared = isAbsolute(cloudflared) ? cloudflared : resolve(cwd, cloudflared);
   return options;
 }

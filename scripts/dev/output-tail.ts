@@ -8,7 +8,10 @@ export class OutputTail {
   private lines: string[] = [];
   private partial = '';
 
-  constructor(private readonly maxLines = 20, private readonly maxLineLength = 400) {}
+  constructor(
+    private readonly maxLines = 20,
+    private readonly maxLineLength = 400,
+  ) {}
 
   push(chunk: string): void {
     const parts = (this.partial + chunk).split(/\r?\n/);

@@ -33,14 +33,19 @@ export interface Preflight {
 
 /** Chromium-family browsers that still honour --load-extension (branded Google Chrome dropped it in 137). */
 const CHROMIUM_NAMES = ['chromium', 'chromium-browser', 'google-chrome-for-testing', 'brave-browser', 'microsoft-edge'];
-const CHROMIUM_MAC = ['/Applications/Chromium.app/Contents/MacOS/Chromium', '/Applications/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing'];
+const CHROMIUM_MAC = [
+  '/Applications/Chromium.app/Contents/MacOS/Chromium',
+  '/Applications/Google Chrome for Testing.app/Contents/MacOS/Google Chrome for Testing',
+];
 /** Firefox ESR and Firefox 138+ install an unpacked add-on over WebDriver BiDi (webExtension.install). */
 const FIREFOX_NAMES = ['firefox-esr', 'firefox'];
 const FIREFOX_MAC = ['/Applications/Firefox.app/Contents/MacOS/firefox'];
 
 const INSTALL_HINT: Record<BrowserFamily, string> = {
-  chromium: 'Install Chromium (Debian/Ubuntu: sudo apt-get install chromium; macOS: brew install --cask chromium), or name one: PORTHOLE_BROWSER=/path/to/browser npm start',
-  firefox: 'Install Firefox ESR (Debian/Ubuntu: sudo apt-get install firefox-esr; macOS: brew install --cask firefox), or name one: PORTHOLE_BROWSER=/path/to/firefox npm run start:firefox',
+  chromium:
+    'Install Chromium (Debian/Ubuntu: sudo apt-get install chromium; macOS: brew install --cask chromium), or name one: PORTHOLE_BROWSER=/path/to/browser npm start',
+  firefox:
+    'Install Firefox ESR (Debian/Ubuntu: sudo apt-get install firefox-esr; macOS: brew install --cask firefox), or name one: PORTHOLE_BROWSER=/path/to/firefox npm run start:firefox',
 };
 
 export function findBrowser(family: BrowserFamily, machine: Machine): string | null {
@@ -55,7 +60,8 @@ export function findBrowser(family: BrowserFamily, machine: Machine): string | n
 
 /** Where to look on PATH when PORTHOLE_BROWSER is a bare name. */
 function onPath(name: string, machine: Machine): string | null {
-  for (const dir of (machine.env.PATH ?? '').split(delimiter)) if (dir !== '' && machine.isExecutable(join(dir, name))) return join(dir, name);
+  for (const dir of (machine.env.PATH ?? '').split(delimiter))
+    if (dir !== '' && machine.isExecutable(join(dir, name))) return join(dir, name);
   return null;
 }
 
@@ -85,18 +91,24 @@ export function preflight(options: StartOptions, machine: Machine): Preflight {
   if (options.browser !== null) {
     const path = options.browser.includes('/') || options.browser.includes('\\') ? options.browser : onPath(options.browser, machine);
     if (path === null || !machine.isExecutable(path)) {
-      result.problems.push({ code: 'browser-not-executable', lines: [`PORTHOLE_BROWSER is ${options.browser}, but no executable file is there.`, INSTALL_HINT[options.family]] });
+      result.problems.push({
+        code: 'browser-not-executable',
+        lines: [`PORTHOLE_BROWSER is ${options.browser}, but no executable file is there.`, INSTALL_HINT[options.family]],
+      });
     } else result.browser = path;
   } else {
     result.browser = findBrowser(options.family, machine);
-    if (result.browser === null) result.problems.push({ code: 'no-browser', lines: [`No ${name} was found on PATH.`, INSTALL_HINT[options.family]] });
+    if (result.browser === null)
+      result.problems.push({ code: 'no-browser', lines: [`No ${name} was found on PATH.`, INSTALL_HINT[options.family]] });
   }
   const display = displayProblem(options, machine);
   if (display !== null) result.problems.push(display);
   if (options.family === 'chromium' && machine.uid === 0) {
     // Chromium's sandbox refuses to start as root ("Running as root without --no-sandbox is not supported").
     result.browserArgs.push('--no-sandbox');
-    result.notes.push('running as root: Chromium cannot sandbox itself as root, so it starts with --no-sandbox (use a normal account for everyday browsing).');
+    result.notes.push(
+      'running as root: Chromium cannot sandbox itself as root, so it starts with --no-sandbox (use a normal account for everyday browsing).',
+    );
   }
   return result;
 }

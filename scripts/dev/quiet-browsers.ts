@@ -54,5 +54,7 @@ export const QUIET_FIREFOX_PREFS: Readonly<Record<string, string | number | bool
 };
 
 export function userJs(prefs: Readonly<Record<string, string | number | boolean>>): string {
-  return Object.entries(prefs).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join('');
+  return Object.entries(prefs)
+    .map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`)
+    .join('');
 }

@@ -8,4 +8,5 @@ import { hashInputs, writeStamp } from './build-stamp.js';
 import { CHROMIUM_EXTENSION_STEP, FIREFOX_EXTENSION_STEP, HOST_STEP } from './build-steps.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-for (const step of [HOST_STEP, CHROMIUM_EXTENSION_STEP, FIREFOX_EXTENSION_STEP]) writeStamp(root, step.name, hashInputs(root, step.inputs), step.outputs);
+for (const step of [HOST_STEP, CHROMIUM_EXTENSION_STEP, FIREFOX_EXTENSION_STEP])
+  writeStamp(root, step.name, hashInputs(root, step.inputs), step.outputs);

@@ -9,25 +9,25 @@
  * Closing the browser, Ctrl-C, SIGTERM or SIGHUP stop the browser and everything it started, and
  * remove the throwaway folder. A browser that dies is reported with the last lines it printed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../native-host/src/protocol/extension-ids.js';
 import { isExecutableFile, locateCloudflared } from '../../native-host/src/cloudflared/locate.js';
 import { writeManifestFile } from '../../native-host/src/install/registration.js';
-import { EdgeRouter } from '../../native-host/test/fake-cloudflared/edge-router.js';
+import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID } from '../../native-host/src/protocol/extension-ids.js';
 import { buildFakeCloudflared } from '../../native-host/test/fake-cloudflared/build.js';
+import { EdgeRouter } from '../../native-host/test/fake-cloudflared/edge-router.js';
+import { type BrowserExit, type BrowserProcess, startBrowser } from './browser-process.js';
 import { buildNodeDir } from './build-node.js';
 import { hashInputs, isUpToDate, writeStamp } from './build-stamp.js';
-import { FAKE_CLOUDFLARED_OUTPUT, stepsFor, type BuildStep } from './build-steps.js';
-import { startBrowser, type BrowserExit, type BrowserProcess } from './browser-process.js';
+import { type BuildStep, FAKE_CLOUDFLARED_OUTPUT, stepsFor } from './build-steps.js';
 import { chromiumArgs, chromiumHint, closeChromium, waitForChromiumExtension } from './chromium.js';
 import { bidiAddress, FIREFOX_DEV_UUID, firefoxArgs, firefoxEnv, installFirefoxExtension, writeFirefoxProfile } from './firefox.js';
-import { parseStartOptions, StartUsageError, USAGE, type StartOptions } from './options.js';
+import { parseStartOptions, type StartOptions, StartUsageError, USAGE } from './options.js';
 import { preflight } from './preflight.js';
 
 const root = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
@@ -110,10 +110,18 @@ async function build(options: StartOptions): Promise<void> {
     else {
       const code = await runCommand(step.command, env);
       if (stopSignal !== null) return;
-      if (code !== 0) await fail([`Building ${step.label} failed (${step.command.join(' ')} exited with ${code}; its errors are above).`, 'Fix them, then run npm start again.'], code);
+      if (code !== 0)
+        await fail(
+          [
+            `Building ${step.label} failed (${step.command.join(' ')} exited with ${code}; its errors are above).`,
+            'Fix them, then run npm start again.',
+          ],
+          code,
+        );
     }
     const missing = step.outputs.filter((output) => !existsSync(join(root, output)));
-    if (missing.length > 0) await fail([`Building ${step.label} did not produce ${missing.join(', ')}.`, 'Run the build by hand and read its errors.']);
+    if (missing.length > 0)
+      await fail([`Building ${step.label} did not produce ${missing.join(', ')}.`, 'Run the build by hand and read its errors.']);
     writeStamp(root, step.name, hash, step.outputs);
     say(`✓ built ${step.label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -127,7 +135,9 @@ function cloudflaredEnv(options: StartOptions): Record<string, string> {
     say(`✓ cloudflared: ${found.path}`);
   } catch (error) {
     say(`! ${(error as Error).message}`);
-    say(`  Sharing will show this in the popup. To try Porthole without cloudflared or internet: ${options.family === 'firefox' ? 'npm run start:firefox' : 'npm start'} -- --offline`);
+    say(
+      `  Sharing will show this in the popup. To try Porthole without cloudflared or internet: ${options.family === 'firefox' ? 'npm run start:firefox' : 'npm start'} -- --offline`,
+    );
   }
   return options.cloudflared !== null ? { PORTHOLE_CLOUDFLARED: options.cloudflared } : {};
 }
@@ -170,7 +180,14 @@ async function startDemoPage(): Promise<string> {
 }
 
 /** Starts the browser and resolves when Porthole is loaded in it, or with the exit if it died first. */
-async function launch(options: StartOptions, browserPath: string, extraArgs: string[], work: string, hostEnv: Record<string, string>, url: string): Promise<BrowserExit | null> {
+async function launch(
+  options: StartOptions,
+  browserPath: string,
+  extraArgs: string[],
+  work: string,
+  hostEnv: Record<string, string>,
+  url: string,
+): Promise<BrowserExit | null> {
   const env = { ...process.env, ...hostEnv, PORTHOLE_STATE_DIR: join(work, 'host-state') };
   let loaded: Promise<unknown>;
   if (options.family === 'chromium') {
@@ -178,7 +195,13 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
     // With --user-data-dir, Chromium reads user-level host manifests only from <profile>/NativeMessagingHosts.
     const manifest = writeManifestFile({ family: 'chromium', manifestDir: join(profile, 'NativeMessagingHosts') }, hostPath);
     say(`✓ registered the host for extension ${CHROMIUM_EXTENSION_ID} in the throwaway profile ${profile} (${manifest})`);
-    const args = chromiumArgs({ profile, extensionDir: join(root, '.output', 'chrome-mv3'), headless: options.headless, extra: [...extraArgs, ...options.browserArgs], url });
+    const args = chromiumArgs({
+      profile,
+      extensionDir: join(root, '.output', 'chrome-mv3'),
+      headless: options.headless,
+      extra: [...extraArgs, ...options.browserArgs],
+      url,
+    });
     say('… opening Chromium with Porthole loaded.');
     browser = startBrowser(browserPath, args, env, ['pipe', 'pipe']);
     const toBrowser = browser.child.stdio[3] as Writable;
@@ -191,7 +214,11 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
     const manifest = writeManifestFile({ family: 'firefox', manifestDir: join(home, '.mozilla', 'native-messaging-hosts') }, hostPath);
     say(`✓ registered the host for add-on ${FIREFOX_EXTENSION_ID} in the throwaway HOME ${home} (${manifest})`);
     say('… opening Firefox with Porthole loaded.');
-    browser = startBrowser(browserPath, firefoxArgs({ profile, headless: options.headless, extra: [...extraArgs, ...options.browserArgs], url }), firefoxEnv(env, home));
+    browser = startBrowser(
+      browserPath,
+      firefoxArgs({ profile, headless: options.headless, extra: [...extraArgs, ...options.browserArgs], url }),
+      firefoxEnv(env, home),
+    );
     const started = browser;
     loaded = new Promise<void>((done, reject) => {
       let stderr = '';
@@ -212,10 +239,19 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
   }
   const current = browser;
   const timeout = new Promise<'timeout'>((done) => setTimeout(() => done('timeout'), LOAD_TIMEOUT_MS).unref());
-  const outcome = await Promise.race([loaded.then(() => 'loaded' as const, (error: Error) => error), current.exited, timeout]);
+  const outcome = await Promise.race([
+    loaded.then(
+      () => 'loaded' as const,
+      (error: Error) => error,
+    ),
+    current.exited,
+    timeout,
+  ]);
   if (outcome === 'loaded') {
     const popup = options.family === 'firefox' ? ` (popup: moz-extension://${FIREFOX_DEV_UUID}/popup.html)` : '';
-    say(`✓ Porthole is loaded${popup}, ${(performance.now() / 1000).toFixed(1)} s after npm start began. Close the browser, or press Ctrl-C, to finish.`);
+    say(
+      `✓ Porthole is loaded${popup}, ${(performance.now() / 1000).toFixed(1)} s after npm start began. Close the browser, or press Ctrl-C, to finish.`,
+    );
     return null;
   }
   if (outcome === 'timeout') {
@@ -228,7 +264,9 @@ async function launch(options: StartOptions, browserPath: string, extraArgs: str
     return null;
   }
   if (outcome instanceof Error) {
-    say(`✗ ${options.family === 'chromium' ? 'Chromium' : 'Firefox'} started but did not load Porthole (${outcome.message}). Its last lines:`);
+    say(
+      `✗ ${options.family === 'chromium' ? 'Chromium' : 'Firefox'} started but did not load Porthole (${outcome.message}). Its last lines:`,
+    );
     for (const line of current.tail.text()) say(`  │ ${line}`);
     await current.stop();
     return finish(1);

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { readPreferences, writePreferences, type Preferences, type PreferencesArea } from '../../lib/preferences';
+import { type Preferences, type PreferencesArea, readPreferences, writePreferences } from '../../lib/preferences';
 import { OptionsView } from '../../ui/options-view';
 
 /** Reads the preferences from `area` (browser.storage.sync) and writes each change at once. */

@@ -56,7 +56,10 @@ export function App({ env }: { env: PopupEnv }) {
       task.catch((error: unknown) => setLocalError(error instanceof Error ? error.message : String(error)));
     };
     const commands = Object.fromEntries(
-      BACKGROUND_COMMANDS.map((name) => [name, (...args: unknown[]) => run((env.background[name] as (...args: unknown[]) => Promise<unknown>)(...args))]),
+      BACKGROUND_COMMANDS.map((name) => [
+        name,
+        (...args: unknown[]) => run((env.background[name] as (...args: unknown[]) => Promise<unknown>)(...args)),
+      ]),
     ) as unknown as Omit<PopupActions, 'share' | 'retry' | 'copy' | 'copyPassword' | 'open'>;
     const copy = (mark: CopiedMark, text: string) => {
       env.writeClipboard(text).then(

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { backgroundCommandsProxy, type BackgroundCommands } from '../../lib/background-commands';
+import { type BackgroundCommands, backgroundCommandsProxy } from '../../lib/background-commands';
 import type { PortholeState } from '../../lib/porthole-state';
 import { readState, watchState } from '../../lib/share-store';
 import { describePage, type PageInfo } from '../../ui/page-info';

@@ -39,7 +39,10 @@ export function App({ env }: { env: WelcomeEnv }) {
   };
 
   useEffect(() => {
-    void env.platform().then((found) => setOs(asOs(found)), () => undefined);
+    void env.platform().then(
+      (found) => setOs(asOs(found)),
+      () => undefined,
+    );
     const stop = env.watchState(setState);
     check();
     return stop;

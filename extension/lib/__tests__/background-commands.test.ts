@@ -47,7 +47,10 @@ describe('popup → background commands over runtime messaging', () => {
     await background.refresh();
     await settle();
     await controller.flush();
-    expect((await readState(fakeBrowser.storage.session)).host).toEqual({ status: 'missing', reason: 'Specified native messaging host not found.' });
+    expect((await readState(fakeBrowser.storage.session)).host).toEqual({
+      status: 'missing',
+      reason: 'Specified native messaging host not found.',
+    });
   });
 
   it('restart shares the origin of a failed share again', async () => {
@@ -62,7 +65,10 @@ describe('popup → background commands over runtime messaging', () => {
     await controller.flush();
     const stored = await readState(fakeBrowser.storage.session);
     expect(Object.values(stored.shares)).toEqual([
-      expect.objectContaining({ tabId: 5, share: expect.objectContaining({ id: 's2', origin: 'http://localhost:3000', state: 'starting' }) }),
+      expect.objectContaining({
+        tabId: 5,
+        share: expect.objectContaining({ id: 's2', origin: 'http://localhost:3000', state: 'starting' }),
+      }),
     ]);
   });
 

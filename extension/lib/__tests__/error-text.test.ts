@@ -17,12 +17,17 @@ describe('describeHostError', () => {
   });
 
   it('a real error answer keeps the host’s sentence', () => {
-    const text = describeHostError({ code: 'tunnel-service-error', message: 'trycloudflare.com answered with an error.', detail: '500 Internal Server Error' }, 0);
+    const text = describeHostError(
+      { code: 'tunnel-service-error', message: 'trycloudflare.com answered with an error.', detail: '500 Internal Server Error' },
+      0,
+    );
     expect(text).toEqual({ message: 'trycloudflare.com answered with an error.', detail: '500 Internal Server Error', retryAt: null });
   });
 
   it('the rate limit says from when to try again', () => {
-    expect(describeHostError({ code: 'rate-limited', message: 'Cloudflare is limiting quick tunnels.' }, 10_000).retryAt).toBe(10_000 + RATE_LIMIT_WAIT_MS);
+    expect(describeHostError({ code: 'rate-limited', message: 'Cloudflare is limiting quick tunnels.' }, 10_000).retryAt).toBe(
+      10_000 + RATE_LIMIT_WAIT_MS,
+    );
     expect(describeHostError({ code: 'rate-limited', message: 'x' }, null).retryAt).toBeNull();
   });
 });

@@ -58,7 +58,18 @@ describe('host client', () => {
     expect(listRequest?.id).not.toBe(helloRequest?.id);
 
     // Replies arrive in the other order.
-    port.deliver({ id: helloRequest!.id, ok: true, type: 'hello', name: 'dev.porthole.host', version: '1.2.3', protocol: 1, platform: 'linux', arch: 'x64', cloudflared: null, cloudflaredError: null });
+    port.deliver({
+      id: helloRequest!.id,
+      ok: true,
+      type: 'hello',
+      name: 'dev.porthole.host',
+      version: '1.2.3',
+      protocol: 1,
+      platform: 'linux',
+      arch: 'x64',
+      cloudflared: null,
+      cloudflaredError: null,
+    });
     port.deliver({ id: listRequest!.id, ok: true, type: 'list', shares: [] });
     await expect(hello).resolves.toMatchObject({ type: 'hello', version: '1.2.3' });
     await expect(list).resolves.toMatchObject({ type: 'list', shares: [] });
@@ -68,8 +79,24 @@ describe('host client', () => {
     const port = new FakeNativePort();
     const client = createHostClient({ connect: () => port });
     const configured = client.request({ type: 'configure', shareId: 's9', settings: { password: null, expiresInMinutes: 15 } });
-    expect(port.sent).toEqual([{ id: expect.any(String), type: 'configure', shareId: 's9', settings: { password: null, expiresInMinutes: 15 } }]);
-    const share: Share = { id: 's9', origin: 'http://localhost:3000', state: 'live', url: null, startedAt: 1, endedAt: null, error: null, password: null, expiresAt: 900_001, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null };
+    expect(port.sent).toEqual([
+      { id: expect.any(String), type: 'configure', shareId: 's9', settings: { password: null, expiresInMinutes: 15 } },
+    ]);
+    const share: Share = {
+      id: 's9',
+      origin: 'http://localhost:3000',
+      state: 'live',
+      url: null,
+      startedAt: 1,
+      endedAt: null,
+      error: null,
+      password: null,
+      expiresAt: 900_001,
+      keepPublicHost: false,
+      warnings: [],
+      traffic: { requests: 0, visitors: 0, recent: [] },
+      stopReason: null,
+    };
     port.deliver({ id: port.sent[0]!.id, ok: true, type: 'configure', share });
     const reply = await configured;
     // Typed as the configure reply: `share` is there without a cast.
@@ -84,7 +111,10 @@ describe('host client', () => {
     const error = await share.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HostRequestError);
     expect((error as HostRequestError).message).toBe('example.com is not this computer.');
-    expect((error as HostRequestError).failure).toEqual({ kind: 'host', error: { code: 'not-loopback', message: 'example.com is not this computer.' } });
+    expect((error as HostRequestError).failure).toEqual({
+      kind: 'host',
+      error: { code: 'not-loopback', message: 'example.com is not this computer.' },
+    });
   });
 
   it('times a request out, and ignores the late reply', async () => {
@@ -165,8 +195,23 @@ describe('host client', () => {
     client.onEvent((event) => seen.push(event));
     const leave = client.onEvent((event) => alsoSeen.push(event));
     const share = {
-      ...{ id: 's1', origin: 'http://localhost:3000', state: 'live' as const, url: 'https://a.trycloudflare.com', startedAt: 1, endedAt: null, error: null },
-      ...{ password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null },
+      ...{
+        id: 's1',
+        origin: 'http://localhost:3000',
+        state: 'live' as const,
+        url: 'https://a.trycloudflare.com',
+        startedAt: 1,
+        endedAt: null,
+        error: null,
+      },
+      ...{
+        password: null,
+        expiresAt: null,
+        keepPublicHost: false,
+        warnings: [],
+        traffic: { requests: 0, visitors: 0, recent: [] },
+        stopReason: null,
+      },
     };
     port.deliver({ type: 'share-event', change: 'live', share });
     leave();

@@ -7,13 +7,13 @@ import {
   hostStopped,
   INITIAL_STATE,
   liveShares,
+  type PortholeState,
   parseState,
   reconcileWithList,
   shareForOrigin,
   startPending,
   upsertShare,
   withHello,
-  type PortholeState,
 } from '../porthole-state';
 import type { Share } from '../protocol';
 import { TEST_HELLO } from './scripted-host';
@@ -22,8 +22,23 @@ import { TEST_HELLO } from './scripted-host';
 
 function share(patch: Partial<Share> = {}): Share {
   return {
-    ...{ id: 's1', origin: 'http://localhost:3000', state: 'live', url: 'https://a.trycloudflare.com', startedAt: 100, endedAt: null, error: null },
-    ...{ password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null },
+    ...{
+      id: 's1',
+      origin: 'http://localhost:3000',
+      state: 'live',
+      url: 'https://a.trycloudflare.com',
+      startedAt: 100,
+      endedAt: null,
+      error: null,
+    },
+    ...{
+      password: null,
+      expiresAt: null,
+      keepPublicHost: false,
+      warnings: [],
+      traffic: { requests: 0, visitors: 0, recent: [] },
+      stopReason: null,
+    },
     ...patch,
   };
 }
@@ -61,12 +76,26 @@ describe('porthole state', () => {
 
   it('a share stopped on request is gone; one whose time was up leaves a notice for its page', () => {
     const state = upsertShare(connected, share());
-    expect(applyShareEvent(state, { type: 'share-event', change: 'stopped', share: share({ state: 'stopped', stopReason: 'request' }) }, 500)).toEqual({ ...state, shares: {} });
-    const expired = applyShareEvent(state, { type: 'share-event', change: 'stopped', share: share({ state: 'stopped', stopReason: 'expired' }) }, 500);
+    expect(
+      applyShareEvent(state, { type: 'share-event', change: 'stopped', share: share({ state: 'stopped', stopReason: 'request' }) }, 500),
+    ).toEqual({ ...state, shares: {} });
+    const expired = applyShareEvent(
+      state,
+      { type: 'share-event', change: 'stopped', share: share({ state: 'stopped', stopReason: 'expired' }) },
+      500,
+    );
     expect(expired.shares).toEqual({});
-    expect(expired.lastError).toEqual({ message: expect.stringContaining('its time was up'), origin: 'http://localhost:3000', at: 500, expired: true });
+    expect(expired.lastError).toEqual({
+      message: expect.stringContaining('its time was up'),
+      origin: 'http://localhost:3000',
+      at: 500,
+      expired: true,
+    });
     // An expiry of a share this state never knew leaves nothing to say.
-    expect(applyShareEvent(connected, { type: 'share-event', change: 'stopped', share: share({ state: 'stopped', stopReason: 'expired' }) }, 500).lastError).toBeNull();
+    expect(
+      applyShareEvent(connected, { type: 'share-event', change: 'stopped', share: share({ state: 'stopped', stopReason: 'expired' }) }, 500)
+        .lastError,
+    ).toBeNull();
   });
 
   it('agrees with the host’s list: a live share the host no longer has ended without a word and is shown failed', () => {
@@ -74,7 +103,11 @@ describe('porthole state', () => {
     state = upsertShare(state, share({ id: 'lost', origin: 'http://localhost:4000' }), { tabId: 2 });
     const next = reconcileWithList(state, [share({ id: 'kept', traffic: { requests: 3, visitors: 1, recent: [] } })], 900);
     expect(next.shares.kept).toMatchObject({ tabId: 1, share: { state: 'live', traffic: { requests: 3 } } });
-    expect(next.shares.lost?.share).toMatchObject({ state: 'failed', endedAt: 900, error: { code: 'tunnel-exited', message: expect.stringMatching(/restarted Porthole’s background/) } });
+    expect(next.shares.lost?.share).toMatchObject({
+      state: 'failed',
+      endedAt: 900,
+      error: { code: 'tunnel-exited', message: expect.stringMatching(/restarted Porthole’s background/) },
+    });
     expect(liveShares(next).map((tracked) => tracked.share.id)).toEqual(['kept']);
     expect(failedShares(next).map((tracked) => tracked.share.id)).toEqual(['lost']);
   });
@@ -83,7 +116,11 @@ describe('porthole state', () => {
     let state = withHello(upsertShare(connected, share()), TEST_HELLO);
     state = startPending(state, 'http://localhost:4000', 2, 10);
     const next = hostStopped(state, { status: 'unreachable', reason: 'Native host has exited.' }, 'Native host has exited.', 700);
-    expect(next.shares.s1?.share).toMatchObject({ state: 'failed', endedAt: 700, error: { message: expect.stringContaining('porthole-host) stopped (Native host has exited.)') } });
+    expect(next.shares.s1?.share).toMatchObject({
+      state: 'failed',
+      endedAt: 700,
+      error: { message: expect.stringContaining('porthole-host) stopped (Native host has exited.)') },
+    });
     expect(next.pending).toEqual({});
     expect(next.hello).toBeNull();
     expect(next.host).toEqual({ status: 'unreachable', reason: 'Native host has exited.' });

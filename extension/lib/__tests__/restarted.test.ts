@@ -21,7 +21,11 @@ describe('a share the host restarted', () => {
     const after = applyShareEvent(before, event, 42);
     expect(liveShares(after).map((entry) => entry.share.url)).toEqual([NEW]);
     expect(after.shares.s1?.share.state).toBe('live');
-    expect(after.lastError).toMatchObject({ message: expect.stringMatching(/^The address changed: cloudflared restarted\./), restarted: true, at: 42 });
+    expect(after.lastError).toMatchObject({
+      message: expect.stringMatching(/^The address changed: cloudflared restarted\./),
+      restarted: true,
+      at: 42,
+    });
     expect(after.lastError?.expired).toBeUndefined();
   });
 

@@ -8,14 +8,14 @@ import { ShareManager, type ShareRuntime } from '../../../native-host/src/share/
 import type { AppliedSettings } from '../../../native-host/src/share/share-transitions';
 import type { NativePort } from '../native-port';
 import {
-  HOST_FEATURES,
-  HOST_NAME,
-  OLDEST_PROTOCOL,
-  PROTOCOL_VERSION,
   type ExtensionToHost,
   type HelloResult,
+  HOST_FEATURES,
+  HOST_NAME,
   type HostError,
   type HostToExtension,
+  OLDEST_PROTOCOL,
+  PROTOCOL_VERSION,
   type Share,
   type ShareTraffic,
 } from '../protocol';
@@ -73,7 +73,13 @@ class HostProcess {
       now: () => host.now,
       setTimer: (ms, task) => host.clock.set(host.now + ms, task),
     });
-    this.ended = runSession({ input: this.input, output: this.output, manager: this.manager, log: silentLogger, hello: async () => host.hello });
+    this.ended = runSession({
+      input: this.input,
+      output: this.output,
+      manager: this.manager,
+      log: silentLogger,
+      hello: async () => host.hello,
+    });
   }
 }
 

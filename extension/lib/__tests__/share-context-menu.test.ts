@@ -67,14 +67,20 @@ describe('share context menu', () => {
     // The page that was right-clicked, on the public address.
     expect(clipboard).toEqual(['https://menu-share.trycloudflare.com/docs/']);
     expect(notifications).toEqual([
-      { title: 'Public address copied', message: 'https://menu-share.trycloudflare.com/docs/ now shares http://localhost:8080. Paste it anywhere.' },
+      {
+        title: 'Public address copied',
+        message: 'https://menu-share.trycloudflare.com/docs/ now shares http://localhost:8080. Paste it anywhere.',
+      },
     ]);
     await controller.flush();
   });
 
   it('shares the target of a localhost link, not the page it is on', async () => {
     const { host, menus, controller } = await setup();
-    menus.click({ menuItemId: SHARE_LINK_MENU_ID, pageUrl: 'https://docs.example.com/', linkUrl: 'http://127.0.0.1:5000/admin' }, { id: 3 });
+    menus.click(
+      { menuItemId: SHARE_LINK_MENU_ID, pageUrl: 'https://docs.example.com/', linkUrl: 'http://127.0.0.1:5000/admin' },
+      { id: 3 },
+    );
     await settle();
     expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://127.0.0.1:5000' })]);
     expect(controller.getState().shares.s1?.tabId).toBeNull();

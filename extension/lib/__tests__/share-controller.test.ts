@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHostClient } from '../host-client';
+import { hostSetupProblem } from '../host-reachability';
+import { liveShares, shareForOrigin } from '../porthole-state';
 import { DEFAULT_PREFERENCES, type Preferences } from '../preferences';
 import { createShareController, type ShareController, type ShareControllerDeps } from '../share-controller';
-import { liveShares, shareForOrigin } from '../porthole-state';
 import { readState } from '../share-store';
-import { hostSetupProblem } from '../host-reachability';
 import { ScriptedHost, settle, TEST_HELLO } from './scripted-host';
 
 const NOT_FOUND = 'Specified native messaging host not found.';
@@ -96,7 +96,10 @@ describe('share controller', () => {
     expect(controller.getState().shares.s1?.share.url).toBe('https://plum-tree.trycloudflare.com');
     expect(clipboard).toEqual(['https://plum-tree.trycloudflare.com/dashboard/settings?tab=2#billing']);
     expect(notifications).toEqual([
-      { title: 'Public address copied', message: expect.stringContaining('https://plum-tree.trycloudflare.com/dashboard/settings?tab=2#billing') },
+      {
+        title: 'Public address copied',
+        message: expect.stringContaining('https://plum-tree.trycloudflare.com/dashboard/settings?tab=2#billing'),
+      },
     ]);
   });
 
@@ -141,7 +144,11 @@ describe('share controller', () => {
     const { host, controller } = setup();
     await controller.share('http://localhost:3000', 1, 'popup');
     await settle();
-    host.fail('s1', { code: 'rate-limited', message: 'Cloudflare is limiting quick tunnels from this network. Wait a few minutes and share again.', detail: '429 Too Many Requests' });
+    host.fail('s1', {
+      code: 'rate-limited',
+      message: 'Cloudflare is limiting quick tunnels from this network. Wait a few minutes and share again.',
+      detail: '429 Too Many Requests',
+    });
     await settle();
     const { tracked } = shareForOrigin(controller.getState(), 'http://localhost:3000');
     expect(tracked?.share.state).toBe('failed');
@@ -158,16 +165,24 @@ describe('share controller', () => {
     await settle();
     expect(notifications).toEqual([]);
 
-    const reason = { code: 'tunnel-exited' as const, message: 'cloudflared stopped unexpectedly. Share again to get a new public address.' };
+    const reason = {
+      code: 'tunnel-exited' as const,
+      message: 'cloudflared stopped unexpectedly. Share again to get a new public address.',
+    };
     host.fail('s1', reason);
     await settle();
     let state = controller.getState();
     expect(state.shares.s1?.share).toMatchObject({ state: 'failed', url: 'https://first.trycloudflare.com', error: reason });
     expect(liveShares(state)).toEqual([]);
-    expect(notifications).toEqual([{ title: 'Porthole stopped sharing http://localhost:3000', message: `${reason.message} Open Porthole to restart it.` }]);
+    expect(notifications).toEqual([
+      { title: 'Porthole stopped sharing http://localhost:3000', message: `${reason.message} Open Porthole to restart it.` },
+    ]);
 
     const restarted = await controller.restart('s1');
-    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:3000' }), expect.objectContaining({ origin: 'http://localhost:3000' })]);
+    expect(host.requests('share')).toEqual([
+      expect.objectContaining({ origin: 'http://localhost:3000' }),
+      expect.objectContaining({ origin: 'http://localhost:3000' }),
+    ]);
     expect(restarted?.share).toMatchObject({ id: 's2', state: 'starting' });
     expect(restarted?.tabId).toBe(6);
     await settle();
@@ -205,7 +220,11 @@ describe('share controller', () => {
 
   it('records an error reply to a share as the last error, for that origin, in the host’s words', async () => {
     const host = new ScriptedHost();
-    host.refuseShares = { code: 'cloudflared-missing', message: 'cloudflared is not installed. Run porthole-host doctor to fetch it.', detail: 'searched PATH' };
+    host.refuseShares = {
+      code: 'cloudflared-missing',
+      message: 'cloudflared is not installed. Run porthole-host doctor to fetch it.',
+      detail: 'searched PATH',
+    };
     const { controller } = setup({ host });
     expect(await controller.share('http://localhost:3000', 1, 'popup')).toBeNull();
     expect(controller.getState().lastError).toEqual({
@@ -306,7 +325,11 @@ describe('share controller', () => {
 
   it('says hello first on every connection and keeps the answer, so a missing cloudflared shows before any share', async () => {
     const host = new ScriptedHost();
-    host.hello = { ...TEST_HELLO, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } };
+    host.hello = {
+      ...TEST_HELLO,
+      cloudflared: null,
+      cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' },
+    };
     const { controller } = setup({ host });
     await controller.refresh();
     await settle();
@@ -374,7 +397,10 @@ describe('share controller', () => {
       expect(await sharing).toBeNull();
       const state = controller.getState();
       expect(state.pending).toEqual({});
-      expect(state.lastError).toMatchObject({ origin: 'http://localhost:3000', message: expect.stringMatching(/did not answer the share request/) });
+      expect(state.lastError).toMatchObject({
+        origin: 'http://localhost:3000',
+        message: expect.stringMatching(/did not answer the share request/),
+      });
     } finally {
       vi.useRealTimers();
     }

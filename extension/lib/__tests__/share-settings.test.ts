@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { backgroundCommandsProxy, serveBackgroundCommands } from '../background-commands';
 import { createHostClient } from '../host-client';
-import type { ConfigureRequest, ShareRequest } from '../protocol';
-import { DEFAULT_PREFERENCES } from '../preferences';
-import { createShareController, settingsOfEndedShare, settingsToSend, type ShareController } from '../share-controller';
 import { shareForOrigin } from '../porthole-state';
+import { DEFAULT_PREFERENCES } from '../preferences';
+import type { ConfigureRequest, ShareRequest } from '../protocol';
+import { createShareController, type ShareController, settingsOfEndedShare, settingsToSend } from '../share-controller';
 import { readState } from '../share-store';
 import { ScriptedHost, settle } from './scripted-host';
 
@@ -55,7 +55,9 @@ describe('share options and configure', () => {
     await background.share('http://localhost:5173/x', 4, 'popup', { password: 'hunter2-hunter2', expiresInMinutes: 15 });
     await settle();
     await controller.flush();
-    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173', settings: { password: 'hunter2-hunter2', expiresInMinutes: 15 } })]);
+    expect(host.requests('share')).toEqual([
+      expect.objectContaining({ origin: 'http://localhost:5173', settings: { password: 'hunter2-hunter2', expiresInMinutes: 15 } }),
+    ]);
     const share = (await stored()).shares.s1?.share;
     expect(share).toMatchObject({ password: 'hunter2-hunter2', expiresAt: NOW + 15 * 60_000 });
   });
@@ -101,7 +103,10 @@ describe('share options and configure', () => {
     const { controller } = setupResult;
     await liveShare(setupResult);
     expect(await controller.configure('s1', { password: 'x'.repeat(300) })).toBeNull();
-    expect(controller.getState().lastError).toMatchObject({ origin: 'http://localhost:5173', message: expect.stringContaining('"password" must be a string of 8 to 256') });
+    expect(controller.getState().lastError).toMatchObject({
+      origin: 'http://localhost:5173',
+      message: expect.stringContaining('"password" must be a string of 8 to 256'),
+    });
     expect(controller.getState().shares.s1?.share.password).toBeNull();
     expect(await controller.configure('s1', { password: 'short' })).toBeNull();
     expect(controller.getState().lastError).toMatchObject({ message: expect.stringContaining('"password" is too short') });
@@ -148,16 +153,78 @@ describe('what the host pushes about a running share', () => {
     const setupResult = setup();
     const { controller, host } = setupResult;
     await liveShare(setupResult);
-    host.traffic('s1', { requests: 1, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: NOW, ms: 12, country: 'FR', visitor: 'v3f9a', requestHeaders: [['accept', 'text/html']], responseHeaders: [] }] });
+    host.traffic('s1', {
+      requests: 1,
+      visitors: 1,
+      recent: [
+        {
+          method: 'GET',
+          path: '/',
+          status: 200,
+          at: NOW,
+          ms: 12,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+      ],
+    });
     await controller.flush();
-    expect((await stored()).shares.s1?.share.traffic).toEqual({ requests: 1, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: NOW, ms: 12, country: 'FR', visitor: 'v3f9a', requestHeaders: [['accept', 'text/html']], responseHeaders: [] }] });
+    expect((await stored()).shares.s1?.share.traffic).toEqual({
+      requests: 1,
+      visitors: 1,
+      recent: [
+        {
+          method: 'GET',
+          path: '/',
+          status: 200,
+          at: NOW,
+          ms: 12,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+      ],
+    });
     host.traffic('s1', {
       requests: 3,
       visitors: 1,
       recent: [
-        { method: 'GET', path: '/favicon.ico', status: 404, at: NOW + 20, ms: 3, country: 'FR', visitor: 'v3f9a', requestHeaders: [['accept', 'text/html']], responseHeaders: [] },
-        { method: 'GET', path: '/main.js', status: 200, at: NOW + 10, ms: 5, country: 'FR', visitor: 'v3f9a', requestHeaders: [['accept', 'text/html']], responseHeaders: [] },
-        { method: 'GET', path: '/', status: 200, at: NOW, ms: 12, country: 'FR', visitor: 'v3f9a', requestHeaders: [['accept', 'text/html']], responseHeaders: [] },
+        {
+          method: 'GET',
+          path: '/favicon.ico',
+          status: 404,
+          at: NOW + 20,
+          ms: 3,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+        {
+          method: 'GET',
+          path: '/main.js',
+          status: 200,
+          at: NOW + 10,
+          ms: 5,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+        {
+          method: 'GET',
+          path: '/',
+          status: 200,
+          at: NOW,
+          ms: 12,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
       ],
     });
     await controller.flush();
@@ -191,8 +258,14 @@ describe('what the host pushes about a running share', () => {
     await controller.flush();
     const state = await stored();
     expect(state.shares).toEqual({});
-    expect(state.lastError).toMatchObject({ origin: 'http://localhost:5173', expired: true, message: expect.stringContaining('its time was up') });
-    expect(notifications).toEqual([{ title: 'Porthole stopped sharing http://localhost:5173', message: expect.stringContaining('Its time was up') }]);
+    expect(state.lastError).toMatchObject({
+      origin: 'http://localhost:5173',
+      expired: true,
+      message: expect.stringContaining('its time was up'),
+    });
+    expect(notifications).toEqual([
+      { title: 'Porthole stopped sharing http://localhost:5173', message: expect.stringContaining('Its time was up') },
+    ]);
     expect(shareForOrigin(state, 'http://localhost:5173').tracked).toBeNull();
 
     // Sharing the page again clears the notice.

@@ -1,4 +1,4 @@
-import { browser, type Browser } from 'wxt/browser';
+import { type Browser, browser } from 'wxt/browser';
 
 /**
  * Chromium MV3: a service worker has no DOM and no `navigator.clipboard`, so writing the clipboard
@@ -17,7 +17,12 @@ export type OffscreenCopyResponse = { ok: true } | { ok: false; message: string 
 
 export function isOffscreenCopyRequest(message: unknown): message is OffscreenCopyRequest {
   const candidate = message as Partial<OffscreenCopyRequest> | null;
-  return typeof candidate === 'object' && candidate !== null && candidate.type === 'porthole:offscreen-copy' && typeof candidate.text === 'string';
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    candidate.type === 'porthole:offscreen-copy' &&
+    typeof candidate.text === 'string'
+  );
 }
 
 let opening: Promise<void> | null = null;

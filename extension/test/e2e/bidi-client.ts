@@ -3,7 +3,7 @@
  * replies by id, a timeout per command, events to listeners. Enough to drive Firefox's Remote
  * Agent; it knows nothing of Firefox itself (see firefox-harness.ts).
  */
-import { WsRpcClient, type WireFormat } from './ws-rpc-client';
+import { type WireFormat, WsRpcClient } from './ws-rpc-client';
 
 type Incoming =
   | { type: 'success'; id: number; result: unknown }

@@ -4,7 +4,7 @@
  * Playwright must not be: Playwright attaches to every service worker, and an attached DevTools
  * session keeps a service worker from ever going idle.
  */
-import { WsRpcClient, type WireFormat } from './ws-rpc-client';
+import { type WireFormat, WsRpcClient } from './ws-rpc-client';
 
 type Incoming =
   | { id: number; result?: unknown; error?: { code: number; message: string } }
@@ -17,7 +17,9 @@ const CDP: WireFormat = {
     const message = raw as Incoming;
     if ('method' in message) return { kind: 'event', method: message.method, params: message.params, sessionId: message.sessionId };
     const { error } = message;
-    return error ? { kind: 'error', id: message.id, error: (method) => new Error(`${method}: ${error.message}`) } : { kind: 'reply', id: message.id, result: message.result };
+    return error
+      ? { kind: 'error', id: message.id, error: (method) => new Error(`${method}: ${error.message}`) }
+      : { kind: 'reply', id: message.id, result: message.result };
   },
 };
 

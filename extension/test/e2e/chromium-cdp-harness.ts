@@ -43,12 +43,12 @@ export class CdpPage extends ScriptedPage {
   }
 
   protected async evaluate(expression: string): Promise<string> {
-    const reply = await this.cdp.send<{ result: { value?: unknown }; exceptionDetails?: { text: string; exception?: { description?: string } } }>(
-      'Runtime.evaluate',
-      { expression, awaitPromise: true, returnByValue: true },
-      this.sessionId,
-    );
-    if (reply.exceptionDetails) throw new Error(`in the page: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
+    const reply = await this.cdp.send<{
+      result: { value?: unknown };
+      exceptionDetails?: { text: string; exception?: { description?: string } };
+    }>('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }, this.sessionId);
+    if (reply.exceptionDetails)
+      throw new Error(`in the page: ${reply.exceptionDetails.exception?.description ?? reply.exceptionDetails.text}`);
     return String(reply.result.value);
   }
 
@@ -73,11 +73,15 @@ export interface CdpSession {
 export async function launchChromiumOverCdp(options: { registerHost: boolean; env: Record<string, string> }): Promise<CdpSession> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'porthole-e2e-profile-'));
   if (options.registerHost) registerHost(userDataDir);
-  const chromium = spawn(CHROMIUM, ['--headless=new', `--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', ...CHROMIUM_ARGS, 'about:blank'], {
-    // The host that Chromium starts, and the cloudflared it starts, inherit this.
-    env: { ...process.env, ...options.env },
-    stdio: 'ignore',
-  });
+  const chromium = spawn(
+    CHROMIUM,
+    ['--headless=new', `--user-data-dir=${userDataDir}`, '--remote-debugging-port=0', ...CHROMIUM_ARGS, 'about:blank'],
+    {
+      // The host that Chromium starts, and the cloudflared it starts, inherit this.
+      env: { ...process.env, ...options.env },
+      stdio: 'ignore',
+    },
+  );
   const exited = new Promise<void>((done) => chromium.once('exit', () => done()));
   const kill = async () => {
     if (chromium.exitCode === null && chromium.signalCode === null) chromium.kill('SIGKILL');
@@ -88,7 +92,11 @@ export async function launchChromiumOverCdp(options: { registerHost: boolean; en
   try {
     // Chromium writes the port it chose, and the browser target's path, to this file.
     const portFile = join(userDataDir, 'DevToolsActivePort');
-    await waitUntil(() => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'), 20_000, 'Chromium’s DevToolsActivePort file');
+    await waitUntil(
+      () => existsSync(portFile) && readFileSync(portFile, 'utf8').includes('\n'),
+      20_000,
+      'Chromium’s DevToolsActivePort file',
+    );
     const [port, path] = readFileSync(portFile, 'utf8').trim().split('\n');
     cdp = await CdpClient.connect(`ws://127.0.0.1:${port}${path}`);
   } catch (error) {
@@ -99,7 +107,9 @@ export async function launchChromiumOverCdp(options: { registerHost: boolean; en
 
   const extensionWorkers = async () => {
     const { targetInfos } = await cdp.send<{ targetInfos: TargetInfo[] }>('Target.getTargets');
-    return targetInfos.filter((target) => target.type === 'service_worker' && target.url.startsWith(CHROMIUM_EXTENSION_ORIGIN)).map((target) => target.targetId);
+    return targetInfos
+      .filter((target) => target.type === 'service_worker' && target.url.startsWith(CHROMIUM_EXTENSION_ORIGIN))
+      .map((target) => target.targetId);
   };
 
   return {
@@ -122,7 +132,10 @@ export async function launchChromiumOverCdp(options: { registerHost: boolean; en
     async closeWelcomePage(timeoutMs = 10_000) {
       let welcome: TargetInfo | undefined;
       await waitUntil(
-        async () => (welcome = (await cdp.send<{ targetInfos: TargetInfo[] }>('Target.getTargets')).targetInfos.find((target) => target.type === 'page' && target.url.startsWith(CHROMIUM_EXTENSION_ORIGIN) && target.url.includes('/welcome.html'))) !== undefined,
+        async () =>
+          (welcome = (await cdp.send<{ targetInfos: TargetInfo[] }>('Target.getTargets')).targetInfos.find(
+            (target) => target.type === 'page' && target.url.startsWith(CHROMIUM_EXTENSION_ORIGIN) && target.url.includes('/welcome.html'),
+          )) !== undefined,
         timeoutMs,
         'the welcome page opened on install',
       );

@@ -10,10 +10,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { type BrowserContext, chromium, type Worker } from 'playwright-core';
 import { CHROMIUM_EXTENSION_ID, CHROMIUM_EXTENSION_ORIGIN } from '../../../native-host/src/protocol/extension-ids';
-import { HOST_NAME } from '../../lib/protocol';
 import { QUIET_CHROMIUM_ARGS } from '../../../scripts/dev/quiet-browsers';
+import { HOST_NAME } from '../../lib/protocol';
 
 /** The few extension APIs the test calls inside the service worker (page.evaluate code runs there). */
 export interface WorkerChrome {
@@ -46,7 +46,11 @@ export function run(command: string, args: string[]): void {
 
 /** When the extension's sources last changed (the protocol it imports included). */
 export function newestSourceMtime(): number {
-  return Math.max(newestMtime(join(ROOT, 'extension')), newestMtime(join(ROOT, 'wxt.config.ts')), newestMtime(join(ROOT, 'native-host', 'src', 'protocol')));
+  return Math.max(
+    newestMtime(join(ROOT, 'extension')),
+    newestMtime(join(ROOT, 'wxt.config.ts')),
+    newestMtime(join(ROOT, 'native-host', 'src', 'protocol')),
+  );
 }
 
 /** Builds the Chromium extension when its output is missing or older than its sources (`npm test` builds first anyway). */
@@ -72,7 +76,11 @@ export function registerHost(userDataDir: string): string {
   const file = join(dir, `${HOST_NAME}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ name: HOST_NAME, description: 'Porthole', path: HOST_BINARY, type: 'stdio', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }, null, 2),
+    JSON.stringify(
+      { name: HOST_NAME, description: 'Porthole', path: HOST_BINARY, type: 'stdio', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] },
+      null,
+      2,
+    ),
   );
   return file;
 }
@@ -98,7 +106,9 @@ export async function launch(options: { registerHost: boolean; env: Record<strin
   });
   const serviceWorker = async () => {
     const found = context.serviceWorkers().find((worker) => worker.url().startsWith(CHROMIUM_EXTENSION_ORIGIN));
-    return found ?? (await context.waitForEvent('serviceworker', { predicate: (worker) => worker.url().startsWith(CHROMIUM_EXTENSION_ORIGIN) }));
+    return (
+      found ?? (await context.waitForEvent('serviceworker', { predicate: (worker) => worker.url().startsWith(CHROMIUM_EXTENSION_ORIGIN) }))
+    );
   };
   return {
     context,
@@ -122,7 +132,9 @@ export async function launch(options: { registerHost: boolean; env: Record<strin
 
 /** A real local web server: the developer's dev server. */
 /** A local dev server: `body` for every path, or `body(path)` to tell pages apart (path with its query). */
-export async function startOrigin(body: string | ((path: string) => string)): Promise<{ port: number; server: Server; close(): Promise<void> }> {
+export async function startOrigin(
+  body: string | ((path: string) => string),
+): Promise<{ port: number; server: Server; close(): Promise<void> }> {
   const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     response.end(typeof body === 'string' ? body : body(request.url ?? '/'));
@@ -138,7 +150,12 @@ export async function startOrigin(body: string | ((path: string) => string)): Pr
  * gzipped; and apart, the chunks it imports only on demand (the QR code generator), named in the
  * entry's dependency map.
  */
-export function popupScriptSize(): { files: string[]; raw: number; gzip: number; onDemand: { files: string[]; raw: number; gzip: number } } {
+export function popupScriptSize(): {
+  files: string[];
+  raw: number;
+  gzip: number;
+  onDemand: { files: string[]; raw: number; gzip: number };
+} {
   const html = readFileSync(join(EXTENSION_DIR, 'popup.html'), 'utf8');
   const files = [...html.matchAll(/(?:src|href)="([^"]+\.js)"/g)].map((match) => match[1]!.replace(/^\//, ''));
   const measure = (names: string[]) => {

@@ -6,16 +6,16 @@
  * Builds: `npm test` builds first and `npm run build` stamps what it built, so these runs build
  * nothing (the cloudflared stand-in aside, 0.2 s). Run alone: `npm run build` first.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import type {} from '../../../native-host/test/global-setup';
 import { CHROMIUM_EXTENSION_ID } from '../../../native-host/src/protocol/extension-ids';
+import type {} from '../../../native-host/test/global-setup';
+import { waitUntil } from '../../../native-host/test/host-driver';
 import { CdpClient } from './cdp-client';
 import { CdpPage } from './chromium-cdp-harness';
-import { waitUntil } from '../../../native-host/test/host-driver';
 
 const ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const isRoot = process.getuid?.() === 0;
@@ -32,7 +32,14 @@ function temp(prefix: string): string {
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith('PORTHOLE_') || name.startsWith('FAKE_CLOUDFLARED_') || name === 'DISPLAY' || name === 'WAYLAND_DISPLAY' || name.startsWith('npm_')) continue;
+    if (
+      name.startsWith('PORTHOLE_') ||
+      name.startsWith('FAKE_CLOUDFLARED_') ||
+      name === 'DISPLAY' ||
+      name === 'WAYLAND_DISPLAY' ||
+      name.startsWith('npm_')
+    )
+      continue;
     env[name] = value;
   }
   return { ...env, ...extra };
@@ -71,7 +78,8 @@ function processesMentioning(text: string): string[] {
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     for (const file of ['cmdline', 'environ']) {
       try {
-        if (readFileSync(`/proc/${pid}/${file}`, 'latin1').includes(text)) found.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').slice(0, 200)}`);
+        if (readFileSync(`/proc/${pid}/${file}`, 'latin1').includes(text))
+          found.push(`${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'latin1').replaceAll('\0', ' ').slice(0, 200)}`);
       } catch {
         // Gone meanwhile, or not ours to read.
       }
@@ -81,7 +89,11 @@ function processesMentioning(text: string): string[] {
 }
 
 async function expectAllGone(work: string): Promise<void> {
-  await waitUntil(() => !existsSync(work) && processesMentioning(work).length === 0, 15_000, `the throwaway folder ${work} removed and nothing of its browser left: ${processesMentioning(work).join('\n')}`);
+  await waitUntil(
+    () => !existsSync(work) && processesMentioning(work).length === 0,
+    15_000,
+    `the throwaway folder ${work} removed and nothing of its browser left: ${processesMentioning(work).join('\n')}`,
+  );
 }
 
 /** A "browser" that fails at once, as Chromium does as root without --no-sandbox. */
@@ -106,7 +118,15 @@ describe('npm start', () => {
   it('reports a browser that dies at start with its own last lines and a non-zero exit, and removes its profile; a relative PORTHOLE_CLOUDFLARED is taken from where npm start was typed', async () => {
     // Typed in a subfolder, as `cd extension && PORTHOLE_CLOUDFLARED=../dist/test/fake-cloudflared.mjs npm start`.
     const fake = inject('fakeCloudflared');
-    const run = new StartRun(['npm', 'start'], cleanEnv({ PORTHOLE_BROWSER: crashingBrowser(), PORTHOLE_HEADLESS: '1', PORTHOLE_CLOUDFLARED: relative(join(ROOT, 'extension'), fake) }), join(ROOT, 'extension'));
+    const run = new StartRun(
+      ['npm', 'start'],
+      cleanEnv({
+        PORTHOLE_BROWSER: crashingBrowser(),
+        PORTHOLE_HEADLESS: '1',
+        PORTHOLE_CLOUDFLARED: relative(join(ROOT, 'extension'), fake),
+      }),
+      join(ROOT, 'extension'),
+    );
     const work = await run.workDir();
     const code = await run.exited;
     expect(code).toBe(3);
@@ -118,7 +138,10 @@ describe('npm start', () => {
   });
 
   it(`offline, as the test's own user (${isRoot ? 'root: Chromium without its sandbox, said so' : 'not root'}): nothing rebuilt, Porthole loads, a share from the popup goes live through the stand-in, SIGTERM stops the browser and the host and removes the profile`, async () => {
-    const run = new StartRun(['npm', 'start', '--', '--offline'], cleanEnv({ PORTHOLE_HEADLESS: '1', PORTHOLE_BROWSER_ARGS: '--remote-debugging-port=0' }));
+    const run = new StartRun(
+      ['npm', 'start', '--', '--offline'],
+      cleanEnv({ PORTHOLE_HEADLESS: '1', PORTHOLE_BROWSER_ARGS: '--remote-debugging-port=0' }),
+    );
     try {
       const work = await run.workDir();
       await run.waitFor(/✓ Porthole is loaded/);
@@ -142,7 +165,8 @@ describe('npm start', () => {
         const popupUrl = `chrome-extension://${CHROMIUM_EXTENSION_ID}/popup.html`;
         await popup.navigate(popupUrl);
         const tabId = await popup.call(async (url) => {
-          const api = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> } } }).chrome;
+          const api = (globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]> } } })
+            .chrome;
           return (await api.tabs.query({})).find((tab) => tab.url === url)?.id ?? null;
         }, demo);
         expect(tabId).not.toBeNull();
@@ -184,7 +208,10 @@ describe('npm start', () => {
         throw new Error(`nobody cannot read this checkout (${ROOT}): npm start as a normal user needs a checkout others can read.`);
       }
     }
-    const run = new StartRun(command, cleanEnv({ PORTHOLE_HEADLESS: '1', HOME: home, npm_config_cache: join(home, '.npm'), USER: 'nobody' }));
+    const run = new StartRun(
+      command,
+      cleanEnv({ PORTHOLE_HEADLESS: '1', HOME: home, npm_config_cache: join(home, '.npm'), USER: 'nobody' }),
+    );
     try {
       const work = await run.workDir();
       await run.waitFor(/✓ Porthole is loaded/);
@@ -219,7 +246,9 @@ describe('npm run start:firefox', () => {
     const run = new StartRun(['npm', 'run', 'start:firefox', '--', '--offline'], cleanEnv({ PORTHOLE_HEADLESS: '1' }));
     try {
       const work = await run.workDir();
-      expect(readFileSync(join(work, 'home', '.mozilla', 'native-messaging-hosts', 'dev.porthole.host.json'), 'utf8')).toContain('porthole@porthole.dev');
+      expect(readFileSync(join(work, 'home', '.mozilla', 'native-messaging-hosts', 'dev.porthole.host.json'), 'utf8')).toContain(
+        'porthole@porthole.dev',
+      );
       await run.waitFor(/✓ Porthole is loaded \(popup: moz-extension:\/\/[0-9a-f-]+\/popup\.html\)/);
       run.child.kill('SIGINT');
       expect(await run.exited).toBe(0);

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import type {} from '../../../native-host/test/global-setup';
 import { EdgeRouter } from '../../../native-host/test/fake-cloudflared/edge-router';
+import type {} from '../../../native-host/test/global-setup';
 
 export interface FakeTunnels {
   temp(prefix: string): string;

@@ -21,8 +21,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIREFOX_EXTENSION_ID } from '../../../native-host/src/protocol/extension-ids';
-import { HOST_NAME } from '../../lib/protocol';
 import { QUIET_FIREFOX_PREFS } from '../../../scripts/dev/quiet-browsers';
+import { HOST_NAME } from '../../lib/protocol';
 import { BidiClient } from './bidi-client';
 import { HOST_BINARY, newestSourceMtime, ROOT, run } from './chromium-harness';
 import { ScriptedPage } from './scripted-page';
@@ -60,7 +60,11 @@ export function registerFirefoxHost(home: string): string {
   const file = join(dir, `${HOST_NAME}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ name: HOST_NAME, description: 'Porthole', path: HOST_BINARY, type: 'stdio', allowed_extensions: [FIREFOX_EXTENSION_ID] }, null, 2),
+    JSON.stringify(
+      { name: HOST_NAME, description: 'Porthole', path: HOST_BINARY, type: 'stdio', allowed_extensions: [FIREFOX_EXTENSION_ID] },
+      null,
+      2,
+    ),
   );
   return file;
 }
@@ -109,18 +113,30 @@ export async function launchFirefox(options: { registerHost: boolean; env: Recor
   const home = mkdtempSync(join(tmpdir(), 'porthole-e2e-firefox-'));
   const profile = join(home, 'profile');
   mkdirSync(profile);
-  writeFileSync(join(profile, 'user.js'), Object.entries(PREFS).map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`).join(''));
+  writeFileSync(
+    join(profile, 'user.js'),
+    Object.entries(PREFS)
+      .map(([name, value]) => `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});\n`)
+      .join(''),
+  );
   if (options.registerHost) registerFirefoxHost(home);
 
-  const firefox = spawn(FIREFOX, ['-headless', '-no-remote', '-profile', profile, '--remote-debugging-port', '0', '--remote-allow-system-access'], {
-    // The host that Firefox starts, and the cloudflared it starts, inherit this.
-    env: { ...process.env, ...options.env, HOME: home, MOZ_HEADLESS: '1', MOZ_CRASHREPORTER_DISABLE: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const firefox = spawn(
+    FIREFOX,
+    ['-headless', '-no-remote', '-profile', profile, '--remote-debugging-port', '0', '--remote-allow-system-access'],
+    {
+      // The host that Firefox starts, and the cloudflared it starts, inherit this.
+      env: { ...process.env, ...options.env, HOME: home, MOZ_HEADLESS: '1', MOZ_CRASHREPORTER_DISABLE: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const exited = new Promise<void>((done) => firefox.once('exit', () => done()));
   let stderr = '';
   const address = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Firefox printed no BiDi address within ${STARTUP_TIMEOUT_MS} ms:\n${stderr}`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`Firefox printed no BiDi address within ${STARTUP_TIMEOUT_MS} ms:\n${stderr}`)),
+      STARTUP_TIMEOUT_MS,
+    );
     firefox.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-20_000);
       const match = /WebDriver BiDi listening on (ws:\/\/\S+)/.exec(stderr);
@@ -161,7 +177,9 @@ export async function launchFirefox(options: { registerHost: boolean; env: Recor
     },
     async tabIdOf(url, extensionPage) {
       const id = await extensionPage.call(async (wanted) => {
-        const api = (globalThis as unknown as { browser: { tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> } } }).browser;
+        const api = (
+          globalThis as unknown as { browser: { tabs: { query(query: object): Promise<Array<{ id?: number; url?: string }>> } } }
+        ).browser;
         return (await api.tabs.query({})).find((tab) => tab.url === wanted)?.id ?? null;
       }, url);
       if (id === null) throw new Error(`no tab shows ${url}`);

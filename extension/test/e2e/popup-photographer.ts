@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import type { PortholeState } from '../../lib/porthole-state';
 import { NOW } from '../../ui/__tests__/popup-states';
-import { launch, POPUP_URL, startOrigin, type Session } from './chromium-harness';
+import { launch, POPUP_URL, type Session, startOrigin } from './chromium-harness';
 
 /**
  * The popup in a given state, in the built extension in Chromium, without a host: each state is put
@@ -10,7 +10,11 @@ import { launch, POPUP_URL, startOrigin, type Session } from './chromium-harness
  */
 export interface Photographer {
   /** Opens the popup on `state` in `scheme`, runs `act` (clicks), and returns the open page. */
-  open(state: PortholeState, scheme: 'light' | 'dark', options?: { act?: (popup: Page) => Promise<void>; otherTab?: boolean }): Promise<Page>;
+  open(
+    state: PortholeState,
+    scheme: 'light' | 'dark',
+    options?: { act?: (popup: Page) => Promise<void>; otherTab?: boolean },
+  ): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -29,8 +33,12 @@ export async function startPhotographer(): Promise<Photographer> {
       async open(state, scheme, options = {}) {
         // The states are set at a fixed clock and origin; move them to now and to this origin's port.
         const shift = Date.now() - NOW;
-        const retargeted: unknown = JSON.parse(JSON.stringify(state).replaceAll('http://localhost:5173', `http://localhost:${origin.port}`), (key, value: unknown) =>
-          typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt', 'expiresAt'].includes(key) ? value + shift : value,
+        const retargeted: unknown = JSON.parse(
+          JSON.stringify(state).replaceAll('http://localhost:5173', `http://localhost:${origin.port}`),
+          (key, value: unknown) =>
+            typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt', 'expiresAt'].includes(key)
+              ? value + shift
+              : value,
         );
         await worker.evaluate(async (value) => {
           const chrome = (globalThis as unknown as { chrome: { storage: { session: { set(items: object): Promise<void> } } } }).chrome;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PortholeState } from '../../lib/porthole-state';
 import { STATES } from '../../ui/__tests__/popup-states';
 import { ensureBuilt, ROOT } from './chromium-harness';
-import { startPhotographer, type Photographer } from './popup-photographer';
+import { type Photographer, startPhotographer } from './popup-photographer';
 
 /**
  * The README's pictures of the popup: every state a person meets, in light and dark, written to

@@ -30,7 +30,9 @@ export abstract class ScriptedPage {
       }
       if (Date.now() - started > timeoutMs) {
         const text = await this.text().catch(() => '(unreadable)');
-        throw new Error(`not within ${timeoutMs} ms: ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}\npage text:\n${text}`);
+        throw new Error(
+          `not within ${timeoutMs} ms: ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}\npage text:\n${text}`,
+        );
       }
       await new Promise((done) => setTimeout(done, 50));
     }
@@ -72,7 +74,9 @@ export abstract class ScriptedPage {
     await this.waitFor(
       ({ name, within, click }) => {
         const scope = within ? document.querySelector(within) : document;
-        const button = [...(scope?.querySelectorAll('button') ?? [])].find((candidate) => candidate.textContent?.trim() === name && !candidate.disabled);
+        const button = [...(scope?.querySelectorAll('button') ?? [])].find(
+          (candidate) => candidate.textContent?.trim() === name && !candidate.disabled,
+        );
         if (click) button?.click();
         return Boolean(button);
       },

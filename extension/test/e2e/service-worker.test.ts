@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
 import { CHROMIUM_EXTENSION_ORIGIN } from '../../../native-host/src/protocol/extension-ids';
-import { launchChromiumOverCdp, type CdpPage, type CdpSession } from './chromium-cdp-harness';
-import { ensureBuilt, isAlive, launch, POPUP_URL, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
+import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
+import { type CdpPage, type CdpSession, launchChromiumOverCdp } from './chromium-cdp-harness';
+import { ensureBuilt, isAlive, launch, POPUP_URL, type Session, startOrigin, type WorkerChrome, waitUntil } from './chromium-harness';
 import { useFakeTunnels } from './fake-tunnels';
 
 /**
@@ -72,7 +72,11 @@ describe('Porthole’s service worker and a live share', () => {
 
       // Nothing happens until the control's idle worker is stopped (30 s after its last event).
       const idleFrom = Date.now();
-      await waitUntil(async () => (await control.extensionWorkers()).length === 0, 60_000, 'the control browser’s idle service worker stopped');
+      await waitUntil(
+        async () => (await control.extensionWorkers()).length === 0,
+        60_000,
+        'the control browser’s idle service worker stopped',
+      );
       console.log(`[e2e] the control's idle service worker stopped after ${((Date.now() - idleFrom) / 1000).toFixed(1)} s`);
 
       // The sharing browser's worker never stopped: the native port kept it, and the tunnel, up.
@@ -120,10 +124,18 @@ describe('Porthole’s service worker and a live share', () => {
       const versions: Array<{ versionId: string; scriptURL: string; runningStatus: string }> = [];
       cdp.on('ServiceWorker.workerVersionUpdated', (event) => versions.push(...event.versions));
       await cdp.send('ServiceWorker.enable');
-      await waitUntil(() => versions.some((version) => version.scriptURL.startsWith(CHROMIUM_EXTENSION_ORIGIN)), 5000, 'the extension’s service worker version');
+      await waitUntil(
+        () => versions.some((version) => version.scriptURL.startsWith(CHROMIUM_EXTENSION_ORIGIN)),
+        5000,
+        'the extension’s service worker version',
+      );
       const { versionId } = versions.find((version) => version.scriptURL.startsWith(CHROMIUM_EXTENSION_ORIGIN))!;
       await cdp.send('ServiceWorker.stopWorker', { versionId });
-      await waitUntil(() => versions.some((version) => version.versionId === versionId && version.runningStatus === 'stopped'), 5000, 'the service worker stopped');
+      await waitUntil(
+        () => versions.some((version) => version.versionId === versionId && version.runningStatus === 'stopped'),
+        5000,
+        'the service worker stopped',
+      );
 
       // The port closed with the worker, so the host stopped the tunnel (as it does when its browser quits).
       await waitUntil(() => !isAlive(first.pid), 5000, 'the first fake cloudflared gone');
@@ -133,7 +145,9 @@ describe('Porthole’s service worker and a live share', () => {
       await popup.goto(`${POPUP_URL}?tab=${tabId}`);
       panel = popup.locator('.share-panel');
       await panel.getByRole('button', { name: 'Restart' }).waitFor({ timeout: 10_000 });
-      await expect(panel.getByRole('alert').textContent()).resolves.toContain('This share ended when the browser restarted Porthole’s background');
+      await expect(panel.getByRole('alert').textContent()).resolves.toContain(
+        'This share ended when the browser restarted Porthole’s background',
+      );
       await expect(panel.locator('.hint').textContent()).resolves.toContain(`${firstUrl} won’t work again`);
       await popup.getByText('No active shares.').waitFor();
       expect(await readFakeStates(fakeDir)).toEqual([]);

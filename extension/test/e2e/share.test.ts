@@ -2,7 +2,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 // The global setup builds the fake cloudflared and declares `inject('fakeCloudflared')`.
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state';
-import { ensureBuilt, isAlive, launch, POPUP_URL, popupScriptSize, startOrigin, waitUntil, type Session, type WorkerChrome } from './chromium-harness';
+import {
+  ensureBuilt,
+  isAlive,
+  launch,
+  POPUP_URL,
+  popupScriptSize,
+  type Session,
+  startOrigin,
+  type WorkerChrome,
+  waitUntil,
+} from './chromium-harness';
 import { writeDieOnceCloudflared } from './fake-cloudflared-once';
 import { useFakeTunnels } from './fake-tunnels';
 
@@ -17,7 +27,8 @@ const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole e2e or
 const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
 /** A page deep in the app: the link Porthole gives is this page, not the server's root. */
 const DEEP_PAGE = '/dashboard/settings?tab=2#billing';
-const pageBody = (path: string) => `<!doctype html><title>Dev server</title><h1>Porthole e2e origin ${process.pid}</h1><p id="path">${path}</p>`;
+const pageBody = (path: string) =>
+  `<!doctype html><title>Dev server</title><h1>Porthole e2e origin ${process.pid}</h1><p id="path">${path}</p>`;
 const PASSWORD = 'e2e correct horse';
 const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 /** Temp folders, the fake edge (the host's reachability check comes in through it), the host's environment. */
@@ -27,9 +38,13 @@ const { temp } = tunnels;
 beforeAll(async () => {
   ensureBuilt();
   const size = popupScriptSize();
-  console.log(`[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`);
+  console.log(
+    `[e2e] popup JavaScript: ${size.files.join(', ')} = ${(size.raw / 1024).toFixed(1)} KiB raw, ${(size.gzip / 1024).toFixed(1)} KiB gzipped`,
+  );
   const later = size.onDemand;
-  console.log(`[e2e] popup JavaScript on demand: ${later.files.join(', ') || 'none'} = ${(later.raw / 1024).toFixed(1)} KiB raw, ${(later.gzip / 1024).toFixed(1)} KiB gzipped`);
+  console.log(
+    `[e2e] popup JavaScript on demand: ${later.files.join(', ') || 'none'} = ${(later.raw / 1024).toFixed(1)} KiB raw, ${(later.gzip / 1024).toFixed(1)} KiB gzipped`,
+  );
 });
 
 describe('Porthole in Chromium', () => {
@@ -113,7 +128,9 @@ describe('Porthole in Chromium', () => {
       expect(refused.headers['www-authenticate']).toMatch(/^Basic realm="Porthole share"/);
       // What the copied link opens (the fragment stays in the visitor's browser): the tab's page.
       const copiedLink = new URL(publicUrl);
-      const visit = await fetchThroughEdge(fake, `${copiedLink.pathname}${copiedLink.search}`, { headers: { authorization: basicAuth('visitor', PASSWORD) } });
+      const visit = await fetchThroughEdge(fake, `${copiedLink.pathname}${copiedLink.search}`, {
+        headers: { authorization: basicAuth('visitor', PASSWORD) },
+      });
       expect(visit.status).toBe(200);
       expect(visit.body).toBe(pageBody('/dashboard/settings?tab=2'));
 
@@ -139,7 +156,10 @@ describe('Porthole in Chromium', () => {
       // The README's picture of the popup is this screenshot (copied to docs/popup.png by hand when the UI changes).
       const box = await popup.locator('#app').boundingBox();
       // The popup is 360 px wide in the toolbar; opened as a page it sits at the left of a wider viewport.
-      await popup.screenshot({ path: join(import.meta.dirname, '../../../.output/e2e/popup-live.png'), clip: { x: 0, y: 0, width: 360, height: box?.height ?? 600 } });
+      await popup.screenshot({
+        path: join(import.meta.dirname, '../../../.output/e2e/popup-live.png'),
+        clip: { x: 0, y: 0, width: 360, height: box?.height ?? 600 },
+      });
 
       // The address as a QR code, for a phone.
       await activity.getByRole('button', { name: 'Show QR code' }).click();
@@ -154,7 +174,11 @@ describe('Porthole in Chromium', () => {
       await panel.getByRole('button', { name: 'Stop', exact: true }).click();
       await popup.getByRole('button', { name: 'Share this localhost tab' }).waitFor();
       await popup.getByText('No active shares.').waitFor();
-      await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
+      await waitUntil(
+        async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid),
+        5000,
+        'the fake cloudflared exited',
+      );
       expect(await worker.evaluate(() => (globalThis as unknown as { chrome: WorkerChrome }).chrome.action.getBadgeText({}))).toBe('');
     } finally {
       await session?.close();
@@ -192,7 +216,9 @@ describe('Porthole in Chromium', () => {
       // cloudflared dies: the share is failed, with the host's reason, and offers Restart.
       await panel.getByRole('button', { name: 'Restart' }).waitFor({ timeout: 10_000 });
       await expect(panel.getByRole('alert').textContent()).resolves.toContain('cloudflared stopped unexpectedly');
-      await expect(panel.locator('.hint').textContent()).resolves.toBe(`A quick tunnel gets a new address each time it starts: ${firstUrl} won’t work again.`);
+      await expect(panel.locator('.hint').textContent()).resolves.toBe(
+        `A quick tunnel gets a new address each time it starts: ${firstUrl} won’t work again.`,
+      );
       await popup.getByText('No active shares.').waitFor();
       await waitUntil(() => !isAlive(first.pid), 5000, 'the first fake cloudflared gone');
       expect(await readFakeStates(fakeDir)).toEqual([]);
@@ -213,7 +239,11 @@ describe('Porthole in Chromium', () => {
 
       await panel.getByRole('button', { name: 'Stop' }).click();
       await panel.getByRole('button', { name: 'Share this localhost tab' }).waitFor();
-      await waitUntil(async () => !isAlive(running[0]!.pid) && (await readFakeStates(fakeDir)).length === 0, 5000, 'the second fake cloudflared gone');
+      await waitUntil(
+        async () => !isAlive(running[0]!.pid) && (await readFakeStates(fakeDir)).length === 0,
+        5000,
+        'the second fake cloudflared gone',
+      );
     } finally {
       await session?.close();
       session = null;

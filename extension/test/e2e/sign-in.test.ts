@@ -5,7 +5,7 @@
  * `localhost` address — a secure context, like the share's https address, so the `Secure` cookie
  * is kept — and no extension is needed.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayProcess } from '../../../native-host/test/gateway-harness/gateway-driver';
 import { CountingOrigin } from '../../../native-host/test/gateway-harness/raw-http';
@@ -30,7 +30,11 @@ const PASSWORD = 'correct horse battery staple';
 
 async function setUp(): Promise<{ gateway: GatewayProcess; origin: CountingOrigin; page: Page; base: string }> {
   const origin = await CountingOrigin.start((seen, respond) =>
-    respond(200, `<!doctype html><title>Shared</title><h1>the shared page</h1><p id="path">${seen.url}</p><p id="cookie">${seen.headers.cookie ?? ''}</p>`, { 'content-type': 'text/html' }),
+    respond(
+      200,
+      `<!doctype html><title>Shared</title><h1>the shared page</h1><p id="path">${seen.url}</p><p id="cookie">${seen.headers.cookie ?? ''}</p>`,
+      { 'content-type': 'text/html' },
+    ),
   );
   cleanups.push(() => origin.close());
   const gateway = await GatewayProcess.start({ origin: origin.origin, password: PASSWORD });
@@ -44,10 +48,13 @@ async function setUp(): Promise<{ gateway: GatewayProcess; origin: CountingOrigi
 /** WCAG contrast ratio of two computed CSS colours (`rgb(…)`). */
 function contrast(a: string, b: string): number {
   const luminance = (color: string): number => {
-    const [r, g, bl] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number).map((v) => {
-      const c = v / 255;
-      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
+    const [r, g, bl] = (color.match(/[\d.]+/g) ?? [])
+      .slice(0, 3)
+      .map(Number)
+      .map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
     return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (bl ?? 0);
   };
   const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
@@ -61,7 +68,9 @@ async function checkContrast(page: Page): Promise<void> {
     const bg = getComputedStyle(document.body).backgroundColor;
     return {
       bg,
-      texts: ['h1', 'p', 'label', 'small', '.error'].filter((s) => document.querySelector(s) !== null).map((s) => [s, style(s).color] as const),
+      texts: ['h1', 'p', 'label', 'small', '.error']
+        .filter((s) => document.querySelector(s) !== null)
+        .map((s) => [s, style(s).color] as const),
       button: [style('button').color, style('button').backgroundColor] as const,
       border: style('input').borderTopColor,
     };

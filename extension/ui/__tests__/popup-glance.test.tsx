@@ -31,7 +31,9 @@ function actions() {
 
 function show(state: PortholeState, options: { page?: PageInfo; now?: number } = {}) {
   const spy = actions();
-  const view = (now: number) => <PopupView page={options.page ?? LOCAL_PAGE} state={state} now={now} copied={null} localError={null} actions={spy} />;
+  const view = (now: number) => (
+    <PopupView page={options.page ?? LOCAL_PAGE} state={state} now={now} copied={null} localError={null} actions={spy} />
+  );
   const { rerender } = render(view(options.now ?? NOW));
   return { spy, at: (now: number) => rerender(view(now)) };
 }
@@ -62,7 +64,10 @@ describe('the Share form', () => {
     const options = form.querySelector('details.options') as HTMLDetailsElement;
     expect(options.open).toBe(false);
     // Above the button, in reading order.
-    expect(options.compareDocumentPosition(within(form).getByRole('button', { name: 'Share this localhost tab' })) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(
+      options.compareDocumentPosition(within(form).getByRole('button', { name: 'Share this localhost tab' })) &
+        Node.DOCUMENT_POSITION_FOLLOWING,
+    ).toBeTruthy();
     expect(options.querySelector('summary')?.textContent).toBe('Options · password, expiry');
     fireEvent.input(within(form).getByRole('textbox', { name: 'Protect with password' }), { target: { value: 'correct horse' } });
     fireEvent.change(within(form).getByRole('combobox', { name: 'Expires after' }), { target: { value: '60' } });

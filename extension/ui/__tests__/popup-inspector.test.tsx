@@ -4,7 +4,7 @@ import type { PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../page-info';
 import type { PopupActions } from '../popup-actions';
 import { PopupView } from '../popup-view';
-import { NOW, ORIGIN, PUBLIC_URL, RECENT, request, stateWith, STATES, tracked } from './popup-states';
+import { NOW, ORIGIN, PUBLIC_URL, RECENT, request, STATES, stateWith, tracked } from './popup-states';
 
 /** Visitors are people: their country and anonymous tag, and each request opens its details. */
 
@@ -26,7 +26,9 @@ const ACTIONS: PopupActions = {
 };
 
 function show(state: PortholeState) {
-  const view = (next: PortholeState) => <PopupView page={LOCAL_PAGE} state={next} now={NOW} copied={null} localError={null} actions={ACTIONS} />;
+  const view = (next: PortholeState) => (
+    <PopupView page={LOCAL_PAGE} state={next} now={NOW} copied={null} localError={null} actions={ACTIONS} />
+  );
   const { rerender } = render(view(state));
   return { update: (next: PortholeState) => rerender(view(next)) };
 }
@@ -51,7 +53,9 @@ describe('visitors', () => {
     const unknown = stateWith(tracked({ state: 'live', url: PUBLIC_URL, traffic: { requests: 1, visitors: 0, recent: [RECENT[4]!] } }));
     cleanup();
     show(unknown);
-    expect(within(activity()).getByRole('listitem').querySelector('.request-who')?.getAttribute('title')).toBe('visitor v0b7e from an unknown country');
+    expect(within(activity()).getByRole('listitem').querySelector('.request-who')?.getAttribute('title')).toBe(
+      'visitor v0b7e from an unknown country',
+    );
   });
 });
 
@@ -64,7 +68,10 @@ describe('the request inspector', () => {
     expect(inspector.textContent).toContain('answered in 41 ms');
     expect(inspector.textContent).toContain('visitor v3f9a from Germany');
     const sent = within(inspector).getByRole('region', { name: 'Request headers' });
-    const lines = [...sent.querySelectorAll('.header-line')].map((line) => [line.querySelector('dt')?.textContent, line.querySelector('dd')?.textContent]);
+    const lines = [...sent.querySelectorAll('.header-line')].map((line) => [
+      line.querySelector('dt')?.textContent,
+      line.querySelector('dd')?.textContent,
+    ]);
     expect(lines).toContainEqual(['user-agent', expect.stringContaining('iPhone')]);
     expect(lines).toContainEqual(['cookie', '…']);
     const received = within(inspector).getByRole('region', { name: 'Response headers' });

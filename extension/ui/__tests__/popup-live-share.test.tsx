@@ -1,12 +1,12 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Share } from '../../lib/protocol';
 import type { PortholeState } from '../../lib/porthole-state';
+import type { Share } from '../../lib/protocol';
 import { formatClock } from '../format-duration';
 import type { PageInfo } from '../page-info';
 import type { CopiedMark, PopupActions } from '../popup-actions';
 import { PopupView } from '../popup-view';
-import { NOW, ORIGIN, ORIGIN_DOWN, PUBLIC_URL, RECENT, stateWith, STATES, tracked } from './popup-states';
+import { NOW, ORIGIN, ORIGIN_DOWN, PUBLIC_URL, RECENT, STATES, stateWith, tracked } from './popup-states';
 
 /** The popup's share controls and what it shows of a running share: traffic, password, expiry, warnings, QR. */
 
@@ -183,7 +183,13 @@ describe('expiry', () => {
   it('is changed from now with the select, or removed; the current one stays selected', () => {
     const { spy } = show(STATES.livePasswordExpiry);
     const select = within(panel()).getByRole('combobox', { name: 'Expires' }) as HTMLSelectElement;
-    expect([...select.options].map((option) => option.textContent)).toEqual([`at ${formatClock(NOW + 14 * 60_000 + 32_000, false)}`, 'never', 'in 15 min', 'in 1 h', 'in 4 h']);
+    expect([...select.options].map((option) => option.textContent)).toEqual([
+      `at ${formatClock(NOW + 14 * 60_000 + 32_000, false)}`,
+      'never',
+      'in 15 min',
+      'in 1 h',
+      'in 4 h',
+    ]);
     expect(select.value).toBe('keep');
     fireEvent.change(select, { target: { value: '60' } });
     expect(spy.configure).toHaveBeenLastCalledWith('s1', { expiresInMinutes: 60 });
@@ -219,7 +225,9 @@ describe('before sharing', () => {
     expect([...expiry.options].map((option) => option.textContent)).toEqual(['Never', '15 min', '1 h', '4 h']);
     fireEvent.input(password, { target: { value: 'hunter2' } });
     fireEvent.change(expiry, { target: { value: '240' } });
-    expect(screen.getByText('Visitors need the password to open this page for 4 h, or until you stop sharing: the page asks for it.')).toBeTruthy();
+    expect(
+      screen.getByText('Visitors need the password to open this page for 4 h, or until you stop sharing: the page asks for it.'),
+    ).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Share this localhost tab' }));
     expect(spy.share).toHaveBeenCalledExactlyOnceWith({ password: 'hunter2', expiresInMinutes: 240 });
   });

@@ -1,5 +1,5 @@
-import { HOST_FEATURES, HOST_NAME, PROTOCOL_VERSION, type HelloResult, type RequestRecord, type Share } from '../../lib/protocol';
 import { INITIAL_STATE, type PortholeState, type TrackedShare } from '../../lib/porthole-state';
+import { type HelloResult, HOST_FEATURES, HOST_NAME, PROTOCOL_VERSION, type RequestRecord, type Share } from '../../lib/protocol';
 
 /**
  * The popup's states as plain data, like a storybook: tests render each, and so could a screenshot
@@ -32,7 +32,14 @@ export function share(patch: Partial<Share> = {}): Share {
 
 /** The last requests a visitor's browser made, newest first, as the host reports them. */
 /** A request as the gateway records it; the visitor, country and headers default to a visitor from Germany. */
-export function request(method: string, path: string, status: number, at: number, ms: number, patch: Partial<RequestRecord> = {}): RequestRecord {
+export function request(
+  method: string,
+  path: string,
+  status: number,
+  at: number,
+  ms: number,
+  patch: Partial<RequestRecord> = {},
+): RequestRecord {
   return {
     method,
     path,
@@ -68,7 +75,8 @@ export const RECENT: RequestRecord[] = [
   request('POST', '/api/login', 0, NOW - 12_000, 30_000),
 ];
 
-export const ORIGIN_DOWN = 'Nothing answers at http://localhost:5173 on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.';
+export const ORIGIN_DOWN =
+  'Nothing answers at http://localhost:5173 on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.';
 
 export function tracked(patch: Partial<Share> = {}, extra: Partial<TrackedShare> = {}): TrackedShare {
   return { share: share(patch), tabId: 1, whenUrlKnown: null, copiedAt: null, ...extra };
@@ -137,14 +145,26 @@ export const STATES = {
     ...stateWith(),
     hello: hello({
       cloudflared: null,
-      cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found. Reinstall Porthole, which bundles it, or set PORTHOLE_CLOUDFLARED.' },
+      cloudflaredError: {
+        code: 'cloudflared-missing',
+        message: 'cloudflared was not found. Reinstall Porthole, which bundles it, or set PORTHOLE_CLOUDFLARED.',
+      },
     }),
   },
   /** A newer host that still reads this extension's protocol: nothing to warn about. */
-  hostNewerCompatible: { ...stateWith(), hello: hello({ version: '2.5.0', protocol: PROTOCOL_VERSION + 1, oldestProtocol: PROTOCOL_VERSION }) },
+  hostNewerCompatible: {
+    ...stateWith(),
+    hello: hello({ version: '2.5.0', protocol: PROTOCOL_VERSION + 1, oldestProtocol: PROTOCOL_VERSION }),
+  },
   /** On another page: one share live, another that ended on its own. */
   endedElsewhere: stateWith(
-    tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000 }),
+    tracked({
+      id: 'a',
+      origin: 'http://localhost:3000',
+      state: 'live',
+      url: 'https://first-one.trycloudflare.com',
+      startedAt: NOW - 3 * 60_000,
+    }),
     tracked({
       id: 'b',
       origin: 'http://localhost:8080',
@@ -156,27 +176,59 @@ export const STATES = {
     }),
   ),
   /** Live with visitors: the counters and the last requests, long paths cut. */
-  liveTraffic: stateWith(tracked({ state: 'live', url: PUBLIC_URL, startedAt: NOW - 4 * 60_000, traffic: { requests: 14, visitors: 2, recent: RECENT } })),
+  liveTraffic: stateWith(
+    tracked({ state: 'live', url: PUBLIC_URL, startedAt: NOW - 4 * 60_000, traffic: { requests: 14, visitors: 2, recent: RECENT } }),
+  ),
   /** Live, protected by a password and stopping by itself in 14 min 32 s. */
   livePasswordExpiry: stateWith(
-    tracked({ state: 'live', url: PUBLIC_URL, password: 'correct-horse', expiresAt: NOW + 14 * 60_000 + 32_000, traffic: { requests: 3, visitors: 1, recent: RECENT.slice(2, 5) } }),
+    tracked({
+      state: 'live',
+      url: PUBLIC_URL,
+      password: 'correct-horse',
+      expiresAt: NOW + 14 * 60_000 + 32_000,
+      traffic: { requests: 3, visitors: 1, recent: RECENT.slice(2, 5) },
+    }),
   ),
   /** Live, but the local server stopped: the host's sentence, and the share stays up. */
   liveOriginDown: stateWith(
-    tracked({ state: 'live', url: PUBLIC_URL, warnings: [{ code: 'origin-unreachable', message: ORIGIN_DOWN }], traffic: { requests: 1, visitors: 1, recent: [request('GET', '/', 502, NOW - 1000, 2)] } }),
+    tracked({
+      state: 'live',
+      url: PUBLIC_URL,
+      warnings: [{ code: 'origin-unreachable', message: ORIGIN_DOWN }],
+      traffic: { requests: 1, visitors: 1, recent: [request('GET', '/', 502, NOW - 1000, 2)] },
+    }),
   ),
   /** A password the host refused (it says why), on a live share. */
   configureRefused: {
     ...stateWith(tracked({ state: 'live', url: PUBLIC_URL })),
-    lastError: { message: 'The configure field "password" must be a string of 1 to 256 characters without control characters, or null for no password.', origin: ORIGIN, at: NOW },
+    lastError: {
+      message:
+        'The configure field "password" must be a string of 1 to 256 characters without control characters, or null for no password.',
+      origin: ORIGIN,
+      at: NOW,
+    },
   },
   /** The share's time was up: the host stopped it, and the page can be shared again. */
   expired: {
     ...stateWith(),
-    lastError: { message: `Sharing ${ORIGIN} stopped by itself: its time was up. Share again to get a new address.`, origin: ORIGIN, at: NOW - 1000, expired: true },
+    lastError: {
+      message: `Sharing ${ORIGIN} stopped by itself: its time was up. Share again to get a new address.`,
+      origin: ORIGIN,
+      at: NOW - 1000,
+      expired: true,
+    },
   },
   otherShares: stateWith(
-    tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000, password: 'pw', expiresAt: NOW + 45 * 60_000, traffic: { requests: 9, visitors: 1, recent: [] } }),
+    tracked({
+      id: 'a',
+      origin: 'http://localhost:3000',
+      state: 'live',
+      url: 'https://first-one.trycloudflare.com',
+      startedAt: NOW - 3 * 60_000,
+      password: 'pw',
+      expiresAt: NOW + 45 * 60_000,
+      traffic: { requests: 9, visitors: 1, recent: [] },
+    }),
     tracked({ id: 'b', origin: 'http://127.0.0.1:8080', state: 'starting', url: null, startedAt: NOW - 4_000 }),
   ),
   /** 14 s on the way and still no address: the popup says what it is waiting for. */
@@ -206,8 +258,26 @@ export const STATES = {
   /** This tab's share and three more: the list is bounded and scrolls. */
   manyShares: stateWith(
     tracked({ id: 'here', state: 'live', url: PUBLIC_URL, startedAt: NOW - 60_000 }),
-    tracked({ id: 'a', origin: 'http://localhost:3000', state: 'live', url: 'https://first-one.trycloudflare.com', startedAt: NOW - 3 * 60_000 }),
-    tracked({ id: 'b', origin: 'http://localhost:8080', state: 'live', url: 'https://second-one.trycloudflare.com', startedAt: NOW - 2 * 60_000 }),
-    tracked({ id: 'c', origin: 'http://localhost:4321', state: 'live', url: 'https://third-one.trycloudflare.com', startedAt: NOW - 30_000 }),
+    tracked({
+      id: 'a',
+      origin: 'http://localhost:3000',
+      state: 'live',
+      url: 'https://first-one.trycloudflare.com',
+      startedAt: NOW - 3 * 60_000,
+    }),
+    tracked({
+      id: 'b',
+      origin: 'http://localhost:8080',
+      state: 'live',
+      url: 'https://second-one.trycloudflare.com',
+      startedAt: NOW - 2 * 60_000,
+    }),
+    tracked({
+      id: 'c',
+      origin: 'http://localhost:4321',
+      state: 'live',
+      url: 'https://third-one.trycloudflare.com',
+      startedAt: NOW - 30_000,
+    }),
   ),
 } satisfies Record<string, PortholeState>;

@@ -26,7 +26,11 @@ function actions() {
   } satisfies PopupActions;
 }
 
-function show(state: PortholeState | null, page: PageInfo = LOCAL_PAGE, extra: { copied?: CopiedMark | null; localError?: string | null; now?: number } = {}) {
+function show(
+  state: PortholeState | null,
+  page: PageInfo = LOCAL_PAGE,
+  extra: { copied?: CopiedMark | null; localError?: string | null; now?: number } = {},
+) {
   const spy = actions();
   const view = (at: number, next: PortholeState | null) => (
     <PopupView page={page} state={next} now={at} copied={extra.copied ?? null} localError={extra.localError ?? null} actions={spy} />
@@ -105,7 +109,9 @@ describe('popup', () => {
   it('failed before it had an address: the host’s sentence and cloudflared’s detail, and Try again', () => {
     const spy = show(STATES.failed);
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('Cloudflare is limiting quick tunnels from this network right now. Wait a few minutes, then share again.');
+    expect(alert.textContent).toContain(
+      'Cloudflare is limiting quick tunnels from this network right now. Wait a few minutes, then share again.',
+    );
     expect(alert.textContent).toContain('failed to request quick Tunnel: 429 Too Many Requests');
     expect(screen.queryByRole('button', { name: 'Restart' })).toBeNull();
     expect(screen.queryByText(/new address/)).toBeNull();
@@ -121,7 +127,9 @@ describe('popup', () => {
     expect(alert.textContent).toContain('cloudflared stopped unexpectedly.');
     expect(alert.textContent).toContain('Connection terminated');
     const hint = screen.getByText(/A quick tunnel gets a new address each time it starts/);
-    expect(hint.textContent).toBe('A quick tunnel gets a new address each time it starts: https://violet-owl-lamp.trycloudflare.com won’t work again.');
+    expect(hint.textContent).toBe(
+      'A quick tunnel gets a new address each time it starts: https://violet-owl-lamp.trycloudflare.com won’t work again.',
+    );
     // The dead address is not a link, nor copyable: nothing suggests it still works.
     expect(screen.queryByRole('link')).toBeNull();
     expect(screen.queryByRole('button', { name: 'Copy' })).toBeNull();
@@ -156,7 +164,10 @@ describe('popup', () => {
   });
 
   it('an error for this page from the last request is shown above the Share button', () => {
-    show({ ...STATES.notShared, lastError: { message: 'cloudflared is not installed. Run porthole-host doctor.', origin: ORIGIN, at: NOW } });
+    show({
+      ...STATES.notShared,
+      lastError: { message: 'cloudflared is not installed. Run porthole-host doctor.', origin: ORIGIN, at: NOW },
+    });
     expect(screen.getByRole('alert').textContent).toContain('cloudflared is not installed. Run porthole-host doctor.');
     expect(button('Share this localhost tab')).toBeTruthy();
   });

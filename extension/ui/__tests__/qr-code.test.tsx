@@ -1,7 +1,7 @@
 import { cleanup, render } from '@testing-library/preact';
 import { encode } from 'uqr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { QrCode, qrPath, QUIET_ZONE } from '../live-share/qr-code';
+import { QrCode, QUIET_ZONE, qrPath } from '../live-share/qr-code';
 
 // The real generator, watched: the test sees exactly what the popup asks it to encode.
 vi.mock('uqr', async (importOriginal) => {
@@ -55,13 +55,24 @@ describe('QR code of the public address', () => {
     const { path } = renderQr('https://violet-owl-lamp.trycloudflare.com');
     const grid = modulesOf(path, 29);
     const finder = ['1111111', '1000001', '1011101', '1011101', '1011101', '1000001', '1111111'];
-    const at = (top: number, left: number) => finder.map((_, y) => grid[top + y]!.slice(left, left + 7).map((dark) => (dark ? '1' : '0')).join(''));
+    const at = (top: number, left: number) =>
+      finder.map((_, y) =>
+        grid[top + y]!.slice(left, left + 7)
+          .map((dark) => (dark ? '1' : '0'))
+          .join(''),
+      );
     expect(at(0, 0)).toEqual(finder);
     expect(at(0, 22)).toEqual(finder);
     expect(at(22, 0)).toEqual(finder);
   });
 
   it('writes one subpath per run of dark modules', () => {
-    expect(qrPath([[true, true, false, true], [false, false, false, false], [true, true, true, true]])).toBe('M0 0h2v1h-2zM3 0h1v1h-1zM0 2h4v1h-4z');
+    expect(
+      qrPath([
+        [true, true, false, true],
+        [false, false, false, false],
+        [true, true, true, true],
+      ]),
+    ).toBe('M0 0h2v1h-2zM3 0h1v1h-1zM0 2h4v1h-4z');
   });
 });

@@ -1,9 +1,9 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App, type WelcomeEnv } from '../../entrypoints/welcome/App';
-import { openWelcomeOnInstall } from '../../lib/welcome';
 import type { PortholeState } from '../../lib/porthole-state';
-import { hello, stateWith, STATES } from './popup-states';
+import { openWelcomeOnInstall } from '../../lib/welcome';
+import { hello, STATES, stateWith } from './popup-states';
 
 /** The first run: the welcome page checks the helper through the background and shows how to pin. */
 
@@ -38,7 +38,9 @@ describe('the welcome page', () => {
     await screen.findByRole('button', { name: 'Copied' });
     expect(clipboard).toEqual(['porthole-host install']);
     fireEvent.click(screen.getByRole('button', { name: 'Check again' }));
-    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Found: the Porthole helper 1\.4\.0, with cloudflared 2024\.6\.1/));
+    await waitFor(() =>
+      expect(screen.getByRole('status').textContent).toMatch(/Found: the Porthole helper 1\.4\.0, with cloudflared 2024\.6\.1/),
+    );
     expect(refresh).toHaveBeenCalledTimes(2);
   });
 

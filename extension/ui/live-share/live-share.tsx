@@ -1,11 +1,11 @@
 import type { TrackedShare } from '../../lib/porthole-state';
 import { publicLinkForServer } from '../../lib/public-link';
-import { ShortUrl } from '../short-url';
 import type { CopiedMark, PopupActions } from '../popup-actions';
 import { Linked, ProblemBox } from '../problem-box';
+import { ShortUrl } from '../short-url';
 import { ShareActivity } from './activity';
 import { LiveSummary } from './settings-rows';
-import { slowNotice, STEPS, stepStatuses, type ShareStage } from './stage';
+import { type ShareStage, STEPS, slowNotice, stepStatuses } from './stage';
 
 /**
  * The current tab's share from the moment Share is clicked: the stages until it is live, then its
@@ -105,7 +105,9 @@ function hint({ copied, autoCopied, live, hasUrl, password }: HintFacts): string
     return password ? 'Live: anyone with this address and the password sees your page.' : 'Live: anyone with this address sees your page.';
   }
   if (!hasUrl) return '';
-  return autoCopied ? 'Copied to the clipboard automatically; it works once the tunnel is live.' : 'Almost there: the address works once the tunnel is live.';
+  return autoCopied
+    ? 'Copied to the clipboard automatically; it works once the tunnel is live.'
+    : 'Almost there: the address works once the tunnel is live.';
 }
 
 const MARK = { done: '✓', active: '', waiting: '' } as const;

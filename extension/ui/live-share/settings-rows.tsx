@@ -95,7 +95,12 @@ function PasswordRow({ share, copied, actions }: { share: Share; copied: boolean
           ••••••••
         </span>
         <span class="row-actions">
-          <button type="button" class="small" aria-label={copied ? 'Copied' : 'Copy the password'} onClick={() => actions.copyPassword(share.id, password)}>
+          <button
+            type="button"
+            class="small"
+            aria-label={copied ? 'Copied' : 'Copy the password'}
+            onClick={() => actions.copyPassword(share.id, password)}
+          >
             {copied ? 'Copied' : 'Copy'}
           </button>
           <button

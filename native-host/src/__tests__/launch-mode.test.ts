@@ -3,10 +3,22 @@ import { detectLaunch, isPortholeCaller } from '../launch-mode.js';
 
 describe('detectLaunch', () => {
   it.each([
-    [['chrome-extension://abcdefghijklmnopabcdefghijklmnop/'], { mode: 'browser', browser: 'chromium', caller: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' }],
-    [['chrome-extension://abcdefghijklmnopabcdefghijklmnop/', '--parent-window=0'], { mode: 'browser', browser: 'chromium', caller: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' }],
-    [['/home/u/.mozilla/native-messaging-hosts/dev.porthole.host.json', 'porthole@porthole.dev'], { mode: 'browser', browser: 'firefox', caller: 'porthole@porthole.dev' }],
-    [['C:\\Porthole\\dev.porthole.host.json', '{5f1e6b8c-1111-2222-3333-444455556666}'], { mode: 'browser', browser: 'firefox', caller: '{5f1e6b8c-1111-2222-3333-444455556666}' }],
+    [
+      ['chrome-extension://abcdefghijklmnopabcdefghijklmnop/'],
+      { mode: 'browser', browser: 'chromium', caller: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' },
+    ],
+    [
+      ['chrome-extension://abcdefghijklmnopabcdefghijklmnop/', '--parent-window=0'],
+      { mode: 'browser', browser: 'chromium', caller: 'chrome-extension://abcdefghijklmnopabcdefghijklmnop/' },
+    ],
+    [
+      ['/home/u/.mozilla/native-messaging-hosts/dev.porthole.host.json', 'porthole@porthole.dev'],
+      { mode: 'browser', browser: 'firefox', caller: 'porthole@porthole.dev' },
+    ],
+    [
+      ['C:\\Porthole\\dev.porthole.host.json', '{5f1e6b8c-1111-2222-3333-444455556666}'],
+      { mode: 'browser', browser: 'firefox', caller: '{5f1e6b8c-1111-2222-3333-444455556666}' },
+    ],
     [['share', '3000'], { mode: 'cli', args: ['share', '3000'] }],
     [[], { mode: 'cli', args: [] }],
     [['--version'], { mode: 'cli', args: ['--version'] }],

@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeFrame, FrameDecoder } from '../native/framing.js';
 import { decodeMessage } from '../native/session.js';
-import { checkLoopbackOrigin } from '../protocol/loopback.js';
 import { ERROR_CODES, validateRequest } from '../protocol/index.js';
+import { checkLoopbackOrigin } from '../protocol/loopback.js';
 
 export const RUNS = 2000;
 
@@ -24,13 +24,48 @@ function oracleIsLoopback(hostname: string): boolean {
 }
 
 const oddHosts = fc.constantFrom(
-  'localhost', 'LOCALHOST', 'localhost.', 'localhost.evil.com', 'evil.com', 'localhost@evil.com', 'a.localhost', '.localhost',
-  '127.0.0.1', '127.0.0.1.nip.io', '127.1', '0.0.0.0', '0', '2130706433', '0x7f000001', '0177.0.0.1', '017700000001',
-  '[::1]', '[::]', '[::ffff:127.0.0.1]', '[::ffff:192.168.1.1]', '[0:0:0:0:0:0:0:1]', '[fe80::1]', '192.168.1.1', '10.0.0.1',
-  '169.254.169.254', 'xn--localhost-', 'localhost%00.evil.com', 'local\u0000host', 'ⓛocalhost', 'localhost:80@evil.com',
+  'localhost',
+  'LOCALHOST',
+  'localhost.',
+  'localhost.evil.com',
+  'evil.com',
+  'localhost@evil.com',
+  'a.localhost',
+  '.localhost',
+  '127.0.0.1',
+  '127.0.0.1.nip.io',
+  '127.1',
+  '0.0.0.0',
+  '0',
+  '2130706433',
+  '0x7f000001',
+  '0177.0.0.1',
+  '017700000001',
+  '[::1]',
+  '[::]',
+  '[::ffff:127.0.0.1]',
+  '[::ffff:192.168.1.1]',
+  '[0:0:0:0:0:0:0:1]',
+  '[fe80::1]',
+  '192.168.1.1',
+  '10.0.0.1',
+  '169.254.169.254',
+  'xn--localhost-',
+  'localhost%00.evil.com',
+  'local\u0000host',
+  'ⓛocalhost',
+  'localhost:80@evil.com',
 );
 const originStrings = fc.oneof(
-  fc.tuple(fc.constantFrom('http', 'https', 'ftp', 'ws', 'file', 'javascript', 'HTTP'), fc.constantFrom('://', ':', ':///'), fc.constantFrom('', 'user:pass@', 'user@'), oddHosts, fc.constantFrom('', ':0', ':80', ':3000', ':65535', ':65536', ':-1', ':abc'), fc.constantFrom('', '/', '/path?q=1#h', '\\evil', '/..%2f'))
+  fc
+    .tuple(
+      fc.constantFrom('http', 'https', 'ftp', 'ws', 'file', 'javascript', 'HTTP'),
+      fc.constantFrom('://', ':', ':///'),
+      fc.constantFrom('', 'user:pass@', 'user@'),
+      oddHosts,
+      fc.constantFrom('', ':0', ':80', ':3000', ':65535', ':65536', ':-1', ':abc'),
+      fc.constantFrom('', '/', '/path?q=1#h', '\\evil', '/..%2f'),
+    )
     .map((parts) => parts.join('')),
   fc.webUrl({ withQueryParameters: true, withFragments: true }),
   fc.string({ maxLength: 200 }),
@@ -57,7 +92,15 @@ describe('properties of the host input handling', () => {
   it('validateRequest never throws and always answers bad-request or a well-typed request', () => {
     const hostile = fc.oneof(
       fc.anything({ withNullPrototype: true, withObjectString: true }),
-      fc.record({ id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), type: fc.oneof(fc.constantFrom('hello', 'share', 'stop', 'stop-all', 'list', '__proto__', 'constructor'), fc.string()), origin: fc.oneof(originStrings, fc.anything()), shareId: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+          type: fc.oneof(fc.constantFrom('hello', 'share', 'stop', 'stop-all', 'list', '__proto__', 'constructor'), fc.string()),
+          origin: fc.oneof(originStrings, fc.anything()),
+          shareId: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
       fc.jsonValue().map((value) => JSON.parse(`{"__proto__": ${JSON.stringify(value)}, "id": "x", "type": "hello"}`) as unknown),
     );
     fc.assert(
@@ -79,18 +122,22 @@ describe('properties of the host input handling', () => {
 
   it('the frame decoder returns exactly the frames sent, however the bytes are cut', () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }), (bodies, cuts) => {
-        const stream = Buffer.concat(bodies.map((body) => encodeFrame(Buffer.from(body), 'LE')));
-        const decoder = new FrameDecoder(1024, 'LE');
-        const out: Buffer[] = [];
-        for (let at = 0, i = 0; at < stream.length; i++) {
-          const size = cuts[i % cuts.length]!;
-          for (const item of decoder.push(stream.subarray(at, at + size))) if (item.kind === 'frame') out.push(item.body);
-          at += size;
-        }
-        expect(out.map((b) => b.toString('hex'))).toEqual(bodies.map((b) => Buffer.from(b).toString('hex')));
-        expect(decoder.bufferedBytes).toBe(0);
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 8 }),
+        fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 1, maxLength: 20 }),
+        (bodies, cuts) => {
+          const stream = Buffer.concat(bodies.map((body) => encodeFrame(Buffer.from(body), 'LE')));
+          const decoder = new FrameDecoder(1024, 'LE');
+          const out: Buffer[] = [];
+          for (let at = 0, i = 0; at < stream.length; i++) {
+            const size = cuts[i % cuts.length]!;
+            for (const item of decoder.push(stream.subarray(at, at + size))) if (item.kind === 'frame') out.push(item.body);
+            at += size;
+          }
+          expect(out.map((b) => b.toString('hex'))).toEqual(bodies.map((b) => Buffer.from(b).toString('hex')));
+          expect(decoder.bufferedBytes).toBe(0);
+        },
+      ),
       { numRuns: RUNS },
     );
   });

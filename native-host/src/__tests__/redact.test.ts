@@ -23,7 +23,10 @@ describe('scrubLogLine', () => {
     ['origin http://127.0.0.1:3000/login?next=/admin&sid=secret failed', 'origin http://127.0.0.1:3000/login?… failed'],
     ['"GET /x?api_key=secret HTTP/1.1"', '"GET /x?… HTTP/1.1"'],
     ['fetch https://alice:secret@example.com/ failed', 'fetch https://…@example.com/ failed'],
-    ['started /usr/bin/cloudflared tunnel --url http://127.0.0.1:41234', 'started /usr/bin/cloudflared tunnel --url http://127.0.0.1:41234'],
+    [
+      'started /usr/bin/cloudflared tunnel --url http://127.0.0.1:41234',
+      'started /usr/bin/cloudflared tunnel --url http://127.0.0.1:41234',
+    ],
     ['share s1 live https://a-b.trycloudflare.com', 'share s1 live https://a-b.trycloudflare.com'],
     ['did it work? yes', 'did it work? yes'],
     ['a line\r\nINF forged', 'a line\uFFFD\nINF forged'],

@@ -39,7 +39,9 @@ describe('prepareStateDir', () => {
     chmodSync(stateDir, 0o755);
     const status = prepareStateDir({ stateDir, runningDir: join(stateDir, 'running'), stateDirChosen: true }, linux);
     expect(status).toMatchObject({ stateDirUsable: false, runningDirUsable: false, tightened: [] });
-    expect(status.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^\[state-dir-unsafe\] .*can be used by other users \(mode 755\).*chmod 700/)]);
+    expect(status.problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^\[state-dir-unsafe\] .*can be used by other users \(mode 755\).*chmod 700/),
+    ]);
     expect(mode(stateDir)).toBe(0o755);
   });
 
@@ -48,7 +50,9 @@ describe('prepareStateDir', () => {
     symlinkSync(mkdtempSync(join(tmpdir(), 'porthole-elsewhere-')), join(stateDir, 'running'));
     const status = prepareStateDir({ stateDir, runningDir: join(stateDir, 'running') }, linux);
     expect(status).toMatchObject({ stateDirUsable: true, runningDirUsable: false });
-    expect(status.problems.map((p) => [p.code, p.message])).toEqual([[STATE_DIR_UNSAFE, expect.stringMatching(/^\[state-dir-unsafe\] .*is a symbolic link.*Remove the link \(rm /)]]);
+    expect(status.problems.map((p) => [p.code, p.message])).toEqual([
+      [STATE_DIR_UNSAFE, expect.stringMatching(/^\[state-dir-unsafe\] .*is a symbolic link.*Remove the link \(rm /)],
+    ]);
   });
 });
 

@@ -96,7 +96,8 @@ export function parseCommandArgs(argv: readonly string[], command: string, specs
       continue;
     }
     const next = argv[i + 1];
-    if (next === undefined || next.startsWith('--')) return { ok: false, message: `--${name} needs a value: ${describeOption(name, spec)}.` };
+    if (next === undefined || next.startsWith('--'))
+      return { ok: false, message: `--${name} needs a value: ${describeOption(name, spec)}.` };
     values[name] = next;
     i++;
   }

@@ -14,7 +14,9 @@ export interface PasswordInput extends NodeJS.ReadableStream {
   setRawMode?(mode: boolean): unknown;
 }
 
-export type PasswordResult = { ok: true; password: string | null; source: PasswordSource } | { ok: false; message: string; interrupted?: boolean };
+export type PasswordResult =
+  | { ok: true; password: string | null; source: PasswordSource }
+  | { ok: false; message: string; interrupted?: boolean };
 
 // ── pure parts ──────────────────────────────────────────────────────────────────────────────────
 
@@ -63,8 +65,10 @@ export function checkPassword(password: string, from: string): string | null {
   if ([...password].length < MIN_PASSWORD_LENGTH) {
     return `The password ${from} is too short: anyone with the address can try to guess it, so it needs at least ${MIN_PASSWORD_LENGTH} characters (a few words work well).`;
   }
-  if (password.length > MAX_PASSWORD_LENGTH) return `The password ${from} is ${password.length} characters long; at most ${MAX_PASSWORD_LENGTH} are allowed.`;
-  if (CONTROL_CHARACTER.test(password)) return `The password ${from} contains a control character (a tab, an escape…), which visitors could not type; choose another.`;
+  if (password.length > MAX_PASSWORD_LENGTH)
+    return `The password ${from} is ${password.length} characters long; at most ${MAX_PASSWORD_LENGTH} are allowed.`;
+  if (CONTROL_CHARACTER.test(password))
+    return `The password ${from} contains a control character (a tab, an escape…), which visitors could not type; choose another.`;
   return null;
 }
 
@@ -110,7 +114,10 @@ export function promptHidden(input: PasswordInput, output: NodeJS.WritableStream
 }
 
 /** Asks twice, in raw mode from before the first prompt until after the second, restored whatever happens. */
-async function promptTwice(input: PasswordInput & { setRawMode(mode: boolean): unknown }, output: NodeJS.WritableStream): Promise<PasswordResult> {
+async function promptTwice(
+  input: PasswordInput & { setRawMode(mode: boolean): unknown },
+  output: NodeJS.WritableStream,
+): Promise<PasswordResult> {
   input.setRawMode(true);
   try {
     const first = await promptHidden(input, output, 'Password for visitors (not shown as you type): ');
@@ -119,7 +126,8 @@ async function promptTwice(input: PasswordInput & { setRawMode(mode: boolean): u
     if (problem !== null) return { ok: false, message: problem };
     const again = await promptHidden(input, output, 'Type it again to confirm: ');
     if (again.state === 'aborted') return { ok: false, message: 'No password given; nothing was shared.', interrupted: true };
-    if (again.text !== first.text) return { ok: false, message: 'The two passwords you typed differ; nothing was shared. Run the command again.' };
+    if (again.text !== first.text)
+      return { ok: false, message: 'The two passwords you typed differ; nothing was shared. Run the command again.' };
     return { ok: true, password: first.text, source: 'prompt' };
   } finally {
     input.setRawMode(false);
@@ -128,7 +136,10 @@ async function promptTwice(input: PasswordInput & { setRawMode(mode: boolean): u
 
 const ALTERNATIVES = `set ${PASSWORD_ENV}, or pipe it in with --password-stdin`;
 
-export async function readSharePassword(source: PasswordSource, io: { env: NodeJS.ProcessEnv; stdin: PasswordInput; stderr: NodeJS.WritableStream }): Promise<PasswordResult> {
+export async function readSharePassword(
+  source: PasswordSource,
+  io: { env: NodeJS.ProcessEnv; stdin: PasswordInput; stderr: NodeJS.WritableStream },
+): Promise<PasswordResult> {
   const fromEnv = io.env[PASSWORD_ENV];
   // Read once, then gone: children of this process must not inherit it.
   delete io.env[PASSWORD_ENV];
@@ -148,7 +159,11 @@ export async function readSharePassword(source: PasswordSource, io: { env: NodeJ
       break;
     case 'stdin':
       if (io.stdin.isTTY === true) {
-        return { ok: false, message: '--password-stdin reads the password from a pipe or a file, and standard input is a terminal here. At a terminal use --password, which asks without showing what you type.' };
+        return {
+          ok: false,
+          message:
+            '--password-stdin reads the password from a pipe or a file, and standard input is a terminal here. At a terminal use --password, which asks without showing what you type.',
+        };
       }
       password = passwordFromStdinText(await readAll(io.stdin));
       from = 'read from standard input';
@@ -156,7 +171,10 @@ export async function readSharePassword(source: PasswordSource, io: { env: NodeJ
     case 'prompt': {
       const stdin = io.stdin;
       if (stdin.isTTY !== true || stdin.setRawMode === undefined) {
-        return { ok: false, message: `--password asks for the password at a terminal, and standard input is not one here: ${ALTERNATIVES}.` };
+        return {
+          ok: false,
+          message: `--password asks for the password at a terminal, and standard input is not one here: ${ALTERNATIVES}.`,
+        };
       }
       return promptTwice(stdin as PasswordInput & { setRawMode(mode: boolean): unknown }, io.stderr);
     }

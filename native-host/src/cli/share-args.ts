@@ -3,10 +3,11 @@
  * or started, and answered in the terms the person typed (`--minutes`, `port 99999`), never in the
  * message contract's field names. Pure.
  */
+
+import type { ShareSettings } from '../protocol/index.js';
 import { checkLoopbackOrigin } from '../protocol/loopback.js';
 import { MAX_EXPIRY_MINUTES } from '../protocol/validate.js';
-import type { ShareSettings } from '../protocol/index.js';
-import { parseCommandArgs, type OptionSpecs } from './args.js';
+import { type OptionSpecs, parseCommandArgs } from './args.js';
 
 /** Where the share's password comes from; the value itself never passes through argv. */
 export type PasswordSource = 'none' | 'prompt' | 'stdin' | 'env';
@@ -58,7 +59,9 @@ export function originFromTarget(target: string): { ok: true; origin: string } |
   const port = shorthandPort(target);
   if (port !== null) {
     const problem = checkPort(port);
-    return problem === null ? { ok: true, origin: `http://localhost:${Number(port)}` } : { ok: false, message: `${capitalise(problem)}. Give the port your local server listens on, e.g. porthole-host share 3000.` };
+    return problem === null
+      ? { ok: true, origin: `http://localhost:${Number(port)}` }
+      : { ok: false, message: `${capitalise(problem)}. Give the port your local server listens on, e.g. porthole-host share 3000.` };
   }
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `http://${target}`;
   // The URL parser throws on a port above 65535 and reads `:0` as port 0; say which port is wrong.
@@ -101,8 +104,13 @@ export function parseShareArgs(argv: readonly string[]): ShareArgs {
     return { ok: false, message: '--password asks at the terminal and --password-stdin reads standard input: give one of them.' };
   }
   const [target, ...extra] = positionals;
-  if (target === undefined) return { ok: false, message: 'porthole-host share needs the port or address of your local server, e.g. porthole-host share 3000.' };
-  if (extra.length > 0) return { ok: false, message: `porthole-host share takes one port or address, not ${positionals.length} (${positionals.join(' ')}). Share each server with its own command.` };
+  if (target === undefined)
+    return { ok: false, message: 'porthole-host share needs the port or address of your local server, e.g. porthole-host share 3000.' };
+  if (extra.length > 0)
+    return {
+      ok: false,
+      message: `porthole-host share takes one port or address, not ${positionals.length} (${positionals.join(' ')}). Share each server with its own command.`,
+    };
 
   const origin = originFromTarget(target);
   if (!origin.ok) return origin;

@@ -31,7 +31,10 @@ export function stopLine(share: Share, now: number): string {
 /** The requests that arrived since the last traffic event, oldest first, as lines for the terminal. */
 export function newRequestLines(traffic: ShareTraffic, alreadyShown: number): string[] {
   const fresh = Math.min(traffic.requests - alreadyShown, traffic.recent.length);
-  return traffic.recent.slice(0, Math.max(0, fresh)).reverse().map((r) => `  ${r.status || '—'} ${r.method} ${r.path} (${r.ms} ms)\n`);
+  return traffic.recent
+    .slice(0, Math.max(0, fresh))
+    .reverse()
+    .map((r) => `  ${r.status || '—'} ${r.method} ${r.path} (${r.ms} ms)\n`);
 }
 
 /** What the terminal has learnt so far, so that a message can depend on what came before. */

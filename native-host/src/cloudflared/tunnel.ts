@@ -3,15 +3,15 @@
  * the address, the moment it is live, and why it ended. The thin I/O shell around parse.ts and
  * diagnosis.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { hostError } from '../errors.js';
-import type { HostError } from '../protocol/index.js';
 import type { Platform } from '../platform/index.js';
+import type { HostError } from '../protocol/index.js';
 import { EMPTY_DIAGNOSIS, failureOnExit, observeLine, type TunnelDiagnosis } from './diagnosis.js';
 import { LineSplitter } from './line-splitter.js';
-import { checkReady } from './ready-check.js';
 import { parseCloudflaredLine } from './parse.js';
+import { checkReady } from './ready-check.js';
 
 export interface TunnelOptions {
   binary: string;
@@ -98,7 +98,9 @@ export class Tunnel extends EventEmitter<TunnelEvents> {
     const splitter = new LineSplitter();
     this.child.stderr?.on('data', (chunk: Buffer) => splitter.push(chunk).forEach((line) => this.onLine(line)));
     this.child.stderr?.on('end', () => splitter.end().forEach((line) => this.onLine(line)));
-    this.child.on('error', (error) => this.finish(null, null, hostError('internal', `cloudflared could not be started: ${error.message}.`)));
+    this.child.on('error', (error) =>
+      this.finish(null, null, hostError('internal', `cloudflared could not be started: ${error.message}.`)),
+    );
     this.child.on('close', (code, signal) => this.finish(code, signal, null));
 
     this.after(options.urlTimeoutMs ?? 45_000, () => {

@@ -45,14 +45,16 @@ export function checkFraming(request: RequestLine): FramingCheck {
     const codings = rawValues(request.rawHeaders, 'transfer-encoding');
     // Only one coding is relayed as it is: chunked, once. Anything else (gzip, chunked; identity;
     // chunked twice) is read differently by different servers.
-    if (codings.length !== 1 || codings[0]?.trim().toLowerCase() !== 'chunked') return { ok: false, reason: 'a Transfer-Encoding other than chunked' };
+    if (codings.length !== 1 || codings[0]?.trim().toLowerCase() !== 'chunked')
+      return { ok: false, reason: 'a Transfer-Encoding other than chunked' };
     if (request.httpVersion !== '1.1') return { ok: false, reason: 'Transfer-Encoding in HTTP/1.0' };
     if (request.upgrade) return { ok: false, reason: 'an upgrade with a body' };
     return CHUNKED;
   }
   const lengths = rawValues(request.rawHeaders, 'content-length');
   const first = lengths[0]?.trim() ?? '';
-  if (!/^\d{1,15}$/.test(first) || lengths.some((value) => value.trim() !== first)) return { ok: false, reason: 'an unclear Content-Length' };
+  if (!/^\d{1,15}$/.test(first) || lengths.some((value) => value.trim() !== first))
+    return { ok: false, reason: 'an unclear Content-Length' };
   const length = Number(first);
   if (request.upgrade && length !== 0) return { ok: false, reason: 'an upgrade with a body' };
   return { ok: true, framing: { kind: 'length', length } };

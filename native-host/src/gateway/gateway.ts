@@ -16,10 +16,10 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  Agent as HttpAgent,
-  createServer,
-  request as httpRequest,
   type ClientRequest,
+  createServer,
+  Agent as HttpAgent,
+  request as httpRequest,
   type IncomingMessage,
   type OutgoingHttpHeaders,
   type RequestOptions,
@@ -31,18 +31,34 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createProxyServer, type ProxyServer } from 'http-proxy-3';
 import type { Logger } from '../log.js';
+import { isProbeRequest, probeAnswer } from '../probe/probe-token.js';
 import type { LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import { AUTH_CHALLENGE, basicAuthPasswords, passwordMatches } from './basic-auth.js';
-import { checkFraming, outgoingFraming, type Framing } from './framing.js';
+import { checkFraming, type Framing, outgoingFraming } from './framing.js';
 import { GuessLimiter, retryAfterSeconds } from './guess-limiter.js';
-import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginFor, rewriteLocation, serialise, type PublicOrigin } from './headers.js';
-import { chooseVictim, MAX_CONNECTIONS, VisitorSlots, type ConnectionInfo } from './limits.js';
+import {
+  forwardedRequestHeaders,
+  hopByHopResponseHeaders,
+  isAllowedHost,
+  type PublicOrigin,
+  publicOriginFor,
+  rewriteLocation,
+  serialise,
+} from './headers.js';
+import { type ConnectionInfo, chooseVictim, MAX_CONNECTIONS, VisitorSlots } from './limits.js';
 import { isUnreachableError } from './origin-address.js';
 import { OriginDialer } from './origin-dialer.js';
-import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE, PASSWORD_PAGE, SIGN_IN_PAGE_HEADERS, signInPage, type SignInProblem } from './pages.js';
-import { isProbeRequest, probeAnswer } from '../probe/probe-token.js';
+import {
+  ORIGIN_DOWN_PAGE,
+  ORIGIN_DOWN_RETRY_SECONDS,
+  ORIGIN_ERROR_PAGE,
+  PASSWORD_PAGE,
+  SIGN_IN_PAGE_HEADERS,
+  type SignInProblem,
+  signInPage,
+} from './pages.js';
+import { MAX_FORM_BYTES, readSignInForm, SessionKey, SIGN_IN_PATH, safeNext, wantsHtml, withoutShareCookie } from './sign-in.js';
 import { Throttle } from './throttle.js';
-import { MAX_FORM_BYTES, readSignInForm, safeNext, SessionKey, SIGN_IN_PATH, wantsHtml, withoutShareCookie } from './sign-in.js';
 import { TrafficLog, visitorKey } from './traffic.js';
 import { clientAddress, visitorAddress } from './visitor.js';
 
@@ -172,8 +188,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     this.server.on('request', (req, res) => this.onRequest(req, res));
     this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      if (socket.writable && error.code !== 'ECONNRESET') socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      const status =
+        error.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+            ? '408 Request Timeout'
+            : '400 Bad Request';
+      if (socket.writable && error.code !== 'ECONNRESET')
+        socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       else socket.destroy();
     });
   }
@@ -252,7 +274,11 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   /** Notes who is using a connection until `done` (a response closing, an upgraded socket closing). */
-  private occupy(socket: Socket | Duplex, visitor: string, done: { once(event: 'close', listener: () => void): unknown }): Connection | undefined {
+  private occupy(
+    socket: Socket | Duplex,
+    visitor: string,
+    done: { once(event: 'close', listener: () => void): unknown },
+  ): Connection | undefined {
     const connection = this.connections.get(socket as Socket);
     if (connection === undefined) return undefined;
     connection.visitor = visitor;
@@ -272,7 +298,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('This address is not served here.\n');
       return;
     }
-    const framing = checkFraming({ method: req.method ?? 'GET', httpVersion: req.httpVersion, headers: req.headers, rawHeaders: req.rawHeaders, upgrade: false });
+    const framing = checkFraming({
+      method: req.method ?? 'GET',
+      httpVersion: req.httpVersion,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      upgrade: false,
+    });
     if (!framing.ok) {
       if (connection !== undefined) connection.condemned = true;
       this.options.log.warn(`gateway ${this.originHost}: refused a request with ${framing.reason}`);
@@ -281,7 +313,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       return;
     }
     if (isProbeRequest(req.url, this.options.probeToken)) {
-      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end(probeAnswer(this.options.probeToken));
+      res
+        .writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+        .end(probeAnswer(this.options.probeToken));
       return;
     }
     const publicOrigin = publicOriginFor(host, this.publicHostname);
@@ -310,7 +344,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     if (access.why === 'locked') {
       const seconds = retryAfterSeconds(access.retryAfterMs);
       headers['retry-after'] = String(seconds);
-      res.writeHead(429, headers).end(html ? signInPage(safeNext(req.url), { kind: 'locked', seconds }) : `Too many wrong passwords. Try again in ${seconds} seconds.\n`);
+      res
+        .writeHead(429, headers)
+        .end(
+          html
+            ? signInPage(safeNext(req.url), { kind: 'locked', seconds })
+            : `Too many wrong passwords. Try again in ${seconds} seconds.\n`,
+        );
       return;
     }
     if (html) {
@@ -328,7 +368,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     const visit = this.visitOf(req, false);
     res.once('close', () => this.recordVisit(req, visit, res.headersSent ? res.statusCode : 0));
     const page = (status: number, problem: SignInProblem, next: string, extra: OutgoingHttpHeaders = {}): void => {
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SIGN_IN_PAGE_HEADERS, ...extra }).end(signInPage(next, problem));
+      res
+        .writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...SIGN_IN_PAGE_HEADERS, ...extra })
+        .end(signInPage(next, problem));
     };
     if (req.method !== 'POST') {
       page(200, null, '/');
@@ -338,7 +380,9 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     // lock them out (their browser, their address): only the share's own page may post.
     const from = req.headers.origin;
     if (from !== undefined && from !== serialise(publicOrigin)) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close' }).end('This sign-in was sent from another site.\n');
+      res
+        .writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', connection: 'close' })
+        .end('This sign-in was sent from another site.\n');
       return;
     }
     const chunks: Buffer[] = [];
@@ -346,7 +390,8 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_FORM_BYTES) {
-        if (!res.headersSent) res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('The form was too large.\n');
+        if (!res.headersSent)
+          res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end('The form was too large.\n');
         req.destroy();
         return;
       }
@@ -372,7 +417,14 @@ export class Gateway extends EventEmitter<GatewayEvents> {
         return;
       }
       this.guesses.succeeded(visitor);
-      res.writeHead(303, { location: form.next, 'set-cookie': this.session.setCookieHeader(), 'cache-control': 'no-store', 'content-length': '0' }).end();
+      res
+        .writeHead(303, {
+          location: form.next,
+          'set-cookie': this.session.setCookieHeader(),
+          'cache-control': 'no-store',
+          'content-length': '0',
+        })
+        .end();
     });
   }
 
@@ -380,10 +432,22 @@ export class Gateway extends EventEmitter<GatewayEvents> {
    * An ordinary request: relayed with node:http directly (http-proxy-3's web path copies the headers
    * several times and runs a chain of passes per request), both bodies piped, nothing buffered.
    */
-  private relay(req: IncomingMessage, res: ServerResponse, visit: Visit, framing: Framing, publicOrigin: PublicOrigin, consumeAuthorization: boolean): void {
+  private relay(
+    req: IncomingMessage,
+    res: ServerResponse,
+    visit: Visit,
+    framing: Framing,
+    publicOrigin: PublicOrigin,
+    consumeAuthorization: boolean,
+  ): void {
     if (res.destroyed) return;
     const method = req.method ?? 'GET';
-    const headers = this.forwardedHeaders(req, { upgrade: false, framing: outgoingFraming(method, framing), publicOrigin, consumeAuthorization });
+    const headers = this.forwardedHeaders(req, {
+      upgrade: false,
+      framing: outgoingFraming(method, framing),
+      publicOrigin,
+      consumeAuthorization,
+    });
     // As a flat [name, value, …] list, Node writes the headers as they are, without storing each first.
     const list: string[] = [];
     for (const name in headers) {
@@ -419,7 +483,13 @@ export class Gateway extends EventEmitter<GatewayEvents> {
       socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    const framing = checkFraming({ method: req.method ?? 'GET', httpVersion: req.httpVersion, headers: req.headers, rawHeaders: req.rawHeaders, upgrade: true });
+    const framing = checkFraming({
+      method: req.method ?? 'GET',
+      httpVersion: req.httpVersion,
+      headers: req.headers,
+      rawHeaders: req.rawHeaders,
+      upgrade: true,
+    });
     if (!framing.ok) {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
@@ -439,7 +509,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     }
     socket.once('close', () => this.record(req, 0));
     const publicOrigin = publicOriginFor(host, this.publicHostname);
-    req.headers = this.forwardedHeaders(req, { upgrade: true, framing: null, publicOrigin, consumeAuthorization: access.via === 'basic' }) as IncomingMessage['headers'];
+    req.headers = this.forwardedHeaders(req, {
+      upgrade: true,
+      framing: null,
+      publicOrigin,
+      consumeAuthorization: access.via === 'basic',
+    }) as IncomingMessage['headers'];
     const release = this.slots.acquire(visitor, () => {
       if (!socket.destroyed) this.proxy.ws(req, socket, head, {}, this.onProxyError);
     });
@@ -511,9 +586,16 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   private readonly onProxyError = (error: Error, req: IncomingMessage, res: ServerResponse | Socket | Duplex): void => {
     const unreachable = isUnreachableError(error);
     if (unreachable) this.setOriginReachable(false);
-    else this.options.log.warn(`gateway ${this.originHost}: ${req.method} ${req.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+    else
+      this.options.log.warn(
+        `gateway ${this.originHost}: ${req.method} ${req.url}: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+      );
     const body = unreachable ? ORIGIN_DOWN_PAGE : ORIGIN_ERROR_PAGE;
-    const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(unreachable ? { 'retry-after': String(ORIGIN_DOWN_RETRY_SECONDS) } : {}) };
+    const headers = {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      ...(unreachable ? { 'retry-after': String(ORIGIN_DOWN_RETRY_SECONDS) } : {}),
+    };
     if ('writeHead' in res) {
       if (res.headersSent) res.destroy();
       else res.writeHead(502, headers).end(body);
@@ -556,7 +638,12 @@ export class Gateway extends EventEmitter<GatewayEvents> {
   }
 
   private visitOf(req: IncomingMessage, authorized: boolean): Visit {
-    return { at: Date.now(), started: performance.now(), visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null, recorded: false };
+    return {
+      at: Date.now(),
+      started: performance.now(),
+      visitor: authorized ? visitorKey(req.headers, req.socket.remoteAddress) : null,
+      recorded: false,
+    };
   }
 
   /** For upgrades (and their 502s), whose visit http-proxy-3's events do not carry. */
@@ -570,7 +657,17 @@ export class Gateway extends EventEmitter<GatewayEvents> {
     visit.recorded = true;
     this.traffic.record(
       // country, visitor and headers: filled minimally until the gateway records them (issue 11, host side).
-      { method: req.method ?? 'GET', path: req.url ?? '/', status, at: visit.at, ms: Math.round(performance.now() - visit.started), country: null, visitor: '', requestHeaders: [], responseHeaders: [] },
+      {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        status,
+        at: visit.at,
+        ms: Math.round(performance.now() - visit.started),
+        country: null,
+        visitor: '',
+        requestHeaders: [],
+        responseHeaders: [],
+      },
       visit.visitor,
     );
     if (!this.closed) this.throttle.poke();

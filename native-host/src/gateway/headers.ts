@@ -9,7 +9,16 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 /** RFC 9110 §7.6.1: meaningful for one connection only; never relayed. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'upgrade']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'upgrade',
+]);
 
 /**
  * Never dropped because Connection names them (issue 9): the framing headers are the gateway's to
@@ -22,7 +31,15 @@ const NOT_NAMEABLE = new Set(['content-length', 'transfer-encoding', 'host']);
  * Set by the gateway from what it verified, never taken from the visitor: a visitor's
  * X-Forwarded-Host reached the origin and steered redirects (issue 9).
  */
-const GATEWAY_SET = new Set(['host', 'content-length', 'transfer-encoding', 'forwarded', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-for']);
+const GATEWAY_SET = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'forwarded',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-for',
+]);
 
 export interface RequestHeaderContext {
   /** The origin's own host, as a browser on this computer sends it: `localhost:5173`, `[::1]:8080`. */
@@ -57,7 +74,10 @@ function connectionTokens(value: string | string[] | undefined): string[] {
   // The usual values name no other header.
   if (value === undefined || value === 'keep-alive' || value === 'close') return [];
   const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return joined.split(',').map((token) => token.trim().toLowerCase()).filter((token) => token !== '');
+  return joined
+    .split(',')
+    .map((token) => token.trim().toLowerCase())
+    .filter((token) => token !== '');
 }
 
 function isForwardingHeader(name: string): boolean {
@@ -94,7 +114,8 @@ export function forwardedRequestHeaders(incoming: IncomingHttpHeaders, context: 
   // Origin with their own address for WebSockets (webpack-dev-server: "Invalid Host/Origin header")
   // and CSRF checks compare it with Host: same-origin must stay same-origin after the Host rewrite.
   // Any other Origin (another site) is passed as it is, so those checks still refuse it.
-  if (!context.keepPublicHost && incoming.origin !== undefined && incoming.origin === serialise(publicOrigin)) headers.origin = context.origin;
+  if (!context.keepPublicHost && incoming.origin !== undefined && incoming.origin === serialise(publicOrigin))
+    headers.origin = context.origin;
   headers['x-forwarded-host'] = publicOrigin.host;
   headers['x-forwarded-proto'] = publicOrigin.proto;
   headers['x-forwarded-for'] = context.visitorAddress;

@@ -11,7 +11,10 @@ import { dialCandidates } from './origin-address.js';
 export class OriginDialer {
   private lastGood: string | null = null;
 
-  constructor(private readonly hostname: string, private readonly port: number) {}
+  constructor(
+    private readonly hostname: string,
+    private readonly port: number,
+  ) {}
 
   /** For http(s).Agent and net.connect: resolves the origin's name to the loopback candidates. */
   readonly lookup: LookupFunction = (_hostname, options, callback) => {

@@ -24,7 +24,11 @@ export class Throttle {
   private lastRun = Number.NEGATIVE_INFINITY;
   private pending: unknown = null;
 
-  constructor(private readonly intervalMs: number, private readonly run: () => void, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly run: () => void,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Something changed: run now, or once at the end of the current interval. */
   poke(): void {

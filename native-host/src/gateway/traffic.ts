@@ -36,7 +36,10 @@ export class TrafficLog {
   /** Where the next record goes. */
   private next = 0;
 
-  constructor(private readonly capacity = RECENT_REQUESTS, private readonly maxVisitors = MAX_TRACKED_VISITORS) {
+  constructor(
+    private readonly capacity = RECENT_REQUESTS,
+    private readonly maxVisitors = MAX_TRACKED_VISITORS,
+  ) {
     this.ring = new Array<RequestRecord | undefined>(capacity).fill(undefined);
   }
 

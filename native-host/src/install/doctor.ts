@@ -9,7 +9,7 @@ import type { HostPaths } from '../host-paths.js';
 import type { BrowserLocation, BrowserName, Platform, PlatformEnv } from '../platform/index.js';
 import type { HelloResult } from '../protocol/index.js';
 import { browserPresence, type Presence, type PresenceProbe } from './browser-presence.js';
-import { manifestTrustsPorthole, MANIFEST_FILE, type HostManifest } from './host-manifest.js';
+import { type HostManifest, MANIFEST_FILE, manifestTrustsPorthole } from './host-manifest.js';
 import { foldersCreatedByInstall } from './registration.js';
 import { systemManifestPaths } from './system-manifests.js';
 
@@ -41,7 +41,13 @@ function checkManifestFile(location: BrowserLocation, platform: Platform, manife
   }
   // The .msi writes "path": "porthole-host.exe" beside the manifest, as Windows browsers allow.
   const hostPath =
-    typeof manifest.path !== 'string' ? null : isAbsolute(manifest.path) ? manifest.path : platform.relativeManifestPaths ? resolve(dirname(manifestPath), manifest.path) : null;
+    typeof manifest.path !== 'string'
+      ? null
+      : isAbsolute(manifest.path)
+        ? manifest.path
+        : platform.relativeManifestPaths
+          ? resolve(dirname(manifestPath), manifest.path)
+          : null;
   const problem =
     hostPath === null
       ? 'the manifest has no absolute "path"'
@@ -54,7 +60,12 @@ function checkManifestFile(location: BrowserLocation, platform: Platform, manife
   return { browser: location.browser, status: 'ok', manifestPath, summary: `${scope}: ${manifestPath} → ${hostPath}` };
 }
 
-export function checkBrowser(location: BrowserLocation, platform: Platform, presence: () => Presence, systemManifests: string[] = []): BrowserCheck {
+export function checkBrowser(
+  location: BrowserLocation,
+  platform: Platform,
+  presence: () => Presence,
+  systemManifests: string[] = [],
+): BrowserCheck {
   const fix = `run: porthole-host install --browser ${location.browser}`;
   let manifestPath: string | null = join(location.manifestDir, MANIFEST_FILE);
   if (location.registryKey !== undefined && platform.registry !== undefined) manifestPath = platform.registry.read(location.registryKey);
@@ -70,13 +81,21 @@ export function checkBrowser(location: BrowserLocation, platform: Platform, pres
 /** A browser that is there but lacks the manifest is a problem; a folder without a browser is not (issue 12). */
 function absentOrUnregistered(location: BrowserLocation, manifestPath: string, fix: string, presence: Presence): BrowserCheck {
   return presence.present
-    ? { browser: location.browser, status: 'problem', manifestPath, summary: `installed (${presence.evidence}), but Porthole is not registered; ${fix}` }
+    ? {
+        browser: location.browser,
+        status: 'problem',
+        manifestPath,
+        summary: `installed (${presence.evidence}), but Porthole is not registered; ${fix}`,
+      }
     : { browser: location.browser, status: 'absent', manifestPath, summary: 'not found for this user' };
 }
 
 const MARK: Record<CheckStatus, string> = { ok: '✓', problem: '✗', absent: '–' };
 
-export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths; browsers: BrowserCheck[] }): { text: string; healthy: boolean } {
+export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths; browsers: BrowserCheck[] }): {
+  text: string;
+  healthy: boolean;
+} {
   const { hello, paths, browsers } = input;
   const lines = [
     `Porthole host ${hello.version} (${hello.platform}-${hello.arch}, protocol ${hello.protocol})`,
@@ -91,7 +110,8 @@ export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths
     'Browsers',
     ...browsers.map((check) => `  ${check.browser.padEnd(9)}  ${MARK[check.status]} ${check.summary}`),
   ];
-  const healthy = hello.cloudflared !== null && browsers.some((check) => check.status === 'ok') && !browsers.some((check) => check.status === 'problem');
+  const healthy =
+    hello.cloudflared !== null && browsers.some((check) => check.status === 'ok') && !browsers.some((check) => check.status === 'problem');
   lines.push('', healthy ? 'Everything Porthole needs is in place.' : 'Fix the ✗ lines above, then restart the browser.');
   return { text: `${lines.join('\n')}\n`, healthy };
 }
@@ -99,7 +119,14 @@ export function formatDoctorReport(input: { hello: HelloResult; paths: HostPaths
 export function checkAllBrowsers(platform: Platform, where: PlatformEnv, options: DoctorOptions = {}): BrowserCheck[] {
   const created = options.stateDir !== undefined ? foldersCreatedByInstall(options.stateDir) : new Set<string>();
   const system = options.systemManifests ?? ((browser: BrowserName) => systemManifestPaths(platform.name, browser));
-  return platform.browserLocations(where).map((location) =>
-    checkBrowser(location, platform, () => browserPresence(platform.name, location, where, created, options.probe), system(location.browser)),
-  );
+  return platform
+    .browserLocations(where)
+    .map((location) =>
+      checkBrowser(
+        location,
+        platform,
+        () => browserPresence(platform.name, location, where, created, options.probe),
+        system(location.browser),
+      ),
+    );
 }

@@ -2,8 +2,9 @@
  * The native messaging host manifest each browser reads to find and trust porthole-host.
  * Pure: the caller decides where it goes.
  */
-import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../protocol/extension-ids.js';
+
 import type { BrowserFamily } from '../platform/index.js';
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../protocol/extension-ids.js';
 import { HOST_NAME } from '../protocol/index.js';
 
 export const MANIFEST_FILE = `${HOST_NAME}.json`;
@@ -19,8 +20,15 @@ export interface HostManifest {
 }
 
 export function buildHostManifest(family: BrowserFamily, hostPath: string): HostManifest {
-  const base = { name: HOST_NAME, description: 'Porthole: shares a localhost page through a Cloudflare quick tunnel', path: hostPath, type: 'stdio' as const };
-  return family === 'firefox' ? { ...base, allowed_extensions: [FIREFOX_EXTENSION_ID] } : { ...base, allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] };
+  const base = {
+    name: HOST_NAME,
+    description: 'Porthole: shares a localhost page through a Cloudflare quick tunnel',
+    path: hostPath,
+    type: 'stdio' as const,
+  };
+  return family === 'firefox'
+    ? { ...base, allowed_extensions: [FIREFOX_EXTENSION_ID] }
+    : { ...base, allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] };
 }
 
 /** Which of our ids a manifest lets in, so `doctor` can spot a manifest written for another build. */

@@ -8,7 +8,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { PortholeError } from '../errors.js';
 import { BROWSERS, type BrowserLocation, type BrowserName, type Platform, type PlatformEnv } from '../platform/index.js';
 import { writePrivateFile } from '../state-dir.js';
-import { browserPresence, realProbe, type PresenceProbe } from './browser-presence.js';
+import { browserPresence, type PresenceProbe, realProbe } from './browser-presence.js';
 import { buildHostManifest, MANIFEST_FILE } from './host-manifest.js';
 
 export interface Registration {
@@ -92,7 +92,10 @@ export function makeFolders(folder: string, mode?: number): string[] {
 }
 
 /** Writes one manifest; returns its path and the folders that had to be created for it. */
-export function writeManifest(location: Pick<BrowserLocation, 'family' | 'manifestDir'>, hostPath: string): { path: string; createdFolders: string[] } {
+export function writeManifest(
+  location: Pick<BrowserLocation, 'family' | 'manifestDir'>,
+  hostPath: string,
+): { path: string; createdFolders: string[] } {
   const createdFolders = makeFolders(location.manifestDir);
   const path = join(location.manifestDir, MANIFEST_FILE);
   writeFileSync(path, `${JSON.stringify(buildHostManifest(location.family, hostPath), null, 2)}\n`);

@@ -37,7 +37,8 @@ const MACOS_SYSTEM_DIRS: Partial<Record<BrowserName, string>> = {
 
 /** The system-wide manifest paths a browser reads, in the order it reads them. */
 export function systemManifestPaths(platform: Platform['name'], browser: BrowserName): string[] {
-  if (platform === 'linux') return SYSTEM_MANIFEST_DIRS.filter((entry) => entry.readBy.includes(browser)).map((entry) => join(entry.dir, MANIFEST_FILE));
+  if (platform === 'linux')
+    return SYSTEM_MANIFEST_DIRS.filter((entry) => entry.readBy.includes(browser)).map((entry) => join(entry.dir, MANIFEST_FILE));
   const dir = platform === 'darwin' ? MACOS_SYSTEM_DIRS[browser] : undefined;
   return dir === undefined ? [] : [join(dir, MANIFEST_FILE)];
 }

@@ -5,7 +5,7 @@
 import type { Writable } from 'node:stream';
 import { hostError } from '../errors.js';
 import type { HostToExtension } from '../protocol/index.js';
-import { encodeJsonFrame, MAX_OUTGOING_FRAME, NATIVE_BYTE_ORDER, type ByteOrder } from './framing.js';
+import { type ByteOrder, encodeJsonFrame, MAX_OUTGOING_FRAME, NATIVE_BYTE_ORDER } from './framing.js';
 
 export interface FrameWriter {
   write(message: HostToExtension): void;
@@ -13,7 +13,11 @@ export interface FrameWriter {
   flush(): Promise<void>;
 }
 
-export function createFrameWriter(output: Writable, onOversize: (bytes: number) => void, byteOrder: ByteOrder = NATIVE_BYTE_ORDER): FrameWriter {
+export function createFrameWriter(
+  output: Writable,
+  onOversize: (bytes: number) => void,
+  byteOrder: ByteOrder = NATIVE_BYTE_ORDER,
+): FrameWriter {
   let broken = false;
   // The browser may be gone already (EPIPE); there is nobody left to tell.
   output.on('error', () => {
@@ -28,7 +32,11 @@ export function createFrameWriter(output: Writable, onOversize: (bytes: number) 
         // An event can be dropped (the next list carries the state); a reply must still answer its request.
         if (!('ok' in message)) return;
         frame = encodeJsonFrame(
-          { id: message.id, ok: false, error: hostError('internal', 'The answer was too large for the browser (over 1 MB). Stop some shares and try again.') },
+          {
+            id: message.id,
+            ok: false,
+            error: hostError('internal', 'The answer was too large for the browser (over 1 MB). Stop some shares and try again.'),
+          },
           byteOrder,
         );
       }

@@ -12,9 +12,7 @@ export const MAX_OUTGOING_FRAME = 1024 * 1024;
 export type ByteOrder = 'LE' | 'BE';
 export const NATIVE_BYTE_ORDER: ByteOrder = endianness();
 
-export type DecodedItem =
-  | { kind: 'frame'; body: Buffer }
-  | { kind: 'oversized'; length: number };
+export type DecodedItem = { kind: 'frame'; body: Buffer } | { kind: 'oversized'; length: number };
 
 /**
  * Carries partial frames across reads. An oversized frame is reported once and its body is then

@@ -5,8 +5,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { hostError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { validateRequest, type ExtensionToHost, type Reply, type ShareEvent } from '../protocol/index.js';
-import { dispatch, type DispatchDeps } from './dispatch.js';
+import { type ExtensionToHost, type Reply, type ShareEvent, validateRequest } from '../protocol/index.js';
+import { type DispatchDeps, dispatch } from './dispatch.js';
 import { createFrameWriter } from './frame-writer.js';
 import { FrameDecoder, MAX_INCOMING_FRAME } from './framing.js';
 
@@ -64,7 +64,9 @@ export function runSession(deps: SessionDeps): Promise<void> {
 
   const onFrame = (body: Buffer): void => {
     const decoded = decodeMessage(body);
-    const validated = decoded.ok ? validateRequest(decoded.value) : { ok: false as const, id: null, error: hostError('bad-request', decoded.reason) };
+    const validated = decoded.ok
+      ? validateRequest(decoded.value)
+      : { ok: false as const, id: null, error: hostError('bad-request', decoded.reason) };
     if (!validated.ok) {
       log.warn(`refused a request: ${validated.error.message}`);
       writer.write({ id: validated.id, ok: false, error: validated.error });
@@ -84,7 +86,10 @@ export function runSession(deps: SessionDeps): Promise<void> {
           writer.write({
             id: null,
             ok: false,
-            error: hostError('bad-request', `A message of ${item.length} bytes is over the ${MAX_INCOMING_FRAME}-byte limit; it was skipped.`),
+            error: hostError(
+              'bad-request',
+              `A message of ${item.length} bytes is over the ${MAX_INCOMING_FRAME}-byte limit; it was skipped.`,
+            ),
           });
         }
       }

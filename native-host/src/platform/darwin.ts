@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { signal, type BrowserLocation, type Platform, type PlatformEnv } from './platform.js';
+import { type BrowserLocation, type Platform, type PlatformEnv, signal } from './platform.js';
 import { ensurePosixPrivateDir } from './private-dir.js';
 import { parsePsLine } from './process-info.js';
 
@@ -19,7 +19,12 @@ function browserLocations({ home }: PlatformEnv): BrowserLocation[] {
     chromium('brave', join('BraveSoftware', 'Brave-Browser')),
     chromium('vivaldi', 'Vivaldi'),
     chromium('opera', 'com.operasoftware.Opera'),
-    { browser: 'firefox', family: 'firefox', profileDir: join(support, 'Firefox'), manifestDir: join(support, 'Mozilla', 'NativeMessagingHosts') },
+    {
+      browser: 'firefox',
+      family: 'firefox',
+      profileDir: join(support, 'Firefox'),
+      manifestDir: join(support, 'Mozilla', 'NativeMessagingHosts'),
+    },
   ];
 }
 
@@ -31,10 +36,15 @@ export const darwin: Platform = {
   // spaces (argv: null) and the start time to the second only. Best effort: see parsePsLine.
   inspectProcess: (pid) =>
     new Promise((resolve) => {
-      execFile('/bin/ps', ['-ww', '-o', 'lstart=', '-o', 'command=', '-p', String(pid)], { env: { ...process.env, LC_ALL: 'C' } }, (error, stdout) => {
-        const line = error ? null : parsePsLine(stdout);
-        resolve(line === null ? null : { argv: null, commandLine: line.commandLine, startTime: line.startTime });
-      });
+      execFile(
+        '/bin/ps',
+        ['-ww', '-o', 'lstart=', '-o', 'command=', '-p', String(pid)],
+        { env: { ...process.env, LC_ALL: 'C' } },
+        (error, stdout) => {
+          const line = error ? null : parsePsLine(stdout);
+          resolve(line === null ? null : { argv: null, commandLine: line.commandLine, startTime: line.startTime });
+        },
+      );
     }),
   ensurePrivateDir: (path, options) => ensurePosixPrivateDir(path, process.getuid?.() ?? -1, options),
   terminate: (pid) => signal(pid, 'SIGTERM'),

@@ -3,7 +3,19 @@ import { linux } from './linux.js';
 import type { Platform } from './platform.js';
 import { win32 } from './win32.js';
 
-export { BROWSERS, isAlive, type BrowserFamily, type BrowserLocation, type BrowserName, type Platform, type PlatformEnv, type PrivateDirProblem, type PrivateDirVerdict, type ProcessInfo, type Registry } from './platform.js';
+export {
+  BROWSERS,
+  type BrowserFamily,
+  type BrowserLocation,
+  type BrowserName,
+  isAlive,
+  type Platform,
+  type PlatformEnv,
+  type PrivateDirProblem,
+  type PrivateDirVerdict,
+  type ProcessInfo,
+  type Registry,
+} from './platform.js';
 
 const PLATFORMS: Partial<Record<NodeJS.Platform, Platform>> = { linux, darwin, win32 };
 

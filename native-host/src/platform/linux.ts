@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { signal, type BrowserLocation, type Platform, type PlatformEnv } from './platform.js';
+import { type BrowserLocation, type Platform, type PlatformEnv, signal } from './platform.js';
 import { ensurePosixPrivateDir } from './private-dir.js';
-import { parseProcCmdline, parseProcStatStartTicks, type ProcessInfo } from './process-info.js';
+import { type ProcessInfo, parseProcCmdline, parseProcStatStartTicks } from './process-info.js';
 
 /** Per-user manifest folders, from each browser's native messaging documentation. */
 function browserLocations({ env, home }: PlatformEnv): BrowserLocation[] {
@@ -20,7 +20,12 @@ function browserLocations({ env, home }: PlatformEnv): BrowserLocation[] {
     chromium('brave', join('BraveSoftware', 'Brave-Browser')),
     chromium('vivaldi', 'vivaldi'),
     chromium('opera', 'opera'),
-    { browser: 'firefox', family: 'firefox', profileDir: join(home, '.mozilla'), manifestDir: join(home, '.mozilla', 'native-messaging-hosts') },
+    {
+      browser: 'firefox',
+      family: 'firefox',
+      profileDir: join(home, '.mozilla'),
+      manifestDir: join(home, '.mozilla', 'native-messaging-hosts'),
+    },
   ];
 }
 
@@ -31,13 +36,20 @@ let bootId: Promise<string> | undefined;
  * same ticks; the boot id tells the two boots apart.
  */
 function currentBootId(): Promise<string> {
-  bootId ??= readFile('/proc/sys/kernel/random/boot_id', 'utf8').then((text) => text.trim(), () => '');
+  bootId ??= readFile('/proc/sys/kernel/random/boot_id', 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   return bootId;
 }
 
 async function inspectProcess(pid: number): Promise<ProcessInfo | null> {
   try {
-    const [cmdline, stat, boot] = await Promise.all([readFile(`/proc/${pid}/cmdline`, 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8'), currentBootId()]);
+    const [cmdline, stat, boot] = await Promise.all([
+      readFile(`/proc/${pid}/cmdline`, 'utf8'),
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      currentBootId(),
+    ]);
     const argv = parseProcCmdline(cmdline);
     const ticks = parseProcStatStartTicks(stat);
     return { argv, commandLine: argv.join(' '), startTime: ticks === null ? null : `${boot}:${ticks}` };

@@ -11,8 +11,12 @@ import { dirname } from 'node:path';
 export type PrivateDirProblem = 'symlink' | 'not-a-directory' | 'foreign-owner' | 'open-to-others' | 'unusable';
 
 export type PrivateDirVerdict =
-  | { ok: true; /** The looser mode it had before the host made it 0700, if it did. */ tightenedFrom: number | null }
-  | { ok: false; problem: PrivateDirProblem; /** The owner's uid, the mode, or the OS's error: what the fix message quotes. */ detail: string };
+  | { ok: true /** The looser mode it had before the host made it 0700, if it did. */; tightenedFrom: number | null }
+  | {
+      ok: false;
+      problem: PrivateDirProblem /** The owner's uid, the mode, or the OS's error: what the fix message quotes. */;
+      detail: string;
+    };
 
 export interface DirFacts {
   isSymbolicLink: boolean;
@@ -68,7 +72,8 @@ export function ensurePosixPrivateDir(path: string, selfUid: number, { tighten =
     }
     const verdict = judgePrivateDir(facts, selfUid);
     if (verdict === 'ok') return { ok: true, tightenedFrom: null };
-    if (verdict !== 'tighten') return { ok: false, problem: verdict, detail: verdict === 'foreign-owner' ? `uid ${facts.uid}` : `mode ${facts.mode.toString(8)}` };
+    if (verdict !== 'tighten')
+      return { ok: false, problem: verdict, detail: verdict === 'foreign-owner' ? `uid ${facts.uid}` : `mode ${facts.mode.toString(8)}` };
     if (!tighten) return { ok: false, problem: 'open-to-others', detail: `mode ${facts.mode.toString(8)}` };
     try {
       chmodSync(path, 0o700);
@@ -76,7 +81,8 @@ export function ensurePosixPrivateDir(path: string, selfUid: number, { tighten =
       return { ok: false, problem: 'open-to-others', detail: `mode ${facts.mode.toString(8)}, chmod failed: ${errorText(error)}` };
     }
     const after = factsOf(path);
-    if (after === null || judgePrivateDir(after, selfUid) !== 'ok') return { ok: false, problem: 'open-to-others', detail: `mode ${facts.mode.toString(8)}` };
+    if (after === null || judgePrivateDir(after, selfUid) !== 'ok')
+      return { ok: false, problem: 'open-to-others', detail: `mode ${facts.mode.toString(8)}` };
     return { ok: true, tightenedFrom: facts.mode };
   } catch (error) {
     return { ok: false, problem: 'unusable', detail: errorText(error) };

@@ -38,7 +38,10 @@ export function parseProcCmdline(raw: string): string[] {
 export function parseProcStatStartTicks(stat: string): string | null {
   const close = stat.lastIndexOf(')');
   if (close === -1) return null;
-  const fields = stat.slice(close + 1).trim().split(/\s+/);
+  const fields = stat
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const ticks = fields[22 - 3];
   return ticks !== undefined && /^\d+$/.test(ticks) ? ticks : null;
 }

@@ -55,7 +55,10 @@ export function probeConfigFromEnv(env: NodeJS.ProcessEnv): ProbeConfig {
   const address = env.PORTHOLE_PROBE_ADDRESS;
   if (address !== undefined && address !== '') config.address = parseHostPort(address);
   if (env.PORTHOLE_PROBE_PROTOCOL === 'http' || env.PORTHOLE_PROBE_PROTOCOL === 'https') config.protocol = env.PORTHOLE_PROBE_PROTOCOL;
-  const resolvers = (env.PORTHOLE_PROBE_RESOLVER ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const resolvers = (env.PORTHOLE_PROBE_RESOLVER ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   if (resolvers.length > 0) config.resolvers = resolvers;
   const wait = Number(env.PORTHOLE_PROBE_WAIT_MS);
   if (env.PORTHOLE_PROBE_WAIT_MS !== undefined && Number.isFinite(wait) && wait >= 0) config.waitMs = wait;

@@ -39,7 +39,10 @@ export async function probeOnce(publicUrl: string, token: string, config: ProbeC
     try {
       host = await resolveName(hostname, config);
     } catch (error) {
-      return { ok: false, reason: `${hostname} does not resolve yet (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` };
+      return {
+        ok: false,
+        reason: `${hostname} does not resolve yet (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      };
     }
     port = config.protocol === 'https' ? 443 : 80;
   }

@@ -14,9 +14,7 @@ export interface LoopbackOrigin {
   port: number;
 }
 
-export type LoopbackCheck =
-  | { ok: true; value: LoopbackOrigin }
-  | { ok: false; code: 'bad-request' | 'not-loopback'; message: string };
+export type LoopbackCheck = { ok: true; value: LoopbackOrigin } | { ok: false; code: 'bad-request' | 'not-loopback'; message: string };
 
 const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 /**
@@ -24,7 +22,10 @@ const IPV4_LOOPBACK = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
  * `http://0.0.0.0:8000/`); it is reachable on loopback, so they stand for the loopback address of
  * their family. Nothing is ever dialled at a wildcard address.
  */
-const WILDCARD_TO_LOOPBACK: ReadonlyMap<string, string> = new Map([['0.0.0.0', '127.0.0.1'], ['[::]', '[::1]']]);
+const WILDCARD_TO_LOOPBACK: ReadonlyMap<string, string> = new Map([
+  ['0.0.0.0', '127.0.0.1'],
+  ['[::]', '[::1]'],
+]);
 /** The names of the one loopback server on a port: the same share whichever of them a tab shows. */
 const LOOPBACK_ALIASES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '[::1]']);
 /** RFC 6761 reserves *.localhost for loopback; every label must be non-empty (`.localhost` is not a name). */
@@ -54,10 +55,18 @@ export function checkLoopbackOrigin(input: string): LoopbackCheck {
     const loopback = WILDCARD_TO_LOOPBACK.get(url.hostname);
     if (loopback !== undefined) url.hostname = loopback;
   } catch {
-    return { ok: false, code: 'bad-request', message: `"${clip(input)}" is not a URL. Give the address of the local page, such as http://localhost:3000.` };
+    return {
+      ok: false,
+      code: 'bad-request',
+      message: `"${clip(input)}" is not a URL. Give the address of the local page, such as http://localhost:3000.`,
+    };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, code: 'not-loopback', message: `Only http and https pages can be shared, not ${url.protocol.slice(0, -1)}: addresses.` };
+    return {
+      ok: false,
+      code: 'not-loopback',
+      message: `Only http and https pages can be shared, not ${url.protocol.slice(0, -1)}: addresses.`,
+    };
   }
   if (url.username !== '' || url.password !== '') {
     return {

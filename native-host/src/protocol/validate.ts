@@ -1,4 +1,4 @@
-import { REQUEST_TYPES, type ExtensionToHost, type HostError, type RequestType, type ShareSettings } from './messages.js';
+import { type ExtensionToHost, type HostError, REQUEST_TYPES, type RequestType, type ShareSettings } from './messages.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_ORIGIN_LENGTH = 2048;
@@ -8,9 +8,7 @@ export const MIN_PASSWORD_LENGTH = 8;
 /** One week: a share is a developer showing work in progress, not hosting. */
 export const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
 
-export type Validated =
-  | { ok: true; request: ExtensionToHost }
-  | { ok: false; id: string | null; error: HostError };
+export type Validated = { ok: true; request: ExtensionToHost } | { ok: false; id: string | null; error: HostError };
 
 function badRequest(id: string | null, message: string): Validated {
   return { ok: false, id, error: { code: 'bad-request', message } };
@@ -81,7 +79,8 @@ function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure
   if (!isPlainObject(given)) {
     return {
       ok: false,
-      message: 'A request\'s "settings", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.',
+      message:
+        'A request\'s "settings", when given, must be an object such as {"password": "…", "expiresInMinutes": 30, "keepPublicHost": false}.',
     };
   }
   return readSettings(given);
@@ -120,7 +119,10 @@ export function validateRequest(value: unknown): Validated {
     case 'share': {
       const origin = own(value, 'origin');
       if (typeof origin !== 'string' || origin.length === 0 || origin.length > MAX_ORIGIN_LENGTH) {
-        return badRequest(id, `A share request needs an "origin": the http(s) address of the local page, at most ${MAX_ORIGIN_LENGTH} characters.`);
+        return badRequest(
+          id,
+          `A share request needs an "origin": the http(s) address of the local page, at most ${MAX_ORIGIN_LENGTH} characters.`,
+        );
       }
       const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);

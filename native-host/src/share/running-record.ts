@@ -68,18 +68,24 @@ export function parseRecord(text: string, fileHostPid: number): ParsedRecord {
   }
   if (typeof value !== 'object' || value === null) return { ok: false, reason: 'not an object' };
   const { hostPid, hostStartTime, children } = value as Record<string, unknown>;
-  if (!isValidPid(hostPid) || hostPid !== fileHostPid) return { ok: false, reason: `host pid ${JSON.stringify(hostPid)} is not ${fileHostPid}` };
+  if (!isValidPid(hostPid) || hostPid !== fileHostPid)
+    return { ok: false, reason: `host pid ${JSON.stringify(hostPid)} is not ${fileHostPid}` };
   if (!Array.isArray(children)) return { ok: false, reason: 'no list of children' };
   const kept: RunningChild[] = [];
   const dropped: string[] = [];
   for (const child of children as unknown[]) {
     const { pid, argv, startTime, startedAt } = (typeof child === 'object' && child !== null ? child : {}) as Record<string, unknown>;
     if (!isValidPid(pid)) dropped.push(`pid ${JSON.stringify(pid) ?? 'missing'} is not a process id`);
-    else if (!Array.isArray(argv) || argv.length === 0 || !argv.every((arg) => typeof arg === 'string') || argv[0] === '') dropped.push(`pid ${pid}: no command line recorded`);
+    else if (!Array.isArray(argv) || argv.length === 0 || !argv.every((arg) => typeof arg === 'string') || argv[0] === '')
+      dropped.push(`pid ${pid}: no command line recorded`);
     else if (typeof startTime !== 'string' || startTime === '') dropped.push(`pid ${pid}: no start time recorded`);
     else kept.push({ pid, argv: argv as string[], startTime, startedAt: typeof startedAt === 'number' ? startedAt : 0 });
   }
-  return { ok: true, record: { hostPid, hostStartTime: typeof hostStartTime === 'string' && hostStartTime !== '' ? hostStartTime : null, children: kept }, dropped };
+  return {
+    ok: true,
+    record: { hostPid, hostStartTime: typeof hostStartTime === 'string' && hostStartTime !== '' ? hostStartTime : null, children: kept },
+    dropped,
+  };
 }
 
 export class RunningRecordFile {
@@ -165,7 +171,11 @@ export interface ReapOptions {
  * Stops what hosts that are no longer running left behind, and forgets their records. Never
  * throws: a bad record is a line in `problems`, and the host goes on to answer the browser.
  */
-export async function reapOrphans(dir: string, platform: Pick<Platform, 'inspectProcess' | 'forceKill'>, options: ReapOptions = {}): Promise<ReapResult> {
+export async function reapOrphans(
+  dir: string,
+  platform: Pick<Platform, 'inspectProcess' | 'forceKill'>,
+  options: ReapOptions = {},
+): Promise<ReapResult> {
   const { selfPid = process.pid, selfUid = process.getuid?.() } = options;
   const result: ReapResult = { stopped: [], skipped: [], problems: [] };
   let names: string[];
@@ -191,7 +201,14 @@ export async function reapOrphans(dir: string, platform: Pick<Platform, 'inspect
 }
 
 /** Handles one record; true when it belongs to a host still running and must stay. */
-async function reapRecord(path: string, name: string, platform: Pick<Platform, 'inspectProcess' | 'forceKill'>, selfPid: number, selfUid: number | undefined, result: ReapResult): Promise<boolean> {
+async function reapRecord(
+  path: string,
+  name: string,
+  platform: Pick<Platform, 'inspectProcess' | 'forceKill'>,
+  selfPid: number,
+  selfUid: number | undefined,
+  result: ReapResult,
+): Promise<boolean> {
   const fileHostPid = Number(name.slice(0, -'.json'.length));
   // lstat, not stat: a link in place of a record is not followed, only removed.
   const stat = lstatSync(path);

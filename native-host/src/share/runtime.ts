@@ -11,11 +11,11 @@
 import { EventEmitter } from 'node:events';
 import { hostError, toHostError } from '../errors.js';
 import type { Gateway } from '../gateway/gateway.js';
+import type { Logger } from '../log.js';
+import type { ProbeResult } from '../probe/probe.js';
 import type { ProbeConfig } from '../probe/probe-config.js';
 import { probeDelayMs } from '../probe/probe-config.js';
-import type { ProbeResult } from '../probe/probe.js';
 import { newProbeToken } from '../probe/probe-token.js';
-import type { Logger } from '../log.js';
 import type { HostError, LoopbackOrigin, ShareTraffic } from '../protocol/index.js';
 import { loggablePath } from '../redact.js';
 import type { ShareRuntime } from './share-manager.js';
@@ -109,7 +109,9 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
       });
       this.gateway = gateway;
       // Visitors' query strings (tokens, session ids) never leave the gateway: not to the popup, the CLI's lines or a log.
-      gateway.on('traffic', (traffic) => this.emit('traffic', { ...traffic, recent: traffic.recent.map((r) => ({ ...r, path: loggablePath(r.path) })) }));
+      gateway.on('traffic', (traffic) =>
+        this.emit('traffic', { ...traffic, recent: traffic.recent.map((r) => ({ ...r, path: loggablePath(r.path) })) }),
+      );
       gateway.on('origin', (reachable) => this.emit('origin', reachable));
       if (this.stopRequested) return;
       gatewayUrl = await gateway.listen();
@@ -149,7 +151,10 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
     for (let attempt = 0; ; attempt++) {
       // The last attempts may not run past the deadline by a whole attempt's timeout.
       const remaining = deadline - performance.now();
-      const result = await check(url, this.token, { ...probe, attemptTimeoutMs: Math.max(1000, Math.min(probe.attemptTimeoutMs, remaining)) });
+      const result = await check(url, this.token, {
+        ...probe,
+        attemptTimeoutMs: Math.max(1000, Math.min(probe.attemptTimeoutMs, remaining)),
+      });
       if (this.ended) return;
       if (result.ok) {
         this.options.log.info(`${url} answers through the tunnel (check ${attempt + 1})`);

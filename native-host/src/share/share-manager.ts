@@ -5,12 +5,12 @@
  * event: share() returns it, and whoever asked tells its client (the session sends it with the
  * reply), so nothing about a share can reach a client before the share itself.
  */
-import { EventEmitter } from 'node:events';
+
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { hostError, PortholeError } from '../errors.js';
 import {
   checkLoopbackOrigin,
-  shareKeyOf,
   type HostError,
   type LoopbackOrigin,
   type Share,
@@ -18,8 +18,9 @@ import {
   type ShareSettings,
   type ShareTraffic,
   type StopReason,
+  shareKeyOf,
 } from '../protocol/index.js';
-import { createShare, DEFAULT_SETTINGS, nextShare, settingsOf, type AppliedSettings, type ShareInput } from './share-transitions.js';
+import { type AppliedSettings, createShare, DEFAULT_SETTINGS, nextShare, type ShareInput, settingsOf } from './share-transitions.js';
 
 /** What the manager needs of a running share; share/runtime.ts is the real one. */
 export interface ShareRuntime {
@@ -94,7 +95,10 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     const running = [...this.entries.values()].find((entry) => entry.key === key);
     if (running !== undefined) return { share: running.share, existing: true };
     if (this.entries.size >= this.maxShares) {
-      throw new PortholeError('bad-request', `Porthole runs at most ${this.maxShares} shares at once. Stop one you no longer need, then share again.`);
+      throw new PortholeError(
+        'bad-request',
+        `Porthole runs at most ${this.maxShares} shares at once. Stop one you no longer need, then share again.`,
+      );
     }
 
     const settings = this.applySettings(DEFAULT_SETTINGS, requested);
@@ -124,7 +128,10 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     runtime.on('exit', (failure) => {
       entry.cancelExpiry?.();
       const at = this.now();
-      this.apply(entry, entry.stopReason !== null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at });
+      this.apply(
+        entry,
+        entry.stopReason !== null ? { kind: 'stopped', at, reason: entry.stopReason } : { kind: 'failed', error: failure, at },
+      );
       this.entries.delete(id);
       resolveEnded();
     });
@@ -175,7 +182,10 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   private running(shareId: string): Entry {
     const entry = this.entries.get(shareId);
     if (entry === undefined) {
-      throw new PortholeError('bad-request', 'That share is not running any more (it was stopped, or it failed). Refresh the list of shares.');
+      throw new PortholeError(
+        'bad-request',
+        'That share is not running any more (it was stopped, or it failed). Refresh the list of shares.',
+      );
     }
     return entry;
   }

@@ -87,7 +87,8 @@ export function nextShare(share: Share, input: ShareInput): ShareTransition | nu
     case 'configured': {
       const before = settingsOf(share);
       const after = input.settings;
-      if (before.password === after.password && before.expiresAt === after.expiresAt && before.keepPublicHost === after.keepPublicHost) return null;
+      if (before.password === after.password && before.expiresAt === after.expiresAt && before.keepPublicHost === after.keepPublicHost)
+        return null;
       return { share: { ...share, ...after }, change: 'configured' };
     }
     case 'traffic':

@@ -1,8 +1,9 @@
 /** Bundles the fake cloudflared into one executable file that tests can spawn like the real one. */
-import { build } from 'esbuild';
+
 import { chmod, mkdir, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const entry = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 

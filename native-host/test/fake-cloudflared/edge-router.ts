@@ -4,7 +4,7 @@
  * host's reachability probe is aimed here in tests (PORTHOLE_PROBE_ADDRESS), as in real life it is
  * aimed at whatever address the public name resolves to.
  */
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFakeStates, splitHostPort } from './state';
 
@@ -13,7 +13,10 @@ export class EdgeRouter {
   /** Requests routed to a tunnel, by hostname: tests read it to see the probe came through. */
   readonly routed: { hostname: string; path: string }[] = [];
 
-  private constructor(private readonly server: Server, readonly port: number) {}
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
 
   static async start(): Promise<EdgeRouter> {
     const server = createServer();

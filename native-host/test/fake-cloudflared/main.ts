@@ -16,17 +16,18 @@
  * Errors that are the fake's own (an unknown mode, a missing --url) exit with 2, so they cannot be
  * mistaken for cloudflared failing (exit 1).
  */
-import { createServer, request as httpRequest, STATUS_CODES } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { connect as netConnect, isIP } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { pipeline } from 'node:stream';
-import type { Duplex } from 'node:stream';
+
 import { randomInt, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, STATUS_CODES } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { isIP, connect as netConnect } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import type { FakeCloudflaredState } from './state';
 
 const VERSION = '2023.7.3';
@@ -59,7 +60,10 @@ const ICMP_LINES: readonly Line[] = [
     'WRN',
     'The user running cloudflared process has a GID (group ID) that is not within ping_group_range. You might need to add that user to a group within that range, or instead update the range to encompass a group the user is already in by modifying /proc/sys/net/ipv4/ping_group_range. Otherwise cloudflared will not be able to ping this network error="Group ID 0 is not between ping group 1 to 0"',
   ],
-  ['WRN', 'ICMP proxy feature is disabled error="cannot create ICMPv4 proxy: Group ID 0 is not between ping group 1 to 0 nor ICMPv6 proxy: socket: permission denied"'],
+  [
+    'WRN',
+    'ICMP proxy feature is disabled error="cannot create ICMPv4 proxy: Group ID 0 is not between ping group 1 to 0 nor ICMPv6 proxy: socket: permission denied"',
+  ],
 ];
 const SRV_LOOKUP_FAILED = 'lookup _v2-origintunneld._tcp.argotunnel.com on 127.0.0.53:53: no such host';
 const EDGE_DISCOVERY_FAILED: readonly Line[] = [
@@ -93,7 +97,8 @@ const API_FAILURES = {
   offline: {
     afterMs: 140,
     lines: [],
-    fatal: 'failed to request quick Tunnel: Post "https://api.trycloudflare.com/tunnel": dial tcp: lookup api.trycloudflare.com on 127.0.0.53:53: no such host',
+    fatal:
+      'failed to request quick Tunnel: Post "https://api.trycloudflare.com/tunnel": dial tcp: lookup api.trycloudflare.com on 127.0.0.53:53: no such host',
   },
   rate429: { afterMs: 100, lines: [], fatal: `failed to unmarshal quick Tunnel: ${NOT_JSON}` },
   // Releases from 2024 on log the body and status before failing (cmd/cloudflared/tunnel/quick_tunnel.go).
@@ -344,14 +349,102 @@ function envMs(name: string, fallback: number): number {
 }
 
 const WORDS = [
-  'sunny', 'otter', 'quality', 'lamps', 'grocery', 'inputs', 'connectivity', 'allowed', 'river', 'maple', 'copper', 'garden',
-  'silent', 'rocket', 'window', 'paper', 'marble', 'planet', 'violin', 'harbor', 'candle', 'meadow', 'pencil', 'thunder',
-  'velvet', 'winter', 'summer', 'orange', 'purple', 'silver', 'golden', 'forest', 'desert', 'island', 'canyon', 'valley',
-  'bridge', 'castle', 'engine', 'falcon', 'glacier', 'horizon', 'jungle', 'ladder', 'magnet', 'needle', 'oyster', 'pepper',
-  'quartz', 'saddle', 'tunnel', 'umbrella', 'walnut', 'yellow', 'zebra', 'anchor', 'basket', 'cactus', 'dolphin', 'eagle',
-  'feather', 'guitar', 'hammer', 'jacket', 'kettle', 'lemon', 'mirror', 'nickel', 'olive', 'parrot', 'rabbit', 'salmon',
-  'tomato', 'turtle', 'wizard', 'arrow', 'cookie', 'dragon', 'flower', 'honey', 'lotus', 'mango', 'noodle', 'pillow',
-  'record', 'spider', 'ticket', 'vacuum', 'wallet', 'budget', 'clinic', 'debate', 'fiscal', 'modern', 'pledge', 'scholar',
+  'sunny',
+  'otter',
+  'quality',
+  'lamps',
+  'grocery',
+  'inputs',
+  'connectivity',
+  'allowed',
+  'river',
+  'maple',
+  'copper',
+  'garden',
+  'silent',
+  'rocket',
+  'window',
+  'paper',
+  'marble',
+  'planet',
+  'violin',
+  'harbor',
+  'candle',
+  'meadow',
+  'pencil',
+  'thunder',
+  'velvet',
+  'winter',
+  'summer',
+  'orange',
+  'purple',
+  'silver',
+  'golden',
+  'forest',
+  'desert',
+  'island',
+  'canyon',
+  'valley',
+  'bridge',
+  'castle',
+  'engine',
+  'falcon',
+  'glacier',
+  'horizon',
+  'jungle',
+  'ladder',
+  'magnet',
+  'needle',
+  'oyster',
+  'pepper',
+  'quartz',
+  'saddle',
+  'tunnel',
+  'umbrella',
+  'walnut',
+  'yellow',
+  'zebra',
+  'anchor',
+  'basket',
+  'cactus',
+  'dolphin',
+  'eagle',
+  'feather',
+  'guitar',
+  'hammer',
+  'jacket',
+  'kettle',
+  'lemon',
+  'mirror',
+  'nickel',
+  'olive',
+  'parrot',
+  'rabbit',
+  'salmon',
+  'tomato',
+  'turtle',
+  'wizard',
+  'arrow',
+  'cookie',
+  'dragon',
+  'flower',
+  'honey',
+  'lotus',
+  'mango',
+  'noodle',
+  'pillow',
+  'record',
+  'spider',
+  'ticket',
+  'vacuum',
+  'wallet',
+  'budget',
+  'clinic',
+  'debate',
+  'fiscal',
+  'modern',
+  'pledge',
+  'scholar',
 ];
 
 /** Four distinct words, as trycloudflare.com names them. */
@@ -361,7 +454,17 @@ function randomHostname(): string {
   return `${words.join('-')}.trycloudflare.com`;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authorization',
+  'proxy-authenticate',
+];
 /** Headers the edge sets itself rather than passing on from the visitor. */
 const EDGE_SET = ['host', 'x-forwarded-for', 'x-forwarded-proto', 'cf-connecting-ip'];
 
@@ -386,11 +489,15 @@ function keepHeaders(raw: readonly string[], keep: (lowerCaseName: string) => bo
 
 function withEdgeHeaders(tunnel: Tunnel, headers: string[]): string[] {
   return [
-    'Host', tunnel.options.hostHeader ?? tunnel.hostname,
+    'Host',
+    tunnel.options.hostHeader ?? tunnel.hostname,
     ...headers,
-    'X-Forwarded-For', '127.0.0.1',
-    'X-Forwarded-Proto', 'https',
-    'Cf-Connecting-Ip', '127.0.0.1',
+    'X-Forwarded-For',
+    '127.0.0.1',
+    'X-Forwarded-Proto',
+    'https',
+    'Cf-Connecting-Ip',
+    '127.0.0.1',
   ];
 }
 
@@ -509,7 +616,10 @@ function connectToOrigin(options: TunnelOptions, onConnect: () => void): Socket 
 }
 
 function upgradeRequestHead(tunnel: Tunnel, req: IncomingMessage): string {
-  const headers = withEdgeHeaders(tunnel, keepHeaders(req.rawHeaders, (name) => !EDGE_SET.includes(name)));
+  const headers = withEdgeHeaders(
+    tunnel,
+    keepHeaders(req.rawHeaders, (name) => !EDGE_SET.includes(name)),
+  );
   const lines = [`${req.method} ${req.url} HTTP/1.1`];
   for (let i = 0; i + 1 < headers.length; i += 2) lines.push(`${headers[i]}: ${headers[i + 1]}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
@@ -610,7 +720,8 @@ function startupLines(tunnel: Tunnel): Line[] {
   const initialProtocol: Line = ['INF', `Initial protocol ${tunnel.options.protocol}`];
   // The update check and the protocol-percentage lookup run concurrently; each capture shows one order.
   if (tunnel.mode === 'edge-unreachable') lines.push(NO_PROTOCOL_PERCENTAGE, initialProtocol, UPDATE_CHECK_FAILED);
-  else if (tunnel.mode === 'edge-retry' || tunnel.mode === 'config-yml') lines.push(UPDATE_CHECK_FAILED, NO_PROTOCOL_PERCENTAGE, initialProtocol);
+  else if (tunnel.mode === 'edge-retry' || tunnel.mode === 'config-yml')
+    lines.push(UPDATE_CHECK_FAILED, NO_PROTOCOL_PERCENTAGE, initialProtocol);
   // Online, both lookups succeed silently: the two lines above only ever say the DNS failed.
   else lines.push(initialProtocol);
   return lines;
@@ -658,7 +769,10 @@ function goOnline(tunnel: Tunnel): void {
     tunnel.status = 'registered';
     saveState({ registered: true });
     const connection = randomUUID();
-    log('INF', `Registered tunnel connection connIndex=0 connection=${connection} event=0 ip=${EDGE_IP} location=${EDGE_LOCATION} protocol=${tunnel.options.protocol}`);
+    log(
+      'INF',
+      `Registered tunnel connection connIndex=0 connection=${connection} event=0 ip=${EDGE_IP} location=${EDGE_LOCATION} protocol=${tunnel.options.protocol}`,
+    );
     if (tunnel.mode === 'die-after-live') schedule(tunnel, envMs('FAKE_CLOUDFLARED_DIE_AFTER_MS', 500), () => dieOnItsOwn(tunnel));
   });
 }
@@ -716,7 +830,10 @@ function shutDownGracefully(tunnel: Tunnel, signal: NodeJS.Signals): void {
   const stop = (): void => {
     if (stopped) return;
     stopped = true;
-    logAll([['INF', 'Tunnel server stopped'], ['INF', 'Metrics server stopped']]);
+    logAll([
+      ['INF', 'Tunnel server stopped'],
+      ['INF', 'Metrics server stopped'],
+    ]);
     exitCleanly(0);
   };
   setTimeout(stop, tunnel.options.gracePeriodMs);

@@ -2,9 +2,10 @@
  * What tests use to find and drive a running fake cloudflared: its state files, and requests sent
  * to its stand-in edge as a visitor of the public URL would send them.
  */
-import { request } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
+
 import { readdir, readFile } from 'node:fs/promises';
+import type { IncomingHttpHeaders } from 'node:http';
+import { request } from 'node:http';
 import { join } from 'node:path';
 
 /** `<FAKE_CLOUDFLARED_STATE_DIR>/<pid>.json`, written by the fake (see main.ts). */

@@ -3,7 +3,7 @@
  * send raw bytes to it, read what comes back. Tests see the gateway only through sockets, as
  * cloudflared does.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdir, rename } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -24,7 +24,16 @@ function bundle(): Promise<string> {
   built ??= (async () => {
     await mkdir(join(BUNDLE, '..'), { recursive: true });
     const partial = `${BUNDLE}.${process.pid}.partial`;
-    await build({ entryPoints: [SOURCE], outfile: partial, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+    await build({
+      entryPoints: [SOURCE],
+      outfile: partial,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+    });
     await rename(partial, BUNDLE);
     return BUNDLE;
   })();
@@ -47,7 +56,10 @@ export class GatewayProcess {
   private readonly waiting = new Map<number, () => void>();
   stderr = '';
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly url: string) {
+  private constructor(
+    private readonly child: ChildProcessWithoutNullStreams,
+    readonly url: string,
+  ) {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const message = JSON.parse(line) as { done?: number };

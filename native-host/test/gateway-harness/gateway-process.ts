@@ -24,7 +24,11 @@ const gateway = new Gateway({
   origin: checked.value,
   settings: setup.settings,
   probeToken: 'test-probe-token-0123456789abcdef',
-  log: { info() {}, warn: (message) => process.stderr.write(`warn ${message}\n`), error: (message) => process.stderr.write(`error ${message}\n`) },
+  log: {
+    info() {},
+    warn: (message) => process.stderr.write(`warn ${message}\n`),
+    error: (message) => process.stderr.write(`error ${message}\n`),
+  },
 });
 const url = await gateway.listen();
 gateway.setPublicUrl(setup.publicUrl);

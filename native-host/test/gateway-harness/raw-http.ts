@@ -55,7 +55,8 @@ export class ResponseReader {
       if (parsed !== undefined) return parsed;
       if (this.ended) return null;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no complete response within ${ms} ms; got ${JSON.stringify(this.buffer.toString('latin1').slice(0, 300))}`);
+      if (left <= 0)
+        throw new Error(`no complete response within ${ms} ms; got ${JSON.stringify(this.buffer.toString('latin1').slice(0, 300))}`);
       await this.waitForData(left);
     }
   }
@@ -122,7 +123,11 @@ export class ResponseReader {
 }
 
 /** Sends raw bytes on a new connection and reads the first response. */
-export async function exchange(socket: Socket, bytes: string | Buffer, ms = 5000): Promise<{ response: RawResponse | null; reader: ResponseReader }> {
+export async function exchange(
+  socket: Socket,
+  bytes: string | Buffer,
+  ms = 5000,
+): Promise<{ response: RawResponse | null; reader: ResponseReader }> {
   const reader = new ResponseReader(socket);
   socket.write(bytes);
   return { response: await reader.next(ms), reader };
@@ -148,9 +153,14 @@ export class CountingOrigin {
   aborted = 0;
   connections = 0;
 
-  private constructor(readonly server: Server, readonly port: number) {}
+  private constructor(
+    readonly server: Server,
+    readonly port: number,
+  ) {}
 
-  static async start(handler?: (seen: SeenRequest, respond: (status: number, body: string, headers?: Record<string, string>) => void) => void): Promise<CountingOrigin> {
+  static async start(
+    handler?: (seen: SeenRequest, respond: (status: number, body: string, headers?: Record<string, string>) => void) => void,
+  ): Promise<CountingOrigin> {
     const server = createServer({ keepAliveTimeout: 60_000 });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const origin = new CountingOrigin(server, (server.address() as AddressInfo).port);
@@ -166,7 +176,13 @@ export class CountingOrigin {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        const seen: SeenRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks).toString('utf8') };
+        const seen: SeenRequest = {
+          method: req.method ?? '',
+          url: req.url ?? '',
+          headers: req.headers,
+          rawHeaders: req.rawHeaders,
+          body: Buffer.concat(chunks).toString('utf8'),
+        };
         origin.seen.push(seen);
         const respond = (status: number, body: string, headers: Record<string, string> = {}): void => {
           res.writeHead(status, { 'content-type': 'text/plain', 'content-length': String(Buffer.byteLength(body)), ...headers }).end(body);

@@ -3,7 +3,7 @@
  * argument errors, its password input (issue 9) and its install → doctor → uninstall round trip
  * (issue 12).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,11 +55,17 @@ describe('argument errors are reported as such, before cloudflared is looked for
     [['share', '3000', '--colour'], 'Unknown option --colour for porthole-host share.'],
     [['share', '3000', '--minute', '5'], 'Unknown option --minute for porthole-host share. Did you mean --minutes?'],
     [['share', 'example.com:80'], 'example.com is not this computer.'],
-    [['share', '3000', '--password', 'hunter2'], 'The share password is not taken on the command line: every user of this computer can read a command line'],
+    [
+      ['share', '3000', '--password', 'hunter2'],
+      'The share password is not taken on the command line: every user of this computer can read a command line',
+    ],
     [['share', '3000', '--password=hunter2'], 'The share password is not taken on the command line'],
     [['share', '3000', '--password'], '--password asks for the password at a terminal, and standard input is not one here'],
     [['share', '3000', '--password-stdin'], 'The password read from standard input is empty'],
-    [['install', '--browser', 'netscape'], 'Unknown browser "netscape". Choose from chrome, chromium, edge, brave, vivaldi, opera, firefox, or all.'],
+    [
+      ['install', '--browser', 'netscape'],
+      'Unknown browser "netscape". Choose from chrome, chromium, edge, brave, vivaldi, opera, firefox, or all.',
+    ],
     [['install', '--colour'], 'Unknown option --colour for porthole-host install.'],
     [['install', 'chrome'], 'porthole-host install takes no arguments (got chrome); name browsers with --browser chrome,firefox.'],
     [['uninstall', '--all'], 'Unknown option --all for porthole-host uninstall. porthole-host uninstall takes no options.'],
@@ -76,7 +82,11 @@ describe('argument errors are reported as such, before cloudflared is looked for
   });
 
   it('a correct command without cloudflared says so, with its own exit code', () => {
-    const run = spawnSync(HOST_BINARY, ['share', '0.0.0.0:8000', '--minutes', '5'], { env: noCloudflaredEnv(), encoding: 'utf8', timeout: 10_000 });
+    const run = spawnSync(HOST_BINARY, ['share', '0.0.0.0:8000', '--minutes', '5'], {
+      env: noCloudflaredEnv(),
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
     expect(run.stderr).toMatch(/✗ cloudflared was not found \(looked at \$PORTHOLE_CLOUDFLARED/);
     expect(run.status).toBe(3);
   });
@@ -111,7 +121,14 @@ function runShare(args: string[], options: { env?: Record<string, string>; stdin
   router.watch(fakeDir);
   const { PORTHOLE_PASSWORD: _ignored, ...inherited } = process.env;
   const child = spawn(HOST_BINARY, ['share', ...args], {
-    env: { ...inherited, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv, ...options.env },
+    env: {
+      ...inherited,
+      PORTHOLE_CLOUDFLARED: fakeCloudflared,
+      PORTHOLE_STATE_DIR: stateDir,
+      FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+      ...router.probeEnv,
+      ...options.env,
+    },
   });
   if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   const output = { stdout: '', stderr: '' };
@@ -170,7 +187,13 @@ describe('the share password, never in argv (issue 9)', () => {
     const command = `${HOST_BINARY} share ${origin.port} --password`;
     const { PORTHOLE_PASSWORD: _ignored, ...inherited } = process.env;
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      env: { ...inherited, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
+      env: {
+        ...inherited,
+        PORTHOLE_CLOUDFLARED: fakeCloudflared,
+        PORTHOLE_STATE_DIR: stateDir,
+        FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+        ...router.probeEnv,
+      },
     });
     let screen = '';
     child.stdout.on('data', (chunk: Buffer) => (screen += chunk.toString()));
@@ -266,12 +289,20 @@ describe('install → doctor → uninstall → doctor, in a fresh home (issue 12
     const before = tree(home);
     const { PORTHOLE_STATE_DIR: _s, XDG_CONFIG_HOME: _c, XDG_STATE_HOME: _t, PORTHOLE_PASSWORD: _p, ...inherited } = process.env;
     // The machine's own /etc stays out of it (the .deb test may be installing there meanwhile).
-    const env = { ...inherited, HOME: home, PATH: '/nonexistent', PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_SYSTEM_MANIFEST_ROOT: tempDir('porthole-system-') };
+    const env = {
+      ...inherited,
+      HOME: home,
+      PATH: '/nonexistent',
+      PORTHOLE_CLOUDFLARED: fakeCloudflared,
+      PORTHOLE_SYSTEM_MANIFEST_ROOT: tempDir('porthole-system-'),
+    };
     const cli = (...args: string[]) => spawnSync(HOST_BINARY, args, { env, encoding: 'utf8', timeout: 10_000 });
     const line = (text: string, browser: string) => text.split('\n').find((l) => l.trimStart().startsWith(`${browser} `)) ?? '';
 
     let doctor = cli('doctor');
-    expect(line(doctor.stdout, 'firefox')).toMatch(/✗ installed \(its folder .*\.mozilla exists\), but Porthole is not registered; run: porthole-host install --browser firefox/);
+    expect(line(doctor.stdout, 'firefox')).toMatch(
+      /✗ installed \(its folder .*\.mozilla exists\), but Porthole is not registered; run: porthole-host install --browser firefox/,
+    );
     expect(line(doctor.stdout, 'chrome')).toMatch(/– not found for this user/);
     expect(doctor.status).toBe(1);
     expect(tree(home)).toEqual(before);
@@ -308,7 +339,10 @@ describe('install → doctor → uninstall → doctor, in a fresh home (issue 12
     mkdirSync(join(home, '.config', 'chromium', 'Default'), { recursive: true });
     const manifest = join(system, 'etc', 'chromium', 'native-messaging-hosts', 'dev.porthole.host.json');
     mkdirSync(dirname(manifest), { recursive: true });
-    writeFileSync(manifest, JSON.stringify({ name: 'dev.porthole.host', path: HOST_BINARY, type: 'stdio', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({ name: 'dev.porthole.host', path: HOST_BINARY, type: 'stdio', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }),
+    );
     const { PORTHOLE_STATE_DIR: _s, XDG_CONFIG_HOME: _c, ...inherited } = process.env;
     const doctor = spawnSync(HOST_BINARY, ['doctor'], {
       env: { ...inherited, HOME: home, PATH: '/nonexistent', PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_SYSTEM_MANIFEST_ROOT: system },

@@ -3,26 +3,29 @@
  * fixtures/cloudflared), and does its stand-in edge really carry traffic to a local origin?
  * Real processes and real local servers only.
  */
-import { afterAll, describe, expect, inject, test } from 'vitest';
-import { spawn } from 'node:child_process';
+
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createServer, request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingHttpHeaders, IncomingMessage, RequestListener, Server } from 'node:http';
+import { createServer, request } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
-import { fetchThroughEdge, splitHostPort, waitForFakeState } from '../fake-cloudflared/state';
+import { afterAll, describe, expect, inject, test } from 'vitest';
 import type { FakeCloudflaredState } from '../fake-cloudflared/state';
+import { fetchThroughEdge, splitHostPort, waitForFakeState } from '../fake-cloudflared/state';
 
 const fakeCloudflared = inject('fakeCloudflared');
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'cloudflared');
 
 function fixtureLines(name: string): string[] {
-  return readFileSync(join(fixtures, name), 'utf8').split('\n').filter((line) => line !== '');
+  return readFileSync(join(fixtures, name), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +152,10 @@ function expectAlignedBox(lines: readonly string[]): void {
 }
 
 function linesBeforeEdgeDiscovery(lines: readonly string[]): string[] {
-  return lines.slice(0, lines.findIndex((line) => line.includes('ERR edge discovery')));
+  return lines.slice(
+    0,
+    lines.findIndex((line) => line.includes('ERR edge discovery')),
+  );
 }
 
 /**
@@ -161,7 +167,9 @@ function linesBeforeEdgeDiscovery(lines: readonly string[]): string[] {
  */
 function expectedOkLines(): string[] {
   const ok = fixtureLines('ok.stderr.log');
-  const online = linesBeforeEdgeDiscovery(ok).filter((line) => !/ERR update check failed|WRN Unable to lookup protocol percentage/.test(line));
+  const online = linesBeforeEdgeDiscovery(ok).filter(
+    (line) => !/ERR update check failed|WRN Unable to lookup protocol percentage/.test(line),
+  );
   const metrics = ok.find((line) => line.includes('INF Starting metrics server on'));
   const readme = readFileSync(join(fixtures, 'README.md'), 'utf8');
   const registered = /`(INF Registered tunnel connection [^`]*)`/.exec(readme)?.[1];
@@ -270,7 +278,10 @@ describe('output, against the captures', () => {
     const run = runFake(URL_FLAGS, { FAKE_CLOUDFLARED_HOSTNAME: hostname });
     await run.waitForStderr(/Registered tunnel connection/);
     run.child.kill('SIGKILL');
-    const box = run.stderrLines().filter((line) => / INF [+|]/.test(line)).map((line) => line.replace(/^\S+ INF /, ''));
+    const box = run
+      .stderrLines()
+      .filter((line) => / INF [+|]/.test(line))
+      .map((line) => line.replace(/^\S+ INF /, ''));
     const url = `https://${hostname}`;
     expect(box).toEqual([
       `+${'-'.repeat(url.length + 4)}+`,
@@ -300,7 +311,10 @@ describe('output, against the captures', () => {
     for (const [args, message] of [
       [['tunnel', '--url', 'http://localhost:8080', '--bogus', 'x'], 'Incorrect Usage: flag provided but not defined: -bogus'],
       [['tunnel', '--url'], 'Incorrect Usage: flag needs an argument: -url'],
-      [['tunnel', '--url', 'http://localhost:8080', '--grace-period', 'soon'], 'Incorrect Usage: invalid value "soon" for flag -grace-period: parse error'],
+      [
+        ['tunnel', '--url', 'http://localhost:8080', '--grace-period', 'soon'],
+        'Incorrect Usage: invalid value "soon" for flag -grace-period: parse error',
+      ],
     ] as const) {
       const run = runFake([...args]);
       expect((await run.exit).code).toBe(1);
@@ -393,7 +407,13 @@ describe('traffic through the edge (ok mode)', () => {
     expect(origin.seen.at(-1)).toMatchObject({
       method: 'GET',
       url: '/page?q=1&r=two',
-      headers: { host: state.hostname, 'x-visitor': 'v', 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'https', 'cf-connecting-ip': '127.0.0.1' },
+      headers: {
+        host: state.hostname,
+        'x-visitor': 'v',
+        'x-forwarded-for': '127.0.0.1',
+        'x-forwarded-proto': 'https',
+        'cf-connecting-ip': '127.0.0.1',
+      },
     });
   });
 

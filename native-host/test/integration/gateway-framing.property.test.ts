@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayProcess, PUBLIC_HOST } from '../gateway-harness/gateway-driver.js';
-import { CountingOrigin, ResponseReader, type RawResponse } from '../gateway-harness/raw-http.js';
+import { CountingOrigin, type RawResponse, ResponseReader } from '../gateway-harness/raw-http.js';
 
 const SMUGGLED = 'GET /smuggled HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n';
 
@@ -31,9 +31,24 @@ interface Generated {
 
 const request: fc.Arbitrary<Generated> = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'),
-  framing: fc.constantFrom<FramingKind>('none', 'length', 'chunked', 'length', 'chunked', 'length+chunked', 'two-lengths', 'gzip,chunked', 'identity', 'short-length'),
+  framing: fc.constantFrom<FramingKind>(
+    'none',
+    'length',
+    'chunked',
+    'length',
+    'chunked',
+    'length+chunked',
+    'two-lengths',
+    'gzip,chunked',
+    'identity',
+    'short-length',
+  ),
   connection: fc.subarray(['keep-alive', 'content-length', 'transfer-encoding', 'host', 'te', 'x-extra']),
-  body: fc.oneof(fc.constant(SMUGGLED), fc.string({ unit: fc.constantFrom('a', 'b', '0', '\r', '\n', ' ', ':'), minLength: 1, maxLength: 40 }), fc.constant(`x${SMUGGLED}`)),
+  body: fc.oneof(
+    fc.constant(SMUGGLED),
+    fc.string({ unit: fc.constantFrom('a', 'b', '0', '\r', '\n', ' ', ':'), minLength: 1, maxLength: 40 }),
+    fc.constant(`x${SMUGGLED}`),
+  ),
   cuts: fc.array(fc.nat({ max: 80 }), { maxLength: 3 }),
   teCase: fc.constantFrom<'chunked' | 'Chunked'>('chunked', 'Chunked'),
 });
@@ -69,7 +84,8 @@ function encode(r: Generated, path: string): { bytes: string; body: string } {
     identity: ['Transfer-Encoding: identity'],
     'short-length': [`Content-Length: ${Math.max(0, length - 5)}`],
   };
-  const payload = r.framing === 'chunked' || r.framing === 'length+chunked' || r.framing === 'gzip,chunked' ? chunkedBody(body, r.cuts) : body;
+  const payload =
+    r.framing === 'chunked' || r.framing === 'length+chunked' || r.framing === 'gzip,chunked' ? chunkedBody(body, r.cuts) : body;
   const lines = [`${r.method} ${path} HTTP/1.1`, `Host: ${PUBLIC_HOST}`, 'Cf-Connecting-Ip: 203.0.113.80', ...framingHeaders[r.framing]];
   if (r.connection.length > 0) lines.push(`Connection: ${r.connection.join(', ')}`);
   if (r.connection.includes('x-extra')) lines.push('X-Extra: 1');
@@ -129,11 +145,15 @@ describe('differential: what the visitor sent, what the local server parsed', ()
         // hidden in a body, nothing the server could not read.
         const sent = new Set([...requests.map((_r, i) => `/case/${id}/${i}`), `/case/${id}/last`]);
         const urls = seen.map((s) => s.url);
-        expect(urls.filter((url) => !sent.has(url)), `parsed by the local server: ${urls.join(' ')}`).toEqual([]);
+        expect(
+          urls.filter((url) => !sent.has(url)),
+          `parsed by the local server: ${urls.join(' ')}`,
+        ).toEqual([]);
         expect(new Set(urls).size).toBe(urls.length);
         expect(origin.parseErrors - errorsBefore, 'requests the local server could not parse').toBe(0);
         // Every answer the visitor got from the local server is one of its own requests' (never another's).
-        for (const response of responses) if (response.headers['x-seen'] !== undefined) expect(sent.has(response.headers['x-seen'])).toBe(true);
+        for (const response of responses)
+          if (response.headers['x-seen'] !== undefined) expect(sent.has(response.headers['x-seen'])).toBe(true);
 
         // The well-formed requests before the first one that is not: all there, bodies intact, answered in order.
         for (const [i, r] of requests.entries()) {
@@ -144,7 +164,8 @@ describe('differential: what the visitor sent, what the local server parsed', ()
           expect(arrived?.body).toBe(encoded[i]?.body);
           if (requests.every(isWellFormed)) expect(responses[i]?.headers['x-seen']).toBe(`/case/${id}/${i}`);
         }
-        if (requests.every(isWellFormed)) expect(responses.map((r) => r.headers['x-seen'])).toEqual([...requests.map((_r, i) => `/case/${id}/${i}`), `/case/${id}/last`]);
+        if (requests.every(isWellFormed))
+          expect(responses.map((r) => r.headers['x-seen'])).toEqual([...requests.map((_r, i) => `/case/${id}/${i}`), `/case/${id}/last`]);
       }),
       { numRuns: 80, seed: Number(process.env.PORTHOLE_FC_SEED ?? Date.now() % 2 ** 31) },
     );

@@ -6,8 +6,8 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { GatewayProcess, PUBLIC_HOST, type GatewayProcessOptions } from '../gateway-harness/gateway-driver.js';
-import { basic, CountingOrigin, exchange, ResponseReader, type RawResponse } from '../gateway-harness/raw-http.js';
+import { GatewayProcess, type GatewayProcessOptions, PUBLIC_HOST } from '../gateway-harness/gateway-driver.js';
+import { basic, CountingOrigin, exchange, type RawResponse, ResponseReader } from '../gateway-harness/raw-http.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -34,7 +34,15 @@ async function socketTo(gw: GatewayProcess): Promise<Socket> {
 
 /** A request head as a visitor's bytes reach the gateway from cloudflared. */
 function head(method: string, path: string, headers: string[] = [], visitor = '203.0.113.5'): string {
-  return [`${method} ${path} HTTP/1.1`, `Host: ${PUBLIC_HOST}`, `Cf-Connecting-Ip: ${visitor}`, 'X-Forwarded-Proto: https', ...headers, '', ''].join('\r\n');
+  return [
+    `${method} ${path} HTTP/1.1`,
+    `Host: ${PUBLIC_HOST}`,
+    `Cf-Connecting-Ip: ${visitor}`,
+    'X-Forwarded-Proto: https',
+    ...headers,
+    '',
+    '',
+  ].join('\r\n');
 }
 
 function chunked(text: string): string {
@@ -67,17 +75,17 @@ describe('framing: every request reaches the local server framed exactly once', 
   ] as const) {
     // Node's client chunks a POST without a length by itself, but writes a GET's or DELETE's body raw.
     for (const method of ['GET', 'DELETE', 'POST']) {
-    it(`${method} with Connection: ${name} keeps its framing: the body arrives whole and is never parsed as a request`, async () => {
-      const local = await origin();
-      const gw = await gateway({ origin: local.origin });
-      const socket = await socketTo(gw);
-      const { response, reader } = await exchange(socket, head(method, '/form', [`Connection: keep-alive, ${name}`, framing]) + body);
-      expect(response?.status).toBe(200);
-      socket.write(head('GET', '/next'));
-      expect((await reader.next())?.status).toBe(200);
-      expect(local.seen.map((r) => `${r.method} ${r.url}`)).toEqual([`${method} /form`, 'GET /next']);
-      expect(local.seen[0]?.body).toBe(SMUGGLED);
-    });
+      it(`${method} with Connection: ${name} keeps its framing: the body arrives whole and is never parsed as a request`, async () => {
+        const local = await origin();
+        const gw = await gateway({ origin: local.origin });
+        const socket = await socketTo(gw);
+        const { response, reader } = await exchange(socket, head(method, '/form', [`Connection: keep-alive, ${name}`, framing]) + body);
+        expect(response?.status).toBe(200);
+        socket.write(head('GET', '/next'));
+        expect((await reader.next())?.status).toBe(200);
+        expect(local.seen.map((r) => `${r.method} ${r.url}`)).toEqual([`${method} /form`, 'GET /next']);
+        expect(local.seen[0]?.body).toBe(SMUGGLED);
+      });
     }
   }
 
@@ -106,7 +114,17 @@ describe('framing: every request reaches the local server framed exactly once', 
     ['two different Content-Lengths', ['Content-Length: 5', 'Content-Length: 6'], 'hello!'],
     ['a Transfer-Encoding other than chunked', ['Transfer-Encoding: gzip, chunked'], chunked('hello')],
     ['Transfer-Encoding: identity', ['Transfer-Encoding: identity'], 'hello'],
-    ['a WebSocket upgrade with a body', ['Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', 'Content-Length: 5'], 'hello'],
+    [
+      'a WebSocket upgrade with a body',
+      [
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        'Content-Length: 5',
+      ],
+      'hello',
+    ],
   ] as const) {
     it(`ambiguous framing (${what}) gets 400 and the connection closes; the local server sees nothing`, async () => {
       const local = await origin();
@@ -125,7 +143,12 @@ describe('headers from the visitor are not trusted for what the gateway verified
       seen.url === '/old' ? respond(302, '', { location: `http://127.0.0.1:${local.port}/new` }) : respond(200, 'ok'),
     );
     const gw = await gateway({ origin: local.origin });
-    const spoof = ['X-Forwarded-Host: evil.example', 'X-Forwarded-For: 10.9.8.7', 'Forwarded: for=10.9.8.7;host=evil.example;proto=http', 'X-Forwarded-Port: 1234'];
+    const spoof = [
+      'X-Forwarded-Host: evil.example',
+      'X-Forwarded-For: 10.9.8.7',
+      'Forwarded: for=10.9.8.7;host=evil.example;proto=http',
+      'X-Forwarded-Port: 1234',
+    ];
     const { response, reader } = await exchange(await socketTo(gw).then((s) => s), head('GET', '/old', spoof, '198.51.100.20'));
     expect(response?.status).toBe(302);
     expect(response?.headers.location).toBe(`https://${PUBLIC_HOST}/new`);
@@ -163,11 +186,17 @@ describe('the share password holds', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
 
     // The locked-out visitor's next try is not even checked.
-    const again = await exchange(await socketTo(gw), head('GET', '/secret', [`Authorization: ${basic('correct horse battery')}`], '203.0.113.66'));
+    const again = await exchange(
+      await socketTo(gw),
+      head('GET', '/secret', [`Authorization: ${basic('correct horse battery')}`], '203.0.113.66'),
+    );
     expect(again.response?.status).toBe(429);
     expect(local.seen).toEqual([]);
 
-    const other = await exchange(await socketTo(gw), head('GET', '/secret', [`Authorization: ${basic('correct horse battery')}`], '198.51.100.7'));
+    const other = await exchange(
+      await socketTo(gw),
+      head('GET', '/secret', [`Authorization: ${basic('correct horse battery')}`], '198.51.100.7'),
+    );
     expect(other.response?.status).toBe(200);
     expect(local.seen.map((r) => r.url)).toEqual(['/secret']);
     expect(local.seen[0]?.headers.authorization).toBeUndefined();
@@ -199,7 +228,9 @@ describe('the share password holds', () => {
     });
     const wsClosed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
     ws.send('hi');
-    expect(await new Promise<string>((resolve) => ws.once('message', (data: WebSocket.RawData) => resolve(data.toString())))).toBe('echo hi');
+    expect(await new Promise<string>((resolve) => ws.once('message', (data: WebSocket.RawData) => resolve(data.toString())))).toBe(
+      'echo hi',
+    );
 
     const keepAlive = await socketTo(gw);
     const { response, reader } = await exchange(keepAlive, head('GET', '/page'));
@@ -232,7 +263,12 @@ describe('the sign-in page', () => {
     const form = `password=${encodeURIComponent(password)}&next=${encodeURIComponent(next)}`;
     const { response } = await exchange(
       await socketTo(gw),
-      head('POST', '/.well-known/porthole/sign-in', ['Content-Type: application/x-www-form-urlencoded', `Content-Length: ${Buffer.byteLength(form)}`, 'Accept: text/html'], visitor) + form,
+      head(
+        'POST',
+        '/.well-known/porthole/sign-in',
+        ['Content-Type: application/x-www-form-urlencoded', `Content-Length: ${Buffer.byteLength(form)}`, 'Accept: text/html'],
+        visitor,
+      ) + form,
     );
     return response!;
   }
@@ -240,7 +276,8 @@ describe('the sign-in page', () => {
   it('a browser gets an HTML sign-in form, not the basic-auth prompt; scripts still get the basic-auth challenge', async () => {
     const local = await origin();
     const gw = await gateway({ origin: local.origin, password: PASSWORD });
-    const page = (await exchange(await socketTo(gw), head('GET', '/docs?page=2', ['Accept: text/html,application/xhtml+xml,*/*;q=0.8']))).response!;
+    const page = (await exchange(await socketTo(gw), head('GET', '/docs?page=2', ['Accept: text/html,application/xhtml+xml,*/*;q=0.8'])))
+      .response!;
     expect(page.status).toBe(401);
     expect(page.headers['www-authenticate'] ?? '').not.toMatch(/basic/i);
     expect(page.headers['content-type']).toMatch(/text\/html/);
@@ -273,7 +310,9 @@ describe('the sign-in page', () => {
     for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Lax', 'Path=/']) expect(setCookie).toContain(attribute);
     const cookie = setCookie.split(';')[0]!;
 
-    const page = (await exchange(await socketTo(gw), head('GET', '/docs?page=2', [`Cookie: theme=dark; ${cookie}; session=abc`, 'Accept: text/html']))).response!;
+    const page = (
+      await exchange(await socketTo(gw), head('GET', '/docs?page=2', [`Cookie: theme=dark; ${cookie}; session=abc`, 'Accept: text/html']))
+    ).response!;
     expect(page.status).toBe(200);
     expect(local.seen[0]?.headers.cookie).toBe('theme=dark; session=abc');
 
@@ -324,14 +363,24 @@ describe('the sign-in page', () => {
     for (let i = 0; i < 12; i++) {
       const { response } = await exchange(
         await socketTo(gw),
-        head('POST', '/.well-known/porthole/sign-in', ['Origin: https://evil.example', 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${form.length}`], '203.0.113.32') + form,
+        head(
+          'POST',
+          '/.well-known/porthole/sign-in',
+          ['Origin: https://evil.example', 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${form.length}`],
+          '203.0.113.32',
+        ) + form,
       );
       expect(response?.status).toBe(403);
     }
     const own = `password=${encodeURIComponent(PASSWORD)}&next=%2F`;
     const { response } = await exchange(
       await socketTo(gw),
-      head('POST', '/.well-known/porthole/sign-in', [`Origin: https://${PUBLIC_HOST}`, 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${own.length}`], '203.0.113.32') + own,
+      head(
+        'POST',
+        '/.well-known/porthole/sign-in',
+        [`Origin: https://${PUBLIC_HOST}`, 'Content-Type: application/x-www-form-urlencoded', `Content-Length: ${own.length}`],
+        '203.0.113.32',
+      ) + own,
     );
     expect(response?.status).toBe(303);
   });

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import WebSocket, { WebSocketServer } from 'ws';
 import { isShareEvent, type OkReply, type ShareEvent } from '../../src/protocol/index.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
-import { fetchThroughEdge, readFakeStates, splitHostPort, waitForFakeState, type FakeCloudflaredState } from '../fake-cloudflared/state.js';
+import { type FakeCloudflaredState, fetchThroughEdge, readFakeStates, splitHostPort, waitForFakeState } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, HostDriver, isAlive, waitUntil } from '../host-driver.js';
 
 const fakeCloudflared = inject('fakeCloudflared');
@@ -45,7 +45,11 @@ function startHost(env: Record<string, string> = {}): HostDriver {
 }
 
 /** Shares an origin and waits until it is live; returns the share and its fake cloudflared. */
-async function shareLive(host: HostDriver, origin: string, options?: Record<string, unknown>): Promise<{ share: ShareEvent['share']; fake: FakeCloudflaredState }> {
+async function shareLive(
+  host: HostDriver,
+  origin: string,
+  options?: Record<string, unknown>,
+): Promise<{ share: ShareEvent['share']; fake: FakeCloudflaredState }> {
   const reply = await host.request<ShareReply>({ type: 'share', origin, ...(options ? { options } : {}) });
   expect(reply.ok).toBe(true);
   const live = await host.waitForChange(reply.share.id, 'live');
@@ -94,7 +98,10 @@ function basic(user: string, password: string): string {
 describe('the gateway between cloudflared and the local server', () => {
   it('serves a real Vite dev server through the public address, hot-reload WebSocket included', async () => {
     const root = mkdtempSync(join(tmpdir(), 'porthole-vite-'));
-    writeFileSync(join(root, 'index.html'), '<!doctype html><html><body><h1>vite through porthole</h1><script type="module" src="/main.js"></script></body></html>');
+    writeFileSync(
+      join(root, 'index.html'),
+      '<!doctype html><html><body><h1>vite through porthole</h1><script type="module" src="/main.js"></script></body></html>',
+    );
     writeFileSync(join(root, 'main.js'), 'document.title = "ok";\n');
     const port = await freePort();
     const vite: ViteDevServer = await createViteServer({
@@ -159,13 +166,20 @@ describe('the gateway between cloudflared and the local server', () => {
     expect((await fetchThroughEdge(fake, '/path?q=1')).body).toBe('ok');
     expect(seen.at(-1)).toMatchObject({
       url: '/path?q=1',
-      headers: { host: `localhost:${port}`, 'x-forwarded-host': fake.hostname, 'x-forwarded-proto': 'https', 'x-forwarded-for': '127.0.0.1' },
+      headers: {
+        host: `localhost:${port}`,
+        'x-forwarded-host': fake.hostname,
+        'x-forwarded-proto': 'https',
+        'x-forwarded-for': '127.0.0.1',
+      },
     });
     const redirect = await fetchThroughEdge(fake, '/old');
     expect(redirect.status).toBe(302);
     expect(redirect.headers.location).toBe(`https://${fake.hostname}/new?a=1`);
     // A visitor's own X-Forwarded-Host passes the edge, but steers nothing (issue 9).
-    const spoofed = await fetchThroughEdge(fake, '/old', { headers: { 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example' } });
+    const spoofed = await fetchThroughEdge(fake, '/old', {
+      headers: { 'x-forwarded-host': 'evil.example', forwarded: 'host=evil.example' },
+    });
     expect(spoofed.headers.location).toBe(`https://${fake.hostname}/new?a=1`);
     expect(seen.at(-1)?.headers).toMatchObject({ 'x-forwarded-host': fake.hostname });
     expect(seen.at(-1)?.headers.forwarded).toBeUndefined();
@@ -182,7 +196,9 @@ describe('the gateway between cloudflared and the local server', () => {
         request({ host: gatewayHost, port: gatewayPort, path: '/', headers: { host: hostHeader } }, (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
-        }).on('error', reject).end();
+        })
+          .on('error', reject)
+          .end();
       });
     expect(await ask(`attacker.example:${gatewayPort}`)).toBe(421);
     expect(seen).toHaveLength(0);
@@ -203,8 +219,14 @@ describe('the gateway between cloudflared and the local server', () => {
   });
 
   it('reaches an https origin with a self-signed certificate', async () => {
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', curve: 'P-256', notAfterDate: new Date(Date.now() + 86_400_000) });
-    const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (req, res) => res.writeHead(200).end(`secure ${req.headers.host}`));
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      notAfterDate: new Date(Date.now() + 86_400_000),
+    });
+    const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (req, res) =>
+      res.writeHead(200).end(`secure ${req.headers.host}`),
+    );
     const port = await listen(server, '127.0.0.1');
     const host = startHost();
     const { fake } = await shareLive(host, `https://localhost:${port}`);
@@ -214,27 +236,35 @@ describe('the gateway between cloudflared and the local server', () => {
   });
 
   it('WebSockets to an https origin, past a webpack-dev-server-style Host and Origin check', async () => {
-    const pems = await generate([{ name: 'commonName', value: 'localhost' }], { keyType: 'ec', curve: 'P-256', notAfterDate: new Date(Date.now() + 86_400_000) });
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      notAfterDate: new Date(Date.now() + 86_400_000),
+    });
     const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (_req, res) => res.writeHead(200).end('page'));
     const port = await listen(server, '127.0.0.1');
     // webpack-dev-server refuses a socket whose Host or Origin is not its own ("Invalid Host/Origin header").
     const sockets = new WebSocketServer({
       server,
-      verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) => req.headers.host === `localhost:${port}` && origin === `https://localhost:${port}`,
+      verifyClient: ({ origin, req }: { origin: string; req: IncomingMessage }) =>
+        req.headers.host === `localhost:${port}` && origin === `https://localhost:${port}`,
     });
     sockets.on('connection', (socket) => socket.on('message', (data: WebSocket.RawData) => socket.send(`echo ${data.toString()}`)));
     try {
       const host = startHost();
       const { fake } = await shareLive(host, `https://localhost:${port}`);
       const [edgeHost, edgePort] = splitHostPort(fake.edge ?? '');
-      const connect = (origin: string) => new WebSocket(`ws://${edgeHost}:${edgePort}/ws`, { headers: { host: fake.hostname ?? '' }, origin });
+      const connect = (origin: string) =>
+        new WebSocket(`ws://${edgeHost}:${edgePort}/ws`, { headers: { host: fake.hostname ?? '' }, origin });
       const own = connect(`https://${fake.hostname}`);
       await new Promise((resolve, reject) => {
         own.once('open', resolve);
         own.once('error', reject);
       });
       own.send('hi');
-      expect(await new Promise<string>((resolve) => own.once('message', (data: WebSocket.RawData) => resolve(data.toString())))).toBe('echo hi');
+      expect(await new Promise<string>((resolve) => own.once('message', (data: WebSocket.RawData) => resolve(data.toString())))).toBe(
+        'echo hi',
+      );
       own.close();
       // Another site's page is still refused by the dev server's own check.
       const foreign = connect('https://evil.example');
@@ -253,7 +283,9 @@ describe('the gateway between cloudflared and the local server', () => {
     const host = startHost();
     const reply = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}` });
     const down = await host.waitForChange(reply.share.id, 'origin-unreachable');
-    expect(down.share.warnings).toEqual([expect.objectContaining({ code: 'origin-unreachable', message: expect.stringContaining(`localhost:${port}`) })]);
+    expect(down.share.warnings).toEqual([
+      expect.objectContaining({ code: 'origin-unreachable', message: expect.stringContaining(`localhost:${port}`) }),
+    ]);
     const live = await host.waitForChange(reply.share.id, 'live');
     expect(live.share.state).toBe('live');
     const fake = await waitForFakeState(host.fakeDir, (s) => s.registered);
@@ -321,7 +353,9 @@ describe('the gateway between cloudflared and the local server', () => {
   });
 
   it('through the host and the edge: adding a password closes an open WebSocket; a browser signs in with the form and its cookie (issue 9)', async () => {
-    const { server } = recordingServer((req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(`page ${req.url} cookie=${req.headers.cookie ?? ''}`));
+    const { server } = recordingServer((req, res) =>
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`page ${req.url} cookie=${req.headers.cookie ?? ''}`),
+    );
     const port = await listen(server, '127.0.0.1');
     const sockets = new WebSocketServer({ server });
     try {
@@ -362,7 +396,11 @@ describe('the gateway between cloudflared and the local server', () => {
     const { server } = recordingServer();
     const port = await listen(server, '127.0.0.1');
     const host = startHost();
-    const reply = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}`, options: { expiresInMinutes: 0.04 } });
+    const reply = await host.request<ShareReply>({
+      type: 'share',
+      origin: `http://localhost:${port}`,
+      options: { expiresInMinutes: 0.04 },
+    });
     expect(reply.share.expiresAt).toBeGreaterThan(reply.share.startedAt);
     expect(reply.share.expiresAt! - reply.share.startedAt).toBeLessThanOrEqual(2400);
     const url = await host.waitForChange(reply.share.id, 'url');
@@ -381,9 +419,12 @@ describe('the gateway between cloudflared and the local server', () => {
     const { share, fake } = await shareLive(host, `http://localhost:${port}`);
 
     const started = Date.now();
-    for (let i = 0; i < 24; i++) await fetchThroughEdge(fake, `/page/${i}`, { headers: { 'user-agent': i % 2 === 0 ? 'phone' : 'laptop' } });
+    for (let i = 0; i < 24; i++)
+      await fetchThroughEdge(fake, `/page/${i}`, { headers: { 'user-agent': i % 2 === 0 ? 'phone' : 'laptop' } });
     await fetchThroughEdge(fake, '/missing', { method: 'POST', body: 'x', headers: { 'user-agent': 'phone' } });
-    const last = await host.waitFor((m) => isShareEvent(m) && m.change === 'traffic' && m.share.id === share.id && m.share.traffic?.requests === 25);
+    const last = await host.waitFor(
+      (m) => isShareEvent(m) && m.change === 'traffic' && m.share.id === share.id && m.share.traffic?.requests === 25,
+    );
     const elapsed = Date.now() - started;
     const traffic = (last as ShareEvent).share.traffic!;
     expect(traffic.visitors).toBe(2);
@@ -418,15 +459,18 @@ describe('the gateway between cloudflared and the local server', () => {
 
     const chunks: string[] = [];
     const ended = new Promise<void>((resolve, reject) => {
-      const req = request({ host: edgeHost, port: edgePort, path: '/events', headers: { host: fake.hostname ?? '', accept: 'text/event-stream' } }, (res) => {
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          chunks.push(chunk);
-          // Only once the first event has come through is the second one sent.
-          if (chunks.join('').includes('data: first')) release();
-        });
-        res.on('end', resolve);
-      });
+      const req = request(
+        { host: edgeHost, port: edgePort, path: '/events', headers: { host: fake.hostname ?? '', accept: 'text/event-stream' } },
+        (res) => {
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            chunks.push(chunk);
+            // Only once the first event has come through is the second one sent.
+            if (chunks.join('').includes('data: first')) release();
+          });
+          res.on('end', resolve);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -473,8 +517,14 @@ describe('the gateway between cloudflared and the local server', () => {
       ok: false,
       error: { code: 'bad-request', message: expect.stringMatching(/"expiresInMinutes" must be a number of minutes above 0/) },
     });
-    expect(await host.request({ type: 'configure', shareId: 'nope', password: '' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/"password"/) } });
-    expect(await host.request({ type: 'configure', shareId: 'nope', password: 'x-long-enough' })).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/not running any more/) } });
+    expect(await host.request({ type: 'configure', shareId: 'nope', password: '' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringMatching(/"password"/) },
+    });
+    expect(await host.request({ type: 'configure', shareId: 'nope', password: 'x-long-enough' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request', message: expect.stringMatching(/not running any more/) },
+    });
     expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true, features: expect.arrayContaining(['gateway', 'configure']) });
   });
 
@@ -486,7 +536,14 @@ describe('the gateway between cloudflared and the local server', () => {
     router.watch(fakeDir);
     // The password comes from the environment: the CLI refuses it in argv (issue 9).
     const cli = spawn(HOST_BINARY, ['share', String(port), '--minutes', '0.08'], {
-      env: { ...process.env, PORTHOLE_PASSWORD: 'pw-long-enough', PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
+      env: {
+        ...process.env,
+        PORTHOLE_PASSWORD: 'pw-long-enough',
+        PORTHOLE_CLOUDFLARED: fakeCloudflared,
+        PORTHOLE_STATE_DIR: stateDir,
+        FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+        ...router.probeEnv,
+      },
     });
     let stderr = '';
     cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { HOST_FEATURES, isShareEvent, PROTOCOL_VERSION, type ErrorReply, type OkReply } from '../../src/protocol/index.js';
+import { type ErrorReply, HOST_FEATURES, isShareEvent, type OkReply, PROTOCOL_VERSION } from '../../src/protocol/index.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
@@ -52,7 +52,11 @@ describe('the built host, spawned as Chromium spawns it', () => {
   it('shares a real local server: URL, then live, and the page comes through the public address', async () => {
     const host = startHost();
     const reply = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${origin.port}/some/page` });
-    expect(reply).toMatchObject({ ok: true, existing: false, share: { origin: `http://localhost:${origin.port}`, state: 'starting', url: null } });
+    expect(reply).toMatchObject({
+      ok: true,
+      existing: false,
+      share: { origin: `http://localhost:${origin.port}`, state: 'starting', url: null },
+    });
     const shareId = reply.share.id;
 
     const urlEvent = await host.waitForChange(shareId, 'url');
@@ -137,7 +141,10 @@ describe('the built host, spawned as Chromium spawns it', () => {
     mkdirSync(runningDir, { recursive: true });
     writeFileSync(
       join(runningDir, '2147483000.json'),
-      JSON.stringify({ hostPid: 2147483000, children: [{ pid: bystander.pid, argv: [fakeCloudflared, 'tunnel', '--url', 'http://localhost:1'], startedAt: 0 }] }),
+      JSON.stringify({
+        hostPid: 2147483000,
+        children: [{ pid: bystander.pid, argv: [fakeCloudflared, 'tunnel', '--url', 'http://localhost:1'], startedAt: 0 }],
+      }),
     );
 
     const second = startHost({ stateDir: first.stateDir });
@@ -202,7 +209,11 @@ describe('the built host, spawned as Chromium spawns it', () => {
 
   it('without cloudflared: hello says so, and a share fails with cloudflared-missing and how to fix it', async () => {
     const host = startHost({ env: { PORTHOLE_CLOUDFLARED: '/nonexistent/cloudflared' } });
-    expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing' } });
+    expect(await host.request({ type: 'hello' })).toMatchObject({
+      ok: true,
+      cloudflared: null,
+      cloudflaredError: { code: 'cloudflared-missing' },
+    });
     const reply = await host.request<ErrorReply>({ type: 'share', origin: `http://localhost:${origin.port}` });
     expect(reply.error.code).toBe('cloudflared-missing');
     expect(reply.error.message).toMatch(/PORTHOLE_CLOUDFLARED/);
@@ -219,7 +230,14 @@ describe('porthole-host share, in a terminal', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'porthole-cli-'));
     const fakeDir = join(stateDir, 'fake');
     const cli = spawn(HOST_BINARY, ['share', String(origin.port)], {
-      env: { ...process.env, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, FAKE_CLOUDFLARED_MODE: mode, ...router.probeEnv },
+      env: {
+        ...process.env,
+        PORTHOLE_CLOUDFLARED: fakeCloudflared,
+        PORTHOLE_STATE_DIR: stateDir,
+        FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+        FAKE_CLOUDFLARED_MODE: mode,
+        ...router.probeEnv,
+      },
     });
     router.watch(fakeDir);
     const output = { stdout: '', stderr: '' };

@@ -69,7 +69,12 @@ describe('local privacy', () => {
     mkdirSync(join(stateDir, 'running'), { recursive: true, mode: 0o755 });
     chmodSync(stateDir, 0o755);
     writeFileSync(join(stateDir, 'host.log'), 'an old line\n', { mode: 0o644 });
-    const host = new HostDriver({ fakeCloudflared, router, stateDir: tempDir(), env: { PORTHOLE_READY_POLL_MS: '100', PORTHOLE_STATE_DIR: '', XDG_STATE_HOME: xdgStateHome } });
+    const host = new HostDriver({
+      fakeCloudflared,
+      router,
+      stateDir: tempDir(),
+      env: { PORTHOLE_READY_POLL_MS: '100', PORTHOLE_STATE_DIR: '', XDG_STATE_HOME: xdgStateHome },
+    });
     hosts.push(host);
     const port = await startOrigin();
     const { share } = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}` });
@@ -85,14 +90,19 @@ describe('local privacy', () => {
     }).toEqual({ stateDir: '700', running: '700', log: '600', record: '600', config: '600' });
     expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).toMatch(/made .* readable by this user only/);
     // Everything Porthole itself wrote there (the fake cloudflared's own files aside).
-    for (const name of readdirSync(stateDir).filter((name) => name !== 'running')) expect([name, mode(join(stateDir, name))]).toEqual([name, '600']);
+    for (const name of readdirSync(stateDir).filter((name) => name !== 'running'))
+      expect([name, mode(join(stateDir, name))]).toEqual([name, '600']);
   });
 
   it('a request with ?token=secret leaves no secret (nor the share password) in host.log, in stderr, or in the traffic the extension gets', async () => {
     const host = new HostDriver({ fakeCloudflared, router, env: { PORTHOLE_READY_POLL_MS: '100' } });
     hosts.push(host);
     const port = await startOrigin();
-    const { share } = await host.request<ShareReply>({ type: 'share', origin: `http://localhost:${port}`, options: { password: 'pw-secret' } });
+    const { share } = await host.request<ShareReply>({
+      type: 'share',
+      origin: `http://localhost:${port}`,
+      options: { password: 'pw-secret' },
+    });
     const live = await host.waitForChange(share.id, 'live');
     const fake = await waitForFakeState(host.fakeDir, (s) => s.url === live.share.url && s.registered);
     const authorization = `Basic ${Buffer.from('visitor:pw-secret').toString('base64')}`;
@@ -119,7 +129,13 @@ describe('local privacy', () => {
     const fakeDir = join(stateDir, 'fake');
     router.watch(fakeDir);
     const cli = spawn(HOST_BINARY, ['share', String(port)], {
-      env: { ...process.env, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: stateDir, FAKE_CLOUDFLARED_STATE_DIR: fakeDir, ...router.probeEnv },
+      env: {
+        ...process.env,
+        PORTHOLE_CLOUDFLARED: fakeCloudflared,
+        PORTHOLE_STATE_DIR: stateDir,
+        FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+        ...router.probeEnv,
+      },
     });
     let stderr = '';
     cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -3,7 +3,7 @@
  * browser spawns it, starts in a state folder holding records that point at live bystander
  * processes, and must answer hello, leave every bystander running, and remove every record.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +25,9 @@ afterEach(async () => {
 
 /** A process that is none of Porthole's, with a command line much like a cloudflared's. */
 async function startBystander(): Promise<{ pid: number; argv: string[]; startTime: string }> {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', 'tunnel', '--url', 'http://127.0.0.1:41234'], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', 'tunnel', '--url', 'http://127.0.0.1:41234'], {
+    stdio: 'ignore',
+  });
   bystanders.push(child);
   const pid = child.pid;
   if (pid === undefined) throw new Error('no bystander');
@@ -43,7 +45,8 @@ function stateDirWithRecords(records: Record<string, unknown>): { stateDir: stri
   dirs.push(stateDir);
   const runningDir = join(stateDir, 'running');
   mkdirSync(runningDir, { mode: 0o700 });
-  for (const [name, content] of Object.entries(records)) writeFileSync(join(runningDir, name), typeof content === 'string' ? content : JSON.stringify(content));
+  for (const [name, content] of Object.entries(records))
+    writeFileSync(join(runningDir, name), typeof content === 'string' ? content : JSON.stringify(content));
   return { stateDir, runningDir };
 }
 
@@ -58,15 +61,29 @@ const DEAD_HOST = 2147483000;
 
 describe('the reaper and crafted records', () => {
   it.each<[string, (b: { pid: number; argv: string[]; startTime: string }) => unknown]>([
-    ['an empty argv ([] or [""])', (b) => [{ pid: b.pid, argv: [], startTime: b.startTime }, { pid: b.pid, argv: [''], startTime: b.startTime }]],
-    ['a partial argv (:4123 against a live :41234)', (b) => ({ pid: b.pid, argv: [...b.argv.slice(0, -1), 'http://127.0.0.1:4123'], startTime: b.startTime })],
+    [
+      'an empty argv ([] or [""])',
+      (b) => [
+        { pid: b.pid, argv: [], startTime: b.startTime },
+        { pid: b.pid, argv: [''], startTime: b.startTime },
+      ],
+    ],
+    [
+      'a partial argv (:4123 against a live :41234)',
+      (b) => ({ pid: b.pid, argv: [...b.argv.slice(0, -1), 'http://127.0.0.1:4123'], startTime: b.startTime }),
+    ],
     ['a prefix of the argv', (b) => ({ pid: b.pid, argv: b.argv.slice(0, 2), startTime: b.startTime })],
-    ['a recycled pid (the same argv, another start time)', (b) => ({ pid: b.pid, argv: b.argv, startTime: `${b.startTime.split(':')[0]}:1` })],
+    [
+      'a recycled pid (the same argv, another start time)',
+      (b) => ({ pid: b.pid, argv: b.argv, startTime: `${b.startTime.split(':')[0]}:1` }),
+    ],
     ['a record without a start time', (b) => ({ pid: b.pid, argv: b.argv, startedAt: 0 })],
     ['the pid as a string', (b) => ({ pid: String(b.pid), argv: b.argv, startTime: b.startTime })],
   ])('%s: the host answers hello, the bystander lives, the record is gone', async (_, child) => {
     const bystander = await startBystander();
-    const { stateDir, runningDir } = stateDirWithRecords({ [`${DEAD_HOST}.json`]: { hostPid: DEAD_HOST, children: [child(bystander)].flat() } });
+    const { stateDir, runningDir } = stateDirWithRecords({
+      [`${DEAD_HOST}.json`]: { hostPid: DEAD_HOST, children: [child(bystander)].flat() },
+    });
     const host = startHost(stateDir);
     expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true });
     expect(isAlive(bystander.pid)).toBe(true);
@@ -98,7 +115,12 @@ describe('the reaper and crafted records', () => {
     // host does try to stop it and the OS refuses.
     expect(process.getuid?.()).toBe(0);
     const bystander = await startBystander();
-    const { stateDir, runningDir } = stateDirWithRecords({ [`${DEAD_HOST}.json`]: { hostPid: DEAD_HOST, children: [{ pid: bystander.pid, argv: bystander.argv, startTime: bystander.startTime, startedAt: 0 }] } });
+    const { stateDir, runningDir } = stateDirWithRecords({
+      [`${DEAD_HOST}.json`]: {
+        hostPid: DEAD_HOST,
+        children: [{ pid: bystander.pid, argv: bystander.argv, startTime: bystander.startTime, startedAt: 0 }],
+      },
+    });
     for (const path of [stateDir, runningDir, join(runningDir, `${DEAD_HOST}.json`)]) chownSync(path, 65534, 65534);
     const host = startHost(stateDir, { uid: 65534, gid: 65534 });
     expect(await host.request({ type: 'hello' })).toMatchObject({ ok: true });
@@ -112,7 +134,13 @@ describe('the reaper and crafted records', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'porthole-elsewhere-'));
     dirs.push(elsewhere);
     // A record that would be obeyed if it were in a real running/: the bystander's exact argv and start time.
-    writeFileSync(join(elsewhere, `${DEAD_HOST}.json`), JSON.stringify({ hostPid: DEAD_HOST, children: [{ pid: bystander.pid, argv: bystander.argv, startTime: bystander.startTime, startedAt: 0 }] }));
+    writeFileSync(
+      join(elsewhere, `${DEAD_HOST}.json`),
+      JSON.stringify({
+        hostPid: DEAD_HOST,
+        children: [{ pid: bystander.pid, argv: bystander.argv, startTime: bystander.startTime, startedAt: 0 }],
+      }),
+    );
     const stateDir = mkdtempSync(join(tmpdir(), 'porthole-reaper-'));
     dirs.push(stateDir);
     symlinkSync(elsewhere, join(stateDir, 'running'));

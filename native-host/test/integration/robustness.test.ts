@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { FrameDecoder } from '../../src/native/framing.js';
-import { ERROR_CODES, isShareEvent, SHARE_CHANGES, type HostToExtension, type OkReply, type Reply } from '../../src/protocol/index.js';
+import { ERROR_CODES, type HostToExtension, isShareEvent, type OkReply, type Reply, SHARE_CHANGES } from '../../src/protocol/index.js';
 import { readFakeStates } from '../fake-cloudflared/state.js';
 import { HostDriver, isAlive, waitUntil } from '../host-driver.js';
 
@@ -30,7 +30,12 @@ afterEach(async () => {
 /** Written apart from loopback.ts on purpose: the test's own idea of "this computer". */
 function oracleIsLoopback(origin: string): boolean {
   const { hostname } = new URL(origin);
-  return hostname === 'localhost' || hostname === '[::1]' || /^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.localhost$/.test(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname);
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^[a-z0-9_-]+(\.[a-z0-9_-]+)*\.localhost$/.test(hostname) ||
+    /^127(\.\d{1,3}){3}$/.test(hostname)
+  );
 }
 
 function assertWellFormed(message: HostToExtension): void {
@@ -48,9 +53,21 @@ function assertWellFormed(message: HostToExtension): void {
 
 const oddOrigins = fc.oneof(
   fc.constantFrom(
-    'http://localhost.evil.com:3000', 'http://127.0.0.1.nip.io', 'http://0.0.0.0:3000', 'http://[::ffff:192.168.1.1]', 'http://2130706433:1',
-    'http://0x7f000001:2', 'http://user:pw@localhost:3', 'http://localhost:65536', 'http://[::]:80', 'http://169.254.169.254/latest',
-    'http://evil.com#@localhost:4', 'http://localhost%2eevil.com', 'http://.localhost:5', 'file:///etc/passwd', 'javascript:alert(1)',
+    'http://localhost.evil.com:3000',
+    'http://127.0.0.1.nip.io',
+    'http://0.0.0.0:3000',
+    'http://[::ffff:192.168.1.1]',
+    'http://2130706433:1',
+    'http://0x7f000001:2',
+    'http://user:pw@localhost:3',
+    'http://localhost:65536',
+    'http://[::]:80',
+    'http://169.254.169.254/latest',
+    'http://evil.com#@localhost:4',
+    'http://localhost%2eevil.com',
+    'http://.localhost:5',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
   ),
   fc.webUrl(),
   fc.string({ maxLength: 80 }),
@@ -58,9 +75,24 @@ const oddOrigins = fc.oneof(
 
 const hostileMessages = fc.oneof(
   { weight: 4, arbitrary: fc.record({ id: fc.string({ minLength: 1, maxLength: 10 }), type: fc.constant('share'), origin: oddOrigins }) },
-  { weight: 2, arbitrary: fc.record({ id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), type: fc.oneof(fc.string(), fc.constantFrom('hello', 'stop', 'list', '__proto__')), shareId: fc.anything() }, { requiredKeys: [] }) },
+  {
+    weight: 2,
+    arbitrary: fc.record(
+      {
+        id: fc.oneof(fc.string(), fc.integer(), fc.constant(null)),
+        type: fc.oneof(fc.string(), fc.constantFrom('hello', 'stop', 'list', '__proto__')),
+        shareId: fc.anything(),
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue({ depthSize: 'large' }) },
-  { weight: 1, arbitrary: fc.constant(JSON.parse('{"__proto__":{"type":"stop-all"},"id":"p","type":"hello","constructor":{"prototype":{"polluted":true}}}') as unknown) },
+  {
+    weight: 1,
+    arbitrary: fc.constant(
+      JSON.parse('{"__proto__":{"type":"stop-all"},"id":"p","type":"hello","constructor":{"prototype":{"polluted":true}}}') as unknown,
+    ),
+  },
 );
 
 describe('the built host under abuse', () => {
@@ -142,7 +174,8 @@ describe('the built host under abuse', () => {
     const fakes = await readFakeStates(host.fakeDir);
     expect(fakes.filter((f) => isAlive(f.pid))).toHaveLength(20);
 
-    for (const id of ids.slice(0, 10)) expect(await host.request({ type: 'stop', shareId: id })).toMatchObject({ ok: true, share: { state: 'stopped' } });
+    for (const id of ids.slice(0, 10))
+      expect(await host.request({ type: 'stop', shareId: id })).toMatchObject({ ok: true, share: { state: 'stopped' } });
     const rest = await host.request<Extract<OkReply, { type: 'stop-all' }>>({ type: 'stop-all' });
     expect(rest.shares.map((s) => s.state)).toEqual(Array(10).fill('stopped'));
     await waitUntil(() => fakes.every((f) => !isAlive(f.pid)), 2000, 'every cloudflared stopped');
@@ -151,7 +184,8 @@ describe('the built host under abuse', () => {
 
   it('caps concurrent shares with a clear error', async () => {
     const host = startHost({ env: { PORTHOLE_MAX_SHARES: '3' } });
-    for (let port = 42000; port < 42003; port++) expect(await host.request({ type: 'share', origin: `http://localhost:${port}` })).toMatchObject({ ok: true });
+    for (let port = 42000; port < 42003; port++)
+      expect(await host.request({ type: 'share', origin: `http://localhost:${port}` })).toMatchObject({ ok: true });
     expect(await host.request({ type: 'share', origin: 'http://localhost:42003' })).toMatchObject({
       ok: false,
       error: { code: 'bad-request', message: expect.stringMatching(/at most 3 shares at once\. Stop one/) },

@@ -35,7 +35,8 @@ describe('build stamps', () => {
 
   it('count only the build-relevant fields of package.json: a new script rebuilds nothing, a new version does', () => {
     const root = repo();
-    const write = (scripts: object, version: string) => writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'p', version, scripts, devDependencies: { wxt: '0.21.4' } }));
+    const write = (scripts: object, version: string) =>
+      writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'p', version, scripts, devDependencies: { wxt: '0.21.4' } }));
     write({ start: 'a' }, '1.0.0');
     const before = hashInputs(root, ['package.json']);
     write({ start: 'b', zip: 'c' }, '1.0.0');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OutputTail } from '../output-tail.js';
 import { minimumNode, satisfies } from '../build-node.js';
+import { OutputTail } from '../output-tail.js';
 
 describe('OutputTail', () => {
   it('keeps the last lines across chunk boundaries, blank lines dropped, the unfinished one included', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseStartOptions } from '../options.js';
-import { preflight, type Machine } from '../preflight.js';
+import { type Machine, preflight } from '../preflight.js';
 
 function machine(overrides: Partial<Machine> & { files?: string[] } = {}): Machine {
   const files = new Set(overrides.files ?? ['/usr/bin/chromium', '/usr/bin/firefox-esr', '/tmp/.X11-unix/X0']);
@@ -56,6 +56,9 @@ describe('npm start preflight', () => {
   });
 
   it('reports every problem at once', () => {
-    expect(preflight(options(), machine({ files: [], env: { PATH: '/usr/bin' } })).problems.map((p) => p.code)).toEqual(['no-browser', 'no-display']);
+    expect(preflight(options(), machine({ files: [], env: { PATH: '/usr/bin' } })).problems.map((p) => p.code)).toEqual([
+      'no-browser',
+      'no-display',
+    ]);
   });
 });

@@ -23,7 +23,9 @@ describe('options page', () => {
     await waitFor(() => expect(stop.disabled).toBe(false));
     fireEvent.click(stop);
     fireEvent.click(screen.getByRole('checkbox', { name: /Copy the public address automatically/ }));
-    await waitFor(async () => expect(await readPreferences(fakeBrowser.storage.sync)).toEqual({ copyWhenReady: false, stopWhenTabCloses: true }));
+    await waitFor(async () =>
+      expect(await readPreferences(fakeBrowser.storage.sync)).toEqual({ copyWhenReady: false, stopWhenTabCloses: true }),
+    );
 
     cleanup();
     render(<App area={fakeBrowser.storage.sync} />);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchThroughEdge, readFakeStates, waitForFakeState } from '../../../../native-host/test/fake-cloudflared/state';
 import { isAlive, startOrigin, waitUntil } from '../chromium-harness';
-import { ensureFirefoxBuilt, FIREFOX_POPUP_URL, launchFirefox, type FirefoxSession } from '../firefox-harness';
 import { useFakeTunnels } from '../fake-tunnels';
+import { ensureFirefoxBuilt, FIREFOX_POPUP_URL, type FirefoxSession, launchFirefox } from '../firefox-harness';
 
 /**
  * The Firefox build end to end, as in share.test.ts for Chromium: a dev server on localhost, its
@@ -69,7 +69,11 @@ describe('Porthole in Firefox', () => {
       await popup.clickButton('Stop', '.share-panel');
       await popup.waitForButton('Share this localhost tab');
       await popup.waitForText('No active shares.');
-      await waitUntil(async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid), 5000, 'the fake cloudflared exited');
+      await waitUntil(
+        async () => !isAlive(fake.pid) && !(await readFakeStates(fakeDir)).some((state) => state.pid === fake.pid),
+        5000,
+        'the fake cloudflared exited',
+      );
       lap('stopped');
     } finally {
       await session?.close();

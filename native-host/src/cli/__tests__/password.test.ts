@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { checkPassword, passwordFromStdinText, readSharePassword, typeHidden, type HiddenLine, type PasswordInput } from '../password.js';
+import { checkPassword, type HiddenLine, type PasswordInput, passwordFromStdinText, readSharePassword, typeHidden } from '../password.js';
 
 const typing: HiddenLine = { text: '', state: 'typing' };
 
@@ -33,9 +33,15 @@ describe('the password from standard input', () => {
 
   it('follows the contract’s rules, and never repeats the value', () => {
     expect(checkPassword('x'.repeat(256), 'in PORTHOLE_PASSWORD')).toBeNull();
-    expect(checkPassword('', 'read from standard input')).toBe('The password read from standard input is empty; a share password needs at least 8 characters.');
-    expect(checkPassword('seven77', 'in PORTHOLE_PASSWORD')).toMatch(/^The password in PORTHOLE_PASSWORD is too short: .* at least 8 characters/);
-    expect(checkPassword('y'.repeat(257), 'in PORTHOLE_PASSWORD')).toBe('The password in PORTHOLE_PASSWORD is 257 characters long; at most 256 are allowed.');
+    expect(checkPassword('', 'read from standard input')).toBe(
+      'The password read from standard input is empty; a share password needs at least 8 characters.',
+    );
+    expect(checkPassword('seven77', 'in PORTHOLE_PASSWORD')).toMatch(
+      /^The password in PORTHOLE_PASSWORD is too short: .* at least 8 characters/,
+    );
+    expect(checkPassword('y'.repeat(257), 'in PORTHOLE_PASSWORD')).toBe(
+      'The password in PORTHOLE_PASSWORD is 257 characters long; at most 256 are allowed.',
+    );
     expect(checkPassword('a\tsecret', 'in PORTHOLE_PASSWORD')).not.toContain('secret');
   });
 });
@@ -52,29 +58,48 @@ describe('readSharePassword', () => {
 
   it('takes PORTHOLE_PASSWORD when no option is given, and removes it from the environment', async () => {
     const env: NodeJS.ProcessEnv = { PORTHOLE_PASSWORD: 'from env', PATH: '/bin' };
-    expect(await readSharePassword('none', { env, stdin: pipeInput(null), stderr })).toEqual({ ok: true, password: 'from env', source: 'env' });
+    expect(await readSharePassword('none', { env, stdin: pipeInput(null), stderr })).toEqual({
+      ok: true,
+      password: 'from env',
+      source: 'env',
+    });
     expect(env).toEqual({ PATH: '/bin' });
   });
 
   it('means no password when nothing is given', async () => {
-    expect(await readSharePassword('none', { env: { PORTHOLE_PASSWORD: '' }, stdin: pipeInput(null), stderr })).toEqual({ ok: true, password: null, source: 'none' });
+    expect(await readSharePassword('none', { env: { PORTHOLE_PASSWORD: '' }, stdin: pipeInput(null), stderr })).toEqual({
+      ok: true,
+      password: null,
+      source: 'none',
+    });
   });
 
   it('--password-stdin reads a pipe, and wins over the environment (which is still removed)', async () => {
     const env: NodeJS.ProcessEnv = { PORTHOLE_PASSWORD: 'from env' };
-    expect(await readSharePassword('stdin', { env, stdin: pipeInput('piped\n'), stderr })).toEqual({ ok: true, password: 'piped', source: 'stdin' });
+    expect(await readSharePassword('stdin', { env, stdin: pipeInput('piped\n'), stderr })).toEqual({
+      ok: true,
+      password: 'piped',
+      source: 'stdin',
+    });
     expect(env.PORTHOLE_PASSWORD).toBeUndefined();
   });
 
   it('--password-stdin refuses an empty pipe and a terminal', async () => {
-    expect(await readSharePassword('stdin', { env: {}, stdin: pipeInput(''), stderr })).toMatchObject({ ok: false, message: expect.stringMatching(/is empty/) });
-    expect(await readSharePassword('stdin', { env: {}, stdin: pipeInput(null, true), stderr })).toMatchObject({ ok: false, message: expect.stringMatching(/standard input is a terminal here/) });
+    expect(await readSharePassword('stdin', { env: {}, stdin: pipeInput(''), stderr })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/is empty/),
+    });
+    expect(await readSharePassword('stdin', { env: {}, stdin: pipeInput(null, true), stderr })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/standard input is a terminal here/),
+    });
   });
 
   it('--password without a terminal says what to use instead', async () => {
     expect(await readSharePassword('prompt', { env: {}, stdin: pipeInput('typed\n'), stderr })).toEqual({
       ok: false,
-      message: '--password asks for the password at a terminal, and standard input is not one here: set PORTHOLE_PASSWORD, or pipe it in with --password-stdin.',
+      message:
+        '--password asks for the password at a terminal, and standard input is not one here: set PORTHOLE_PASSWORD, or pipe it in with --password-stdin.',
     });
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_DIAGNOSIS, failureOnExit, observeLine, type TunnelDiagnosis } from '../diagnosis.js';
-import { parseCloudflaredLine, parseCloudflaredVersion, parseFields, type CloudflaredLine } from '../parse.js';
+import { type CloudflaredLine, parseCloudflaredLine, parseCloudflaredVersion, parseFields } from '../parse.js';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/cloudflared');
 const fixtureLines = (name: string): string[] => readFileSync(join(FIXTURES, name), 'utf8').split('\n');
@@ -40,12 +40,33 @@ const EDGE_HELP = ['ERR', 'ERR', 'ERR', 'ERR', 'ERR', 'ERR', 'ERR'];
 describe('parseCloudflaredLine on real cloudflared output', () => {
   it('ok.stderr.log: the address, the metrics server, then the edge failures', () => {
     expect(summarise('ok.stderr.log')).toEqual([
-      'INF', 'INF', 'INF', 'INF', URL, 'INF',
-      'INF', 'INF', 'INF', 'INF', 'INF', 'WRN', 'INF', 'ERR', 'INF', 'INF', 'WRN', 'WRN',
-      'problem edge-unreachable', ...EDGE_HELP,
+      'INF',
+      'INF',
+      'INF',
+      'INF',
+      URL,
+      'INF',
+      'INF',
+      'INF',
+      'INF',
+      'INF',
+      'INF',
+      'WRN',
+      'INF',
+      'ERR',
+      'INF',
+      'INF',
+      'WRN',
+      'WRN',
+      'problem edge-unreachable',
+      ...EDGE_HELP,
       'metrics 127.0.0.1:39391',
-      'problem edge-unreachable', ...EDGE_HELP,
-      'INF', 'problem edge-unreachable', 'INF', 'fatal edge-unreachable',
+      'problem edge-unreachable',
+      ...EDGE_HELP,
+      'INF',
+      'problem edge-unreachable',
+      'INF',
+      'fatal edge-unreachable',
     ]);
   });
 
@@ -85,14 +106,19 @@ describe('parseCloudflaredLine on real cloudflared output', () => {
 
   it('reads a registered edge connection (format from connection/observer.go)', () => {
     expect(
-      parseCloudflaredLine('2026-11-25T02:50:00Z INF Registered tunnel connection connIndex=0 connection=0b7c5e2a-2f4e-4f0e-9a57-2d0f1f7f0d6b event=0 ip=198.41.200.13 location=lhr01 protocol=quic'),
+      parseCloudflaredLine(
+        '2026-11-25T02:50:00Z INF Registered tunnel connection connIndex=0 connection=0b7c5e2a-2f4e-4f0e-9a57-2d0f1f7f0d6b event=0 ip=198.41.200.13 location=lhr01 protocol=quic',
+      ),
     ).toEqual({ kind: 'registered', connIndex: 0, location: 'lhr01' });
   });
 
   it('ignores blank lines and survives carriage returns and odd input', () => {
     expect(parseCloudflaredLine('')).toBeNull();
     expect(parseCloudflaredLine('   \r')).toBeNull();
-    expect(parseCloudflaredLine('2026-11-25T02:48:29Z INF |  https://a-b.trycloudflare.com  |\r')).toEqual({ kind: 'url', url: 'https://a-b.trycloudflare.com' });
+    expect(parseCloudflaredLine('2026-11-25T02:48:29Z INF |  https://a-b.trycloudflare.com  |\r')).toEqual({
+      kind: 'url',
+      url: 'https://a-b.trycloudflare.com',
+    });
     expect(parseCloudflaredLine('\u0000\uffff garbage')).toEqual({ kind: 'log', level: null, text: '\u0000\uffff garbage' });
   });
 
@@ -123,7 +149,10 @@ describe('diagnosis of a whole run', () => {
   });
 
   it('an exit with nothing to explain it is tunnel-exited, naming the exit', () => {
-    expect(failureOnExit(EMPTY_DIAGNOSIS, { code: null, signal: 'SIGKILL' })).toMatchObject({ code: 'tunnel-exited', detail: 'cloudflared was ended by SIGKILL' });
+    expect(failureOnExit(EMPTY_DIAGNOSIS, { code: null, signal: 'SIGKILL' })).toMatchObject({
+      code: 'tunnel-exited',
+      detail: 'cloudflared was ended by SIGKILL',
+    });
   });
 
   it('collects the address and the metrics server of a healthy start', () => {
@@ -141,6 +170,10 @@ describe('small readers', () => {
   });
 
   it('reads quoted and plain key=value fields', () => {
-    expect(parseFields('error="lookup \\"x\\" failed" event=0 ip=1.2.3.4')).toEqual({ error: 'lookup "x" failed', event: '0', ip: '1.2.3.4' });
+    expect(parseFields('error="lookup \\"x\\" failed" event=0 ip=1.2.3.4')).toEqual({
+      error: 'lookup "x" failed',
+      event: '0',
+      ip: '1.2.3.4',
+    });
   });
 });

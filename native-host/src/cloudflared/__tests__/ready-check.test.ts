@@ -1,6 +1,6 @@
-import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkReady, splitMetricsAddress } from '../ready-check.js';
 
@@ -34,10 +34,12 @@ describe('checkReady, against real servers', () => {
   it('is true for 200 and false for 503, as cloudflared answers before and after registering', async () => {
     let status = 503;
     const paths: string[] = [];
-    const address = await listen(createServer((req, res) => {
-      paths.push(req.url ?? '');
-      res.writeHead(status, { 'content-type': 'application/json' }).end('{"status":0}');
-    }));
+    const address = await listen(
+      createServer((req, res) => {
+        paths.push(req.url ?? '');
+        res.writeHead(status, { 'content-type': 'application/json' }).end('{"status":0}');
+      }),
+    );
     expect(await checkReady(address, 1000)).toBe(false);
     status = 200;
     expect(await checkReady(address, 1000)).toBe(true);

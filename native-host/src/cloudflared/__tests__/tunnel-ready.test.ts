@@ -28,7 +28,14 @@ describe('Tunnel /ready fallback', () => {
     const binary = join(dir, 'cloudflared-quiet.cjs');
     writeFileSync(binary, SCRIPT);
     chmodSync(binary, 0o755);
-    const tunnel = new Tunnel({ binary, originUrl: 'http://127.0.0.1:1', configPath: join(dir, 'cf.yml'), env: process.env, platform: linux, readyPollMs: 100 });
+    const tunnel = new Tunnel({
+      binary,
+      originUrl: 'http://127.0.0.1:1',
+      configPath: join(dir, 'cf.yml'),
+      env: process.env,
+      platform: linux,
+      readyPollMs: 100,
+    });
     try {
       const url = new Promise<string>((resolve) => tunnel.once('url', resolve));
       const registered = new Promise<void>((resolve) => tunnel.once('registered', resolve));

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { FIRST_LOCK_MS, FREE_GUESSES, GuessLimiter, lockFor, MAX_LOCK_MS, retryAfterSeconds, SHARE_BURST, SHARE_REFILL_MS } from '../guess-limiter.js';
+import {
+  FIRST_LOCK_MS,
+  FREE_GUESSES,
+  GuessLimiter,
+  lockFor,
+  MAX_LOCK_MS,
+  retryAfterSeconds,
+  SHARE_BURST,
+  SHARE_REFILL_MS,
+} from '../guess-limiter.js';
 
 function limiter(): { limiter: GuessLimiter; advance(ms: number): void } {
   let now = 0;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { forwardedRequestHeaders, hopByHopResponseHeaders, isAllowedHost, publicOriginFor, rewriteLocation, type RequestHeaderContext } from '../headers.js';
+import {
+  forwardedRequestHeaders,
+  hopByHopResponseHeaders,
+  isAllowedHost,
+  publicOriginFor,
+  type RequestHeaderContext,
+  rewriteLocation,
+} from '../headers.js';
 
 const context: RequestHeaderContext = {
   originHost: 'localhost:5173',
@@ -36,19 +43,37 @@ describe('forwardedRequestHeaders', () => {
   });
 
   it('keeps the public Host when the share says so', () => {
-    expect(forwardedRequestHeaders(fromCloudflared, { ...context, keepPublicHost: true }).host).toBe('sunny-otter-river-maple.trycloudflare.com');
+    expect(forwardedRequestHeaders(fromCloudflared, { ...context, keepPublicHost: true }).host).toBe(
+      'sunny-otter-river-maple.trycloudflare.com',
+    );
   });
 
   it('replaces every X-Forwarded-* and Forwarded the visitor sent with what the gateway verified (issue 9)', () => {
-    const spoofed = { ...fromCloudflared, 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http', 'x-forwarded-for': '10.0.0.1', 'x-forwarded-port': '1', forwarded: 'host=evil.example' };
+    const spoofed = {
+      ...fromCloudflared,
+      'x-forwarded-host': 'evil.example',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-for': '10.0.0.1',
+      'x-forwarded-port': '1',
+      forwarded: 'host=evil.example',
+    };
     const headers = forwardedRequestHeaders(spoofed, context);
-    expect(headers).toMatchObject({ 'x-forwarded-host': 'sunny-otter-river-maple.trycloudflare.com', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.7' });
+    expect(headers).toMatchObject({
+      'x-forwarded-host': 'sunny-otter-river-maple.trycloudflare.com',
+      'x-forwarded-proto': 'https',
+      'x-forwarded-for': '203.0.113.7',
+    });
     expect(headers).not.toHaveProperty('forwarded');
     expect(headers).not.toHaveProperty('x-forwarded-port');
   });
 
   it('says http for a request straight to the gateway', () => {
-    expect(forwardedRequestHeaders({ host: '127.0.0.1:4000' }, { ...context, publicOrigin: { proto: 'http', host: '127.0.0.1:4000' }, visitorAddress: '127.0.0.1', cookie: undefined })).toEqual({
+    expect(
+      forwardedRequestHeaders(
+        { host: '127.0.0.1:4000' },
+        { ...context, publicOrigin: { proto: 'http', host: '127.0.0.1:4000' }, visitorAddress: '127.0.0.1', cookie: undefined },
+      ),
+    ).toEqual({
       host: 'localhost:5173',
       'x-forwarded-host': '127.0.0.1:4000',
       'x-forwarded-proto': 'http',
@@ -75,25 +100,36 @@ describe('forwardedRequestHeaders', () => {
   });
 
   it('frames the body as the gateway writes it, whatever the visitor sent', () => {
-    const chunked = forwardedRequestHeaders({ ...fromCloudflared, 'transfer-encoding': 'chunked', 'content-length': '3' }, { ...context, framing: { name: 'transfer-encoding', value: 'chunked' } });
+    const chunked = forwardedRequestHeaders(
+      { ...fromCloudflared, 'transfer-encoding': 'chunked', 'content-length': '3' },
+      { ...context, framing: { name: 'transfer-encoding', value: 'chunked' } },
+    );
     expect(chunked['transfer-encoding']).toBe('chunked');
     expect(chunked).not.toHaveProperty('content-length');
     expect(forwardedRequestHeaders({ ...fromCloudflared, 'content-length': '3' }, context)).not.toHaveProperty('content-length');
   });
 
   it.each(['content-length', 'transfer-encoding', 'host'])('never drops %s because Connection names it (issue 9)', (name) => {
-    const framing = name === 'transfer-encoding' ? ({ name, value: 'chunked' } as const) : ({ name: 'content-length', value: '5' } as const);
+    const framing =
+      name === 'transfer-encoding' ? ({ name, value: 'chunked' } as const) : ({ name: 'content-length', value: '5' } as const);
     const headers = forwardedRequestHeaders({ ...fromCloudflared, connection: `keep-alive, ${name}` }, { ...context, framing });
     expect(headers[name]).toBeDefined();
   });
 
   it('takes the share’s cookie out: the gateway gives the Cookie header it is told to', () => {
-    expect(forwardedRequestHeaders({ ...fromCloudflared, cookie: 'porthole_share=x; a=1' }, { ...context, cookie: 'a=1' }).cookie).toBe('a=1');
-    expect(forwardedRequestHeaders({ ...fromCloudflared, cookie: 'porthole_share=x' }, { ...context, cookie: undefined })).not.toHaveProperty('cookie');
+    expect(forwardedRequestHeaders({ ...fromCloudflared, cookie: 'porthole_share=x; a=1' }, { ...context, cookie: 'a=1' }).cookie).toBe(
+      'a=1',
+    );
+    expect(
+      forwardedRequestHeaders({ ...fromCloudflared, cookie: 'porthole_share=x' }, { ...context, cookie: undefined }),
+    ).not.toHaveProperty('cookie');
   });
 
   it('passes Connection and Upgrade on for a WebSocket', () => {
-    const headers = forwardedRequestHeaders({ ...fromCloudflared, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'k' }, { ...context, upgrade: true });
+    const headers = forwardedRequestHeaders(
+      { ...fromCloudflared, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-key': 'k' },
+      { ...context, upgrade: true },
+    );
     expect(headers).toMatchObject({ connection: 'upgrade', upgrade: 'websocket', 'sec-websocket-key': 'k', host: 'localhost:5173' });
   });
 
@@ -104,23 +140,40 @@ describe('forwardedRequestHeaders', () => {
   });
 
   it('maps the share’s own Origin to the origin’s, so same-origin stays same-origin after the Host rewrite', () => {
-    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://sunny-otter-river-maple.trycloudflare.com' }, context).origin).toBe('http://localhost:5173');
+    expect(
+      forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://sunny-otter-river-maple.trycloudflare.com' }, context).origin,
+    ).toBe('http://localhost:5173');
   });
 
   it('passes any other Origin as it is, so the dev server still refuses other sites', () => {
     expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://evil.example' }, context).origin).toBe('https://evil.example');
-    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'http://sunny-otter-river-maple.trycloudflare.com' }, context).origin).toBe('http://sunny-otter-river-maple.trycloudflare.com');
+    expect(
+      forwardedRequestHeaders({ ...fromCloudflared, origin: 'http://sunny-otter-river-maple.trycloudflare.com' }, context).origin,
+    ).toBe('http://sunny-otter-river-maple.trycloudflare.com');
     expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'null' }, context).origin).toBe('null');
   });
 
   it('keeps the public Origin with the public Host', () => {
-    expect(forwardedRequestHeaders({ ...fromCloudflared, origin: 'https://sunny-otter-river-maple.trycloudflare.com' }, { ...context, keepPublicHost: true }).origin).toBe('https://sunny-otter-river-maple.trycloudflare.com');
+    expect(
+      forwardedRequestHeaders(
+        { ...fromCloudflared, origin: 'https://sunny-otter-river-maple.trycloudflare.com' },
+        { ...context, keepPublicHost: true },
+      ).origin,
+    ).toBe('https://sunny-otter-river-maple.trycloudflare.com');
   });
 });
 
 describe('hopByHopResponseHeaders', () => {
   it('names the origin’s connection headers, not the end-to-end ones', () => {
-    expect(hopByHopResponseHeaders({ connection: 'keep-alive, x-hop', 'keep-alive': 'timeout=5', 'x-hop': '1', 'content-type': 'text/html', 'transfer-encoding': 'chunked' }).sort()).toEqual(['connection', 'keep-alive', 'x-hop']);
+    expect(
+      hopByHopResponseHeaders({
+        connection: 'keep-alive, x-hop',
+        'keep-alive': 'timeout=5',
+        'x-hop': '1',
+        'content-type': 'text/html',
+        'transfer-encoding': 'chunked',
+      }).sort(),
+    ).toEqual(['connection', 'keep-alive', 'x-hop']);
   });
 });
 

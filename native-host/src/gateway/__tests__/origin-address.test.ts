@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dialCandidates, isUnreachableError } from '../origin-address.js';
 
-const addresses = (hostname: string, lastGood: string | null = null) => dialCandidates(hostname, lastGood).map((c) => `${c.address}/${c.family}`);
+const addresses = (hostname: string, lastGood: string | null = null) =>
+  dialCandidates(hostname, lastGood).map((c) => `${c.address}/${c.family}`);
 
 describe('dialCandidates', () => {
   it.each([

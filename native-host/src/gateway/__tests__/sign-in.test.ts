@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readSignInForm, safeNext, SessionKey, wantsHtml, withoutShareCookie } from '../sign-in.js';
+import { readSignInForm, SessionKey, safeNext, wantsHtml, withoutShareCookie } from '../sign-in.js';
 import { normaliseAddress, visitorAddress } from '../visitor.js';
 
 describe('safeNext: back to the page asked for, never off the share', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Throttle, type Clock } from '../throttle.js';
+import { type Clock, Throttle } from '../throttle.js';
 
 function fakeClock() {
   const timers: { at: number; task: () => void; id: number }[] = [];

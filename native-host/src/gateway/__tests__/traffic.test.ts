@@ -2,7 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../protocol/index.js';
 import { clipPath, TrafficLog, visitorKey } from '../traffic.js';
 
-const request = (n: number, status = 200): RequestRecord => ({ method: 'GET', path: `/${n}`, status, at: 1000 + n, ms: 1, country: null, visitor: '', requestHeaders: [], responseHeaders: [] });
+const request = (n: number, status = 200): RequestRecord => ({
+  method: 'GET',
+  path: `/${n}`,
+  status,
+  at: 1000 + n,
+  ms: 1,
+  country: null,
+  visitor: '',
+  requestHeaders: [],
+  responseHeaders: [],
+});
 
 describe('TrafficLog', () => {
   it('starts empty', () => {
@@ -50,12 +60,16 @@ describe('TrafficLog', () => {
 
 describe('visitorKey', () => {
   it('takes the client cloudflared names, then X-Forwarded-For, then the peer; with the browser', () => {
-    expect(visitorKey({ 'cf-connecting-ip': '203.0.113.7', 'x-forwarded-for': '10.0.0.1', 'user-agent': 'phone' }, '127.0.0.1')).toBe('203.0.113.7\u0000phone');
+    expect(visitorKey({ 'cf-connecting-ip': '203.0.113.7', 'x-forwarded-for': '10.0.0.1', 'user-agent': 'phone' }, '127.0.0.1')).toBe(
+      '203.0.113.7\u0000phone',
+    );
     expect(visitorKey({ 'x-forwarded-for': '198.51.100.2, 10.0.0.1' }, '127.0.0.1')).toBe('198.51.100.2\u0000');
     expect(visitorKey({}, '127.0.0.1')).toBe('127.0.0.1\u0000');
   });
 
   it('tells apart two browsers behind one address', () => {
-    expect(visitorKey({ 'cf-connecting-ip': '1.2.3.4', 'user-agent': 'a' }, undefined)).not.toBe(visitorKey({ 'cf-connecting-ip': '1.2.3.4', 'user-agent': 'b' }, undefined));
+    expect(visitorKey({ 'cf-connecting-ip': '1.2.3.4', 'user-agent': 'a' }, undefined)).not.toBe(
+      visitorKey({ 'cf-connecting-ip': '1.2.3.4', 'user-agent': 'b' }, undefined),
+    );
   });
 });

@@ -2,16 +2,16 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../protocol/extension-ids.js';
 import { darwin } from '../../platform/darwin.js';
-import { linux } from '../../platform/linux.js';
 import type { Platform, Registry } from '../../platform/index.js';
+import { linux } from '../../platform/linux.js';
 import { win32 } from '../../platform/win32.js';
+import { CHROMIUM_EXTENSION_ORIGIN, FIREFOX_EXTENSION_ID } from '../../protocol/extension-ids.js';
 import { browserPresence, programCandidates } from '../browser-presence.js';
 import { checkAllBrowsers, formatDoctorReport } from '../doctor.js';
 import { buildHostManifest } from '../host-manifest.js';
-import { systemManifestPaths } from '../system-manifests.js';
 import { install, installedRegistrations, parseBrowserList, uninstall } from '../registration.js';
+import { systemManifestPaths } from '../system-manifests.js';
 
 const table = (platform: Platform, env: NodeJS.ProcessEnv, home: string) =>
   Object.fromEntries(platform.browserLocations({ env, home }).map((l) => [l.browser, l.registryKey ?? l.manifestDir]));
@@ -81,7 +81,13 @@ describe('install and uninstall (Linux layout, real files)', () => {
     const registrations = install({ platform: linux, where, hostPath, stateDir, browsers: 'all' });
     expect(registrations.map((r) => r.browser)).toEqual(['chromium', 'firefox']);
     const chromium = JSON.parse(readFileSync(join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'), 'utf8'));
-    expect(chromium).toEqual({ name: 'dev.porthole.host', description: expect.any(String), path: hostPath, type: 'stdio', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] });
+    expect(chromium).toEqual({
+      name: 'dev.porthole.host',
+      description: expect.any(String),
+      path: hostPath,
+      type: 'stdio',
+      allowed_origins: [CHROMIUM_EXTENSION_ORIGIN],
+    });
     const firefox = JSON.parse(readFileSync(join(home, '.mozilla/native-messaging-hosts/dev.porthole.host.json'), 'utf8'));
     expect(firefox).toMatchObject({ path: hostPath, allowed_extensions: [FIREFOX_EXTENSION_ID] });
     expect(existsSync(join(home, '.config/google-chrome'))).toBe(false);
@@ -111,14 +117,20 @@ describe('install and uninstall (Linux layout, real files)', () => {
   });
 
   it('refuses an unknown browser name, listing the known ones', () => {
-    expect(() => parseBrowserList('netscape')).toThrow(/Unknown browser "netscape".*chrome, chromium, edge, brave, vivaldi, opera, firefox/);
+    expect(() => parseBrowserList('netscape')).toThrow(
+      /Unknown browser "netscape".*chrome, chromium, edge, brave, vivaldi, opera, firefox/,
+    );
     expect(parseBrowserList('Chrome, firefox')).toEqual(['chrome', 'firefox']);
   });
 
   it('Windows: writes the registry key pointing at the manifest, and uninstall deletes it', () => {
     const { stateDir, hostPath, home } = fixtureHome();
     const keys = new Map<string, string>();
-    const registry: Registry = { read: (k) => keys.get(k) ?? null, write: (k, v) => void keys.set(k, v), remove: (k) => void keys.delete(k) };
+    const registry: Registry = {
+      read: (k) => keys.get(k) ?? null,
+      write: (k, v) => void keys.set(k, v),
+      remove: (k) => void keys.delete(k),
+    };
     const platform: Platform = { ...win32, registry };
     const where = { env: { LOCALAPPDATA: join(home, 'local'), APPDATA: join(home, 'roaming') }, home };
     install({ platform, where, hostPath, stateDir, browsers: ['chrome', 'firefox'] });
@@ -142,22 +154,47 @@ describe('install and uninstall (Linux layout, real files)', () => {
 });
 
 describe('doctor', () => {
-  const hello = { type: 'hello' as const, name: 'dev.porthole.host' as const, version: '1.0.0', protocol: 1, platform: 'linux', arch: 'x64', cloudflared: { path: '/usr/bin/cloudflared', source: 'path' as const, version: '2025.1.0' }, cloudflaredError: null };
+  const hello = {
+    type: 'hello' as const,
+    name: 'dev.porthole.host' as const,
+    version: '1.0.0',
+    protocol: 1,
+    platform: 'linux',
+    arch: 'x64',
+    cloudflared: { path: '/usr/bin/cloudflared', source: 'path' as const, version: '2025.1.0' },
+    cloudflaredError: null,
+  };
 
   it('reports registered, missing and broken registrations with the command that fixes each', () => {
     const { home, stateDir, hostPath, where } = fixtureHome();
     mkdirSync(join(home, '.config', 'google-chrome'), { recursive: true });
     mkdirSync(join(home, '.config', 'chromium', 'NativeMessagingHosts'), { recursive: true });
     install({ platform: linux, where, hostPath, stateDir, browsers: ['firefox'] });
-    writeFileSync(join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'), JSON.stringify({ path: '/gone/porthole-host', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }));
+    writeFileSync(
+      join(home, '.config/chromium/NativeMessagingHosts/dev.porthole.host.json'),
+      JSON.stringify({ path: '/gone/porthole-host', allowed_origins: [CHROMIUM_EXTENSION_ORIGIN] }),
+    );
     const checks = checkAllBrowsers(linux, where, noSystem);
     const byBrowser = Object.fromEntries(checks.map((c) => [c.browser, c]));
     expect(byBrowser.firefox).toMatchObject({ status: 'ok', summary: expect.stringContaining(hostPath) });
-    expect(byBrowser.chrome).toMatchObject({ status: 'problem', summary: expect.stringMatching(/not registered; run: porthole-host install --browser chrome/) });
-    expect(byBrowser.chromium).toMatchObject({ status: 'problem', summary: expect.stringMatching(/\/gone\/porthole-host, which is missing/) });
+    expect(byBrowser.chrome).toMatchObject({
+      status: 'problem',
+      summary: expect.stringMatching(/not registered; run: porthole-host install --browser chrome/),
+    });
+    expect(byBrowser.chromium).toMatchObject({
+      status: 'problem',
+      summary: expect.stringMatching(/\/gone\/porthole-host, which is missing/),
+    });
     expect(byBrowser.edge?.status).toBe('absent');
 
-    const paths = { hostDir: '/x', hostExecutable: hostPath, stateDir, logFile: join(stateDir, 'host.log'), runningDir: '', cloudflaredConfig: '' };
+    const paths = {
+      hostDir: '/x',
+      hostExecutable: hostPath,
+      stateDir,
+      logFile: join(stateDir, 'host.log'),
+      runningDir: '',
+      cloudflaredConfig: '',
+    };
     const report = formatDoctorReport({ hello, paths, browsers: checks });
     expect(report.healthy).toBe(false);
     expect(report.text).toContain('cloudflared    ✓ 2025.1.0 at /usr/bin/cloudflared (from PATH)');
@@ -171,7 +208,13 @@ describe('doctor', () => {
     install({ platform: linux, where, hostPath, stateDir, browsers: 'all' });
     const paths = { hostDir: '/x', hostExecutable: hostPath, stateDir, logFile: '', runningDir: '', cloudflaredConfig: '' };
     expect(formatDoctorReport({ hello, paths, browsers: checkAllBrowsers(linux, where, noSystem) }).healthy).toBe(true);
-    expect(formatDoctorReport({ hello: { ...hello, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } }, paths, browsers: checkAllBrowsers(linux, where, noSystem) }).text).toContain('cloudflared    ✗ cloudflared was not found.');
+    expect(
+      formatDoctorReport({
+        hello: { ...hello, cloudflared: null, cloudflaredError: { code: 'cloudflared-missing', message: 'cloudflared was not found.' } },
+        paths,
+        browsers: checkAllBrowsers(linux, where, noSystem),
+      }).text,
+    ).toContain('cloudflared    ✗ cloudflared was not found.');
   });
 });
 
@@ -197,7 +240,13 @@ describe('uninstall removes exactly what install created, folders included (issu
 
     const removed = uninstall({ platform: linux, stateDir });
     expect(removed.removedFolders).toEqual(
-      expect.arrayContaining([join(home, '.config'), join(home, '.config/google-chrome'), join(home, '.mozilla/native-messaging-hosts'), join(home, '.local'), stateDir]),
+      expect.arrayContaining([
+        join(home, '.config'),
+        join(home, '.config/google-chrome'),
+        join(home, '.mozilla/native-messaging-hosts'),
+        join(home, '.local'),
+        stateDir,
+      ]),
     );
     expect(removed.keptFolders).toEqual([]);
     expect(tree(home)).toEqual(before);
@@ -241,7 +290,9 @@ describe('doctor tells a browser from a folder (issue 12)', () => {
     const { home, where } = fixtureHome();
     mkdirSync(join(home, '.config/vivaldi/NativeMessagingHosts'), { recursive: true });
     writeFileSync(join(home, '.config/vivaldi/NativeMessagingHosts/org.keepassxc.json'), '{}');
-    expect(browserPresence('linux', linux.browserLocations(where).find((l) => l.browser === 'vivaldi')!, where, new Set())).toEqual({ present: false });
+    expect(browserPresence('linux', linux.browserLocations(where).find((l) => l.browser === 'vivaldi')!, where, new Set())).toEqual({
+      present: false,
+    });
     expect(checkAllBrowsers(linux, where, noSystem).find((c) => c.browser === 'vivaldi')?.status).toBe('absent');
   });
 
@@ -253,8 +304,14 @@ describe('doctor tells a browser from a folder (issue 12)', () => {
     mkdirSync(join(home, '.config/google-chrome/Default'), { recursive: true });
     const where = { env: { PATH: `/nonexistent:${bin}` }, home };
     const byBrowser = Object.fromEntries(checkAllBrowsers(linux, where, noSystem).map((c) => [c.browser, c]));
-    expect(byBrowser.firefox).toMatchObject({ status: 'problem', summary: `installed (found ${join(bin, 'firefox-esr')}), but Porthole is not registered; run: porthole-host install --browser firefox` });
-    expect(byBrowser.chrome).toMatchObject({ status: 'problem', summary: expect.stringContaining(`its folder ${join(home, '.config/google-chrome')} exists`) });
+    expect(byBrowser.firefox).toMatchObject({
+      status: 'problem',
+      summary: `installed (found ${join(bin, 'firefox-esr')}), but Porthole is not registered; run: porthole-host install --browser firefox`,
+    });
+    expect(byBrowser.chrome).toMatchObject({
+      status: 'problem',
+      summary: expect.stringContaining(`its folder ${join(home, '.config/google-chrome')} exists`),
+    });
     expect(byBrowser.chromium?.status).toBe('absent');
   });
 
@@ -266,7 +323,10 @@ describe('doctor tells a browser from a folder (issue 12)', () => {
     writeFileSync(system, JSON.stringify(buildHostManifest('chromium', hostPath)));
     const systemManifests = (browser: string) => (browser === 'chromium' ? [join(home, 'nowhere.json'), system] : []);
     expect(checkAllBrowsers(linux, where, { systemManifests }).find((c) => c.browser === 'chromium')).toEqual({
-      browser: 'chromium', status: 'ok', manifestPath: system, summary: `registered for every user: ${system} → ${hostPath}`,
+      browser: 'chromium',
+      status: 'ok',
+      manifestPath: system,
+      summary: `registered for every user: ${system} → ${hostPath}`,
     });
     writeFileSync(system, JSON.stringify(buildHostManifest('chromium', '/gone/porthole-host')));
     expect(checkAllBrowsers(linux, where, { systemManifests }).find((c) => c.browser === 'chromium')?.summary).toBe(
@@ -279,7 +339,10 @@ describe('doctor tells a browser from a folder (issue 12)', () => {
   });
 
   it('macOS: an application in /Applications or ~/Applications counts', () => {
-    expect(programCandidates('darwin', 'chrome', { env: {}, home: '/Users/u' })).toEqual(['/Applications/Google Chrome.app', '/Users/u/Applications/Google Chrome.app']);
+    expect(programCandidates('darwin', 'chrome', { env: {}, home: '/Users/u' })).toEqual([
+      '/Applications/Google Chrome.app',
+      '/Users/u/Applications/Google Chrome.app',
+    ]);
     expect(programCandidates('win32', 'chrome', { env: { PATH: 'C:\\x' }, home: 'C:\\Users\\u' })).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encodeFrame, encodeJsonFrame, FrameDecoder, type DecodedItem } from '../framing.js';
+import { type DecodedItem, encodeFrame, encodeJsonFrame, FrameDecoder } from '../framing.js';
 
-const bodies = (items: DecodedItem[]): string[] => items.map((item) => (item.kind === 'frame' ? item.body.toString('utf8') : `oversized:${item.length}`));
+const bodies = (items: DecodedItem[]): string[] =>
+  items.map((item) => (item.kind === 'frame' ? item.body.toString('utf8') : `oversized:${item.length}`));
 
 describe('native messaging framing', () => {
   it('writes the length in the byte order asked for, then the UTF-8 body', () => {

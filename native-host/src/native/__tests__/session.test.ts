@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { hostError } from '../../errors.js';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { hostError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
-import { HOST_NAME, type HelloResult, type HostToExtension } from '../../protocol/index.js';
+import { type HelloResult, HOST_NAME, type HostToExtension } from '../../protocol/index.js';
 import { ShareManager, type ShareRuntime } from '../../share/share-manager.js';
 import { encodeFrame, encodeJsonFrame, FrameDecoder } from '../framing.js';
 import { runSession } from '../session.js';
@@ -18,14 +18,28 @@ class QuietTunnel extends EventEmitter implements ShareRuntime {
 }
 
 const HELLO: HelloResult = {
-  type: 'hello', name: HOST_NAME, version: '1.2.3', protocol: 1, platform: 'linux', arch: 'x64', cloudflared: null, cloudflaredError: null,
+  type: 'hello',
+  name: HOST_NAME,
+  version: '1.2.3',
+  protocol: 1,
+  platform: 'linux',
+  arch: 'x64',
+  cloudflared: null,
+  cloudflaredError: null,
 };
 
 function startSession() {
   const input = new PassThrough();
   const output = new PassThrough();
   const tunnels: QuietTunnel[] = [];
-  const manager = new ShareManager({ startShare: () => { const t = new QuietTunnel(); tunnels.push(t); return t; }, newId: () => `s${tunnels.length}` });
+  const manager = new ShareManager({
+    startShare: () => {
+      const t = new QuietTunnel();
+      tunnels.push(t);
+      return t;
+    },
+    newId: () => `s${tunnels.length}`,
+  });
   const done = runSession({ input, output, manager, log: silentLogger, hello: async () => HELLO });
   const decoder = new FrameDecoder();
   const received: HostToExtension[] = [];
@@ -51,10 +65,20 @@ describe('native messaging session', () => {
     const session = startSession();
     session.send({ id: 'r1', type: 'share', origin: 'http://localhost:3000' });
     const [reply, event] = await session.until(2);
-    expect(reply).toMatchObject({ id: 'r1', ok: true, type: 'share', existing: false, share: { origin: 'http://localhost:3000', state: 'starting' } });
+    expect(reply).toMatchObject({
+      id: 'r1',
+      ok: true,
+      type: 'share',
+      existing: false,
+      share: { origin: 'http://localhost:3000', state: 'starting' },
+    });
     expect(event).toMatchObject({ type: 'share-event', change: 'starting' });
     session.tunnels[0]?.emit('url', 'https://x-y.trycloudflare.com');
-    expect((await session.until(3))[2]).toMatchObject({ type: 'share-event', change: 'url', share: { url: 'https://x-y.trycloudflare.com' } });
+    expect((await session.until(3))[2]).toMatchObject({
+      type: 'share-event',
+      change: 'url',
+      share: { url: 'https://x-y.trycloudflare.com' },
+    });
   });
 
   it('announces starting with the reply, before anything else of that share, even a failure that comes at once', async () => {
@@ -77,7 +101,11 @@ describe('native messaging session', () => {
     });
     input.write(encodeJsonFrame({ id: 'r1', type: 'share', origin: 'http://localhost:3000' }));
     for (let i = 0; i < 100 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(received.map((m) => ('ok' in m ? `reply:${m.id}` : `${m.change}:${m.share.state}`))).toEqual(['reply:r1', 'starting:starting', 'failed:failed']);
+    expect(received.map((m) => ('ok' in m ? `reply:${m.id}` : `${m.change}:${m.share.state}`))).toEqual([
+      'reply:r1',
+      'starting:starting',
+      'failed:failed',
+    ]);
     input.end();
   });
 

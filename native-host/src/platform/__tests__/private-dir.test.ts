@@ -2,7 +2,7 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, statSync, symlinkSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensurePosixPrivateDir, judgePrivateDir, type DirFacts } from '../private-dir.js';
+import { type DirFacts, ensurePosixPrivateDir, judgePrivateDir } from '../private-dir.js';
 
 const dir = (over: Partial<DirFacts> = {}): DirFacts => ({ isSymbolicLink: false, isDirectory: true, uid: 1000, mode: 0o700, ...over });
 

@@ -3,7 +3,10 @@ import { parseProcCmdline, parseProcStatStartTicks, parsePsLine, parseWindowsCom
 
 describe('parseProcCmdline', () => {
   it.each([
-    ['/usr/bin/cloudflared\0tunnel\0--url\0http://127.0.0.1:41234\0', ['/usr/bin/cloudflared', 'tunnel', '--url', 'http://127.0.0.1:41234']],
+    [
+      '/usr/bin/cloudflared\0tunnel\0--url\0http://127.0.0.1:41234\0',
+      ['/usr/bin/cloudflared', 'tunnel', '--url', 'http://127.0.0.1:41234'],
+    ],
     ['a\0\0b\0', ['a', '', 'b']],
     ['a b\0c\0', ['a b', 'c']],
     ['', []],
@@ -41,7 +44,10 @@ describe('parsePsLine', () => {
 
 describe('parseWindowsCommandLine', () => {
   it.each([
-    ['"C:\\Program Files\\Porthole\\cloudflared.exe" tunnel --url http://127.0.0.1:1', ['C:\\Program Files\\Porthole\\cloudflared.exe', 'tunnel', '--url', 'http://127.0.0.1:1']],
+    [
+      '"C:\\Program Files\\Porthole\\cloudflared.exe" tunnel --url http://127.0.0.1:1',
+      ['C:\\Program Files\\Porthole\\cloudflared.exe', 'tunnel', '--url', 'http://127.0.0.1:1'],
+    ],
     ['C:\\p\\cloudflared.exe  tunnel   "a b"', ['C:\\p\\cloudflared.exe', 'tunnel', 'a b']],
     ['x.exe "a\\"b" c\\\\d "e\\\\" f', ['x.exe', 'a"b', 'c\\\\d', 'e\\', 'f']],
     ['x.exe "say ""hi"""', ['x.exe', 'say "hi"']],

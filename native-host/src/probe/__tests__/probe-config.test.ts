@@ -4,15 +4,34 @@ import { DEFAULT_PROBE, parseHostPort, probeConfigFromEnv, probeDelayMs } from '
 describe('probe configuration', () => {
   it('defaults to HTTPS, through Cloudflare’s resolvers, waiting 10 s', () => {
     expect(probeConfigFromEnv({})).toEqual(DEFAULT_PROBE);
-    expect(DEFAULT_PROBE).toMatchObject({ enabled: true, address: null, protocol: 'https', resolvers: ['1.1.1.1', '1.0.0.1'], waitMs: 10_000 });
+    expect(DEFAULT_PROBE).toMatchObject({
+      enabled: true,
+      address: null,
+      protocol: 'https',
+      resolvers: ['1.1.1.1', '1.0.0.1'],
+      waitMs: 10_000,
+    });
   });
 
   it('is aimed at a local edge by the environment', () => {
     expect(
-      probeConfigFromEnv({ PORTHOLE_PROBE_ADDRESS: '127.0.0.1:8443', PORTHOLE_PROBE_PROTOCOL: 'http', PORTHOLE_PROBE_RESOLVER: '127.0.0.1:5353, 9.9.9.9', PORTHOLE_PROBE_WAIT_MS: '300' }),
-    ).toMatchObject({ address: { host: '127.0.0.1', port: 8443 }, protocol: 'http', resolvers: ['127.0.0.1:5353', '9.9.9.9'], waitMs: 300 });
+      probeConfigFromEnv({
+        PORTHOLE_PROBE_ADDRESS: '127.0.0.1:8443',
+        PORTHOLE_PROBE_PROTOCOL: 'http',
+        PORTHOLE_PROBE_RESOLVER: '127.0.0.1:5353, 9.9.9.9',
+        PORTHOLE_PROBE_WAIT_MS: '300',
+      }),
+    ).toMatchObject({
+      address: { host: '127.0.0.1', port: 8443 },
+      protocol: 'http',
+      resolvers: ['127.0.0.1:5353', '9.9.9.9'],
+      waitMs: 300,
+    });
     expect(probeConfigFromEnv({ PORTHOLE_PROBE: 'off' }).enabled).toBe(false);
-    expect(probeConfigFromEnv({ PORTHOLE_PROBE_PROTOCOL: 'gopher', PORTHOLE_PROBE_WAIT_MS: 'soon' })).toMatchObject({ protocol: 'https', waitMs: 10_000 });
+    expect(probeConfigFromEnv({ PORTHOLE_PROBE_PROTOCOL: 'gopher', PORTHOLE_PROBE_WAIT_MS: 'soon' })).toMatchObject({
+      protocol: 'https',
+      waitMs: 10_000,
+    });
   });
 
   it.each([

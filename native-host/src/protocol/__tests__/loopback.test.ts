@@ -69,9 +69,12 @@ describe('checkLoopbackOrigin', () => {
 });
 
 describe('names under .localhost', () => {
-  it.each(['http://.localhost', 'http://a..localhost', 'http://-a.localhost'])('refuses the malformed name %s (found by fuzzing)', (input) => {
-    expect(checkLoopbackOrigin(input).ok).toBe(false);
-  });
+  it.each(['http://.localhost', 'http://a..localhost', 'http://-a.localhost'])(
+    'refuses the malformed name %s (found by fuzzing)',
+    (input) => {
+      expect(checkLoopbackOrigin(input).ok).toBe(false);
+    },
+  );
 });
 
 describe('shareKeyOf: which share serves a URL', () => {

@@ -3,11 +3,26 @@ import { validateRequest } from '../validate.js';
 
 describe('validateRequest', () => {
   it.each([
-    [{ id: 'a', type: 'hello' }, { id: 'a', type: 'hello' }],
-    [{ id: 'b', type: 'list' }, { id: 'b', type: 'list' }],
-    [{ id: 'c', type: 'stop-all' }, { id: 'c', type: 'stop-all' }],
-    [{ id: 'd', type: 'share', origin: 'http://localhost:5173' }, { id: 'd', type: 'share', origin: 'http://localhost:5173', settings: {} }],
-    [{ id: 'e', type: 'stop', shareId: 's1' }, { id: 'e', type: 'stop', shareId: 's1' }],
+    [
+      { id: 'a', type: 'hello' },
+      { id: 'a', type: 'hello' },
+    ],
+    [
+      { id: 'b', type: 'list' },
+      { id: 'b', type: 'list' },
+    ],
+    [
+      { id: 'c', type: 'stop-all' },
+      { id: 'c', type: 'stop-all' },
+    ],
+    [
+      { id: 'd', type: 'share', origin: 'http://localhost:5173' },
+      { id: 'd', type: 'share', origin: 'http://localhost:5173', settings: {} },
+    ],
+    [
+      { id: 'e', type: 'stop', shareId: 's1' },
+      { id: 'e', type: 'stop', shareId: 's1' },
+    ],
   ])('accepts %j', (input, request) => {
     expect(validateRequest(input)).toEqual({ ok: true, request });
   });
@@ -51,18 +66,30 @@ describe('validateRequest', () => {
     const share = (settings: unknown) => ({ id: 'a', type: 'share', origin: 'http://localhost:1', settings });
     const configure = (settings: unknown) => ({ id: 'c', type: 'configure', shareId: 's1', settings });
     it.each([
-      [share({ password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 }), share({ password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true })],
+      [
+        share({ password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true, extra: 1 }),
+        share({ password: 'pw-long-enough', expiresInMinutes: 0.5, keepPublicHost: true }),
+      ],
       [share({}), share({})],
       [share(null), share({})],
       [{ id: 'a', type: 'share', origin: 'http://localhost:1' }, share({})],
       [share({ password: null, expiresInMinutes: null }), share({ password: null, expiresInMinutes: null })],
       [configure({}), configure({})],
-      [configure({ password: null, expiresInMinutes: 10080, keepPublicHost: false }), configure({ password: null, expiresInMinutes: 10080, keepPublicHost: false })],
+      [
+        configure({ password: null, expiresInMinutes: 10080, keepPublicHost: false }),
+        configure({ password: null, expiresInMinutes: 10080, keepPublicHost: false }),
+      ],
       [configure({ password: 'é 🔑 : x'.repeat(10) }), configure({ password: 'é 🔑 : x'.repeat(10) })],
       // Protocol 1 spelled them `options` (share) and beside the other fields (configure): an older
       // extension's password must never be dropped.
-      [{ id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw-long-enough' } }, share({ password: 'pw-long-enough' })],
-      [{ id: 'c', type: 'configure', shareId: 's1', password: 'pw-long-enough', expiresInMinutes: 5 }, configure({ password: 'pw-long-enough', expiresInMinutes: 5 })],
+      [
+        { id: 'a', type: 'share', origin: 'http://localhost:1', options: { password: 'pw-long-enough' } },
+        share({ password: 'pw-long-enough' }),
+      ],
+      [
+        { id: 'c', type: 'configure', shareId: 's1', password: 'pw-long-enough', expiresInMinutes: 5 },
+        configure({ password: 'pw-long-enough', expiresInMinutes: 5 }),
+      ],
       [{ id: 'c', type: 'configure', shareId: 's1' }, configure({})],
     ])('accepts %j', (input, request) => {
       expect(validateRequest(input)).toEqual({ ok: true, request });
@@ -93,7 +120,9 @@ describe('validateRequest', () => {
     });
 
     it('JSON cannot carry NaN or Infinity, but a direct caller is refused too', () => {
-      expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', settings: { expiresInMinutes: Number.POSITIVE_INFINITY } }).ok).toBe(false);
+      expect(
+        validateRequest({ id: 'c', type: 'configure', shareId: 's', settings: { expiresInMinutes: Number.POSITIVE_INFINITY } }).ok,
+      ).toBe(false);
       expect(validateRequest({ id: 'c', type: 'configure', shareId: 's', settings: { expiresInMinutes: Number.NaN } }).ok).toBe(false);
     });
   });

@@ -3,16 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Platform, ProcessInfo } from '../../platform/index.js';
-import { isSameProcess, isValidPid, parseRecord, reapOrphans, RunningRecordFile, type RunningChild } from '../running-record.js';
+import { isSameProcess, isValidPid, parseRecord, type RunningChild, RunningRecordFile, reapOrphans } from '../running-record.js';
 
 const ARGV = ['/opt/porthole/cloudflared', 'tunnel', '--no-autoupdate', '--config', '/state/cf.yml', '--url', 'http://127.0.0.1:41234'];
 const START = 'boot-1:987654';
-const seen = (argv: string[] | null, startTime: string | null = START, commandLine = (argv ?? []).join(' ')): ProcessInfo => ({ argv, startTime, commandLine });
+const seen = (argv: string[] | null, startTime: string | null = START, commandLine = (argv ?? []).join(' ')): ProcessInfo => ({
+  argv,
+  startTime,
+  commandLine,
+});
 
 describe('isSameProcess', () => {
   it.each<[string, Pick<RunningChild, 'argv' | 'startTime'>, ProcessInfo, boolean]>([
     ['the same arguments and start time', { argv: ARGV, startTime: START }, seen(ARGV), true],
-    ['a partial port (:4123 against :41234)', { argv: [...ARGV.slice(0, -1), 'http://127.0.0.1:4123'], startTime: START }, seen(ARGV), false],
+    [
+      'a partial port (:4123 against :41234)',
+      { argv: [...ARGV.slice(0, -1), 'http://127.0.0.1:4123'], startTime: START },
+      seen(ARGV),
+      false,
+    ],
     ['a prefix of the arguments', { argv: ARGV.slice(0, 2), startTime: START }, seen(ARGV), false],
     ['an empty argv', { argv: [], startTime: START }, seen(ARGV), false],
     ['an empty program name', { argv: [''], startTime: START }, seen(['']), false],
@@ -28,22 +37,41 @@ describe('isSameProcess', () => {
 });
 
 describe('isValidPid', () => {
-  it.each([[2, true], [4242, true], [2 ** 31 - 1, true], [1, false], [0, false], [-5, false], [1.5, false], ['123', false], [Number.NaN, false], [2 ** 60, false], [null, false]])('%s → %s', (pid, expected) => {
+  it.each([
+    [2, true],
+    [4242, true],
+    [2 ** 31 - 1, true],
+    [1, false],
+    [0, false],
+    [-5, false],
+    [1.5, false],
+    ['123', false],
+    [Number.NaN, false],
+    [2 ** 60, false],
+    [null, false],
+  ])('%s → %s', (pid, expected) => {
     expect(isValidPid(pid)).toBe(expected);
   });
 });
 
 describe('parseRecord', () => {
   it('keeps well-formed children and names what it dropped', () => {
-    const parsed = parseRecord(JSON.stringify({ hostPid: 77, hostStartTime: 'b:1', children: [
-      { pid: 500, argv: ARGV, startTime: START, startedAt: 1 },
-      { pid: '500', argv: ARGV, startTime: START },
-      { pid: -3, argv: ARGV, startTime: START },
-      { pid: 2.5, argv: ARGV, startTime: START },
-      { pid: 501, argv: [], startTime: START },
-      { pid: 502, argv: ARGV },
-      null,
-    ] }), 77);
+    const parsed = parseRecord(
+      JSON.stringify({
+        hostPid: 77,
+        hostStartTime: 'b:1',
+        children: [
+          { pid: 500, argv: ARGV, startTime: START, startedAt: 1 },
+          { pid: '500', argv: ARGV, startTime: START },
+          { pid: -3, argv: ARGV, startTime: START },
+          { pid: 2.5, argv: ARGV, startTime: START },
+          { pid: 501, argv: [], startTime: START },
+          { pid: 502, argv: ARGV },
+          null,
+        ],
+      }),
+      77,
+    );
     expect(parsed).toMatchObject({ ok: true, record: { hostPid: 77, hostStartTime: 'b:1', children: [{ pid: 500 }] } });
     expect(parsed.ok && parsed.dropped).toHaveLength(6);
   });
@@ -61,7 +89,10 @@ describe('parseRecord', () => {
 });
 
 /** An OS where the test decides which processes exist, and what signalling each one does. */
-function fakePlatform(processes: Map<number, ProcessInfo>, refuse: Map<number, string> = new Map()): Pick<Platform, 'inspectProcess' | 'forceKill'> & { killed: number[] } {
+function fakePlatform(
+  processes: Map<number, ProcessInfo>,
+  refuse: Map<number, string> = new Map(),
+): Pick<Platform, 'inspectProcess' | 'forceKill'> & { killed: number[] } {
   const killed: number[] = [];
   return {
     inspectProcess: async (pid) => processes.get(pid) ?? null,
@@ -89,7 +120,10 @@ describe('running records', () => {
     expect(JSON.parse(readFileSync(join(dir, '4242.json'), 'utf8'))).toEqual({
       hostPid: 4242,
       hostStartTime: 'b:7',
-      children: [{ pid: 10, argv: ARGV, startTime: START, startedAt: 1 }, { pid: 11, argv: ARGV, startTime: START, startedAt: 2 }],
+      children: [
+        { pid: 10, argv: ARGV, startTime: START, startedAt: 1 },
+        { pid: 11, argv: ARGV, startTime: START, startedAt: 2 },
+      ],
     });
     expect(statSync(join(dir, '4242.json')).mode & 0o777).toBe(0o600);
     record.remove(10);
@@ -105,17 +139,25 @@ describe('running records', () => {
   it('stops a dead host’s cloudflared, but not a process that took over a recorded pid', async () => {
     const dir = tempDir();
     // 2147483646: no such host process exists, so the record is an orphan's.
-    writeFileSync(join(dir, '2147483646.json'), JSON.stringify({ hostPid: 2147483646, children: [
-      { pid: 500, argv: ARGV, startTime: START, startedAt: 1 },
-      { pid: 501, argv: ARGV, startTime: START, startedAt: 1 },
-      { pid: 502, argv: ARGV, startTime: START, startedAt: 1 },
-      { pid: 503, argv: ARGV, startTime: START, startedAt: 1 },
-    ] }));
-    const platform = fakePlatform(new Map([
-      [500, seen(ARGV)],
-      [501, seen(['/usr/bin/python3', 'server.py'])],
-      [503, seen(ARGV, 'boot-1:1')],
-    ]));
+    writeFileSync(
+      join(dir, '2147483646.json'),
+      JSON.stringify({
+        hostPid: 2147483646,
+        children: [
+          { pid: 500, argv: ARGV, startTime: START, startedAt: 1 },
+          { pid: 501, argv: ARGV, startTime: START, startedAt: 1 },
+          { pid: 502, argv: ARGV, startTime: START, startedAt: 1 },
+          { pid: 503, argv: ARGV, startTime: START, startedAt: 1 },
+        ],
+      }),
+    );
+    const platform = fakePlatform(
+      new Map([
+        [500, seen(ARGV)],
+        [501, seen(['/usr/bin/python3', 'server.py'])],
+        [503, seen(ARGV, 'boot-1:1')],
+      ]),
+    );
     const result = await reapOrphans(dir, platform, { selfPid: 1 });
     expect(platform.killed).toEqual([500]);
     expect(result.stopped.map((c) => c.pid)).toEqual([500]);
@@ -125,11 +167,23 @@ describe('running records', () => {
 
   it('a process it may not signal costs one line, not the host; the record goes and the next child is still stopped', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, '2147483646.json'), JSON.stringify({ hostPid: 2147483646, children: [
-      { pid: 600, argv: ARGV, startTime: START, startedAt: 1 },
-      { pid: 601, argv: ARGV, startTime: START, startedAt: 1 },
-    ] }));
-    const platform = fakePlatform(new Map([[600, seen(ARGV)], [601, seen(ARGV)]]), new Map([[600, 'EPERM']]));
+    writeFileSync(
+      join(dir, '2147483646.json'),
+      JSON.stringify({
+        hostPid: 2147483646,
+        children: [
+          { pid: 600, argv: ARGV, startTime: START, startedAt: 1 },
+          { pid: 601, argv: ARGV, startTime: START, startedAt: 1 },
+        ],
+      }),
+    );
+    const platform = fakePlatform(
+      new Map([
+        [600, seen(ARGV)],
+        [601, seen(ARGV)],
+      ]),
+      new Map([[600, 'EPERM']]),
+    );
     const result = await reapOrphans(dir, platform, { selfPid: 1 });
     expect(platform.killed).toEqual([601]);
     expect(result.problems).toEqual([expect.stringContaining('could not stop pid 600: EPERM')]);
@@ -139,8 +193,16 @@ describe('running records', () => {
   it('leaves the record of a host that is still running alone', async () => {
     const dir = tempDir();
     const file = join(dir, `${process.pid}.json`);
-    writeFileSync(file, JSON.stringify({ hostPid: process.pid, hostStartTime: 'me', children: [{ pid: 600, argv: ARGV, startTime: START, startedAt: 1 }] }));
-    const platform = fakePlatform(new Map([[600, seen(ARGV)], [process.pid, seen(['node', 'porthole-host.cjs'], 'me')]]));
+    writeFileSync(
+      file,
+      JSON.stringify({ hostPid: process.pid, hostStartTime: 'me', children: [{ pid: 600, argv: ARGV, startTime: START, startedAt: 1 }] }),
+    );
+    const platform = fakePlatform(
+      new Map([
+        [600, seen(ARGV)],
+        [process.pid, seen(['node', 'porthole-host.cjs'], 'me')],
+      ]),
+    );
     await reapOrphans(dir, platform, { selfPid: 1 });
     expect(platform.killed).toEqual([]);
     expect(existsSync(file)).toBe(true);
@@ -149,8 +211,20 @@ describe('running records', () => {
   it('does not take a process that reused a dead host’s pid for that host', async () => {
     const dir = tempDir();
     const file = join(dir, `${process.pid}.json`);
-    writeFileSync(file, JSON.stringify({ hostPid: process.pid, hostStartTime: 'the-dead-host', children: [{ pid: 600, argv: ARGV, startTime: START, startedAt: 1 }] }));
-    const platform = fakePlatform(new Map([[600, seen(ARGV)], [process.pid, seen(['node', 'porthole-host.cjs'], 'someone-else')]]));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        hostPid: process.pid,
+        hostStartTime: 'the-dead-host',
+        children: [{ pid: 600, argv: ARGV, startTime: START, startedAt: 1 }],
+      }),
+    );
+    const platform = fakePlatform(
+      new Map([
+        [600, seen(ARGV)],
+        [process.pid, seen(['node', 'porthole-host.cjs'], 'someone-else')],
+      ]),
+    );
     await reapOrphans(dir, platform, { selfPid: 1 });
     expect(platform.killed).toEqual([600]);
     expect(existsSync(file)).toBe(false);
@@ -173,7 +247,11 @@ describe('running records', () => {
     expect(await reapOrphans('/nonexistent/porthole', fakePlatform(new Map()))).toEqual({ stopped: [], skipped: [], problems: [] });
     const dir = tempDir();
     writeFileSync(join(dir, '77.json'), '{not json');
-    expect(await reapOrphans(dir, fakePlatform(new Map()), { selfPid: 1 })).toMatchObject({ stopped: [], skipped: [], problems: ['77.json: not JSON; removed'] });
+    expect(await reapOrphans(dir, fakePlatform(new Map()), { selfPid: 1 })).toMatchObject({
+      stopped: [],
+      skipped: [],
+      problems: ['77.json: not JSON; removed'],
+    });
     expect(existsSync(join(dir, '77.json'))).toBe(false);
   });
 });

@@ -5,10 +5,10 @@
 import { EventEmitter } from 'node:events';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_PROBE, type ProbeConfig } from '../../probe/probe-config.js';
-import type { ProbeResult } from '../../probe/probe.js';
-import { probeAnswer } from '../../probe/probe-token.js';
 import { silentLogger } from '../../log.js';
+import type { ProbeResult } from '../../probe/probe.js';
+import { DEFAULT_PROBE, type ProbeConfig } from '../../probe/probe-config.js';
+import { probeAnswer } from '../../probe/probe-token.js';
 import { checkLoopbackOrigin, type LoopbackOrigin } from '../../protocol/index.js';
 import { GatewayShareRuntime, type TunnelHandle } from '../runtime.js';
 
@@ -20,7 +20,9 @@ class ScriptedTunnel extends EventEmitter implements TunnelHandle {
   }
   stop(): Promise<void> {
     this.stops++;
-    queueMicrotask(() => this.emit('exit', { failure: { code: 'tunnel-exited', message: 'ended by SIGTERM' }, code: null, signal: 'SIGTERM' }));
+    queueMicrotask(() =>
+      this.emit('exit', { failure: { code: 'tunnel-exited', message: 'ended by SIGTERM' }, code: null, signal: 'SIGTERM' }),
+    );
     return Promise.resolve();
   }
   killNow(): void {}
@@ -50,7 +52,9 @@ function viaGateway(gatewayUrl: string, path: string): Promise<{ status: number;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -72,7 +76,8 @@ function start(probe: Partial<ProbeConfig>, answers: (attempt: number, gatewayUr
     originPollMs: 60_000,
   });
   runtimes.push(runtime);
-  for (const name of ['url', 'live', 'verified', 'origin', 'exit'] as const) runtime.on(name, (value?: unknown) => events.push(`${name}${value === undefined ? '' : `:${JSON.stringify(value)}`}`));
+  for (const name of ['url', 'live', 'verified', 'origin', 'exit'] as const)
+    runtime.on(name, (value?: unknown) => events.push(`${name}${value === undefined ? '' : `:${JSON.stringify(value)}`}`));
   const until = async (predicate: () => boolean, ms = 3000) => {
     const deadline = Date.now() + ms;
     while (!predicate()) {
@@ -87,7 +92,9 @@ describe('GatewayShareRuntime', () => {
   it('starts cloudflared at the gateway, and is live once the probe gets the gateway’s own answer (past the password)', async () => {
     const { tunnels, events, until } = start({}, async (_attempt, gatewayUrl, path) => {
       const answer = await viaGateway(gatewayUrl, path);
-      return answer.status === 200 && answer.body === probeAnswer(path.split('/').at(-1)!) ? { ok: true } : { ok: false, reason: String(answer.status) };
+      return answer.status === 200 && answer.body === probeAnswer(path.split('/').at(-1)!)
+        ? { ok: true }
+        : { ok: false, reason: String(answer.status) };
     });
     await until(() => tunnels.length === 1);
     expect(tunnels[0]?.gatewayUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -113,7 +120,10 @@ describe('GatewayShareRuntime', () => {
   });
 
   it('gives up checking after the background window, and a stop ends the waiting at once', async () => {
-    const { runtime, tunnels, events, until, attempts } = start({ waitMs: 50, backgroundEveryMs: 20, backgroundMs: 100 }, async () => ({ ok: false, reason: 'down' }));
+    const { runtime, tunnels, events, until, attempts } = start({ waitMs: 50, backgroundEveryMs: 20, backgroundMs: 100 }, async () => ({
+      ok: false,
+      reason: 'down',
+    }));
     await until(() => tunnels.length === 1);
     tunnels[0]?.goLive();
     await until(() => events.includes('live:false'));

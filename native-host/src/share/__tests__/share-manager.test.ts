@@ -10,7 +10,10 @@ class ScriptedTunnel extends EventEmitter implements ShareRuntime {
   stops = 0;
   killed = false;
   configured: AppliedSettings[] = [];
-  constructor(readonly origin: LoopbackOrigin, readonly settings: AppliedSettings) {
+  constructor(
+    readonly origin: LoopbackOrigin,
+    readonly settings: AppliedSettings,
+  ) {
     super();
   }
   configure(settings: AppliedSettings): void {
@@ -104,7 +107,13 @@ describe('ShareManager', () => {
 
   it('treats other ports, schemes, *.localhost names and other 127.x addresses as different shares', () => {
     const { manager, tunnels } = setup();
-    for (const origin of ['http://localhost:3000', 'http://localhost:3001', 'https://localhost:3000', 'http://app.localhost:3000', 'http://127.0.0.2:3000']) {
+    for (const origin of [
+      'http://localhost:3000',
+      'http://localhost:3001',
+      'https://localhost:3000',
+      'http://app.localhost:3000',
+      'http://127.0.0.2:3000',
+    ]) {
       expect(manager.share(origin).existing).toBe(false);
     }
     expect(tunnels.map((t) => t.origin.origin)).toEqual([
@@ -205,8 +214,16 @@ describe('ShareManager', () => {
     const { manager, tunnels, clock, changes } = setup();
     const { share } = manager.share('http://localhost:3000', { password: 'one', expiresInMinutes: 10 });
     clock.advance(1000);
-    expect(manager.configure(share.id, { keepPublicHost: true })).toMatchObject({ password: 'one', keepPublicHost: true, expiresAt: 1000 + 600_000 });
-    expect(manager.configure(share.id, { password: null, expiresInMinutes: 1 })).toMatchObject({ password: null, keepPublicHost: true, expiresAt: 2000 + 60_000 });
+    expect(manager.configure(share.id, { keepPublicHost: true })).toMatchObject({
+      password: 'one',
+      keepPublicHost: true,
+      expiresAt: 1000 + 600_000,
+    });
+    expect(manager.configure(share.id, { password: null, expiresInMinutes: 1 })).toMatchObject({
+      password: null,
+      keepPublicHost: true,
+      expiresAt: 2000 + 60_000,
+    });
     expect(tunnels[0]?.configured.at(-1)).toEqual({ password: null, keepPublicHost: true, expiresAt: 62_000 });
     expect(clock.pending()).toBe(1);
     expect(manager.configure(share.id, { expiresInMinutes: null })).toMatchObject({ expiresAt: null });
@@ -227,7 +244,10 @@ describe('ShareManager', () => {
     const { manager, tunnels, events } = setup();
     manager.share('http://localhost:3000');
     tunnels[0]?.emit('origin', false);
-    expect(events.at(-1)).toMatchObject({ change: 'origin-unreachable', share: { warnings: [{ code: 'origin-unreachable', message: expect.stringContaining('http://localhost:3000') }] } });
+    expect(events.at(-1)).toMatchObject({
+      change: 'origin-unreachable',
+      share: { warnings: [{ code: 'origin-unreachable', message: expect.stringContaining('http://localhost:3000') }] },
+    });
     tunnels[0]?.emit('origin', true);
     expect(events.at(-1)).toMatchObject({ change: 'origin-reachable', share: { warnings: [] } });
   });

@@ -26,18 +26,41 @@ describe('share state machine', () => {
   it('goes starting → url → live → stopped', () => {
     const { share, changes } = run(URL_INPUT, { kind: 'live', verified: true }, { kind: 'stopped', at: 5000, reason: 'request' });
     expect(changes).toEqual(['url', 'live', 'stopped']);
-    expect(share).toMatchObject({ state: 'stopped', url: 'https://a.trycloudflare.com', startedAt: 1000, endedAt: 5000, error: null, stopReason: 'request', warnings: [] });
+    expect(share).toMatchObject({
+      state: 'stopped',
+      url: 'https://a.trycloudflare.com',
+      startedAt: 1000,
+      endedAt: 5000,
+      error: null,
+      stopReason: 'request',
+      warnings: [],
+    });
   });
 
   it('starts in starting with no address, default settings, no warnings and no traffic', () => {
     expect(start()).toEqual({
-      id: 's1', origin: 'http://localhost:3000', state: 'starting', url: null, startedAt: 1000, endedAt: null, error: null,
-      password: null, expiresAt: null, keepPublicHost: false, warnings: [], traffic: { requests: 0, visitors: 0, recent: [] }, stopReason: null,
+      id: 's1',
+      origin: 'http://localhost:3000',
+      state: 'starting',
+      url: null,
+      startedAt: 1000,
+      endedAt: null,
+      error: null,
+      password: null,
+      expiresAt: null,
+      keepPublicHost: false,
+      warnings: [],
+      traffic: { requests: 0, visitors: 0, recent: [] },
+      stopReason: null,
     });
   });
 
   it('starts with the settings it was given', () => {
-    expect(createShare('s2', 'http://localhost:1', 0, { password: 'pw', expiresAt: 60_000, keepPublicHost: true })).toMatchObject({ password: 'pw', expiresAt: 60_000, keepPublicHost: true });
+    expect(createShare('s2', 'http://localhost:1', 0, { password: 'pw', expiresAt: 60_000, keepPublicHost: true })).toMatchObject({
+      password: 'pw',
+      expiresAt: 60_000,
+      keepPublicHost: true,
+    });
   });
 
   it('does not go live before the address is known', () => {
@@ -80,7 +103,13 @@ describe('share state machine', () => {
   });
 
   it('carries traffic', () => {
-    const traffic = { requests: 3, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: 5, ms: 1, country: null, visitor: '', requestHeaders: [], responseHeaders: [] }] };
+    const traffic = {
+      requests: 3,
+      visitors: 1,
+      recent: [
+        { method: 'GET', path: '/', status: 200, at: 5, ms: 1, country: null, visitor: '', requestHeaders: [], responseHeaders: [] },
+      ],
+    };
     expect(run({ kind: 'traffic', traffic })).toMatchObject({ changes: ['traffic'], share: { traffic } });
   });
 
@@ -97,7 +126,11 @@ describe('share state machine', () => {
 
   it('ignores everything after it has ended', () => {
     const { share, changes } = run(
-      { kind: 'stopped', at: 2, reason: 'request' }, URL_INPUT, { kind: 'live', verified: true }, DOWN, { kind: 'traffic', traffic: { requests: 1, visitors: 1, recent: [] } },
+      { kind: 'stopped', at: 2, reason: 'request' },
+      URL_INPUT,
+      { kind: 'live', verified: true },
+      DOWN,
+      { kind: 'traffic', traffic: { requests: 1, visitors: 1, recent: [] } },
       { kind: 'failed', error: hostError('internal'), at: 3 },
     );
     expect(changes).toEqual(['stopped', '-', '-', '-', '-', '-']);
