@@ -62,7 +62,7 @@ export function hostSetupProblem(host: HostReachability, hello: HelloResult | nu
   if (hello.cloudflared === null) {
     return {
       status: 'cloudflared-missing',
-      message: hello.cloudflaredError?.message ?? 'Porthole’s host found no cloudflared to open tunnels with.',
+      message: hello.cloudflaredError?.message ?? 'The Porthole helper (porthole-host) found no cloudflared to open tunnels with.',
     };
   }
   return null;

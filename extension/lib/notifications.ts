@@ -21,6 +21,10 @@ export const NOTIFY = {
     title: `Porthole stopped sharing ${origin}`,
     message: `${reason ?? 'The tunnel ended.'} Open Porthole to restart it.`,
   }),
+  restarted: (url: string, origin: string, copied: boolean): Notification => ({
+    title: 'The address changed: cloudflared restarted',
+    message: `${origin} is shared again at ${url}${copied ? ', copied to the clipboard' : ''}. The old link no longer works.`,
+  }),
   expired: (origin: string): Notification => ({
     title: `Porthole stopped sharing ${origin}`,
     message: 'Its time was up, as you set it. Share again to get a new address.',

@@ -11,6 +11,8 @@ import { type HelloResult, type HostError, isLiveShare, type Share, type ShareEv
 export interface UrlAnnouncement {
   copy: boolean;
   notify: boolean;
+  /** The host restarted cloudflared: the notification says the address changed. */
+  restarted?: true;
 }
 
 export interface TrackedShare {
@@ -21,6 +23,11 @@ export interface TrackedShare {
   whenUrlKnown: UrlAnnouncement | null;
   /** When the background copied the URL by itself (the "copy automatically" setting). */
   copiedAt: number | null;
+  /**
+   * The page the share was last asked for from (the tab's full URL, or the clicked link): what the
+   * automatic copy and the notifications give (public-link.ts). Absent: the share's root.
+   */
+  pageUrl?: string;
 }
 
 /** A share request sent to the host and not answered yet: the "starting cloudflared" stage. */
@@ -39,6 +46,20 @@ export interface Problem {
   at: number;
   /** News rather than a failure: the share of `origin` stopped because its time was up, as asked. */
   expired?: true;
+  /** News rather than a failure: cloudflared died and the host restarted it, with a new address. */
+  restarted?: true;
+  /** The host's error code, when the problem is a host error (error-text.ts rewords some). */
+  code?: string;
+}
+
+/** What the sharer is told when cloudflared died and the host restarted the share at a new address. */
+export function restartedNotice(share: Share, at: number): Problem {
+  return {
+    message: 'The address changed: cloudflared restarted. The old link no longer works: use the new one, already copied.',
+    origin: share.origin,
+    at,
+    restarted: true,
+  };
 }
 
 /** What the sharer is told when a share stops because its expiry came. */
@@ -72,7 +93,7 @@ export const INITIAL_STATE: PortholeState = {
 };
 
 export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
-  return { message: error.message, ...(error.detail ? { detail: error.detail } : {}), origin, at };
+  return { message: error.message, code: error.code, ...(error.detail ? { detail: error.detail } : {}), origin, at };
 }
 
 /** The key a share or a request is filed under: its local server, as the host decides it. */
@@ -100,7 +121,7 @@ export function clearPending(state: PortholeState, origin: string): PortholeStat
 export function upsertShare(
   state: PortholeState,
   share: Share,
-  extras: { tabId?: number | null; whenUrlKnown?: UrlAnnouncement | null } = {},
+  extras: { tabId?: number | null; whenUrlKnown?: UrlAnnouncement | null; pageUrl?: string } = {},
 ): PortholeState {
   const known = state.shares[share.id];
   if (known && !isLiveShare(known.share) && isLiveShare(share)) return state;
@@ -115,6 +136,8 @@ export function upsertShare(
     whenUrlKnown: extras.whenUrlKnown !== undefined ? extras.whenUrlKnown : (known?.whenUrlKnown ?? null),
     copiedAt: known?.copiedAt ?? null,
   };
+  const pageUrl = extras.pageUrl ?? known?.pageUrl;
+  if (pageUrl !== undefined) shares[share.id] = { ...shares[share.id]!, pageUrl };
   return { ...state, shares };
 }
 
@@ -133,6 +156,12 @@ export function applyShareEvent(state: PortholeState, event: ShareEvent, now: nu
   if (event.share.state === 'stopped') {
     const removed = removeShare(connected, event.share.id);
     return event.share.stopReason === 'expired' && removed !== connected ? withProblem(removed, expiredNotice(event.share, now)) : removed;
+  }
+  if (event.change === 'restarted') {
+    const known = connected.shares[event.share.id];
+    // The new address is copied and announced again (url-announcer.ts), as a new share's is.
+    const next = upsertShare(connected, event.share, known ? { whenUrlKnown: { copy: true, notify: true, restarted: true } } : {});
+    return withProblem(next, restartedNotice(event.share, now));
   }
   return upsertShare(connected, event.share);
 }
@@ -166,7 +195,8 @@ export function reconcileWithList(state: PortholeState, listed: readonly Share[]
   for (const [id, tracked] of Object.entries(state.shares)) {
     if (listedIds.has(id)) shares[id] = tracked;
     else if (isLiveShare(tracked.share)) {
-      const reason = 'This share ended when the browser restarted Porthole’s background, which stops its helper and the tunnel with it.';
+      const reason =
+        'This share ended when the browser restarted Porthole’s background, which stops the Porthole helper (porthole-host) and the tunnel with it.';
       shares[id] = endShare(tracked, reason, now);
     } else shares[id] = tracked;
   }
@@ -180,7 +210,7 @@ export function hostStopped(state: PortholeState, host: HostReachability, reason
   const shares: Record<string, TrackedShare> = {};
   for (const [id, tracked] of Object.entries(state.shares)) {
     shares[id] = isLiveShare(tracked.share)
-      ? endShare(tracked, `Porthole’s host stopped (${reason}), which ended this share.`, now)
+      ? endShare(tracked, `The Porthole helper (porthole-host) stopped (${reason}), which ended this share.`, now)
       : tracked;
   }
   return { ...state, shares, pending: {}, host, hello: null };

@@ -202,6 +202,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
           const next = upsertShare(clearPending(withHost(current, { status: 'connected' }), origin), reply.share, {
             tabId: known?.tabId ?? tabId,
             whenUrlKnown: wish.copy || wish.notify ? wish : null,
+            pageUrl: url,
           });
           return reply.share.state === 'stopped' ? removeShare(next, reply.share.id) : next;
         });
@@ -270,7 +271,8 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       await ready();
       const tracked = state().shares[shareId];
       if (!tracked || isLiveShare(tracked.share)) return null;
-      return controller.share(tracked.share.origin, tracked.tabId, 'popup', settingsOfEndedShare(tracked.share, now()));
+      // From the page it was shared from, so the new address is copied with that page's path.
+      return controller.share(tracked.pageUrl ?? tracked.share.origin, tracked.tabId, 'popup', settingsOfEndedShare(tracked.share, now()));
     },
 
     async stopAll() {

@@ -1,6 +1,7 @@
 import { NOTIFY, type Notification } from './notifications';
 import { markAnnounced } from './porthole-state';
 import { isLiveShare } from './protocol';
+import { publicLinkForServer } from './public-link';
 import type { StateHolder } from './share-store';
 
 /**
@@ -25,18 +26,21 @@ export function createUrlAnnouncer(deps: {
       return;
     }
     if (share.url === null) return;
+    // The page it was shared from, not the server's root (public-link.ts).
+    const link = publicLinkForServer(share.url, share.origin, tracked.pageUrl);
     // Taken synchronously, so a reply and an event arriving together copy once.
     store.update((current) => markAnnounced(current, shareId, null));
     let copied = false;
     if (wish.copy) {
       try {
-        await deps.writeClipboard(share.url);
+        await deps.writeClipboard(link);
         copied = true;
         store.update((current) => markAnnounced(current, shareId, deps.now()));
       } catch (error) {
         console.error('Porthole could not copy the public address:', error);
       }
     }
-    if (wish.notify) await deps.notify(copied ? NOTIFY.urlCopied(share.url, share.origin) : NOTIFY.urlReady(share.url, share.origin));
+    if (wish.restarted) await deps.notify(NOTIFY.restarted(link, share.origin, copied));
+    else if (wish.notify) await deps.notify(copied ? NOTIFY.urlCopied(link, share.origin) : NOTIFY.urlReady(link, share.origin));
   };
 }

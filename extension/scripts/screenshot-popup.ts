@@ -1,14 +1,15 @@
 /**
  * `npx tsx extension/scripts/screenshot-popup.ts`: the popup in each of its states, light and dark,
- * as PNGs in .output/screenshots/. Runs the built extension in Chromium, puts each state from
- * ui/__tests__/popup-states.ts into storage.session, and stubs the popup's messages to the
- * background so nothing changes the state while it is photographed.
+ * as PNGs in .output/screenshots/ (every state of ui/__tests__/popup-states.ts, and a few after a
+ * click). The README's curated set is written to docs/popup/ by test/e2e/popup-screenshots.test.ts;
+ * both photograph through test/e2e/popup-photographer.ts.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ensureBuilt, launch, POPUP_URL, ROOT, startOrigin } from '../test/e2e/chromium-harness';
-import { NOW, STATES } from '../ui/__tests__/popup-states';
+import { ensureBuilt, ROOT } from '../test/e2e/chromium-harness';
+import { startPhotographer } from '../test/e2e/popup-photographer';
+import { STATES } from '../ui/__tests__/popup-states';
 
 const outDir = join(ROOT, '.output', 'screenshots');
 
@@ -18,6 +19,7 @@ const AFTER_CLICKS: Record<string, { state: keyof typeof STATES; act: (popup: Pa
   notSharedOptions: {
     state: 'notShared',
     act: async (popup) => {
+      await popup.locator('summary', { hasText: 'Options' }).click();
       await popup.getByLabel('Protect with password').fill('correct-horse');
       await popup.getByLabel('Expires after').selectOption('60');
     },
@@ -39,42 +41,11 @@ const SHOTS: Array<[string, keyof typeof STATES, ((popup: Page) => Promise<void>
 mkdirSync(outDir, { recursive: true });
 ensureBuilt();
 
-const origin = await startOrigin('<h1>dev server</h1>');
-const session = await launch({ registerHost: false, env: {} });
+const camera = await startPhotographer();
 try {
-  // The states name http://localhost:5173; they are rewritten to this origin's port.
-  const pageUrl = `http://localhost:${origin.port}/`;
-  const page = await session.context.newPage();
-  await page.goto(pageUrl);
-  const localTab = await session.tabIdOf(pageUrl);
-  const worker = await session.serviceWorker();
   for (const [name, stateName, act] of SHOTS) {
-    const state = STATES[stateName];
-    // The states are set at a fixed clock; move them to now so durations read as in real use.
-    const shift = Date.now() - NOW;
-    const retargeted: unknown = JSON.parse(
-      JSON.stringify(state).replaceAll('http://localhost:5173', `http://localhost:${origin.port}`),
-      (key, value: unknown) =>
-        typeof value === 'number' && ['startedAt', 'endedAt', 'since', 'at', 'copiedAt', 'expiresAt'].includes(key) ? value + shift : value,
-    );
-    await worker.evaluate(async (value) => {
-      const chrome = (globalThis as unknown as { chrome: { storage: { session: { set(items: object): Promise<void> } } } }).chrome;
-      await chrome.storage.session.set({ 'porthole:state': value });
-    }, retargeted);
     for (const scheme of ['light', 'dark'] as const) {
-      const popup = await session.context.newPage();
-      await popup.emulateMedia({ colorScheme: scheme });
-      await popup.addInitScript(() => {
-        const runtime = (globalThis as unknown as { chrome: { runtime: { sendMessage: unknown } } }).chrome.runtime;
-        runtime.sendMessage = (_message: unknown, callback?: (response: unknown) => void) => {
-          callback?.({ ok: true });
-          return Promise.resolve({ ok: true });
-        };
-      });
-      const tab = name === 'otherShares' ? 999_999 : localTab;
-      await popup.goto(`${POPUP_URL}?tab=${tab}`);
-      await popup.waitForFunction(() => performance.getEntriesByName('porthole:first-state-paint').length > 0);
-      await act?.(popup);
+      const popup = await camera.open(STATES[stateName], scheme, { ...(act ? { act } : {}), otherTab: name === 'otherShares' });
       if (scheme === 'light') {
         const panel = (await popup.locator('.current').boundingBox())?.height.toFixed(0);
         const whole = (await popup.locator('main.popup').boundingBox())?.height.toFixed(0);
@@ -86,6 +57,5 @@ try {
   }
   console.log(`wrote ${SHOTS.length * 2} screenshots to ${outDir}`);
 } finally {
-  await session.close();
-  await origin.close();
+  await camera.close();
 }

@@ -15,10 +15,10 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
     case 'missing':
       return (
         <div class="host-problem" role="alert">
-          <h2>Install Porthole’s helper</h2>
+          <h2>Install the Porthole helper</h2>
           <p>
-            Porthole shares pages through a small program on this computer, <code>porthole-host</code>, which is not set up for this browser
-            yet. Install it, then check again:
+            Porthole shares pages through a small program on this computer, the Porthole helper (<code>porthole-host</code>), which is not
+            set up for this browser yet. Install it, then check again:
           </p>
           <pre class="command">
             <code>{INSTALL_COMMAND}</code>
@@ -33,8 +33,11 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
     case 'unreachable':
       return (
         <div class="host-problem" role="alert">
-          <h2>Porthole’s helper stopped</h2>
-          <p>The program that runs the tunnels, porthole-host, is installed but stopped answering. Check again to restart it.</p>
+          <h2>The Porthole helper stopped</h2>
+          <p>
+            The program that runs the tunnels, the Porthole helper (<code>porthole-host</code>), is installed but stopped answering. Check
+            again to restart it.
+          </p>
           <p class="problem-detail">The browser said: {problem.reason}</p>
           {retry}
         </div>
@@ -42,10 +45,10 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
     case 'host-too-old':
       return (
         <div class="host-problem" role="alert">
-          <h2>Update Porthole’s helper</h2>
+          <h2>Update the Porthole helper</h2>
           <p>
-            The installed <code>porthole-host</code> ({problem.version}) is older than this extension and would not apply a share’s password
-            or expiry. Install the current host, then check again.
+            The installed Porthole helper (<code>porthole-host</code> {problem.version}) is older than this extension and would not apply a
+            share’s password or expiry. Install the current host, then check again.
           </p>
           {retry}
         </div>
@@ -55,8 +58,8 @@ export function HostProblem({ problem, onRetry }: { problem: HostSetupProblem; o
         <div class="host-problem" role="alert">
           <h2>Update the Porthole extension</h2>
           <p>
-            The installed <code>porthole-host</code> ({problem.version}) is newer than this extension and no longer understands it. Update
-            the extension, then check again.
+            The installed Porthole helper (<code>porthole-host</code> {problem.version}) is newer than this extension and no longer
+            understands it. Update the extension, then check again.
           </p>
           {retry}
         </div>

@@ -4,7 +4,8 @@ import { checkLoopbackOrigin } from '../lib/protocol';
 /** The tab the popup is about. */
 export type PageInfo =
   | { kind: 'loading' }
-  | { kind: 'loopback'; tabId: number | null; origin: string }
+  /** url: the tab's full address, whose path the public link carries (public-link.ts); absent: the root. */
+  | { kind: 'loopback'; tabId: number | null; origin: string; url?: string }
   /** A page opened from disk: its folder can be shared (file-page.ts). */
   | { kind: 'file'; tabId: number | null; file: FilePage }
   /** url is null when the browser did not tell (a page the extension may not read, or no tab). */
@@ -14,7 +15,7 @@ export function describePage(tab: { id?: number; url?: string } | null | undefin
   const tabId = tab?.id ?? null;
   const url = tab?.url ?? null;
   const checked = url === null ? null : checkLoopbackOrigin(url);
-  if (checked?.ok) return { kind: 'loopback', tabId, origin: checked.value.origin };
+  if (checked?.ok && url !== null) return { kind: 'loopback', tabId, origin: checked.value.origin, url };
   const file = filePageOf(url);
   if (file !== null) return { kind: 'file', tabId, file };
   return { kind: 'other', tabId, url };

@@ -39,7 +39,7 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
         ) : setupProblem ? (
           <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
-          <SharePanel origin={page.origin} state={state} now={now} copied={copied} actions={actions} />
+          <SharePanel origin={page.origin} pageUrl={page.url} state={state} now={now} copied={copied} actions={actions} />
         ) : page.kind === 'file' ? (
           <FileSharePanel file={page.file} state={state} copied={copied} actions={actions} />
         ) : (
@@ -61,6 +61,7 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
           now={now}
           copied={copied}
           actions={actions}
+          currentOrigin={page.kind === 'loopback' ? page.origin : null}
         />
       ) : null}
     </main>

@@ -1,15 +1,48 @@
+import { describeHostError, splitLinks } from '../lib/error-text';
 import type { Problem } from '../lib/porthole-state';
+import { formatClock } from './format-duration';
+
+/** A sentence with its web addresses as links (opened in a new tab), and long paths free to wrap. */
+export function Linked({ text }: { text: string }) {
+  return (
+    <>
+      {splitLinks(text).map((part, index) =>
+        part.href ? (
+          <a key={index} href={part.href} target="_blank" rel="noreferrer">
+            {part.text}
+          </a>
+        ) : (
+          part.text
+        ),
+      )}
+    </>
+  );
+}
+
+export type ShownProblem = Pick<Problem, 'message' | 'detail' | 'expired' | 'restarted' | 'code'> & { at?: number | null };
 
 /**
- * A host error as the host worded it: `message` says what to do, `detail` is cloudflared's last word.
- * An expiry notice is news rather than a failure: shown quietly, not as an alert.
+ * A host error as the host worded it (or as error-text.ts rewords it): `message` says what to do,
+ * cloudflared's raw line is folded under "Details". News rather than a failure (an expiry, an
+ * automatic restart) is shown quietly, not as an alert.
  */
-export function ProblemBox({ problem, onDismiss }: { problem: Pick<Problem, 'message' | 'detail' | 'expired'>; onDismiss?: () => void }) {
-  const info = problem.expired === true;
+export function ProblemBox({ problem, onDismiss }: { problem: ShownProblem; onDismiss?: () => void }) {
+  const info = problem.expired === true || problem.restarted === true;
+  const text = describeHostError(problem, problem.at ?? null);
   return (
-    <div class={info ? 'problem notice' : 'problem'} role={info ? 'status' : 'alert'}>
-      <p class="problem-message">{problem.message}</p>
-      {problem.detail ? <p class="problem-detail">{problem.detail}</p> : null}
+    <div class={info ? 'problem notice' : 'problem'} role={info ? 'status' : 'alert'} data-code={problem.code}>
+      <p class="problem-message">
+        <Linked text={text.message} />
+        {text.retryAt !== null ? <span class="retry-at"> Worth trying again from {formatClock(text.retryAt, false)}.</span> : null}
+      </p>
+      {text.detail ? (
+        <details class="problem-details">
+          <summary>Details</summary>
+          <p class="problem-detail">
+            <Linked text={text.detail} />
+          </p>
+        </details>
+      ) : null}
       {onDismiss ? (
         <button type="button" class="link-button" onClick={onDismiss}>
           Dismiss

@@ -8,7 +8,11 @@ export type ChosenSettings = Required<Pick<ShareSettings, 'password' | 'expiresI
 
 export const OPEN_SHARE: ChosenSettings = { password: null, expiresInMinutes: null };
 
-/** The Share button with its two optional settings (Enter shares), and a hint that says what they will do. */
+/**
+ * The Share button with its two optional settings folded above it under one "Options" disclosure
+ * (Enter shares), and a hint that says what they will do. The summary names what is chosen, so a
+ * closed disclosure never hides a password about to be applied.
+ */
 export function ShareForm({ onShare }: { onShare: (settings: ShareSettings) => void }) {
   const [chosen, setChosen] = useState<ChosenSettings>(OPEN_SHARE);
   return (
@@ -20,10 +24,15 @@ export function ShareForm({ onShare }: { onShare: (settings: ShareSettings) => v
           onShare(chosen);
         }}
       >
+        <details class="options">
+          <summary>
+            Options<span class="options-chosen">{chosenSummary(chosen)}</span>
+          </summary>
+          <SettingsFields chosen={chosen} onChange={setChosen} />
+        </details>
         <button type="submit" class="primary big">
           Share this localhost tab
         </button>
-        <SettingsFields chosen={chosen} onChange={setChosen} />
       </form>
       <p class="hint">{settingsHint(chosen)}</p>
     </>
@@ -68,6 +77,18 @@ export function SettingsFields({ chosen, onChange }: { chosen: ChosenSettings; o
       </label>
     </div>
   );
+}
+
+/** What the closed Options say is chosen: " · password, 1 h", or nothing for an open share without end. */
+function chosenSummary({ password, expiresInMinutes }: ChosenSettings): string {
+  const parts = [
+    password !== null ? 'password' : null,
+    expiresInMinutes !== null
+      ? (EXPIRY_CHOICES.find((choice) => choice.minutes === expiresInMinutes)?.label ?? `${expiresInMinutes} min`)
+      : null,
+  ];
+  const chosen = parts.filter((part) => part !== null);
+  return chosen.length > 0 ? ` · ${chosen.join(', ')}` : ' · password, expiry';
 }
 
 /** The hint under the Share button, saying what the chosen settings will do. */

@@ -1,9 +1,10 @@
-import type { TrackedShare } from '../lib/porthole-state';
+import { sameServer, type TrackedShare } from '../lib/porthole-state';
 import type { Share } from '../lib/protocol';
 import { formatCountdown, formatDuration } from './format-duration';
 import { ClockIcon, LockIcon } from './icons';
 import { countsLine } from './live-share/activity';
 import type { CopiedMark, PopupActions } from './popup-actions';
+import { ShortUrl } from './short-url';
 
 const STATE_LABEL = { live: 'Live', starting: 'Starting' } as const;
 
@@ -14,6 +15,8 @@ export interface ShareListProps {
   now: number;
   copied: CopiedMark | null;
   actions: PopupActions;
+  /** The current tab's server, whose share is highlighted here (its controls are in the panel above). */
+  currentOrigin?: string | null;
 }
 
 /** Under a share's state: its visitors, and whether its local server is down. */
@@ -27,7 +30,7 @@ function trafficLine(share: Share): string {
  * password and expiry; Copy and Stop.
  * Below them, shares that ended on their own, with why, Restart and Dismiss.
  */
-export function ShareList({ shares, ended, now, copied: copiedMark, actions }: ShareListProps) {
+export function ShareList({ shares, ended, now, copied: copiedMark, actions, currentOrigin = null }: ShareListProps) {
   return (
     <section class="share-list" aria-labelledby="active-shares-title">
       <div class="section-head">
@@ -41,17 +44,22 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
       {shares.length === 0 ? (
         <p class="empty">No active shares.</p>
       ) : (
-        <ul>
+        // Three shares fit the popup's 600 px; more scroll inside this bounded list.
+        <ul class="active-shares">
           {shares.map(({ share }) => {
+            const current = currentOrigin !== null && sameServer(share.origin, currentOrigin);
             const copied = copiedMark?.shareId === share.id && copiedMark.what === 'url';
             const traffic = trafficLine(share);
             const countdown = share.expiresAt != null ? formatCountdown(share.expiresAt - now) : null;
             const state = share.state === 'live' ? STATE_LABEL.live : STATE_LABEL.starting;
             return (
-              <li key={share.id} class="share-row">
+              <li key={share.id} class={current ? 'share-row current-share' : 'share-row'} aria-current={current ? 'true' : undefined}>
                 <div class="share-row-text">
-                  <span class="origin">{shareLabel(share)}</span>
-                  <span class="share-url">{share.url ?? 'Waiting for an address…'}</span>
+                  <span class="origin">
+                    {shareLabel(share)}
+                    {current ? <span class="this-tab"> · this tab</span> : null}
+                  </span>
+                  {share.url ? <ShortUrl class="share-url" url={share.url} /> : <span class="share-url">Waiting for an address…</span>}
                   <span class="share-meta">
                     <span class={`state state-${share.state}`}>{state}</span> · for {formatDuration(now - share.startedAt)}
                     {share.password ? (
@@ -71,25 +79,28 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions }: S
                     {traffic}
                   </span>
                 </div>
-                <div class="share-row-actions">
-                  <button
-                    type="button"
-                    class="small"
-                    disabled={!share.url}
-                    aria-label={`Copy the address of ${share.origin}`}
-                    onClick={() => share.url && actions.copy(share.id, share.url)}
-                  >
-                    {copied ? 'Copied' : 'Copy'}
-                  </button>
-                  <button
-                    type="button"
-                    class="small danger"
-                    aria-label={`Stop sharing ${share.origin}`}
-                    onClick={() => actions.stop(share.id)}
-                  >
-                    Stop
-                  </button>
-                </div>
+                {/* The current tab's share has its Copy and Stop in the panel above: not shown twice. */}
+                {current ? null : (
+                  <div class="share-row-actions">
+                    <button
+                      type="button"
+                      class="small"
+                      disabled={!share.url}
+                      aria-label={`Copy the address of ${share.origin}`}
+                      onClick={() => share.url && actions.copy(share.id, share.url)}
+                    >
+                      {copied ? 'Copied' : 'Copy'}
+                    </button>
+                    <button
+                      type="button"
+                      class="small danger"
+                      aria-label={`Stop sharing ${share.origin}`}
+                      onClick={() => actions.stop(share.id)}
+                    >
+                      Stop
+                    </button>
+                  </div>
+                )}
               </li>
             );
           })}

@@ -7,6 +7,8 @@ import { ShareForm } from './share-form';
 
 export interface SharePanelProps {
   origin: string;
+  /** The tab's full address (its page's public link is offered). */
+  pageUrl?: string;
   state: PortholeState;
   now: number;
   copied: CopiedMark | null;
@@ -17,7 +19,7 @@ export interface SharePanelProps {
  * The popup on a localhost page: the Share button with its optional settings, the share on its way
  * or live (live-share/), or the share that ended on its own with Restart.
  */
-export function SharePanel({ origin, state, now, copied, actions }: SharePanelProps) {
+export function SharePanel({ origin, pageUrl, state, now, copied, actions }: SharePanelProps) {
   const { tracked, pending } = shareForOrigin(state, origin);
   const stage = shareStage(tracked, pending);
   const problem = state.lastError?.origin === origin ? state.lastError : null;
@@ -36,13 +38,13 @@ export function SharePanel({ origin, state, now, copied, actions }: SharePanelPr
 
   if (stage === 'failed') {
     // A failed stage always has its share; the fallbacks keep the view total.
-    const { id = '', error = null, url: endedUrl = null } = tracked?.share ?? {};
+    const { id = '', error = null, url: endedUrl = null, endedAt = null } = tracked?.share ?? {};
     return (
       <div class="share-panel">
         <p class="origin-line">
           <span class="label">This tab</span> <span class="origin">{origin}</span>
         </p>
-        <ProblemBox problem={error ?? { message: 'The share ended.' }} onDismiss={() => actions.dismiss(id)} />
+        <ProblemBox problem={error ? { ...error, at: endedAt } : { message: 'The share ended.' }} onDismiss={() => actions.dismiss(id)} />
         {/* A share that never had an address is tried again; one that had one is restarted, with a new address. */}
         <button type="button" class="primary big" onClick={() => actions.restart(id)}>
           {endedUrl ? 'Restart' : 'Try again'}
@@ -55,5 +57,17 @@ export function SharePanel({ origin, state, now, copied, actions }: SharePanelPr
       </div>
     );
   }
-  return <LiveShare origin={origin} tracked={tracked} stage={stage} problem={problem} now={now} copied={copied} actions={actions} />;
+  return (
+    <LiveShare
+      origin={origin}
+      pageUrl={pageUrl}
+      since={pending?.since ?? tracked?.share.startedAt ?? null}
+      tracked={tracked}
+      stage={stage}
+      problem={problem}
+      now={now}
+      copied={copied}
+      actions={actions}
+    />
+  );
 }

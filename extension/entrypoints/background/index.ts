@@ -8,6 +8,7 @@ import { readPreferences } from '../../lib/preferences';
 import { HOST_NAME } from '../../lib/protocol';
 import { addShareContextMenu } from '../../lib/share-context-menu';
 import { createShareController } from '../../lib/share-controller';
+import { openWelcomeOnInstall, WELCOME_PATH } from '../../lib/welcome';
 
 /** Wires the parts; the logic lives in lib/. */
 export default defineBackground({
@@ -29,6 +30,7 @@ export default defineBackground({
     // Listeners first, synchronously: a message may be what woke the service worker.
     serveBackgroundCommands(browser.runtime.onMessage, controller);
     browser.tabs.onRemoved.addListener((tabId) => void controller.tabClosed(tabId));
+    openWelcomeOnInstall(browser.runtime.onInstalled, () => browser.tabs.create({ url: browser.runtime.getURL(WELCOME_PATH) }));
     void addShareContextMenu(apis.contextMenus, controller);
     addLiveShareBadge(controller, apis.setBadge);
     void controller.start();

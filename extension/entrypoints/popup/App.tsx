@@ -41,8 +41,8 @@ export function App({ env }: { env: PopupEnv }) {
     requestAnimationFrame(() => performance.mark(FIRST_STATE_PAINT_MARK));
   }, [ready]);
 
-  // Durations tick while something is shared.
-  const hasShares = state !== null && liveShares(state).length > 0;
+  // Durations tick while something is shared or on its way (the "taking longer" notice).
+  const hasShares = state !== null && (liveShares(state).length > 0 || Object.keys(state.pending).length > 0);
   useEffect(() => {
     if (!hasShares) return;
     const timer = setInterval(() => setNow(env.now()), 1000);
@@ -78,7 +78,7 @@ export function App({ env }: { env: PopupEnv }) {
     return {
       ...commands,
       share: (settings) => {
-        if (page.kind === 'loopback') run(env.background.share(page.origin, page.tabId, 'popup', settings));
+        if (page.kind === 'loopback') run(env.background.share(page.url ?? page.origin, page.tabId, 'popup', settings));
       },
       shareFolder: (folder, settings) => {
         if (page.kind === 'file') run(env.background.shareFolder(folder, page.tabId, settings));

@@ -96,6 +96,7 @@ describe('host client', () => {
       warnings: [],
       traffic: { requests: 0, visitors: 0, recent: [] },
       stopReason: null,
+      restarts: 0,
     };
     port.deliver({ id: port.sent[0]!.id, ok: true, type: 'configure', share });
     const reply = await configured;
@@ -211,6 +212,7 @@ describe('host client', () => {
         warnings: [],
         traffic: { requests: 0, visitors: 0, recent: [] },
         stopReason: null,
+        restarts: 0,
       },
     };
     port.deliver({ type: 'share-event', change: 'live', share });

@@ -41,7 +41,7 @@ describe('localhost detection', () => {
   it.each(TABLE)('%s → shareable: %s', (url, shareable, origin) => {
     expect(isLoopbackUrl(url)).toBe(shareable);
     const page = describePage({ id: 1, url });
-    if (shareable) expect(page).toEqual({ kind: 'loopback', tabId: 1, origin });
+    if (shareable) expect(page).toEqual({ kind: 'loopback', tabId: 1, origin, url });
     // A page opened from disk is not a local server, but its folder can be shared (issue 13).
     else expect(page.kind).toBe(url.startsWith('file:') ? 'file' : 'other');
   });

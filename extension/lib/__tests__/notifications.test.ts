@@ -21,6 +21,7 @@ function share(patch: Partial<Share> = {}): Share {
       warnings: [],
       traffic: { requests: 0, visitors: 0, recent: [] },
       stopReason: null,
+      restarts: 0,
     },
     ...patch,
   };

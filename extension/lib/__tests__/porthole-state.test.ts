@@ -38,6 +38,7 @@ function share(patch: Partial<Share> = {}): Share {
       warnings: [],
       traffic: { requests: 0, visitors: 0, recent: [] },
       stopReason: null,
+      restarts: 0,
     },
     ...patch,
   };
@@ -119,7 +120,7 @@ describe('porthole state', () => {
     expect(next.shares.s1?.share).toMatchObject({
       state: 'failed',
       endedAt: 700,
-      error: { message: expect.stringContaining('host stopped (Native host has exited.)') },
+      error: { message: expect.stringContaining('porthole-host) stopped (Native host has exited.)') },
     });
     expect(next.pending).toEqual({});
     expect(next.hello).toBeNull();

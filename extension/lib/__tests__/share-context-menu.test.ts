@@ -64,11 +64,12 @@ describe('share context menu', () => {
     expect(clipboard).toEqual([]);
     host.giveUrl('s1', 'https://menu-share.trycloudflare.com');
     await settle();
-    expect(clipboard).toEqual(['https://menu-share.trycloudflare.com']);
+    // The page that was right-clicked, on the public address.
+    expect(clipboard).toEqual(['https://menu-share.trycloudflare.com/docs/']);
     expect(notifications).toEqual([
       {
         title: 'Public address copied',
-        message: 'https://menu-share.trycloudflare.com now shares http://localhost:8080. Paste it anywhere.',
+        message: 'https://menu-share.trycloudflare.com/docs/ now shares http://localhost:8080. Paste it anywhere.',
       },
     ]);
     await controller.flush();

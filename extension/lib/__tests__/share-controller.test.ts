@@ -85,6 +85,24 @@ describe('share controller', () => {
     expect(notifications).toEqual([]);
   });
 
+  it('copies and announces the link of the page in the tab: its path, query and fragment on the public address', async () => {
+    const { host, controller, clipboard, notifications } = setup();
+    await controller.share('http://localhost:5173/dashboard/settings?tab=2#billing', 4, 'context-menu');
+    await settle();
+    host.giveUrl('s1', 'https://plum-tree.trycloudflare.com');
+    await settle();
+    // One share per server: the host was asked for the origin only.
+    expect(host.requests('share')).toEqual([expect.objectContaining({ origin: 'http://localhost:5173' })]);
+    expect(controller.getState().shares.s1?.share.url).toBe('https://plum-tree.trycloudflare.com');
+    expect(clipboard).toEqual(['https://plum-tree.trycloudflare.com/dashboard/settings?tab=2#billing']);
+    expect(notifications).toEqual([
+      {
+        title: 'Public address copied',
+        message: expect.stringContaining('https://plum-tree.trycloudflare.com/dashboard/settings?tab=2#billing'),
+      },
+    ]);
+  });
+
   it('does not copy when "copy automatically" is off', async () => {
     const { host, controller, clipboard } = setup({ settings: { copyWhenReady: false } });
     await controller.share('http://localhost:3000', 1, 'popup');
@@ -117,7 +135,8 @@ describe('share controller', () => {
     expect(again?.share.id).toBe('s1');
     // The share keeps the tab it was started from.
     expect(again?.tabId).toBe(1);
-    expect(clipboard).toEqual(['https://same.trycloudflare.com']);
+    // The link of the page it was asked from: the same share, that page's path.
+    expect(clipboard).toEqual(['https://same.trycloudflare.com/other']);
     expect(liveShares(controller.getState())).toHaveLength(1);
   });
 
@@ -174,7 +193,8 @@ describe('share controller', () => {
     // The new share replaces the failed one; its new address is copied as any new share's is.
     expect(Object.keys(state.shares)).toEqual(['s2']);
     expect(state.shares.s2?.share).toMatchObject({ state: 'live', url: 'https://second.trycloudflare.com' });
-    expect(clipboard).toEqual(['https://first.trycloudflare.com', 'https://second.trycloudflare.com']);
+    // Both the page the share was started from (/app), on each address.
+    expect(clipboard).toEqual(['https://first.trycloudflare.com/app', 'https://second.trycloudflare.com/app']);
   });
 
   it('restart does nothing for a share that is running or unknown', async () => {
@@ -209,6 +229,7 @@ describe('share controller', () => {
     expect(await controller.share('http://localhost:3000', 1, 'popup')).toBeNull();
     expect(controller.getState().lastError).toEqual({
       message: 'cloudflared is not installed. Run porthole-host doctor to fetch it.',
+      code: 'cloudflared-missing',
       detail: 'searched PATH',
       origin: 'http://localhost:3000',
       at: 5_000_000,
@@ -262,7 +283,7 @@ describe('share controller', () => {
     let state = controller.getState();
     expect(state.host).toEqual({ status: 'unreachable', reason: 'Native host has exited.' });
     expect(state.shares.s1?.share.state).toBe('failed');
-    expect(state.shares.s1?.share.error?.message).toMatch(/host stopped \(Native host has exited\.\)/);
+    expect(state.shares.s1?.share.error?.message).toMatch(/porthole-host\) stopped \(Native host has exited\.\)/);
 
     const again = await controller.share('http://localhost:3000', 1, 'popup');
     expect(host.ports).toHaveLength(2);

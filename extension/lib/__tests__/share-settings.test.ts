@@ -153,20 +153,78 @@ describe('what the host pushes about a running share', () => {
     const setupResult = setup();
     const { controller, host } = setupResult;
     await liveShare(setupResult);
-    host.traffic('s1', { requests: 1, visitors: 1, recent: [{ method: 'GET', path: '/', status: 200, at: NOW, ms: 12 }] });
+    host.traffic('s1', {
+      requests: 1,
+      visitors: 1,
+      recent: [
+        {
+          method: 'GET',
+          path: '/',
+          status: 200,
+          at: NOW,
+          ms: 12,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+      ],
+    });
     await controller.flush();
     expect((await stored()).shares.s1?.share.traffic).toEqual({
       requests: 1,
       visitors: 1,
-      recent: [{ method: 'GET', path: '/', status: 200, at: NOW, ms: 12 }],
+      recent: [
+        {
+          method: 'GET',
+          path: '/',
+          status: 200,
+          at: NOW,
+          ms: 12,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+      ],
     });
     host.traffic('s1', {
       requests: 3,
       visitors: 1,
       recent: [
-        { method: 'GET', path: '/favicon.ico', status: 404, at: NOW + 20, ms: 3 },
-        { method: 'GET', path: '/main.js', status: 200, at: NOW + 10, ms: 5 },
-        { method: 'GET', path: '/', status: 200, at: NOW, ms: 12 },
+        {
+          method: 'GET',
+          path: '/favicon.ico',
+          status: 404,
+          at: NOW + 20,
+          ms: 3,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+        {
+          method: 'GET',
+          path: '/main.js',
+          status: 200,
+          at: NOW + 10,
+          ms: 5,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
+        {
+          method: 'GET',
+          path: '/',
+          status: 200,
+          at: NOW,
+          ms: 12,
+          country: 'FR',
+          visitor: 'v3f9a',
+          requestHeaders: [['accept', 'text/html']],
+          responseHeaders: [],
+        },
       ],
     });
     await controller.flush();

@@ -65,6 +65,8 @@ export interface CdpSession {
   /** The target ids of the extension's running service workers (none while it is stopped). */
   extensionWorkers(): Promise<string[]>;
   waitForExtensionWorker(timeoutMs?: number): Promise<string>;
+  /** Waits for the welcome page Porthole opens on install, and closes it. */
+  closeWelcomePage(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,18 @@ export async function launchChromiumOverCdp(options: { registerHost: boolean; en
         'the extension’s service worker',
       );
       return found!;
+    },
+    async closeWelcomePage(timeoutMs = 10_000) {
+      let welcome: TargetInfo | undefined;
+      await waitUntil(
+        async () =>
+          (welcome = (await cdp.send<{ targetInfos: TargetInfo[] }>('Target.getTargets')).targetInfos.find(
+            (target) => target.type === 'page' && target.url.startsWith(CHROMIUM_EXTENSION_ORIGIN) && target.url.includes('/welcome.html'),
+          )) !== undefined,
+        timeoutMs,
+        'the welcome page opened on install',
+      );
+      await cdp.send('Target.closeTarget', { targetId: welcome!.targetId });
     },
     async close() {
       await cdp.send('Browser.close', {}, undefined, 5_000).catch(() => undefined);

@@ -132,10 +132,13 @@ export async function launch(options: { registerHost: boolean; env: Record<strin
 }
 
 /** A real local web server: the developer's dev server. */
-export async function startOrigin(body: string): Promise<{ port: number; server: Server; close(): Promise<void> }> {
-  const server = createServer((_request, response) => {
+/** A local dev server: `body` for every path, or `body(path)` to tell pages apart (path with its query). */
+export async function startOrigin(
+  body: string | ((path: string) => string),
+): Promise<{ port: number; server: Server; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    response.end(body);
+    response.end(typeof body === 'string' ? body : body(request.url ?? '/'));
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const address = server.address();

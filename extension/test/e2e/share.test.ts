@@ -25,6 +25,10 @@ import { useFakeTunnels } from './fake-tunnels';
 
 const ORIGIN_BODY = `<!doctype html><title>Dev server</title><h1>Porthole e2e origin ${process.pid}</h1>`;
 const PUBLIC_URL = /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/;
+/** A page deep in the app: the link Porthole gives is this page, not the server's root. */
+const DEEP_PAGE = '/dashboard/settings?tab=2#billing';
+const pageBody = (path: string) =>
+  `<!doctype html><title>Dev server</title><h1>Porthole e2e origin ${process.pid}</h1><p id="path">${path}</p>`;
 const PASSWORD = 'e2e correct horse';
 const basicAuth = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 /** Temp folders, the fake edge (the host's reachability check comes in through it), the host's environment. */
@@ -49,9 +53,9 @@ describe('Porthole in Chromium', () => {
     await session?.close();
   });
 
-  it('shares a localhost tab with a password and an expiry: URL, copy, visitors refused then let in and counted, settings changed live, QR code, stop ends cloudflared', async () => {
+  it('shares a localhost tab with a password and an expiry: the link of the tab’s page, copy, visitors refused then let in and counted, settings changed live, QR code, stop ends cloudflared', async () => {
     const fakeDir = tunnels.fakeDir();
-    const origin = await startOrigin(ORIGIN_BODY);
+    const origin = await startOrigin(pageBody);
     try {
       session = await launch({
         registerHost: true,
@@ -65,10 +69,11 @@ describe('Porthole in Chromium', () => {
       // Chromium refuses a grant for a chrome-extension:// origin ("opaque"), so it is granted to all.
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 
-      const pageUrl = `http://localhost:${origin.port}/`;
+      const pageUrl = `http://localhost:${origin.port}${DEEP_PAGE}`;
       const page = await context.newPage();
       await page.goto(pageUrl);
       await expect(page.locator('h1').textContent()).resolves.toContain('Porthole e2e origin');
+      await expect(page.locator('#path').textContent()).resolves.toBe('/dashboard/settings?tab=2');
       const tabId = await session.tabIdOf(pageUrl);
 
       const popup = await context.newPage();
@@ -78,6 +83,7 @@ describe('Porthole in Chromium', () => {
 
       await popup.getByText(`http://localhost:${origin.port}`, { exact: true }).waitFor();
       // A password and an expiry, chosen under the Share button, with the keyboard as a person might.
+      await popup.locator('summary', { hasText: 'Options' }).click();
       await popup.getByRole('textbox', { name: 'Protect with password' }).fill(PASSWORD);
       await popup.getByRole('combobox', { name: 'Expires after' }).selectOption({ label: '1 h' });
       await popup.getByRole('button', { name: 'Share this localhost tab' }).click();
@@ -85,9 +91,15 @@ describe('Porthole in Chromium', () => {
       // The stages, as they happen.
       await popup.getByText('Getting a public address…').waitFor();
       const panel = popup.locator('.share-panel');
-      const link = popup.getByRole('link', { name: /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/ });
+      // The link is the tab's page on the public address: its path, query and fragment.
+      const link = popup.getByRole('link', { name: /^https:\/\/[a-z0-9-]+\.trycloudflare\.com\/dashboard\/settings\?tab=2#billing$/ });
       await link.waitFor({ timeout: 15_000 });
       const publicUrl = (await link.textContent())!;
+      expect(await link.getAttribute('href')).toBe(publicUrl);
+      expect(await link.getAttribute('title')).toBe(publicUrl);
+      const shareRoot = new URL(publicUrl).origin;
+      expect(shareRoot).toMatch(PUBLIC_URL);
+      expect(publicUrl).toBe(`${shareRoot}${DEEP_PAGE}`);
       await popup.getByText(/^Live(:|, and copied)/).waitFor({ timeout: 15_000 });
       await popup.getByRole('heading', { name: 'Active shares (1)' }).waitFor();
 
@@ -110,21 +122,26 @@ describe('Porthole in Chromium', () => {
       await waitUntil(async () => (await popup.evaluate(() => navigator.clipboard.readText())) === PASSWORD, 5000, 'the password copied');
 
       // A visitor opens the public URL: the fake edge forwards to the gateway, which asks for the password.
-      const fake = await waitForFakeState(fakeDir, (state) => state.url === publicUrl && state.registered, 10_000);
+      const fake = await waitForFakeState(fakeDir, (state) => state.url === shareRoot && state.registered, 10_000);
       const refused = await fetchThroughEdge(fake, '/');
       expect(refused.status).toBe(401);
       expect(refused.headers['www-authenticate']).toMatch(/^Basic realm="Porthole share"/);
-      const visit = await fetchThroughEdge(fake, '/', { headers: { authorization: basicAuth('visitor', PASSWORD) } });
+      // What the copied link opens (the fragment stays in the visitor's browser): the tab's page.
+      const copiedLink = new URL(publicUrl);
+      const visit = await fetchThroughEdge(fake, `${copiedLink.pathname}${copiedLink.search}`, {
+        headers: { authorization: basicAuth('visitor', PASSWORD) },
+      });
       expect(visit.status).toBe(200);
-      expect(visit.body).toBe(ORIGIN_BODY);
+      expect(visit.body).toBe(pageBody('/dashboard/settings?tab=2'));
 
       // The popup counts them as the host pushes its traffic: both requests, one visitor past the password.
       const activity = popup.getByRole('region', { name: 'Visitors' });
       await activity.getByText('1 visitor · 2 requests', { exact: true }).waitFor({ timeout: 5000 });
       const rows = activity.getByRole('listitem');
       await expect(rows.allTextContents()).resolves.toEqual([
-        expect.stringMatching(/^GET\/200\d\d:\d\d:\d\d$/),
-        expect.stringMatching(/^GET\/401\d\d:\d\d:\d\d$/),
+        expect.stringMatching(/^GET\/dashboard\/settings\S*200\d\d:\d\d:\d\d$/),
+        // Country and visitor tag, when the edge and the host give them, sit between path and status.
+        expect.stringMatching(/^GET\/\S*401\d\d:\d\d:\d\d$/),
       ]);
 
       // Changed on the live share (configure): no password, no expiry. The next visitor walks in.
@@ -244,7 +261,7 @@ describe('Porthole in Chromium', () => {
       const tabId = await session.tabIdOf(pageUrl);
       const popup = await session.context.newPage();
       await popup.goto(`${POPUP_URL}?tab=${tabId}`);
-      await popup.getByRole('heading', { name: 'Install Porthole’s helper' }).waitFor({ timeout: 10_000 });
+      await popup.getByRole('heading', { name: 'Install the Porthole helper' }).waitFor({ timeout: 10_000 });
       await expect(popup.getByText('porthole-host install', { exact: true }).isVisible()).resolves.toBe(true);
       await expect(popup.getByText('npm start', { exact: true }).isVisible()).resolves.toBe(true);
       await expect(popup.getByText(/Specified native messaging host not found/).isVisible()).resolves.toBe(true);

@@ -54,7 +54,9 @@ describe('traffic', () => {
     const list = within(activity()).getByRole('list', { name: 'Last requests, newest first' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(4);
     const [first, second] = rows() as [HTMLElement, HTMLElement];
-    expect(first.textContent).toBe(`GET/favicon.ico404${formatClock(RECENT[0]!.at)}`);
+    // Method, path, the visitor's country and anonymous tag, status, time.
+    expect(first.textContent).toBe(`GET/favicon.icoJPv81c2404${formatClock(RECENT[0]!.at)}`);
+    expect(first.querySelector('.request-who')?.getAttribute('title')).toBe('visitor v81c2 from Japan');
     expect(first.querySelector('.request-status')?.className).toContain('status-error');
     // A long path is cut by CSS, whole in its title, in a monospace cell.
     const path = second.querySelector('.request-path') as HTMLElement;
@@ -73,13 +75,16 @@ describe('traffic', () => {
   it('follows the host’s pushes in place: same list, same rows, new text', () => {
     const { update } = show(live({}));
     expect(within(activity()).getByText('0 visitors · 0 requests')).toBeTruthy();
-    expect(within(activity()).getByText(/No visits yet/)).toBeTruthy();
-    const body = activity().querySelector('.activity-body');
+    // No empty box before the first visit: only the counters and the QR toggle.
+    expect(activity().querySelector('.activity-body')).toBeNull();
+    expect(within(activity()).queryByRole('list')).toBeNull();
 
     update(live({ traffic: { requests: 1, visitors: 1, recent: [RECENT[3]!] } }));
     expect(within(activity()).getByText('1 visitor · 1 request')).toBeTruthy();
     expect(rows()).toHaveLength(1);
     const firstRow = rows()[0];
+    const body = activity().querySelector('.activity-body');
+    expect(body).not.toBeNull();
 
     update(live({ traffic: { requests: 14, visitors: 2, recent: RECENT } }));
     expect(within(activity()).getByText('2 visitors · 14 requests')).toBeTruthy();
@@ -244,15 +249,18 @@ describe('before sharing', () => {
 describe('warnings', () => {
   it('the host’s sentence while the local server is down, in place of the hint; gone when it is back', () => {
     const { update } = show(STATES.liveOriginDown);
-    const warning = within(panel()).getByText(ORIGIN_DOWN);
+    const warning = panel().querySelector('.warning') as HTMLElement;
+    expect(warning.textContent).toBe(ORIGIN_DOWN);
     expect(warning.getAttribute('data-code')).toBe('origin-unreachable');
+    // The local address in it is a link, to check the server from here.
+    expect(within(warning).getByRole('link', { name: 'http://localhost:5173' }).getAttribute('href')).toBe('http://localhost:5173');
     expect(within(panel()).queryByText(/^Live:/)).toBeNull();
     // Still live: the address works and can be copied and stopped.
     expect((within(panel()).getByRole('button', { name: 'Copy' }) as HTMLButtonElement).disabled).toBe(false);
     expect(document.querySelector('.share-list')?.textContent).toContain('1 visitor · 1 request · local server down');
 
     update(live({ warnings: [] }));
-    expect(within(panel()).queryByText(ORIGIN_DOWN)).toBeNull();
+    expect(panel().querySelector('.warning')).toBeNull();
     expect(within(panel()).getByText('Live: anyone with this address sees your page.')).toBeTruthy();
   });
 });
@@ -261,9 +269,11 @@ describe('QR code', () => {
   it('the toggle shows the address as an SVG QR code in the traffic block, and hides it again', async () => {
     show(STATES.liveTraffic);
     const toggle = within(activity()).getByRole('button', { name: 'Show QR code' });
-    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(toggle);
-    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+    // The button says what it does now.
+    expect(toggle.textContent).toBe('Hide QR code');
     // The generator is loaded on first use.
     const qr = await within(activity()).findByRole('img', { name: `QR code of ${PUBLIC_URL}` });
     expect(qr.tagName.toLowerCase()).toBe('svg');
@@ -274,6 +284,7 @@ describe('QR code', () => {
     expect(within(activity()).getByText('2 visitors · 14 requests')).toBeTruthy();
     fireEvent.click(toggle);
     expect(within(activity()).queryByRole('img')).toBeNull();
+    expect(toggle.textContent).toBe('Show QR code');
     expect(rows()).toHaveLength(4);
   });
 

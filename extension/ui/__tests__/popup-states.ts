@@ -26,25 +26,54 @@ export function share(patch: Partial<Share> = {}): Share {
     warnings: [],
     traffic: { requests: 0, visitors: 0, recent: [] },
     stopReason: null,
+    restarts: 0,
     ...patch,
   };
 }
 
 /** The last requests a visitor's browser made, newest first, as the host reports them. */
+/** A request as the gateway records it; the visitor, country and headers default to a visitor from Germany. */
+export function request(
+  method: string,
+  path: string,
+  status: number,
+  at: number,
+  ms: number,
+  patch: Partial<RequestRecord> = {},
+): RequestRecord {
+  return {
+    method,
+    path,
+    status,
+    at,
+    ms,
+    country: 'DE',
+    visitor: 'v3f9a',
+    requestHeaders: [
+      ['host', 'violet-owl-lamp.trycloudflare.com'],
+      ['user-agent', 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1'],
+      ['accept', 'text/html,application/xhtml+xml'],
+      ['cookie', '…'],
+      ['cf-ipcountry', patch.country === undefined ? 'DE' : (patch.country ?? 'XX')],
+    ],
+    responseHeaders: [
+      ['content-type', 'text/html; charset=utf-8'],
+      ['cache-control', 'no-cache'],
+      ['set-cookie', '…'],
+    ],
+    ...patch,
+  };
+}
+
+/** The last requests visitors' browsers made, newest first, as the host reports them. */
 export const RECENT: RequestRecord[] = [
-  { method: 'GET', path: '/favicon.ico', status: 404, at: NOW - 2_000, ms: 3 },
-  {
-    method: 'GET',
-    path: '/src/components/very/deeply/nested/PricingTableWithAnnualToggle.tsx?t=1700000598000&import',
-    status: 200,
-    at: NOW - 2_400,
-    ms: 41,
-  },
-  { method: 'GET', path: '/@vite/client', status: 200, at: NOW - 2_600, ms: 12 },
-  { method: 'GET', path: '/', status: 200, at: NOW - 3_000, ms: 18 },
-  { method: 'GET', path: '/', status: 401, at: NOW - 9_000, ms: 1 },
-  { method: 'GET', path: '/@vite/hmr', status: 101, at: NOW - 9_500, ms: 2 },
-  { method: 'POST', path: '/api/login', status: 0, at: NOW - 12_000, ms: 30_000 },
+  request('GET', '/favicon.ico', 404, NOW - 2_000, 3, { country: 'JP', visitor: 'v81c2' }),
+  request('GET', '/src/components/very/deeply/nested/PricingTableWithAnnualToggle.tsx?…', 200, NOW - 2_400, 41),
+  request('GET', '/@vite/client', 200, NOW - 2_600, 12),
+  request('GET', '/', 200, NOW - 3_000, 18),
+  request('GET', '/', 401, NOW - 9_000, 1, { country: null, visitor: 'v0b7e' }),
+  request('GET', '/@vite/hmr', 101, NOW - 9_500, 2),
+  request('POST', '/api/login', 0, NOW - 12_000, 30_000),
 ];
 
 export const ORIGIN_DOWN =
@@ -167,7 +196,7 @@ export const STATES = {
       state: 'live',
       url: PUBLIC_URL,
       warnings: [{ code: 'origin-unreachable', message: ORIGIN_DOWN }],
-      traffic: { requests: 1, visitors: 1, recent: [{ method: 'GET', path: '/', status: 502, at: NOW - 1000, ms: 2 }] },
+      traffic: { requests: 1, visitors: 1, recent: [request('GET', '/', 502, NOW - 1000, 2)] },
     }),
   ),
   /** A password the host refused (it says why), on a live share. */
@@ -202,5 +231,54 @@ export const STATES = {
       traffic: { requests: 9, visitors: 1, recent: [] },
     }),
     tracked({ id: 'b', origin: 'http://127.0.0.1:8080', state: 'starting', url: null, startedAt: NOW - 4_000 }),
+  ),
+  /** 14 s on the way and still no address: the popup says what it is waiting for. */
+  takingLonger: stateWith(tracked({ startedAt: NOW - 14_000 })),
+  /** cloudflared gave no address in 45 s: a timeout, not an error answer. */
+  timedOut: stateWith(
+    tracked({
+      state: 'failed',
+      endedAt: NOW - 1000,
+      error: {
+        code: 'tunnel-service-error',
+        message: 'trycloudflare.com answered with an error instead of a tunnel. The service may be having trouble: try again in a minute.',
+        detail: 'no address from trycloudflare.com after 45 s',
+      },
+    }),
+  ),
+  /** cloudflared died and the host restarted it: a new address, news rather than a failure. */
+  restarted: {
+    ...stateWith(tracked({ state: 'live', url: 'https://fresh-new-name.trycloudflare.com', restarts: 1 }, { copiedAt: NOW - 500 })),
+    lastError: {
+      message: 'The address changed: cloudflared restarted. The old link no longer works: use the new one, already copied.',
+      origin: ORIGIN,
+      at: NOW - 500,
+      restarted: true,
+    },
+  },
+  /** This tab's share and three more: the list is bounded and scrolls. */
+  manyShares: stateWith(
+    tracked({ id: 'here', state: 'live', url: PUBLIC_URL, startedAt: NOW - 60_000 }),
+    tracked({
+      id: 'a',
+      origin: 'http://localhost:3000',
+      state: 'live',
+      url: 'https://first-one.trycloudflare.com',
+      startedAt: NOW - 3 * 60_000,
+    }),
+    tracked({
+      id: 'b',
+      origin: 'http://localhost:8080',
+      state: 'live',
+      url: 'https://second-one.trycloudflare.com',
+      startedAt: NOW - 2 * 60_000,
+    }),
+    tracked({
+      id: 'c',
+      origin: 'http://localhost:4321',
+      state: 'live',
+      url: 'https://third-one.trycloudflare.com',
+      startedAt: NOW - 30_000,
+    }),
   ),
 } satisfies Record<string, PortholeState>;

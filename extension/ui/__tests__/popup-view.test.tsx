@@ -175,7 +175,7 @@ describe('popup', () => {
   it('host not installed: the setup message with the install command, and no Share button', () => {
     const spy = show(STATES.hostMissing);
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('Install Porthole’s helper');
+    expect(alert.textContent).toContain('Install the Porthole helper');
     expect(screen.getByText('porthole-host install')).toBeTruthy();
     expect(screen.getByText('npm start')).toBeTruthy();
     expect(alert.textContent).toContain('Specified native messaging host not found.');
@@ -197,7 +197,7 @@ describe('popup', () => {
   it('a host too old for this extension: says to update the host, before anyone clicks Share', () => {
     const spy = show(STATES.hostTooOld);
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('Update Porthole’s helper');
+    expect(alert.textContent).toContain('Update the Porthole helper');
     expect(alert.textContent).toContain('0.9.0');
     expect(alert.textContent).toMatch(/would not apply a share’s password/);
     expect(screen.queryByRole('button', { name: 'Share this localhost tab' })).toBeNull();

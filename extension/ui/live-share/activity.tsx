@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { RequestRecord, Share, ShareTraffic } from '../../lib/protocol';
 import { formatClock } from '../format-duration';
+import { RequestInspector } from './inspector';
+import { countriesOf, countryName, describeVisitor } from './visitor';
 
 /**
  * The QR generator is loaded when first asked for, not with the popup: most openings of the popup
@@ -45,14 +47,20 @@ function statusText(status: number): { text: string; title: string; kind: string
   return { text: String(status), title: String(status), kind: status < 300 ? 'ok' : status < 400 ? 'redirect' : 'error' };
 }
 
-function RequestRow({ record }: { record: RequestRecord }) {
+function RequestRow({ record, onOpen }: { record: RequestRecord; onOpen: () => void }) {
   const status = statusText(record.status);
   const at = formatClock(record.at);
   return (
-    <li class="request">
-      <span class="request-method">{record.method}</span>
+    <li class="request" onClick={onOpen}>
+      <button type="button" class="request-open" title={`Details of ${record.method} ${record.path}`}>
+        {record.method}
+      </button>
       <span class="request-path" title={record.path}>
         {record.path}
+      </span>
+      <span class="request-who" title={describeVisitor(record)}>
+        <span class="request-country">{record.country ?? ''}</span>
+        <span class="request-visitor">{record.visitor ?? ''}</span>
       </span>
       <span class={`request-status status-${status.kind}`} title={`${status.title}, in ${record.ms} ms`}>
         {status.text}
@@ -69,36 +77,52 @@ function RequestRow({ record }: { record: RequestRecord }) {
  * address as a QR code. The block keeps one height whatever it shows, so updates never move the
  * popup.
  */
-export function ShareActivity({ share }: { share: Share | null }) {
+export function ShareActivity({ share, link }: { share: Share | null; link?: string | null }) {
   const [showQr, setShowQr] = useState(false);
-  const url = share?.url ?? null;
+  // Held by value: new visits shift the rows, not the request being read.
+  const [inspected, setInspected] = useState<RequestRecord | null>(null);
+  // The QR code opens the same page as Copy and Open.
+  const url = link ?? share?.url ?? null;
   const recent = share?.traffic.recent.slice(0, RECENT_ROWS) ?? [];
   const qrShown = showQr && url !== null;
+  const countries = countriesOf(share?.traffic.recent ?? []);
   return (
     <section class="activity" aria-label="Visitors">
       <div class="activity-head">
-        <span class="counts">{countsLine(share?.traffic ?? { visitors: 0, requests: 0 })}</span>
-        <button type="button" class="link-button" aria-pressed={qrShown} disabled={url === null} onClick={() => setShowQr(!showQr)}>
-          Show QR code
+        <span class="counts">
+          <span>{countsLine(share?.traffic ?? { visitors: 0, requests: 0 })}</span>
+          {countries.length > 0 ? (
+            <span class="counts-countries" title={`From ${countries.map(countryName).join(', ')}`}>
+              {' · '}
+              {countries.slice(0, 3).join(' ')}
+              {countries.length > 3 ? ' …' : ''}
+            </span>
+          ) : null}
+        </span>
+        <button type="button" class="link-button" aria-expanded={qrShown} disabled={url === null} onClick={() => setShowQr(!showQr)}>
+          {qrShown ? 'Hide QR code' : 'Show QR code'}
         </button>
       </div>
-      <div class="activity-body">
-        {qrShown ? (
+      {/* No empty box: the body appears with the first visit, or the QR code. */}
+      {qrShown ? (
+        <div class="activity-body">
           <figure class="qr">
             <LazyQrCode url={url} />
             <figcaption>Scan with a phone’s camera to open the public address there.</figcaption>
           </figure>
-        ) : recent.length === 0 ? (
-          <p class="empty">No visits yet. Requests show here as they come.</p>
-        ) : (
+        </div>
+      ) : inspected !== null ? (
+        <RequestInspector record={inspected} onClose={() => setInspected(null)} />
+      ) : recent.length === 0 ? null : (
+        <div class="activity-body">
           <ol class="requests" aria-label="Last requests, newest first">
             {/* Keyed by position: rows keep their place and only their text changes as requests come. */}
             {recent.map((record, index) => (
-              <RequestRow key={index} record={record} />
+              <RequestRow key={index} record={record} onOpen={() => setInspected(record)} />
             ))}
           </ol>
-        )}
-      </div>
+        </div>
+      )}
     </section>
   );
 }

@@ -1,9 +1,11 @@
 import type { TrackedShare } from '../../lib/porthole-state';
+import { publicLinkForServer } from '../../lib/public-link';
 import type { CopiedMark, PopupActions } from '../popup-actions';
-import { ProblemBox } from '../problem-box';
+import { Linked, ProblemBox } from '../problem-box';
+import { ShortUrl } from '../short-url';
 import { ShareActivity } from './activity';
 import { LiveSummary } from './settings-rows';
-import { type ShareStage, STEPS, stepStatuses } from './stage';
+import { type ShareStage, STEPS, slowNotice, stepStatuses } from './stage';
 
 /**
  * The current tab's share from the moment Share is clicked: the stages until it is live, then its
@@ -13,6 +15,10 @@ import { type ShareStage, STEPS, stepStatuses } from './stage';
  */
 export interface LiveShareProps {
   origin: string;
+  /** The tab's full address: the link given is that page on the public address (public-link.ts). */
+  pageUrl?: string;
+  /** When the share was asked for: after 10 s on the way, the popup says what it is waiting for. */
+  since?: number | null;
   /** Null while the request is with the host (no share yet). */
   tracked: TrackedShare | null;
   stage: Exclude<ShareStage, 'failed' | 'stopped'>;
@@ -23,11 +29,13 @@ export interface LiveShareProps {
   actions: PopupActions;
 }
 
-export function LiveShare({ origin, tracked, stage, problem, now, copied, actions }: LiveShareProps) {
+export function LiveShare({ origin, pageUrl, since = null, tracked, stage, problem, now, copied, actions }: LiveShareProps) {
   const share = stage === 'starting-cloudflared' ? null : (tracked?.share ?? null);
-  const url = share?.url ?? null;
+  // The page in the tab, not the server's root: what Copy, Open and the QR code give.
+  const url = share?.url ? publicLinkForServer(share.url, origin, pageUrl) : null;
   const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
   const warnings = share?.warnings ?? [];
+  const slow = slowNotice(stage, since, now);
   return (
     <div class="share-panel">
       <p class="origin-line">
@@ -36,9 +44,7 @@ export function LiveShare({ origin, tracked, stage, problem, now, copied, action
       {stage === 'live' && share ? <LiveSummary share={share} now={now} copied={copied} actions={actions} /> : <StageSteps stage={stage} />}
       <div class="url-box">
         {url ? (
-          <a class="public-url" href={url} target="_blank" rel="noreferrer">
-            {url}
-          </a>
+          <ShortUrl class="public-url" url={url} href={url} />
         ) : (
           <span class="public-url placeholder">The public address appears here</span>
         )}
@@ -59,10 +65,15 @@ export function LiveShare({ origin, tracked, stage, problem, now, copied, action
         {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} /> : null}
         {warnings.map((warning) => (
           <p key={warning.code} class="warning" data-code={warning.code}>
-            {warning.message}
+            <Linked text={warning.message} />
           </p>
         ))}
-        {problem || warnings.length > 0 ? null : (
+        {slow && !problem ? (
+          <p class="slow" role="status">
+            {slow}
+          </p>
+        ) : null}
+        {problem || warnings.length > 0 || slow ? null : (
           <p class="hint">
             {hint({
               copied: urlCopied,
@@ -74,7 +85,7 @@ export function LiveShare({ origin, tracked, stage, problem, now, copied, action
           </p>
         )}
       </div>
-      <ShareActivity share={share} />
+      <ShareActivity share={share} link={url} />
     </div>
   );
 }

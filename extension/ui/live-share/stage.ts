@@ -35,3 +35,20 @@ export function stepStatuses(stage: ShareStage): StepStatus[] {
     return at > index ? 'done' : at === index ? 'active' : 'waiting';
   });
 }
+
+/** After this long on the way, the popup says it is taking longer than usual (a share is live in 2–5 s). */
+export const SLOW_AFTER_MS = 10_000;
+
+/** What a slow stage is waiting for, in the words of "Taking longer than usual… <this>". */
+export const WAITING_FOR: Record<'starting-cloudflared' | 'getting-address' | 'connecting', string> = {
+  'starting-cloudflared': 'waiting for the Porthole helper (porthole-host) to start cloudflared.',
+  'getting-address': 'waiting for trycloudflare.com to hand out an address; Porthole gives up after 45 s.',
+  connecting: 'waiting for cloudflared to connect to Cloudflare’s network.',
+};
+
+/** The "taking longer than usual" line for a stage on its way since `since`, or null while all is on time. */
+export function slowNotice(stage: ShareStage, since: number | null, now: number): string | null {
+  if (since === null || now - since < SLOW_AFTER_MS) return null;
+  if (stage !== 'starting-cloudflared' && stage !== 'getting-address' && stage !== 'connecting') return null;
+  return `Taking longer than usual… ${WAITING_FOR[stage]}`;
+}

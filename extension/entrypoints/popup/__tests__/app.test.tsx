@@ -159,7 +159,12 @@ describe('popup environment', () => {
   it('with ?tab=<id> describes that tab (the pop-out view)', async () => {
     const tab = await fakeBrowser.tabs.create({ url: 'http://localhost:4321/blog' });
     const env = createPopupEnv({ search: `?tab=${tab.id}` } as Location);
-    expect(await env.findPage()).toEqual({ kind: 'loopback', tabId: tab.id, origin: 'http://localhost:4321' });
+    expect(await env.findPage()).toEqual({
+      kind: 'loopback',
+      tabId: tab.id,
+      origin: 'http://localhost:4321',
+      url: 'http://localhost:4321/blog',
+    });
   });
 
   it('reads and watches the state the background keeps in storage.session', async () => {

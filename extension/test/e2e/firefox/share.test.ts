@@ -90,7 +90,7 @@ describe('Porthole in Firefox', () => {
       await session.newTab(pageUrl);
       const popup = await session.newTab(FIREFOX_POPUP_URL);
       await popup.navigate(`${FIREFOX_POPUP_URL}?tab=${await session.tabIdOf(pageUrl, popup)}`);
-      await popup.waitForText('Install Porthole’s helper');
+      await popup.waitForText('Install the Porthole helper');
       const text = await popup.text();
       expect(text).toContain('porthole-host install');
       // Firefox's own words for a host it cannot find (port.error), which lib/host-reachability.ts recognises.
