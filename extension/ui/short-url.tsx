@@ -33,8 +33,10 @@ export function ShortUrl({ url, href, class: className }: { url: string; href?: 
       {parts}
     </a>
   ) : (
-    <span class={classes} title={url} aria-label={url}>
-      {parts}
+    // A plain span has no accessible name: the full address is read out, the shortened one hidden.
+    <span class={classes} title={url}>
+      <span class="visually-hidden">{url}</span>
+      <span aria-hidden="true">{parts}</span>
     </span>
   );
 }

@@ -139,10 +139,13 @@ export async function launchChromiumOverCdp(options: { registerHost: boolean; en
     async closeWelcomePage(timeoutMs = 10_000) {
       let welcome: TargetInfo | undefined;
       await waitUntil(
-        async () =>
-          (welcome = (await cdp.send<{ targetInfos: TargetInfo[] }>('Target.getTargets')).targetInfos.find(
+        async () => {
+          const { targetInfos } = await cdp.send<{ targetInfos: TargetInfo[] }>('Target.getTargets');
+          welcome = targetInfos.find(
             (target) => target.type === 'page' && target.url.startsWith(CHROMIUM_EXTENSION_ORIGIN) && target.url.includes('/welcome.html'),
-          )) !== undefined,
+          );
+          return welcome !== undefined;
+        },
         timeoutMs,
         'the welcome page opened on install',
       );

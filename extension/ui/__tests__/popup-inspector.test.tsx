@@ -1,5 +1,5 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../page-info';
 import type { PopupActions } from '../popup-actions';
@@ -84,7 +84,7 @@ describe('the request inspector', () => {
 
   it('keeps showing the opened request while new visits arrive', () => {
     const { update } = show(STATES.liveTraffic);
-    fireEvent.click(within(activity()).getAllByRole('listitem')[0]!);
+    fireEvent.click(within(within(activity()).getAllByRole('listitem')[0]!).getByRole('button'));
     const newer = request('GET', '/brand-new', 200, NOW + 100, 5, { visitor: 'vaaaa' });
     update(stateWith(tracked({ state: 'live', url: PUBLIC_URL, traffic: { requests: 15, visitors: 3, recent: [newer, ...RECENT] } })));
     const inspector = within(activity()).getByRole('region', { name: 'Request details' });
@@ -95,7 +95,7 @@ describe('the request inspector', () => {
   it('says when no headers were recorded (an older host)', () => {
     const bare = request('GET', '/', 200, NOW, 4, { requestHeaders: [], responseHeaders: [] });
     show(stateWith(tracked({ state: 'live', url: PUBLIC_URL, traffic: { requests: 1, visitors: 1, recent: [bare] } })));
-    fireEvent.click(within(activity()).getByRole('listitem'));
+    fireEvent.click(within(within(activity()).getByRole('listitem')).getByRole('button'));
     expect(within(activity()).getAllByText('None recorded.')).toHaveLength(2);
   });
 });

@@ -57,7 +57,14 @@ describe('openWelcomeOnInstall', () => {
   it('opens the page on a fresh install only', async () => {
     let listener: ((details: { reason: string }) => void) | undefined;
     const open = vi.fn(async () => undefined);
-    openWelcomeOnInstall({ addListener: (added) => void (listener = added) }, open);
+    openWelcomeOnInstall(
+      {
+        addListener: (added) => {
+          listener = added;
+        },
+      },
+      open,
+    );
     listener!({ reason: 'update' });
     listener!({ reason: 'browser_update' });
     expect(open).not.toHaveBeenCalled();

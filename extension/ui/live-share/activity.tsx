@@ -51,8 +51,9 @@ function RequestRow({ record, onOpen }: { record: RequestRecord; onOpen: () => v
   const status = statusText(record.status);
   const at = formatClock(record.at);
   return (
-    <li class="request" onClick={onOpen}>
-      <button type="button" class="request-open" title={`Details of ${record.method} ${record.path}`}>
+    <li class="request">
+      {/* The button stretches over the whole row (popup.css), so a click anywhere on it opens the details. */}
+      <button type="button" class="request-open" title={`Details of ${record.method} ${record.path}`} onClick={onOpen}>
         {record.method}
       </button>
       <span class="request-path" title={record.path}>
