@@ -2,30 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { notificationsForChange } from '../notifications';
 import { applyShareEvent, INITIAL_STATE, type PortholeState, upsertShare } from '../porthole-state';
 import type { Share } from '../protocol';
-
-function share(patch: Partial<Share> = {}): Share {
-  return {
-    ...{
-      id: 's1',
-      origin: 'http://localhost:3000',
-      state: 'live',
-      url: 'https://a.trycloudflare.com',
-      startedAt: 100,
-      endedAt: null,
-      error: null,
-    },
-    ...{
-      password: null,
-      expiresAt: null,
-      keepPublicHost: false,
-      warnings: [],
-      traffic: { requests: 0, visitors: 0, recent: [] },
-      stopReason: null,
-      restarts: 0,
-    },
-    ...patch,
-  };
-}
+import { share } from './share-fixture';
 
 const live: PortholeState = upsertShare({ ...INITIAL_STATE, host: { status: 'connected' } }, share());
 const event = (patch: Partial<Share>) =>

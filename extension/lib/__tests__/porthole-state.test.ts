@@ -17,32 +17,9 @@ import {
 } from '../porthole-state';
 import type { Share } from '../protocol';
 import { TEST_HELLO } from './scripted-host';
+import { share } from './share-fixture';
 
 /** The extension's pure state: what the popup shows, folded from the host's replies and events. */
-
-function share(patch: Partial<Share> = {}): Share {
-  return {
-    ...{
-      id: 's1',
-      origin: 'http://localhost:3000',
-      state: 'live',
-      url: 'https://a.trycloudflare.com',
-      startedAt: 100,
-      endedAt: null,
-      error: null,
-    },
-    ...{
-      password: null,
-      expiresAt: null,
-      keepPublicHost: false,
-      warnings: [],
-      traffic: { requests: 0, visitors: 0, recent: [] },
-      stopReason: null,
-      restarts: 0,
-    },
-    ...patch,
-  };
-}
 
 const connected: PortholeState = { ...INITIAL_STATE, host: { status: 'connected' } };
 const ids = (state: PortholeState) => Object.keys(state.shares).sort();
