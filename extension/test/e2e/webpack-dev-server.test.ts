@@ -8,22 +8,19 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { connect, createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { type Browser, chromium } from 'playwright-core';
-import { generate } from 'selfsigned';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { OkReply } from '../../../native-host/src/protocol/index.js';
-import { splitHostPort, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state.js';
+import { waitForFakeState } from '../../../native-host/test/fake-cloudflared/state.js';
 import { HostDriver } from '../../../native-host/test/host-driver.js';
 import { CHROMIUM } from './chromium-harness.js';
+import { EDGE_ADDRESS, tlsEdge } from './tls-edge.js';
 
 const require = createRequire(import.meta.url);
 const fakeCloudflared = inject('fakeCloudflared');
-const EDGE_ADDRESS = '127.0.0.2';
-const CLOUDFLARE_TLS_PORTS = [443, 2053, 2083, 2087, 2096, 8443];
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -40,27 +37,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** Cloudflare's edge for one tunnel: TLS on its ports, each connection carried to the fake cloudflared's edge. */
-async function tlsEdge(edge: string): Promise<void> {
-  const pems = await generate([{ name: 'commonName', value: 'trycloudflare.com' }], {
-    keyType: 'ec',
-    curve: 'P-256',
-    notAfterDate: new Date(Date.now() + 86_400_000),
-  });
-  const [host, port] = splitHostPort(edge);
-  for (const tlsPort of CLOUDFLARE_TLS_PORTS) {
-    const server: TlsServer = createTlsServer({ key: pems.private, cert: pems.cert }, (visitor) => {
-      const upstream = connect(port, host);
-      visitor.pipe(upstream).pipe(visitor);
-      visitor.on('error', () => upstream.destroy());
-      upstream.on('error', () => visitor.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(tlsPort, EDGE_ADDRESS, resolve));
-    cleanups.push(() => new Promise((resolve) => server.close(resolve)));
-    cleanups.push(() => (server as unknown as NetServer).unref());
-  }
 }
 
 describe.each([5, 6] as const)('webpack-dev-server %i shared, in Chromium through a TLS edge', (major) => {
@@ -92,7 +68,7 @@ describe.each([5, 6] as const)('webpack-dev-server %i shared, in Chromium throug
     const live = await host.waitForChange(reply.share.id, 'live', 20_000);
     const publicUrl = live.share.url!;
     const fake = await waitForFakeState(host.fakeDir, (s) => s.url === publicUrl && s.registered);
-    await tlsEdge(fake.edge!);
+    await tlsEdge(fake.edge!, cleanups);
 
     const browser: Browser = await chromium.launch({
       executablePath: CHROMIUM,
