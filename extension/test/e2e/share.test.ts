@@ -223,7 +223,8 @@ describe('Porthole in Chromium', () => {
         'the new address in the popup',
       );
       const secondUrl = (await link.getAttribute('title'))!;
-      await panel.getByText(/^Live(:|, and copied)/).waitFor({ timeout: 15_000 });
+      // The notice takes the hint's place in the panel; the share list says the share is live.
+      await popup.getByText('Live', { exact: true }).waitFor({ timeout: 15_000 });
       expect(await panel.getByRole('button', { name: 'Restart' }).count()).toBe(0);
       await popup.getByRole('heading', { name: 'Active shares (1)' }).waitFor();
 
@@ -248,6 +249,38 @@ describe('Porthole in Chromium', () => {
       await session?.close();
       session = null;
       await origin.close();
+    }
+  });
+
+  it('the share turns amber the moment the local server stops, with no visitor', async () => {
+    const origin = await startOrigin(ORIGIN_BODY);
+    let closed = false;
+    try {
+      session = await launch({ registerHost: true, env: tunnels.hostEnv(tunnels.fakeDir()) });
+      const { context } = session;
+      const pageUrl = `http://localhost:${origin.port}/`;
+      const page = await context.newPage();
+      await page.goto(pageUrl);
+      const popup = await context.newPage();
+      await popup.goto(`${POPUP_URL}?tab=${await session.tabIdOf(pageUrl)}`);
+      const panel = popup.locator('.share-panel');
+      await panel.getByRole('button', { name: 'Share this localhost tab' }).click();
+      await panel.getByText(/^Live(:|, and copied)/).waitFor({ timeout: 15_000 });
+      expect(await panel.locator('.warning[data-code="origin-unreachable"]').count()).toBe(0);
+
+      // The developer stops the dev server; nobody visits. The host notices by itself.
+      // The tab keeps a connection to it open: cut it, as a stopped process would.
+      origin.server.closeAllConnections();
+      await origin.close();
+      closed = true;
+      const amber = panel.locator('.warning[data-code="origin-unreachable"]');
+      await amber.waitFor({ timeout: 15_000 });
+      await expect(amber.textContent()).resolves.toContain(`Nothing answers at http://localhost:${origin.port}`);
+      await popup.getByText('local server down').waitFor();
+    } finally {
+      await session?.close();
+      session = null;
+      if (!closed) await origin.close();
     }
   });
 
