@@ -53,7 +53,9 @@ describe('the share list', () => {
     expect(within(list).getAllByRole('button', { name: /^Copy the address of/ })).toHaveLength(3);
     // Each address on one line, whole on hover.
     const address = within(list).getByTitle('https://first-one.trycloudflare.com');
-    expect(address.textContent).toBe('https://first-one.trycloudflare.com');
+    // What is shown (shortened by CSS) and what a screen reader reads are both the whole address.
+    expect(address.querySelector('[aria-hidden="true"]')?.textContent).toBe('https://first-one.trycloudflare.com');
+    expect(address.querySelector('.visually-hidden')?.textContent).toBe('https://first-one.trycloudflare.com');
   });
 });
 
