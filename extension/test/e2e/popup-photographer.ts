@@ -28,6 +28,22 @@ export async function startPhotographer(): Promise<Photographer> {
     await page.goto(pageUrl);
     const localTab = await session.tabIdOf(pageUrl);
     const worker = await session.serviceWorker();
+    // On install the welcome page asks the background for the helper; without a host that ends in
+    // a "missing" state written to storage, which must not land on top of a state being photographed.
+    // Wait for it to land first.
+    const settled = Date.now() + 15_000;
+    while (Date.now() < settled) {
+      const status = await worker.evaluate(async () => {
+        const chrome = (
+          globalThis as unknown as { chrome: { storage: { session: { get(key: string): Promise<Record<string, unknown>> } } } }
+        ).chrome;
+        const stored = (await chrome.storage.session.get('porthole:state'))['porthole:state'] as { host?: { status?: string } } | undefined;
+        return stored?.host?.status ?? null;
+      });
+      if (status === 'missing') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    for (const other of session.context.pages()) if (other.url().includes('/welcome.html')) await other.close();
     const opened = session;
     return {
       async open(state, scheme, options = {}) {
