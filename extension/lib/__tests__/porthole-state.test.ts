@@ -15,7 +15,6 @@ import {
   upsertShare,
   withHello,
 } from '../porthole-state';
-import type { Share } from '../protocol';
 import { TEST_HELLO } from './scripted-host';
 import { share } from './share-fixture';
 
