@@ -5,13 +5,8 @@
  * (it is not for the page's host) and the visitor is sent back to the form on every page.
  */
 import { createServer } from 'node:http';
-import { type Browser, chromium } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { OkReply } from '../../../native-host/src/protocol/index.js';
-import { waitForFakeState } from '../../../native-host/test/fake-cloudflared/state.js';
-import { HostDriver } from '../../../native-host/test/host-driver.js';
-import { CHROMIUM } from './chromium-harness.js';
-import { EDGE_ADDRESS, tlsEdge } from './tls-edge.js';
+import { shareForBrowserVisitor } from './tls-edge.js';
 
 const fakeCloudflared = inject('fakeCloudflared');
 const cleanups: (() => unknown)[] = [];
@@ -51,19 +46,7 @@ async function startLoginApp(): Promise<number> {
 describe('a shared app that signs people in with a cookie for localhost', () => {
   it('a visitor on the public name signs in and stays signed in, page after page', async () => {
     const port = await startLoginApp();
-    const host = new HostDriver({ fakeCloudflared, env: { PORTHOLE_READY_POLL_MS: '100' } });
-    cleanups.push(() => host.dispose());
-    const reply = await host.request<Extract<OkReply, { type: 'share' }>>({ type: 'share', origin: `http://localhost:${port}` });
-    const live = await host.waitForChange(reply.share.id, 'live', 20_000);
-    const publicUrl = live.share.url!;
-    const fake = await waitForFakeState(host.fakeDir, (s) => s.url === publicUrl && s.registered);
-    await tlsEdge(fake.edge!, cleanups);
-
-    const browser: Browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', `--host-resolver-rules=MAP ${new URL(publicUrl).hostname} ${EDGE_ADDRESS}`, '--ignore-certificate-errors'],
-    });
-    cleanups.push(() => browser.close());
+    const { publicUrl, browser } = await shareForBrowserVisitor(fakeCloudflared, `http://localhost:${port}`, cleanups);
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${publicUrl}/`);

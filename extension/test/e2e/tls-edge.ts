@@ -5,8 +5,12 @@
  */
 import { connect, type Server as NetServer } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { type Browser, chromium } from 'playwright-core';
 import { generate } from 'selfsigned';
-import { splitHostPort } from '../../../native-host/test/fake-cloudflared/state.js';
+import type { OkReply } from '../../../native-host/src/protocol/index.js';
+import { splitHostPort, waitForFakeState } from '../../../native-host/test/fake-cloudflared/state.js';
+import { HostDriver } from '../../../native-host/test/host-driver.js';
+import { CHROMIUM } from './chromium-harness.js';
 
 export const EDGE_ADDRESS = '127.0.0.2';
 const CLOUDFLARE_TLS_PORTS = [443, 2053, 2083, 2087, 2096, 8443];
@@ -30,4 +34,28 @@ export async function tlsEdge(edge: string, cleanups: (() => unknown)[]): Promis
     cleanups.push(() => new Promise((resolve) => server.close(resolve)));
     cleanups.push(() => (server as unknown as NetServer).unref());
   }
+}
+
+/**
+ * Shares `origin` through the built host and the fake cloudflared, puts the TLS edge in front of
+ * it, and launches Chromium resolving the public name to that edge: a visitor's browser.
+ */
+export async function shareForBrowserVisitor(
+  fakeCloudflared: string,
+  origin: string,
+  cleanups: (() => unknown)[],
+): Promise<{ publicUrl: string; browser: Browser }> {
+  const host = new HostDriver({ fakeCloudflared, env: { PORTHOLE_READY_POLL_MS: '100' } });
+  cleanups.push(() => host.dispose());
+  const reply = await host.request<Extract<OkReply, { type: 'share' }>>({ type: 'share', origin });
+  const live = await host.waitForChange(reply.share.id, 'live', 20_000);
+  const publicUrl = live.share.url!;
+  const fake = await waitForFakeState(host.fakeDir, (s) => s.url === publicUrl && s.registered);
+  await tlsEdge(fake.edge!, cleanups);
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', `--host-resolver-rules=MAP ${new URL(publicUrl).hostname} ${EDGE_ADDRESS}`, '--ignore-certificate-errors'],
+  });
+  cleanups.push(() => browser.close());
+  return { publicUrl, browser };
 }

@@ -11,13 +11,8 @@ import { createRequire } from 'node:module';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium } from 'playwright-core';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { OkReply } from '../../../native-host/src/protocol/index.js';
-import { waitForFakeState } from '../../../native-host/test/fake-cloudflared/state.js';
-import { HostDriver } from '../../../native-host/test/host-driver.js';
-import { CHROMIUM } from './chromium-harness.js';
-import { EDGE_ADDRESS, tlsEdge } from './tls-edge.js';
+import { shareForBrowserVisitor } from './tls-edge.js';
 
 const require = createRequire(import.meta.url);
 const fakeCloudflared = inject('fakeCloudflared');
@@ -62,19 +57,7 @@ describe.each([5, 6] as const)('webpack-dev-server %i shared, in Chromium throug
     await devServer.start();
     cleanups.push(() => devServer.stop());
 
-    const host = new HostDriver({ fakeCloudflared, env: { PORTHOLE_READY_POLL_MS: '100' } });
-    cleanups.push(() => host.dispose());
-    const reply = await host.request<Extract<OkReply, { type: 'share' }>>({ type: 'share', origin: `http://localhost:${port}` });
-    const live = await host.waitForChange(reply.share.id, 'live', 20_000);
-    const publicUrl = live.share.url!;
-    const fake = await waitForFakeState(host.fakeDir, (s) => s.url === publicUrl && s.registered);
-    await tlsEdge(fake.edge!, cleanups);
-
-    const browser: Browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', `--host-resolver-rules=MAP ${new URL(publicUrl).hostname} ${EDGE_ADDRESS}`, '--ignore-certificate-errors'],
-    });
-    cleanups.push(() => browser.close());
+    const { publicUrl, browser } = await shareForBrowserVisitor(fakeCloudflared, `http://localhost:${port}`, cleanups);
     const page = await browser.newPage();
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));
