@@ -184,7 +184,9 @@ describe('the share password, never in argv (issue 9)', () => {
     const stateDir = tempDir('porthole-cli-tty-');
     const fakeDir = join(stateDir, 'fake');
     router.watch(fakeDir);
-    const command = `${HOST_BINARY} share ${origin.port} --password`;
+    // `exec`: script runs the command through $SHELL, and a non-interactive dash that stays as the
+    // parent dies of the Ctrl-C itself (exit 130) even though the host handled it.
+    const command = `exec ${HOST_BINARY} share ${origin.port} --password`;
     const { PORTHOLE_PASSWORD: _ignored, ...inherited } = process.env;
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
       env: {
@@ -220,7 +222,7 @@ describe('the share password, never in argv (issue 9)', () => {
 
   it('Ctrl-C at the prompt shares nothing and exits 130, as an interrupted command does', async () => {
     const { PORTHOLE_PASSWORD: _ignored, ...inherited } = process.env;
-    const child = spawn('script', ['-qfec', `${HOST_BINARY} share ${origin.port} --password`, '/dev/null'], {
+    const child = spawn('script', ['-qfec', `exec ${HOST_BINARY} share ${origin.port} --password`, '/dev/null'], {
       env: { ...inherited, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: tempDir('porthole-cli-tty-') },
     });
     let screen = '';
@@ -236,7 +238,7 @@ describe('the share password, never in argv (issue 9)', () => {
 
   it('two different entries at the prompt share nothing', async () => {
     const { PORTHOLE_PASSWORD: _ignored, ...inherited } = process.env;
-    const child = spawn('script', ['-qfec', `${HOST_BINARY} share ${origin.port} --password`, '/dev/null'], {
+    const child = spawn('script', ['-qfec', `exec ${HOST_BINARY} share ${origin.port} --password`, '/dev/null'], {
       env: { ...inherited, PORTHOLE_CLOUDFLARED: fakeCloudflared, PORTHOLE_STATE_DIR: tempDir('porthole-cli-tty-') },
     });
     let screen = '';
