@@ -22,6 +22,17 @@ const DEFAULT_MESSAGES: Record<ErrorCode, string> = {
   'origin-unreachable':
     'Nothing answers at the shared address on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.',
   'folder-refused': 'That folder cannot be shared. Pick the folder of the site itself (for example its dist or public folder).',
+  'upload-refused': 'Porthole refused those files. Drop a folder, some files or a .zip of a website, within the limits shown.',
+  'not-logged-in':
+    'No Cloudflare account is connected. Connect one on the Porthole options page (or run porthole-host login), then share again.',
+  'certificate-invalid':
+    "Cloudflare refused Porthole's certificate for your account (it has expired or was revoked). Connect the account again on the options page.",
+  'zone-not-allowed': 'That hostname is not on the domain your Cloudflare account connected. Pick a name under the connected domain.',
+  'dns-record-foreign':
+    'A DNS record with that name already exists and Porthole did not create it, so it was left alone. Pick another name, or remove that record in Cloudflare first.',
+  'token-invalid': "Cloudflare did not accept that tunnel token. Copy it again from the tunnel's page in the Cloudflare dashboard.",
+  'name-invalid': 'A stable name may use letters a–z, digits and hyphens (1 to 63 characters), and cannot start or end with a hyphen.',
+  'account-error': "cloudflared could not reach your Cloudflare account's API. Check your internet connection and try again.",
   unverified:
     "The public address did not answer Porthole's check from the internet yet. It usually starts working within a minute; if a visitor sees an error, they can reload.",
 };

@@ -3,7 +3,7 @@
  * manager answers at once are answered synchronously, so that a new share's reply is written
  * before anything can happen to that share.
  */
-import { toHostError } from '../errors.js';
+import { PortholeError, toHostError } from '../errors.js';
 import { folderSharesOf } from '../files/folder-shares.js';
 import type { ExtensionToHost, HelloResult, Reply } from '../protocol/index.js';
 import type { ShareManager } from '../share/share-manager.js';
@@ -34,6 +34,8 @@ export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | 
         return folderSharesOf(deps.manager)
           .share({ path: request.path, options: request.options, settings: request.settings })
           .then((result) => ({ id, ok: true, type: 'share-folder', ...result }), failed);
+      default:
+        return failed(new PortholeError('bad-request', `This version of the Porthole host cannot answer "${request.type}" requests yet.`));
     }
   } catch (error) {
     return failed(error);

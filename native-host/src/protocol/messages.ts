@@ -34,6 +34,24 @@ export const ERROR_CODES = [
   'unverified',
   // A `share-folder` request named a folder that cannot be shared (missing, a file, the home folder or above it).
   'folder-refused',
+  // Dropped files (feature `upload`): a path outside the upload, a zip-slip entry, too many bytes or
+  // files, a broken archive, or an upload id the host does not know (cancelled, timed out).
+  'upload-refused',
+  // Stable addresses (feature `stable`).
+  /** No Cloudflare account is connected (or its certificate is gone): connect one on the options page. */
+  'not-logged-in',
+  /** The account's certificate was refused by Cloudflare (expired or revoked): connect again. */
+  'certificate-invalid',
+  /** The certificate is for a zone that does not hold the requested hostname. */
+  'zone-not-allowed',
+  /** A DNS record with that name exists and Porthole did not create it: never overwritten. */
+  'dns-record-foreign',
+  /** A pasted tunnel token was refused (malformed, or Cloudflare does not know it). */
+  'token-invalid',
+  /** A stable name that is not a DNS label (a–z, 0–9, hyphens, 1–63 characters). */
+  'name-invalid',
+  /** cloudflared's account commands failed (API unreachable, 5xx); `detail` has its last line. */
+  'account-error',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -78,7 +96,7 @@ export interface ShareTraffic {
   recent: RequestRecord[];
 }
 
-/** What a share serves: a local server, a folder on disk (`share-folder`), or files dropped on Porthole. */
+/** What a share serves: a local server, a folder on disk (`share-folder`), or files dropped on Porthole (`upload-*`). */
 export type ShareKind = 'server' | 'folder' | 'files';
 
 /** Why a `stopped` share stopped. */
@@ -125,7 +143,24 @@ export interface Share {
   kind?: ShareKind;
   /** The shared folder's absolute path for a `folder` share; null otherwise (absent from older hosts). */
   folder?: string | null;
+  /** For a `files` share, what the user dropped, as the upload named it (`site.zip`, `dist`, `3 files`); null otherwise. */
+  label?: string | null;
+  /**
+   * `quick`: a trycloudflare.com address that changes with every share; `stable`: `hostname` on the
+   * connected account's zone, the same every time (feature `stable`). Absent from older hosts: quick.
+   */
+  address?: AddressKind;
+  /** The stable hostname (`myapp.example.com`) of a `stable` share; null for a quick one. */
+  hostname?: string | null;
 }
+
+export type AddressKind = 'quick' | 'stable';
+
+/** Which address a new share gets. Absent: quick. */
+export type AddressChoice =
+  | { kind: 'quick' }
+  /** `name` is the DNS label before the zone (`myapp` → `myapp.example.com`); absent: the host picks one from the origin's port. */
+  | { kind: 'stable'; name?: string };
 
 /** How a folder share serves its files; every option is off unless given. */
 export interface FolderOptions {
@@ -162,6 +197,8 @@ export interface ShareRequest {
   origin: string;
   /** Ignored when the origin is already shared: change a running share with `configure`. */
   settings?: ShareSettings;
+  /** Absent: a quick address (feature `stable`). */
+  address?: AddressChoice;
 }
 export interface StopRequest {
   id: string;
@@ -196,6 +233,79 @@ export interface ShareFolderRequest {
   options?: FolderOptions;
   /** Ignored when the folder is already shared, as for `share`. */
   settings?: ShareSettings;
+  address?: AddressChoice;
+}
+
+/**
+ * Dropped files (feature `upload`). The extension sends what the user dropped in chunks, each well
+ * under the 1 MB a host may answer and the 64 MiB it may be sent: `upload-begin` announces the
+ * upload, `upload-chunk` carries the bytes of one file in order, `upload-end` turns the received
+ * files into a share, `upload-cancel` drops them. The host keeps them in a private temporary folder
+ * that is deleted when the share stops, the upload is cancelled or left idle, or the host exits.
+ */
+export interface UploadBeginRequest {
+  id: string;
+  type: 'upload-begin';
+  /** What the user dropped, as the share list will show it: `site.zip`, `dist`, `3 files`. */
+  label: string;
+  /** Sum of every file's size in bytes; the host refuses more than MAX_UPLOAD_BYTES. */
+  totalBytes: number;
+  /** How many files follow; the host refuses more than MAX_UPLOAD_FILES. */
+  fileCount: number;
+  /** true: exactly one file follows, a .zip the host unpacks (zip-slip checked, same limits) at `upload-end`. */
+  archive?: boolean;
+}
+export interface UploadChunkRequest {
+  id: string;
+  type: 'upload-chunk';
+  uploadId: string;
+  /** The file's path inside the upload, `/`-separated and relative (`css/site.css`); no `..`, no leading `/`. */
+  path: string;
+  /** Byte offset of this chunk in the file: chunks of a file come in order, starting at 0. */
+  offset: number;
+  /** The chunk's bytes in base64, at most UPLOAD_CHUNK_BYTES before encoding; may be empty (an empty file). */
+  data: string;
+}
+export interface UploadEndRequest {
+  id: string;
+  type: 'upload-end';
+  uploadId: string;
+  options?: FolderOptions;
+  settings?: ShareSettings;
+  address?: AddressChoice;
+}
+export interface UploadCancelRequest {
+  id: string;
+  type: 'upload-cancel';
+  uploadId: string;
+}
+
+/**
+ * The connected Cloudflare account (feature `stable`). `account` reads it; `connect` starts
+ * `cloudflared tunnel login` (the reply carries the authorisation URL to open in a tab, and an
+ * `account-event` follows when the user has picked a zone, or the login failed or timed out);
+ * `connect-token` uses a tunnel token from Cloudflare's dashboard instead; `disconnect` removes what
+ * Porthole created in the account (its DNS records, its tunnel) and the certificate or token.
+ */
+export interface AccountRequest {
+  id: string;
+  type: 'account';
+}
+export interface ConnectRequest {
+  id: string;
+  type: 'connect';
+}
+export interface ConnectTokenRequest {
+  id: string;
+  type: 'connect-token';
+  /** The tunnel token as the dashboard shows it (base64 JSON); kept in the state folder, never logged nor put in argv. */
+  token: string;
+  /** The public hostname configured for that tunnel in the dashboard (`app.example.com`). */
+  hostname: string;
+}
+export interface DisconnectRequest {
+  id: string;
+  type: 'disconnect';
 }
 
 export type ExtensionToHost =
@@ -205,9 +315,39 @@ export type ExtensionToHost =
   | StopAllRequest
   | ListRequest
   | ConfigureRequest
-  | ShareFolderRequest;
+  | ShareFolderRequest
+  | UploadBeginRequest
+  | UploadChunkRequest
+  | UploadEndRequest
+  | UploadCancelRequest
+  | AccountRequest
+  | ConnectRequest
+  | ConnectTokenRequest
+  | DisconnectRequest;
 export type RequestType = ExtensionToHost['type'];
-export const REQUEST_TYPES: readonly RequestType[] = ['hello', 'share', 'stop', 'stop-all', 'list', 'configure', 'share-folder'];
+export const REQUEST_TYPES: readonly RequestType[] = [
+  'hello',
+  'share',
+  'stop',
+  'stop-all',
+  'list',
+  'configure',
+  'share-folder',
+  'upload-begin',
+  'upload-chunk',
+  'upload-end',
+  'upload-cancel',
+  'account',
+  'connect',
+  'connect-token',
+  'disconnect',
+];
+
+/** Raw bytes per `upload-chunk` (base64 makes them about 700 KB on the wire, under every frame limit). */
+export const UPLOAD_CHUNK_BYTES = 512 * 1024;
+/** The most one upload (or the files unpacked from one archive) may hold. */
+export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+export const MAX_UPLOAD_FILES = 10_000;
 
 // ── host → extension ────────────────────────────────────────────────────────
 
@@ -263,7 +403,84 @@ export interface ShareFolderResult {
   /** true when that folder was already shared and that share is returned. */
   existing: boolean;
 }
-export type ReplyResult = HelloResult | ShareResult | StopResult | StopAllResult | ListResult | ConfigureResult | ShareFolderResult;
+export interface UploadBeginResult {
+  type: 'upload-begin';
+  uploadId: string;
+}
+export interface UploadChunkResult {
+  type: 'upload-chunk';
+  uploadId: string;
+  /** Bytes received so far across every file of the upload: the extension's progress bar. */
+  receivedBytes: number;
+}
+export interface UploadEndResult {
+  type: 'upload-end';
+  share: Share;
+  /** Always false: every upload is a share of its own. */
+  existing: boolean;
+}
+export interface UploadCancelResult {
+  type: 'upload-cancel';
+  uploadId: string;
+}
+
+/** A Cloudflare account as Porthole uses it. */
+export interface AccountStatus {
+  /** `connecting`: a login is waiting for the user to pick a zone at `loginUrl`. */
+  state: 'disconnected' | 'connecting' | 'connected';
+  /** `cert`: `cloudflared tunnel login`, Porthole creates its tunnel and DNS records; `token`: a dashboard-managed tunnel. */
+  mode: 'cert' | 'token' | null;
+  /** The zone stable names go under (`example.com`); for token mode the configured hostname's zone. */
+  zone: string | null;
+  /** The page the user must open to authorise, while `connecting`. */
+  loginUrl: string | null;
+  /** Porthole's named tunnel on this computer, once created (first stable share). */
+  tunnel: { id: string; name: string } | null;
+  /** Token mode: the hostname the dashboard routes to this tunnel. */
+  tokenHostname: string | null;
+  /** Token mode: the local address to enter as the tunnel's service in the dashboard (`http://127.0.0.1:PORT`). */
+  tokenService: string | null;
+  /** Hostnames Porthole routed in this account, remembered so that disconnect removes exactly those. */
+  hostnames: string[];
+  /** Why the last connect or disconnect failed; null when it did not. */
+  error: HostError | null;
+}
+
+export interface AccountResult {
+  type: 'account';
+  account: AccountStatus;
+}
+export interface ConnectResult {
+  type: 'connect';
+  account: AccountStatus;
+}
+export interface ConnectTokenResult {
+  type: 'connect-token';
+  account: AccountStatus;
+}
+export interface DisconnectResult {
+  type: 'disconnect';
+  account: AccountStatus;
+  /** Shares on a stable address that were stopped first. */
+  stopped: Share[];
+}
+
+export type ReplyResult =
+  | HelloResult
+  | ShareResult
+  | StopResult
+  | StopAllResult
+  | ListResult
+  | ConfigureResult
+  | ShareFolderResult
+  | UploadBeginResult
+  | UploadChunkResult
+  | UploadEndResult
+  | UploadCancelResult
+  | AccountResult
+  | ConnectResult
+  | ConnectTokenResult
+  | DisconnectResult;
 
 export type OkReply = { id: string; ok: true } & ReplyResult;
 export interface ErrorReply {
@@ -303,7 +520,13 @@ export interface ShareEvent {
   share: Share;
 }
 
-export type HostToExtension = Reply | ShareEvent;
+/** Pushed when the account changes outside a request: a login finished, failed or timed out. */
+export interface AccountEvent {
+  type: 'account-event';
+  account: AccountStatus;
+}
+
+export type HostToExtension = Reply | ShareEvent | AccountEvent;
 
 export function isReply(message: HostToExtension): message is Reply {
   return 'ok' in message;
@@ -318,4 +541,8 @@ export function isLiveShare(share: Share): boolean {
 
 export function isShareEvent(message: HostToExtension): message is ShareEvent {
   return !('ok' in message) && message.type === 'share-event';
+}
+
+export function isAccountEvent(message: HostToExtension): message is AccountEvent {
+  return !('ok' in message) && message.type === 'account-event';
 }

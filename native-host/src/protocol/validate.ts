@@ -192,5 +192,8 @@ export function validateRequest(value: unknown): Validated {
       if (!settings.ok) return badRequest(id, settings.message);
       return { ok: true, request: { id, type, shareId, settings: settings.value } };
     }
+    default:
+      // Part of the contract, not yet served by this host (it does not announce the feature).
+      return badRequest(id, `This version of the Porthole host cannot answer "${type}" requests yet. Update the host.`);
   }
 }

@@ -7,7 +7,15 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { ERROR_CODES, type HostToExtension, isShareEvent, type OkReply, type Reply, SHARE_CHANGES } from '../../src/protocol/index.js';
+import {
+  ERROR_CODES,
+  type HostToExtension,
+  isAccountEvent,
+  isShareEvent,
+  type OkReply,
+  type Reply,
+  SHARE_CHANGES,
+} from '../../src/protocol/index.js';
 import { readFakeStates } from '../fake-cloudflared/state.js';
 import { HostDriver, isAlive, waitUntil } from '../host-driver.js';
 
@@ -43,6 +51,7 @@ function assertWellFormed(message: HostToExtension): void {
     expect(typeof message.share.id).toBe('string');
     return;
   }
+  if (isAccountEvent(message)) throw new Error('an account event, though no account request was sent');
   expect(typeof message.ok).toBe('boolean');
   if (!message.ok) {
     expect(ERROR_CODES).toContain(message.error.code);

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { hostError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
-import { type HelloResult, HOST_NAME, type HostToExtension } from '../../protocol/index.js';
+import { type HelloResult, HOST_NAME, type HostToExtension, isShareEvent } from '../../protocol/index.js';
 import { ShareManager, type ShareRuntime } from '../../share/share-manager.js';
 import { encodeFrame, encodeJsonFrame, FrameDecoder } from '../framing.js';
 import { runSession } from '../session.js';
@@ -101,7 +101,7 @@ describe('native messaging session', () => {
     });
     input.write(encodeJsonFrame({ id: 'r1', type: 'share', origin: 'http://localhost:3000' }));
     for (let i = 0; i < 100 && received.length < 3; i++) await new Promise((r) => setTimeout(r, 5));
-    expect(received.map((m) => ('ok' in m ? `reply:${m.id}` : `${m.change}:${m.share.state}`))).toEqual([
+    expect(received.map((m) => ('ok' in m ? `reply:${m.id}` : isShareEvent(m) ? `${m.change}:${m.share.state}` : m.type))).toEqual([
       'reply:r1',
       'starting:starting',
       'failed:failed',
