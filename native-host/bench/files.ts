@@ -1,84 +1,126 @@
 /**
- * Folder shares under load (`npx tsx native-host/bench/files.ts`, after `npm run build:host`): the same
- * files from sirv alone in its own process (what a plain static server gives), from Porthole's static
- * server inside the built host (sirv behind the path checks), and through that share's gateway, as
- * visitors get it. Prints requests/s and p50 for each, and the ratios to sirv alone.
+ * Folder shares under load, part of `npm run bench`: the same files served directly by `serve` and
+ * `http-server` (what a developer would run instead: `npx serve dist`), by Porthole's static server
+ * inside the built host, and through that share's gateway, as visitors get it. Each figure is
+ * printed beside the direct servers' from the same run, as ratios.
  */
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { OkReply } from '../src/protocol/index.js';
-import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { waitForFakeState } from '../test/fake-cloudflared/state.js';
 import { HostDriver } from '../test/host-driver.js';
 import { percentile } from './stats.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+export interface FilesRow {
+  case: string;
+  server: string;
+  rps: number;
+  p50: number;
+  errors: number;
+}
 
-const SIRV_ALONE = `
-import('sirv').then(({ default: sirv }) => {
-  const serve = sirv(process.argv[1], { dev: true, etag: true });
-  require('node:http').createServer(serve).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
-});
-`;
+const DIRECT = ['serve 14 (direct)', 'http-server 14 (direct)'] as const;
 
-async function load(url: string, connections: number): Promise<{ rps: number; p50: number; errors: number }> {
+async function load(url: string, connections: number, seconds: number): Promise<Omit<FilesRow, 'case' | 'server'>> {
   const samples: number[] = [];
   const result = await new Promise<autocannon.Result>((done, fail) => {
-    const instance = autocannon({ url, connections, duration: SECONDS }, (error, finished) => (error ? fail(error) : done(finished)));
+    const instance = autocannon({ url, connections, duration: seconds }, (error, finished) => (error ? fail(error) : done(finished)));
     instance.on('response', (_client, _status, _bytes, ms) => samples.push(ms));
   });
   samples.sort((a, b) => a - b);
   return { rps: result.requests.average, p50: percentile(samples, 0.5), errors: result.errors + result.non2xx };
 }
 
-async function main(): Promise<void> {
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+/** Starts one of the direct servers from node_modules/.bin and waits until it answers. */
+async function startDirect(root: string, bin: 'serve' | 'http-server', folder: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const args =
+    bin === 'serve'
+      ? [folder, '--listen', `tcp://127.0.0.1:${port}`, '--no-clipboard', '--no-request-logging', '--no-port-switching']
+      : [folder, '-a', '127.0.0.1', '-p', String(port), '-s', '-d', 'false'];
+  // NO_UPDATE_CHECK: serve asks the npm registry for a newer version at start otherwise.
+  const child = spawn(join(root, 'node_modules', '.bin', bin), args, {
+    stdio: 'ignore',
+    env: { ...process.env, NO_UPDATE_CHECK: '1' },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    const answered = await fetch(`${url}/index.html`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (answered) return { url, child };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill();
+  throw new Error(`${bin} did not answer at ${url} within 10 s`);
+}
+
+export async function filesBench(fake: string, root: string, seconds: number): Promise<FilesRow[]> {
   const folder = mkdtempSync(join(tmpdir(), 'porthole-bench-files-'));
   writeFileSync(join(folder, 'index.html'), '<!doctype html><title>small</title><h1>hello from a folder</h1>\n');
   writeFileSync(join(folder, 'video.mp4'), Buffer.alloc(5 * 1024 * 1024, 7));
-
-  const sirvAlone = spawn(process.execPath, ['-e', SIRV_ALONE, folder], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  const sirvPort = await new Promise<number>((done) =>
-    sirvAlone.stdout.once('data', (chunk: Buffer) => done(Number(chunk.toString().trim()))),
-  );
-
-  const fake = await buildFakeCloudflared(join(ROOT, 'dist', 'test', 'fake-cloudflared.mjs'));
+  const serve = await startDirect(root, 'serve', folder);
+  const httpServer = await startDirect(root, 'http-server', folder);
   const host = new HostDriver({ fakeCloudflared: fake, env: { PORTHOLE_PROBE: 'off' } });
   try {
     const reply = await host.request<Extract<OkReply, { type: 'share-folder' }>>({ type: 'share-folder', path: folder });
-    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    if (!reply.ok) throw new Error(`share-folder failed: ${JSON.stringify(reply)}`);
     const url = await host.waitForChange(reply.share.id, 'url');
     const state = await waitForFakeState(host.fakeDir, (s) => s.url === url.share.url);
     const gateway = state.argv[state.argv.indexOf('--url') + 1];
-    const targets = {
-      'sirv alone': `http://127.0.0.1:${sirvPort}`,
+    const targets: Record<string, string> = {
+      [DIRECT[0]]: serve.url,
+      [DIRECT[1]]: httpServer.url,
       'Porthole static server': reply.share.origin,
-      'Porthole share (gateway)': gateway,
+      'Porthole share (gateway)': `${gateway}`,
     };
     const cases = [
-      { name: 'small file (64 B), 10 connections', path: '/index.html', connections: 10 },
+      { name: 'small page (64 B index.html at /), 10 connections', path: '/', connections: 10 },
       { name: '5 MiB file, 4 connections', path: '/video.mp4', connections: 4 },
     ];
-    console.log(`| case | server | req/s | p50 | req/s vs sirv alone | errors |\n| --- | --- | --- | --- | --- | --- |`);
+    const rows: FilesRow[] = [];
     for (const c of cases) {
-      const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-      for (const base of Object.values(targets)) await load(`${base}${c.path}`, c.connections); // warm-up
-      for (const [name, base] of Object.entries(targets)) results[name] = await load(`${base}${c.path}`, c.connections);
-      const baseline = results['sirv alone']!.rps;
-      for (const [name, r] of Object.entries(results)) {
-        console.log(
-          `| ${c.name} | ${name} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(2)} ms | ${(r.rps / baseline).toFixed(2)}× | ${r.errors} |`,
-        );
+      // Two rounds in alternating order, so that machine noise falls on every server alike; the second counts.
+      for (const base of Object.values(targets)) await load(`${base}${c.path}`, c.connections, 1);
+      for (const [server, base] of Object.entries(targets).reverse()) {
+        rows.push({ case: c.name, server, ...(await load(`${base}${c.path}`, c.connections, seconds)) });
       }
     }
+    return rows;
   } finally {
-    sirvAlone.kill();
+    serve.child.kill();
+    httpServer.child.kill();
     await host.dispose();
+    rmSync(folder, { recursive: true, force: true });
   }
 }
 
-await main();
+export function printFilesTable(rows: FilesRow[], seconds: number): void {
+  console.log(`\nFolder share (${seconds} s of autocannon per row; ratios to the direct servers in the same run)\n`);
+  console.log('| case | server | req/s | p50 | ÷ serve | ÷ http-server | errors |\n| --- | --- | --- | --- | --- | --- | --- |');
+  for (const name of new Set(rows.map((r) => r.case))) {
+    const of = rows.filter((r) => r.case === name);
+    const [serve, httpServer] = DIRECT.map((server) => of.find((r) => r.server === server)!);
+    for (const r of [...of].reverse()) {
+      console.log(
+        `| ${name} | ${r.server} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p50.toFixed(2)} ms | ${(r.rps / serve!.rps).toFixed(2)}× | ${(r.rps / httpServer!.rps).toFixed(2)}× | ${r.errors} |`,
+      );
+    }
+  }
+}

@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { popupScriptSize } from '../../extension/scripts/popup-size.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { HostDriver, startOrigin } from '../test/host-driver.js';
+import { filesBench, printFilesTable } from './files.js';
 import { gatewayBench, printGatewayTable } from './gateway.js';
 import { idleSharesCpu, idleSharesLine } from './idle-shares.js';
 import { fakeAloneToUrl, firstShareTimes, shareTimes } from './share-timing.js';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     const first = await firstShareTimes(fake, [origin.port, second.port], Math.max(5, Math.round(RUNS / 2)));
     const memory = await idleMemory(fake);
     const gatewayRows = await gatewayBench(fake, root, LOAD_SECONDS);
+    const fileRows = await filesBench(fake, root, LOAD_SECONDS);
 
     const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
     console.log(
@@ -145,6 +147,7 @@ async function main(): Promise<void> {
       `\nhost overhead on share → url: ${(share.host - share.alone).toFixed(1)} ms; first share costs ${(first.cold.url - first.warm.url).toFixed(1)} ms more than a later one`,
     );
     printGatewayTable(gatewayRows, LOAD_SECONDS);
+    printFilesTable(fileRows, LOAD_SECONDS);
     if (process.platform === 'linux') console.log(`\n${idleSharesLine(await idleSharesCpu(fake, 20, 6))}`);
   } finally {
     origin.server.close();
