@@ -66,7 +66,15 @@ describe('porthole-host share arguments', () => {
     ],
     [
       ['3000', '-p'],
-      'Unknown option -p for porthole-host share. Did you mean --spa? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
+      'Unknown option -p for porthole-host share. Did you mean --password? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
+    ],
+    [
+      ['3000', '-m', '5'],
+      'Unknown option -m for porthole-host share. Did you mean --minutes? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
+    ],
+    [
+      ['3000', '-x'],
+      'Unknown option -x for porthole-host share. porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
     ],
     [
       ['3000', '--password', '--password-stdin'],

@@ -43,6 +43,13 @@ function distance(a: string, b: string): number {
 }
 
 export function closestOption(name: string, specs: OptionSpecs): string | null {
+  // A short flag (`-p`) is a habit from other tools: its letter says more than any edit distance.
+  if (name.length === 1) {
+    const [shortest] = Object.keys(specs)
+      .filter((candidate) => candidate.startsWith(name))
+      .sort((a, b) => a.length - b.length);
+    return shortest ?? null;
+  }
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of Object.keys(specs)) {
