@@ -6,13 +6,15 @@
  * host, relaying against nginx, and NODE_EXTRA_CA_CERTS unset for every process (Node 20 loads that
  * file eagerly, which would flatter or penalise whichever side had it).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { popupScriptSize } from '../../extension/scripts/popup-size.js';
+import { CHROMIUM } from '../../extension/test/e2e/chromium-harness.js';
 import { buildFakeCloudflared } from '../test/fake-cloudflared/build.js';
 import { HostDriver, startOrigin } from '../test/host-driver.js';
+import { chromiumFirstShare } from './chromium-first-share.js';
 import { filesBench, printFilesTable } from './files.js';
 import { gatewayBench, printGatewayTable } from './gateway.js';
 import { idleSharesCpu, idleSharesLine } from './idle-shares.js';
@@ -68,6 +70,7 @@ async function main(): Promise<void> {
   try {
     const share = await shareToUrl(fake, `http://localhost:${origin.port}`);
     const first = await firstShareTimes(fake, [origin.port, second.port], Math.max(5, Math.round(RUNS / 2)));
+    const clicks = existsSync(CHROMIUM) ? await chromiumFirstShare(fake, Math.max(3, Math.round(RUNS / 4))) : null;
     const memory = await idleMemory(fake);
     const gatewayRows = await gatewayBench(fake, root, LOAD_SECONDS);
     const fileRows = await filesBench(fake, root, LOAD_SECONDS);
@@ -105,6 +108,16 @@ async function main(): Promise<void> {
         first.cold.url / first.warm.url,
       ),
     );
+    if (clicks !== null)
+      console.log(
+        row(
+          'Chromium, first share after the browser starts: click → link in the popup',
+          `${clicks.cold.toFixed(0)} ms`,
+          'the next share in the same browser',
+          `${clicks.warm.toFixed(0)} ms`,
+          clicks.cold / clicks.warm,
+        ),
+      );
     console.log(
       row(
         'host start-up (`porthole-host --version`)',
