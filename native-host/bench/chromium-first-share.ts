@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Click → URL in Chromium, part of `npm run bench`: a person opens the popup on a localhost tab
  * in a browser that has just started (the host is not running yet, as after the background closed
@@ -37,7 +38,7 @@ async function clickToUrl(context: BrowserContext, tabId: number, port: number):
     .getByRole('link', { name: /^https:\/\/[a-z0-9-]+\.trycloudflare\.com(\/|$)/ })
     .waitFor({ timeout: 20_000 })
     .catch(async (error: Error) => {
-      throw new Error(`no link in the popup after the click: ${error.message}\npopup said: ${await popup.locator('body').innerText()}`);
+      throw new Error(`no link in the popup after the click: ${error.message}\npopup said: ${await popup.locator('body').textContent()}`);
     });
   const elapsed = await popup.evaluate(() => {
     const marks = (globalThis as unknown as { porthole: { click: number; url: number } }).porthole;
