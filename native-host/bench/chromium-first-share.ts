@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Click → URL in Chromium, part of `npm run bench`: a person opens the popup on a localhost tab
  * in a browser that has just started (the host is not running yet, as after the background closed
