@@ -1,0 +1,653 @@
+/**
+ * The connected Cloudflare account and everything Porthole runs for it (issue 14): the login, the
+ * one named tunnel per computer, its DNS routes, the Host router every stable share sits behind,
+ * and token mode. Account commands run one at a time (a queue), so two shares started together
+ * create one tunnel, not two.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
+import { hostname as computerHostname } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { hostError, PortholeError, toHostError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Platform } from '../platform/index.js';
+import type { AccountEvent, AccountStatus, HostError, Share } from '../protocol/index.js';
+import { writePrivateFile } from '../state-dir.js';
+import { LineSplitter } from '../cloudflared/line-splitter.js';
+import {
+  type AccountFiles,
+  type AccountRecord,
+  accountFiles,
+  readAccountRecord,
+  tunnelConfig,
+  writeAccountRecord,
+} from './account-record.js';
+import { type OriginCert, parseOriginCert, parseTunnelToken } from './cert.js';
+import { ApiError, CloudflareApi, DEFAULT_API_URL } from './cloudflare-api.js';
+import { HostRouter } from './host-router.js';
+import { NamedTunnelProcess, type NamedTunnelLaunch } from './named-tunnel.js';
+import {
+  classifyFailure,
+  hasActiveConnections,
+  isAlreadyGone,
+  isNameTaken,
+  lastLine,
+  parseCreatedTunnel,
+  parseLoginUrl,
+  parseRouteResult,
+} from './named-output.js';
+import { defaultLabel, hostnameFor, isHostname, normaliseLabel, tunnelNameFor, zoneOf } from './names.js';
+import { isolatedEnv, runCommand } from './run-command.js';
+
+export interface AccountDeps {
+  env: NodeJS.ProcessEnv;
+  stateDir: string;
+  /** False when the state folder was refused (state-dir.ts): nothing secret may be kept then. */
+  stateUsable: boolean;
+  platform: Platform;
+  log: Logger;
+  /** The cloudflared to run; throws `cloudflared-missing`. */
+  binary(): string;
+  /** A person at a terminal: let cloudflared open the login page in their browser. The extension opens it itself. */
+  openBrowser?: boolean;
+  /** Crash records for the long-running cloudflared (running-record.ts), so a later host can stop an orphan. */
+  track?(pid: number, argv: string[]): void;
+  untrack?(pid: number): void;
+}
+
+/** What a share on a stable address will be: its name, and its hostname when the zone is known. */
+export interface StablePlan {
+  key: string;
+  label: string;
+  hostname: string | null;
+}
+
+interface AccountEvents {
+  event: [AccountEvent];
+  /** The named tunnel gave up (it kept ending on its own): every stable share ends with this. */
+  'tunnel-failed': [failure: HostError];
+  'tunnel-registered': [];
+}
+
+/** How long the user has to pick a zone in the dashboard; cloudflared itself polls for about as long. */
+const LOGIN_TIMEOUT_MS = 10 * 60_000;
+/** From spawning `tunnel login` to its URL: it prints at once, unless it cannot start. */
+const LOGIN_URL_TIMEOUT_MS = 20_000;
+const RESTART_DELAYS_MS = [1000, 3000, 9000];
+
+export class AccountManager extends EventEmitter<AccountEvents> {
+  readonly files: AccountFiles;
+  private record: AccountRecord | null;
+  private login: { child: ReturnType<typeof spawn>; url: string | null } | null = null;
+  private lastError: HostError | null = null;
+  private readonly router: HostRouter;
+  private tunnel: NamedTunnelProcess | null = null;
+  private tunnelRestarts: number[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+  private closing = false;
+
+  constructor(private readonly deps: AccountDeps) {
+    super();
+    this.files = accountFiles(deps.stateDir);
+    this.record = deps.stateUsable ? readAccountRecord(this.files.record) : null;
+    this.router = new HostRouter(deps.log);
+  }
+
+  // ── status ────────────────────────────────────────────────────────────────
+
+  status(): AccountStatus {
+    const record = this.connectedRecord();
+    const token = record?.mode === 'token' ? record.token : null;
+    return {
+      state: this.login !== null ? 'connecting' : record !== null ? 'connected' : 'disconnected',
+      mode: record?.mode ?? null,
+      zone: record?.zone ?? null,
+      loginUrl: this.login?.url ?? null,
+      tunnel: record?.tunnel ?? null,
+      tokenHostname: token?.hostname ?? null,
+      tokenService: token === null ? null : `http://127.0.0.1:${token.port}`,
+      hostnames: [...(record?.hostnames ?? [])],
+      error: this.lastError,
+    };
+  }
+
+  /** The record, when what it needs is still on disk (a removed cert.pem means logged out). */
+  private connectedRecord(): AccountRecord | null {
+    const record = this.record;
+    if (record === null) return null;
+    if (record.mode === 'cert' && !existsSync(this.files.cert)) return null;
+    if (record.mode === 'token' && !existsSync(this.files.token)) return null;
+    return record;
+  }
+
+  private announce(): void {
+    this.emit('event', { type: 'account-event', account: this.status() });
+  }
+
+  private ensureDir(): void {
+    if (!this.deps.stateUsable) {
+      throw new PortholeError(
+        'account-error',
+        "Porthole's state folder cannot be used (see the host log), so it has nowhere safe to keep your Cloudflare certificate. Fix the folder, then connect again.",
+      );
+    }
+    const verdict = this.deps.platform.ensurePrivateDir(this.files.dir, { tighten: true });
+    if (!verdict.ok) throw new PortholeError('account-error', `Porthole could not use its folder ${this.files.dir}.`, verdict.detail);
+  }
+
+  private saveRecord(record: AccountRecord | null): void {
+    this.record = record;
+    if (record === null) rmSync(this.files.record, { force: true });
+    else writeAccountRecord(this.files.record, record);
+  }
+
+  private readCert(): OriginCert {
+    let text: string;
+    try {
+      text = readFileSync(this.files.cert, 'utf8');
+    } catch {
+      throw new PortholeError('not-logged-in');
+    }
+    const cert = parseOriginCert(text);
+    if (cert === null) throw new PortholeError('certificate-invalid', undefined, `${this.files.cert} is not a certificate cloudflared can use`);
+    return cert;
+  }
+
+  private get apiUrl(): string {
+    return this.deps.env.PORTHOLE_CLOUDFLARE_API_URL || DEFAULT_API_URL;
+  }
+
+  /** `--api-url` is a hidden flag of every cloudflared since 2023.7; passed only when a stand-in is set (tests). */
+  private accountArgs(): string[] {
+    const api = this.deps.env.PORTHOLE_CLOUDFLARE_API_URL;
+    return ['tunnel', ...(api ? ['--api-url', api] : []), '--origincert', this.files.cert];
+  }
+
+  private commandEnv(): NodeJS.ProcessEnv {
+    return isolatedEnv(this.deps.env);
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ── connect (cert) ──────────────────────────────────────────────────────────
+
+  /** Starts `cloudflared tunnel login`; resolves once it printed the page to open (state `connecting`). */
+  connect(): Promise<AccountStatus> {
+    if (this.connectedRecord() !== null) return Promise.resolve(this.status());
+    if (this.login !== null) return Promise.resolve(this.status());
+    this.ensureDir();
+    const binary = this.deps.binary();
+    rmSync(this.files.loginHome, { recursive: true, force: true });
+    mkdirSync(this.files.loginHome, { mode: 0o700 });
+    const env = this.deps.env;
+    const testFlags = [
+      ...(env.PORTHOLE_CLOUDFLARE_LOGIN_URL ? ['--loginURL', env.PORTHOLE_CLOUDFLARE_LOGIN_URL] : []),
+      ...(env.PORTHOLE_CLOUDFLARE_CALLBACK_URL ? ['--callbackURL', env.PORTHOLE_CLOUDFLARE_CALLBACK_URL] : []),
+    ];
+    // cloudflared writes the cert to ~/.cloudflared/cert.pem (go-homedir: HOME, then USERPROFILE on
+    // Windows): a HOME of Porthole's own keeps the user's ~/.cloudflared untouched.
+    const home = { HOME: this.files.loginHome, USERPROFILE: this.files.loginHome };
+    // No browser from cloudflared when the extension opens the page in a tab: it would open it twice.
+    const noBrowser: Record<string, string> = this.deps.openBrowser === true ? {} : { PATH: join(this.files.loginHome, 'no-browser') };
+    if (this.deps.openBrowser !== true) mkdirSync(join(this.files.loginHome, 'no-browser'), { mode: 0o700 });
+    const args = ['tunnel', 'login', ...testFlags];
+    const child = spawn(binary, args, { env: isolatedEnv(env, { ...home, ...noBrowser }), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const login = { child, url: null as string | null };
+    this.login = login;
+    this.lastError = null;
+    this.deps.log.info(`started ${binary} ${args.join(' ')} (pid ${child.pid ?? 'none'})`);
+    let output = '';
+    return new Promise<AccountStatus>((resolve, reject) => {
+      let answered = false;
+      const answer = (error: HostError | null): void => {
+        if (answered) return;
+        answered = true;
+        if (error === null) resolve(this.status());
+        else reject(new PortholeError(error.code, error.message, error.detail));
+      };
+      const timeout = setTimeout(() => {
+        this.deps.log.warn('cloudflared tunnel login: no answer in time; stopping it');
+        this.lastError = hostError(
+          'account-error',
+          login.url === null
+            ? 'cloudflared did not start the Cloudflare login. Try again; see the host log if it keeps failing.'
+            : 'The Cloudflare login was not finished within 10 minutes. Connect again when you are ready to pick your domain.',
+        );
+        child.kill('SIGKILL');
+      }, LOGIN_TIMEOUT_MS);
+      timeout.unref();
+      const urlTimeout = setTimeout(() => {
+        if (login.url === null) {
+          this.lastError = hostError('account-error', 'cloudflared did not print the Cloudflare login page. Try again; see the host log.');
+          child.kill('SIGKILL');
+        }
+      }, LOGIN_URL_TIMEOUT_MS);
+      urlTimeout.unref();
+      const onLine = (line: string): void => {
+        output += `${line}\n`;
+        this.deps.log.info(`cloudflared[${child.pid}] ${line}`);
+        const url = parseLoginUrl(line);
+        if (url !== null && login.url === null) {
+          login.url = url;
+          clearTimeout(urlTimeout);
+          answer(null);
+        }
+      };
+      for (const stream of [child.stdout, child.stderr]) {
+        const splitter = new LineSplitter();
+        stream.on('data', (chunk: Buffer) => {
+          for (const line of splitter.push(chunk)) onLine(line);
+        });
+        stream.on('end', () => {
+          for (const line of splitter.end()) onLine(line);
+        });
+      }
+      child.on('error', (error) => {
+        output += `${error.message}\n`;
+      });
+      child.on('close', (code) => {
+        clearTimeout(timeout);
+        clearTimeout(urlTimeout);
+        void this.loginEnded(code, output).then((error) => {
+          this.login = null;
+          if (error !== null) this.lastError = this.lastError ?? error;
+          if (answered) this.announce();
+          else answer(this.lastError ?? hostError('account-error', undefined, lastLine(output)));
+        });
+      });
+    });
+  }
+
+  /** The cert cloudflared wrote into the login HOME becomes Porthole's; null when all went well. */
+  private async loginEnded(code: number | null, output: string): Promise<HostError | null> {
+    const written = join(this.files.loginHome, '.cloudflared', 'cert.pem');
+    if (code !== 0 || !existsSync(written)) {
+      rmSync(this.files.loginHome, { recursive: true, force: true });
+      return hostError(
+        'account-error',
+        'The Cloudflare login did not finish, so no account is connected. Connect again and pick your domain on the page that opens.',
+        lastLine(output),
+      );
+    }
+    const text = readFileSync(written, 'utf8');
+    rmSync(this.files.loginHome, { recursive: true, force: true });
+    const cert = parseOriginCert(text);
+    if (cert === null) return hostError('certificate-invalid', undefined, 'the certificate the login wrote could not be read');
+    writePrivateFile(this.files.cert, text);
+    let zone: string | null = null;
+    try {
+      zone = await new CloudflareApi(cert, this.apiUrl).zoneName();
+    } catch (error) {
+      // The first stable share learns it from the route cloudflared adds.
+      this.deps.log.warn(`could not read the connected zone's name: ${(error as Error).message}`);
+    }
+    const names = this.record?.names ?? this.rememberedNames();
+    this.saveRecord({ mode: 'cert', zone, tunnel: null, hostnames: [], names, token: null });
+    this.lastError = null;
+    this.deps.log.info(`Cloudflare account connected${zone === null ? '' : ` (zone ${zone})`}`);
+    return null;
+  }
+
+  /** Names kept from a disconnected account (names.json), so that connecting again gives the same addresses. */
+  private rememberedNames(): Record<string, string> {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(join(this.files.dir, 'names.json'), 'utf8'));
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  // ── connect (token) ─────────────────────────────────────────────────────────
+
+  async connectToken(token: string, hostname: string): Promise<AccountStatus> {
+    const name = hostname.trim().toLowerCase();
+    if (!isHostname(name)) throw new PortholeError('name-invalid', `"${hostname}" is not a hostname (like app.example.com).`);
+    if (parseTunnelToken(token) === null) throw new PortholeError('token-invalid');
+    const current = this.connectedRecord();
+    if (current?.mode === 'cert') {
+      throw new PortholeError('bad-request', 'A Cloudflare account is connected with a login already. Disconnect it first, then paste the token.');
+    }
+    this.ensureDir();
+    // The same port as before for the same tunnel: the dashboard already points at it.
+    const port = current?.token?.port ?? (await freePort());
+    writePrivateFile(this.files.token, token.trim());
+    const zone = name.split('.').slice(1).join('.');
+    this.saveRecord({ mode: 'token', zone, tunnel: null, hostnames: [], names: current?.names ?? this.rememberedNames(), token: { hostname: name, port } });
+    this.lastError = null;
+    // A tunnel from an earlier token must not keep running with the old secret.
+    if (this.tunnel !== null) await this.stopTunnel();
+    this.deps.log.info(`tunnel token stored; hostname ${name}, local service http://127.0.0.1:${port}`);
+    return this.status();
+  }
+
+  // ── stable shares ───────────────────────────────────────────────────────────
+
+  /** Checks a stable share can be asked for now, and what its name and hostname will be. Throws coded errors. */
+  plan(key: string, origin: string, name?: string): StablePlan {
+    const record = this.connectedRecord();
+    if (record === null) throw new PortholeError('not-logged-in');
+    if (record.mode === 'token' && record.token !== null) {
+      if (this.router.table.has(record.token.hostname)) {
+        throw new PortholeError(
+          'bad-request',
+          `${record.token.hostname} is serving another share: a tunnel token gives one address. Stop that share first.`,
+        );
+      }
+      return { key, label: record.token.hostname.split('.')[0] ?? '', hostname: record.token.hostname };
+    }
+    let label: string;
+    if (name !== undefined) {
+      const checked = normaliseLabel(name);
+      if (checked === null) throw new PortholeError('name-invalid', `"${name}" cannot be a stable name. ${hostError('name-invalid').message}`);
+      label = checked;
+    } else {
+      label = record.names[key] ?? defaultLabel(origin, key);
+    }
+    const hostname = record.zone === null ? null : hostnameFor(label, record.zone);
+    if (hostname !== null && this.router.table.has(hostname)) {
+      throw new PortholeError('bad-request', `${hostname} is already the address of another share. Pick another name.`);
+    }
+    return { key, label, hostname };
+  }
+
+  /** Makes `plan` reach `gatewayPort`: the tunnel exists and runs, the DNS route exists, the router knows the name. */
+  attach(plan: StablePlan, gatewayPort: number): Promise<string> {
+    return this.serial(async () => {
+      const record = this.connectedRecord();
+      if (record === null) throw new PortholeError('not-logged-in');
+      const hostname = record.mode === 'token' ? await this.attachToken(record) : await this.attachCert(record, plan);
+      if (this.router.table.has(hostname)) {
+        throw new PortholeError('bad-request', `${hostname} is already the address of another share. Pick another name.`);
+      }
+      this.router.add(hostname, { host: '127.0.0.1', port: gatewayPort });
+      if (record.mode === 'cert' && this.record !== null) {
+        this.saveRecord({ ...this.record, names: { ...this.record.names, [plan.key]: plan.label } });
+      }
+      this.deps.log.info(`router: ${hostname} → 127.0.0.1:${gatewayPort}`);
+      return hostname;
+    });
+  }
+
+  /** The share stopped: its name leaves the router. The DNS route stays, so the address works again tomorrow. */
+  detach(hostname: string, gatewayPort: number): void {
+    this.router.remove(hostname, { host: '127.0.0.1', port: gatewayPort });
+    this.deps.log.info(`router: ${hostname} removed`);
+  }
+
+  get tunnelRegistered(): boolean {
+    return this.tunnel?.isRegistered === true;
+  }
+
+  private async attachCert(record: AccountRecord, plan: StablePlan): Promise<string> {
+    const cert = this.readCert();
+    const tunnel = await this.ensureTunnel(record);
+    const wanted = plan.hostname ?? (record.zone === null ? plan.label : hostnameFor(plan.label, record.zone));
+    const routed = await this.route(tunnel.id, wanted, cert);
+    await this.ensureRunning({ kind: 'config', configPath: this.files.config, tunnelId: tunnel.id });
+    return routed;
+  }
+
+  private async attachToken(record: AccountRecord): Promise<string> {
+    if (record.token === null) throw new PortholeError('not-logged-in');
+    let token: string;
+    try {
+      token = readFileSync(this.files.token, 'utf8').trim();
+    } catch {
+      throw new PortholeError('not-logged-in');
+    }
+    if (!this.router.listening) await this.router.listen(record.token.port);
+    await this.ensureRunning({ kind: 'token', token });
+    return record.token.hostname;
+  }
+
+  /** `tunnel create` once per computer; the id comes from its stdout (create-ok). */
+  private async ensureTunnel(record: AccountRecord): Promise<{ id: string; name: string }> {
+    if (record.tunnel !== null && existsSync(this.files.credentials)) return record.tunnel;
+    // A credentials file without a record is a leftover: create refuses to overwrite one.
+    rmSync(this.files.credentials, { force: true });
+    const base = tunnelNameFor(computerHostname());
+    for (const name of [base, `${base}-${Math.random().toString(16).slice(2, 6)}`]) {
+      const result = await runCommand(
+        this.deps.binary(),
+        [...this.accountArgs(), 'create', '--credentials-file', this.files.credentials, name],
+        this.commandEnv(),
+      );
+      this.logCommand('create', result.stdout + result.stderr);
+      const created = result.code === 0 ? parseCreatedTunnel(result.stdout) : null;
+      if (created !== null) {
+        const tunnel = { id: created.id, name: created.name };
+        this.saveRecord({ ...record, ...this.record, tunnel });
+        this.deps.log.info(`created tunnel ${tunnel.name} (${tunnel.id})`);
+        return tunnel;
+      }
+      if (result.code === 0 || !isNameTaken(result.stderr)) {
+        throw failureOf(result.code === 0 ? 'created tunnel  with id 00000000-0000-0000-0000-000000000000' : result.stderr, "create Porthole's tunnel");
+      }
+      // A tunnel of that name exists (another computer with the same name, or a lost record): pick another name.
+    }
+    throw new PortholeError('account-error', 'Cloudflare refused every name Porthole tried for its tunnel.');
+  }
+
+  /** `tunnel route dns`: a record Porthole did not create is never overwritten (code 1003 → dns-record-foreign). */
+  private async route(tunnelId: string, hostname: string, cert: OriginCert): Promise<string> {
+    void cert;
+    const binary = this.deps.binary();
+    let result = await runCommand(binary, [...this.accountArgs(), 'route', 'dns', tunnelId, hostname], this.commandEnv());
+    this.logCommand('route dns', result.stderr);
+    const ours = this.record?.hostnames.includes(hostname.toLowerCase()) === true;
+    if (result.code !== 0 && /\bcode: 1003\b/.test(result.stderr) && ours) {
+      // Porthole made this record for an earlier tunnel of its own: pointing it at this one is safe.
+      result = await runCommand(binary, [...this.accountArgs(), 'route', 'dns', '--overwrite-dns', tunnelId, hostname], this.commandEnv());
+      this.logCommand('route dns --overwrite-dns', result.stderr);
+    }
+    const routed = result.code === 0 ? parseRouteResult(result.stderr) : null;
+    if (routed === null) {
+      const error = failureOf(result.stderr, `route ${hostname}`);
+      if (error.hostError.code === 'dns-record-foreign') {
+        throw new PortholeError(
+          'dns-record-foreign',
+          `A DNS record for ${hostname} already exists and Porthole did not create it, so it was left alone. Pick another name, or remove that record in Cloudflare first.`,
+          error.hostError.detail,
+        );
+      }
+      throw error;
+    }
+    const record = this.record;
+    if (record !== null) {
+      const zone = record.zone ?? zoneOf(routed.hostname, hostname);
+      const hostnames = record.hostnames.includes(routed.hostname) ? record.hostnames : [...record.hostnames, routed.hostname];
+      this.saveRecord({ ...record, zone, hostnames });
+    }
+    // route-dns-outside-zone: the API appends the cert's zone to a name outside it.
+    if (routed.hostname !== hostname.toLowerCase() && hostname.includes('.')) {
+      throw new PortholeError(
+        'zone-not-allowed',
+        `${hostname} is not on the domain your Cloudflare account connected; Cloudflare made ${routed.hostname} instead. Pick a name under the connected domain.`,
+      );
+    }
+    return routed.hostname;
+  }
+
+  private async ensureRunning(launch: NamedTunnelLaunch): Promise<void> {
+    if (this.tunnel?.isRunning === true) return;
+    if (launch.kind === 'config') {
+      if (!this.router.listening) await this.router.listen(0);
+      const tunnelId = launch.tunnelId;
+      writePrivateFile(this.files.config, tunnelConfig(tunnelId, this.files.credentials, this.router.url));
+    }
+    this.startTunnel(launch);
+  }
+
+  private startTunnel(launch: NamedTunnelLaunch): void {
+    const binary = this.deps.binary();
+    const tunnel = new NamedTunnelProcess(binary, launch, this.deps.env, this.deps.platform);
+    this.tunnel = tunnel;
+    const pid = tunnel.pid;
+    this.deps.log.info(`started ${binary} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
+    if (pid !== undefined) this.deps.track?.(pid, [binary, ...tunnel.args]);
+    tunnel.on('line', (line) => this.deps.log.info(`cloudflared[${pid}] ${line}`));
+    tunnel.on('registered', () => this.emit('tunnel-registered'));
+    tunnel.on('exit', (exit) => {
+      if (pid !== undefined) this.deps.untrack?.(pid);
+      this.deps.log.info(`cloudflared[${pid}] ended (code ${exit.code}, signal ${exit.signal})`);
+      if (this.tunnel !== tunnel || this.closing) return;
+      this.tunnel = null;
+      if (this.router.table.size === 0) return;
+      // Ended on its own while shares use it: start it again, a few times, then give up on them.
+      const now = Date.now();
+      this.tunnelRestarts = this.tunnelRestarts.filter((at) => now - at < 5 * 60_000);
+      const delay = RESTART_DELAYS_MS[this.tunnelRestarts.length];
+      const failure =
+        exit.code === 255 || /Provided Tunnel token is not valid/.test(exit.lastLine)
+          ? hostError('token-invalid', undefined, exit.lastLine)
+          : hostError('tunnel-exited', 'cloudflared stopped serving your stable addresses. Share again.', exit.lastLine);
+      if (delay === undefined || failure.code === 'token-invalid') {
+        this.emit('tunnel-failed', failure);
+        return;
+      }
+      this.tunnelRestarts.push(now);
+      setTimeout(() => {
+        if (!this.closing && this.tunnel === null && this.router.table.size > 0) this.startTunnel(launch);
+      }, delay).unref();
+    });
+  }
+
+  private async stopTunnel(): Promise<void> {
+    const tunnel = this.tunnel;
+    this.tunnel = null;
+    await tunnel?.stop();
+  }
+
+  // ── disconnect ──────────────────────────────────────────────────────────────
+
+  /**
+   * Stops the stable shares and the tunnel, then removes what Porthole created in the account (its
+   * DNS records, only those, and its tunnel) and the certificate or token. When the account cannot
+   * be reached, nothing local is removed either, so that disconnecting again can finish the job.
+   */
+  disconnect(stopStableShares: () => Promise<Share[]>): Promise<{ account: AccountStatus; stopped: Share[] }> {
+    return this.serial(async () => {
+      if (this.login !== null) {
+        this.login.child.kill('SIGKILL');
+        this.login = null;
+      }
+      const stopped = await stopStableShares();
+      await this.stopTunnel();
+      const record = this.record;
+      if (record?.mode === 'cert' && existsSync(this.files.cert)) {
+        try {
+          await this.removeFromAccount(record);
+        } catch (error) {
+          const failure = toHostError(error);
+          if (failure.code !== 'certificate-invalid') {
+            this.lastError = failure;
+            throw error;
+          }
+          // A revoked cert can remove nothing: say what is left, then forget it all the same.
+          this.lastError = hostError(
+            'certificate-invalid',
+            `Cloudflare refused the certificate, so Porthole could not remove ${[...record.hostnames, record.tunnel?.name ?? ''].filter(Boolean).join(', ') || 'anything'} from your account; remove them in the Cloudflare dashboard.`,
+            failure.detail,
+          );
+        }
+      }
+      for (const file of [this.files.cert, this.files.credentials, this.files.config, this.files.token])
+        rmSync(file, { force: true });
+      const names = record?.names ?? {};
+      this.saveRecord(null);
+      // The names stay remembered (they are not secret), so connecting again gives the same addresses.
+      if (Object.keys(names).length > 0 && this.deps.stateUsable) {
+        writePrivateFile(join(this.files.dir, 'names.json'), `${JSON.stringify(names)}\n`);
+      }
+      this.router.close();
+      this.deps.log.info('Cloudflare account disconnected');
+      const account = this.status();
+      if (this.lastError?.code !== 'certificate-invalid') this.lastError = null;
+      return { account: { ...account, error: this.lastError }, stopped };
+    });
+  }
+
+  private async removeFromAccount(record: AccountRecord): Promise<void> {
+    const cert = this.readCert();
+    const api = new CloudflareApi(cert, this.apiUrl);
+    const target = record.tunnel === null ? null : `${record.tunnel.id}.cfargotunnel.com`;
+    const removed: string[] = [];
+    for (const hostname of record.hostnames) {
+      try {
+        const records = await api.dnsRecords(hostname);
+        for (const dns of records) {
+          // Only the CNAME that points at Porthole's tunnel: anything else there is not Porthole's.
+          if (dns.type === 'CNAME' && target !== null && dns.content.toLowerCase() === target) await api.deleteDnsRecord(dns.id);
+        }
+        removed.push(hostname);
+      } catch (error) {
+        throw apiFailure(error, `remove the DNS record ${hostname}`);
+      }
+      this.saveRecord({ ...record, hostnames: record.hostnames.filter((name) => !removed.includes(name)) });
+    }
+    if (record.tunnel !== null) {
+      // -f: connections the edge still lists for the tunnel just stopped are cleaned up first (delete-force).
+      const result = await runCommand(this.deps.binary(), [...this.accountArgs(), 'delete', '-f', record.tunnel.id], this.commandEnv());
+      this.logCommand('delete', result.stderr);
+      if (result.code !== 0 && !isAlreadyGone(result.stderr)) {
+        if (hasActiveConnections(result.stderr)) {
+          throw new PortholeError('account-error', 'Cloudflare still sees the tunnel connected. Wait a minute, then disconnect again.', lastLine(result.stderr));
+        }
+        throw failureOf(result.stderr, "delete Porthole's tunnel");
+      }
+    }
+  }
+
+  // ── host exit ───────────────────────────────────────────────────────────────
+
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    this.login?.child.kill('SIGKILL');
+    await this.stopTunnel();
+    this.router.close();
+  }
+
+  killNow(): void {
+    this.closing = true;
+    this.login?.child.kill('SIGKILL');
+    this.tunnel?.killNow();
+  }
+
+  private logCommand(what: string, output: string): void {
+    for (const line of output.split(/\r?\n/).filter((l) => l.trim() !== '')) this.deps.log.info(`cloudflared ${what}: ${line}`);
+  }
+}
+
+function failureOf(stderr: string, what: string): PortholeError {
+  const error = classifyFailure(stderr, what);
+  return new PortholeError(error.code, error.message, error.detail);
+}
+
+function apiFailure(error: unknown, what: string): PortholeError {
+  if (error instanceof ApiError && error.authentication) return new PortholeError('certificate-invalid', undefined, error.message);
+  return new PortholeError(
+    'account-error',
+    `Porthole could not ${what} in your Cloudflare account. Check your internet connection and try again.`,
+    (error as Error).message,
+  );
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
