@@ -1,0 +1,307 @@
+/**
+ * Stable addresses (issue 14) through the built host, the fake cloudflared in named mode and the
+ * loopback stand-in of Cloudflare's API: connect an account, share servers on their own hostnames
+ * behind one named tunnel and the host's Host router, add and stop shares while a visitor streams
+ * from another, refuse a DNS record Porthole did not create, disconnect and leave nothing behind,
+ * and token mode without the token in any command line or log.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { type AccountEvent, type ErrorReply, isAccountEvent, type OkReply, type Share } from '../../src/protocol/index.js';
+import { StandinApi, ZONE_NAME } from '../cloudflare-standin/standin-api.js';
+import { type FakeCloudflaredState, readFakeStates, splitHostPort } from '../fake-cloudflared/state.js';
+import { HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
+
+const fakeCloudflared = inject('fakeCloudflared');
+let api: StandinApi;
+const hosts: HostDriver[] = [];
+const servers: Server[] = [];
+
+type Ok<T extends OkReply['type']> = Extract<OkReply, { type: T }>;
+
+beforeEach(async () => {
+  api = await StandinApi.start();
+});
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((host) => host.dispose()));
+  for (const server of servers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+  api.close();
+});
+
+function startHost(env: Record<string, string> = {}): HostDriver {
+  const host = new HostDriver({
+    fakeCloudflared,
+    env: {
+      PORTHOLE_CLOUDFLARE_API_URL: api.apiUrl,
+      PORTHOLE_CLOUDFLARE_LOGIN_URL: api.loginUrl,
+      PORTHOLE_CLOUDFLARE_CALLBACK_URL: api.callbackUrl,
+      FAKE_CLOUDFLARED_EDGE_DNS: `http://127.0.0.1:${api.port}`,
+      FAKE_CLOUDFLARED_LOGIN_POLL_MS: '50',
+      ...env,
+    },
+  });
+  hosts.push(host);
+  return host;
+}
+
+async function connect(host: HostDriver): Promise<AccountEvent> {
+  const reply = await host.request<Ok<'connect'>>({ type: 'connect' });
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
+  expect(reply.account.state).toBe('connecting');
+  expect(reply.account.loginUrl).toMatch(new RegExp(`^${api.loginUrl}\\?aud=&callback=`));
+  api.authorise();
+  return (await host.waitFor((m) => isAccountEvent(m) && m.account.state !== 'connecting')) as AccountEvent;
+}
+
+async function namedTunnel(host: HostDriver): Promise<FakeCloudflaredState> {
+  let found: FakeCloudflaredState | undefined;
+  await waitUntil(
+    async () => {
+      found = (await readFakeStates(host.fakeDir)).find((state) => state.mode === 'named' && state.edge !== null);
+      return found !== undefined;
+    },
+    5000,
+    'the named tunnel runs',
+  );
+  return found as FakeCloudflaredState;
+}
+
+interface Visit {
+  status: number;
+  body: string;
+}
+
+/** A visitor of `https://<hostname>`: the request reaches the fake edge with that Host. */
+function visit(tunnel: FakeCloudflaredState, hostname: string, path = '/'): Promise<Visit> {
+  const [host, port] = splitHostPort(tunnel.edge ?? '');
+  return new Promise((resolve, reject) => {
+    const req = request({ host, port, path, headers: { host: hostname }, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A dev server with a Server-Sent Events stream: one numbered event every `everyMs`. */
+async function startStreamingOrigin(everyMs: number): Promise<{ port: number }> {
+  const server = createServer((req, res) => {
+    if (req.url !== '/events') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>alpha</h1>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    let n = 0;
+    const timer = setInterval(() => res.write(`data: ${n++}\n\n`), everyMs);
+    res.on('close', () => clearInterval(timer));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port };
+}
+
+async function shareStable(host: HostDriver, port: number, name?: string): Promise<Share> {
+  const reply = await host.request<Ok<'share'>>({
+    type: 'share',
+    origin: `http://localhost:${port}/`,
+    address: name === undefined ? { kind: 'stable' } : { kind: 'stable', name },
+  });
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
+  return reply.share;
+}
+
+describe('a connected account', () => {
+  it('refuses a stable share before any account is connected, and a name that is not a DNS label', async () => {
+    const host = startHost();
+    const origin = await startOrigin();
+    servers.push(origin.server);
+    const refused = await host.request<ErrorReply>({ type: 'share', origin: `http://localhost:${origin.port}/`, address: { kind: 'stable' } });
+    expect(refused.ok).toBe(false);
+    expect(refused.error.code).toBe('not-logged-in');
+    const hello = await host.request<Ok<'hello'>>({ type: 'hello' });
+    expect(hello.features).toContain('stable');
+
+    expect((await connect(host)).account).toMatchObject({ state: 'connected', mode: 'cert', zone: ZONE_NAME, error: null });
+    const bad = await host.request<ErrorReply>({
+      type: 'share',
+      origin: `http://localhost:${origin.port}/`,
+      address: { kind: 'stable', name: 'not_a label' },
+    });
+    expect(bad.error.code).toBe('name-invalid');
+  });
+
+  it('serves two servers on their own hostnames, keeps a stream from one going while another is added and stopped, and gives the same name again', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'porthole-home-'));
+    const host = startHost({ HOME: home });
+    const event = await connect(host);
+    expect(event.account).toMatchObject({ state: 'connected', zone: ZONE_NAME, loginUrl: null });
+    // The cert is Porthole's, private, and the user's ~/.cloudflared was never touched.
+    const cert = join(host.stateDir, 'cloudflare', 'cert.pem');
+    expect(statSync(cert).mode & 0o777).toBe(0o600);
+    expect(existsSync(join(home, '.cloudflared'))).toBe(false);
+    expect(existsSync(join(host.stateDir, 'cloudflare', 'login-home'))).toBe(false);
+
+    const alpha = await startStreamingOrigin(40);
+    const beta = await startOrigin('<h1>beta</h1>');
+    servers.push(beta.server);
+    const a = await shareStable(host, alpha.port, 'alpha');
+    expect(a).toMatchObject({ address: 'stable', hostname: `alpha.${ZONE_NAME}` });
+    const aLive = await host.waitForChange(a.id, 'live');
+    expect(aLive.share.url).toBe(`https://alpha.${ZONE_NAME}`);
+    const tunnel = await namedTunnel(host);
+    expect((await visit(tunnel, `alpha.${ZONE_NAME}`)).body).toContain('alpha');
+
+    // A visitor streams from alpha while beta is added, visited and stopped.
+    const [edgeHost, edgePort] = splitHostPort(tunnel.edge ?? '');
+    const arrivals: { n: number; at: number }[] = [];
+    let streamEnded = false;
+    const stream = request({ host: edgeHost, port: edgePort, path: '/events', headers: { host: `alpha.${ZONE_NAME}` }, agent: false }, (res) => {
+      let buffer = '';
+      res.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('utf8');
+        for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+          const n = Number(/data: (\d+)/.exec(buffer.slice(0, end))?.[1]);
+          arrivals.push({ n, at: performance.now() });
+          buffer = buffer.slice(end + 2);
+        }
+      });
+      res.on('close', () => (streamEnded = true));
+    });
+    stream.end();
+    await waitUntil(() => arrivals.length >= 5, 5000, 'the stream flows');
+
+    const windowStart = performance.now();
+    const b = await shareStable(host, beta.port, 'beta');
+    await host.waitForChange(b.id, 'live');
+    expect((await visit(tunnel, `beta.${ZONE_NAME}`)).body).toContain('beta');
+    const stopped = await host.request<Ok<'stop'>>({ type: 'stop', shareId: b.id });
+    expect(stopped.share.state).toBe('stopped');
+    const windowEnd = performance.now();
+    // The name stays routed to the tunnel, so the router answers it: not shared right now.
+    const gone = await visit(tunnel, `beta.${ZONE_NAME}`);
+    expect(gone.status).toBe(404);
+    expect(gone.body).toContain('Not shared right now');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // Every event arrived, in order, on the one connection: nothing was cut or restarted.
+    expect(streamEnded).toBe(false);
+    expect(arrivals.map((arrival) => arrival.n)).toEqual(arrivals.map((_, i) => i));
+    const during = arrivals.filter((arrival) => arrival.at >= windowStart - 100 && arrival.at <= windowEnd + 300);
+    const gaps = during.slice(1).map((arrival, i) => arrival.at - (during[i]?.at ?? arrival.at));
+    console.log(
+      `stable share alpha, streaming an event every 40 ms while beta was added, visited and stopped (${Math.round(windowEnd - windowStart)} ms): ` +
+        `${during.length} events, largest gap ${Math.max(...gaps).toFixed(1)} ms, median ${gaps.sort((x, y) => x - y)[Math.floor(gaps.length / 2)]?.toFixed(1)} ms`,
+    );
+    expect(isAlive(tunnel.pid)).toBe(true);
+    expect((await readFakeStates(host.fakeDir)).filter((state) => state.mode === 'named').map((state) => state.pid)).toEqual([tunnel.pid]);
+
+    // Shared again without a name: the remembered one, the same address.
+    const again = await shareStable(host, beta.port);
+    expect(again.hostname).toBe(`beta.${ZONE_NAME}`);
+    await host.waitForChange(again.id, 'live');
+    expect((await visit(tunnel, `beta.${ZONE_NAME}`)).body).toContain('beta');
+    stream.destroy();
+
+    // One tunnel, two CNAMEs to it, and www (not Porthole's) as it was.
+    const account = (await host.request<Ok<'account'>>({ type: 'account' })).account;
+    expect(account.tunnel).not.toBeNull();
+    expect(account.hostnames.sort()).toEqual([`alpha.${ZONE_NAME}`, `beta.${ZONE_NAME}`]);
+    expect(api.tunnels.filter((t) => t.deleted_at === null)).toHaveLength(1);
+    expect(api.tunnelFor(`alpha.${ZONE_NAME}`)).toBe(account.tunnel?.id);
+  });
+
+  it('refuses a DNS record Porthole did not create and leaves it unchanged', async () => {
+    const host = startHost();
+    await connect(host);
+    const origin = await startOrigin();
+    servers.push(origin.server);
+    const share = await shareStable(host, origin.port, 'www');
+    const failed = await host.waitForChange(share.id, 'failed');
+    expect(failed.share.error?.code).toBe('dns-record-foreign');
+    expect(failed.share.error?.message).toContain(`www.${ZONE_NAME}`);
+    expect(api.dns.filter((record) => record.name === `www.${ZONE_NAME}`)).toEqual([
+      { id: 'rec-www', type: 'A', name: `www.${ZONE_NAME}`, content: '192.0.2.10' },
+    ]);
+    expect(api.requests.some((r) => r.method === 'PUT' && r.body?.includes('"overwrite_existing":true'))).toBe(false);
+    const account = (await host.request<Ok<'account'>>({ type: 'account' })).account;
+    expect(account.hostnames).not.toContain(`www.${ZONE_NAME}`);
+  });
+
+  it('disconnect removes the tunnel, the records Porthole created (only those) and the certificate', async () => {
+    const host = startHost();
+    await connect(host);
+    const foreign = api.addRecord({ type: 'CNAME', name: `blog.${ZONE_NAME}`, content: 'somewhere.example.net' });
+    const origin = await startOrigin();
+    servers.push(origin.server);
+    const share = await shareStable(host, origin.port, 'demo');
+    await host.waitForChange(share.id, 'live');
+    const tunnel = await namedTunnel(host);
+    const tunnelId = (await host.request<Ok<'account'>>({ type: 'account' })).account.tunnel?.id;
+
+    const reply = await host.request<Ok<'disconnect'>>({ type: 'disconnect' });
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    expect(reply.stopped.map((s) => s.id)).toEqual([share.id]);
+    expect(reply.account).toMatchObject({ state: 'disconnected', mode: null, tunnel: null, hostnames: [], error: null });
+    expect(api.tunnels.find((t) => t.id === tunnelId)?.deleted_at).not.toBeNull();
+    expect(api.dns.map((r) => r.name).sort()).toEqual([`blog.${ZONE_NAME}`, `www.${ZONE_NAME}`]);
+    expect(api.dns).toContainEqual(foreign);
+    await waitUntil(() => !isAlive(tunnel.pid), 5000, 'the named tunnel stopped');
+    expect(readdirSync(join(host.stateDir, 'cloudflare')).filter((name) => name !== 'names.json')).toEqual([]);
+    const after = await host.request<ErrorReply>({ type: 'share', origin: `http://localhost:${origin.port}/`, address: { kind: 'stable' } });
+    expect(after.error.code).toBe('not-logged-in');
+  });
+});
+
+describe('token mode', () => {
+  const token = Buffer.from(
+    JSON.stringify({ a: '0000aaaa1111bbbb2222cccc3333dddd', t: '44444444-5555-4666-8777-888888888888', s: 'VE9LRU4tc2VjcmV0LTMyLWJ5dGVzLS0tLS0tLS0tLS0=' }),
+  ).toString('base64');
+
+  it('refuses a malformed token', async () => {
+    const host = startHost();
+    const reply = await host.request<ErrorReply>({ type: 'connect-token', token: 'not-a-valid-token', hostname: 'app.example.com' });
+    expect(reply.error.code).toBe('token-invalid');
+  });
+
+  it('runs the tunnel with the token in its environment only, never in a command line or the log', async () => {
+    const dashboard = join(mkdtempSync(join(tmpdir(), 'porthole-dashboard-')), 'ingress.json');
+    const host = startHost({ FAKE_CLOUDFLARED_REMOTE_INGRESS: dashboard });
+    const connected = await host.request<Ok<'connect-token'>>({ type: 'connect-token', token, hostname: 'app.example.com' });
+    expect(connected.ok, JSON.stringify(connected)).toBe(true);
+    expect(connected.account).toMatchObject({ state: 'connected', mode: 'token', tokenHostname: 'app.example.com', zone: 'example.com' });
+    expect(connected.account.tokenService).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // What the user does in the dashboard: the public hostname's service is the address Porthole gave.
+    writeFileSync(dashboard, JSON.stringify([{ hostname: 'app.example.com', service: connected.account.tokenService }]));
+
+    const origin = await startOrigin('<h1>token mode</h1>');
+    servers.push(origin.server);
+    const share = await shareStable(host, origin.port);
+    expect(share.hostname).toBe('app.example.com');
+    await host.waitForChange(share.id, 'live');
+    const tunnel = await namedTunnel(host);
+    expect((await visit(tunnel, 'app.example.com')).body).toContain('token mode');
+
+    const secret = 'VE9LRU4tc2VjcmV0LTMyLWJ5dGVzLS0tLS0tLS0tLS0=';
+    const cmdline = readFileSync(`/proc/${tunnel.pid}/cmdline`, 'utf8');
+    expect(cmdline).toContain('run');
+    expect(cmdline).not.toContain(token);
+    expect(readFileSync(`/proc/${host.child.pid}/cmdline`, 'utf8')).not.toContain(token);
+    // It really ran on the token: the fake read it from TUNNEL_TOKEN.
+    expect(readFileSync(`/proc/${tunnel.pid}/environ`, 'utf8')).toContain(`TUNNEL_TOKEN=${token}`);
+    const log = readFileSync(join(host.stateDir, 'host.log'), 'utf8');
+    expect(log).toContain('run');
+    expect(log).not.toContain(token);
+    expect(log).not.toContain(secret);
+    expect(host.stderr).not.toContain(token);
+    expect(statSync(join(host.stateDir, 'cloudflare', 'tunnel-token')).mode & 0o777).toBe(0o600);
+  });
+});
