@@ -132,7 +132,9 @@ export function createShareManager(context: HostContext, account?: AccountManage
       probe,
       log,
       startTunnel: (gatewayUrl) =>
-        stable !== undefined && account !== undefined ? new StableTunnel(account, stable, gatewayUrl) : startTunnel(binary.path, gatewayUrl),
+        stable !== undefined && account !== undefined
+          ? new StableTunnel(account, stable, gatewayUrl)
+          : startTunnel(binary.path, gatewayUrl),
       originPollMs: positiveNumber(env, 'PORTHOLE_ORIGIN_POLL_MS'),
     });
   };

@@ -4,17 +4,18 @@
  * and token mode. Account commands run one at a time (a queue), so two shares started together
  * create one tunnel, not two.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname as computerHostname } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { LineSplitter } from '../cloudflared/line-splitter.js';
 import { hostError, PortholeError, toHostError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Platform } from '../platform/index.js';
 import type { AccountEvent, AccountStatus, HostError, Share } from '../protocol/index.js';
 import { writePrivateFile } from '../state-dir.js';
-import { LineSplitter } from '../cloudflared/line-splitter.js';
 import {
   type AccountFiles,
   type AccountRecord,
@@ -26,7 +27,6 @@ import {
 import { type OriginCert, parseOriginCert, parseTunnelToken } from './cert.js';
 import { ApiError, CloudflareApi, DEFAULT_API_URL } from './cloudflare-api.js';
 import { HostRouter } from './host-router.js';
-import { NamedTunnelProcess, type NamedTunnelLaunch } from './named-tunnel.js';
 import {
   classifyFailure,
   hasActiveConnections,
@@ -37,6 +37,7 @@ import {
   parseLoginUrl,
   parseRouteResult,
 } from './named-output.js';
+import { type NamedTunnelLaunch, NamedTunnelProcess } from './named-tunnel.js';
 import { defaultLabel, hostnameFor, isHostname, normaliseLabel, tunnelNameFor, zoneOf } from './names.js';
 import { isolatedEnv, runCommand } from './run-command.js';
 
@@ -150,7 +151,8 @@ export class AccountManager extends EventEmitter<AccountEvents> {
       throw new PortholeError('not-logged-in');
     }
     const cert = parseOriginCert(text);
-    if (cert === null) throw new PortholeError('certificate-invalid', undefined, `${this.files.cert} is not a certificate cloudflared can use`);
+    if (cert === null)
+      throw new PortholeError('certificate-invalid', undefined, `${this.files.cert} is not a certificate cloudflared can use`);
     return cert;
   }
 
@@ -196,7 +198,11 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     const noBrowser: Record<string, string> = this.deps.openBrowser === true ? {} : { PATH: join(this.files.loginHome, 'no-browser') };
     if (this.deps.openBrowser !== true) mkdirSync(join(this.files.loginHome, 'no-browser'), { mode: 0o700 });
     const args = ['tunnel', 'login', ...testFlags];
-    const child = spawn(binary, args, { env: isolatedEnv(env, { ...home, ...noBrowser }), stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(binary, args, {
+      env: isolatedEnv(env, { ...home, ...noBrowser }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     const login = { child, url: null as string | null };
     this.login = login;
     this.lastError = null;
@@ -311,14 +317,24 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     if (parseTunnelToken(token) === null) throw new PortholeError('token-invalid');
     const current = this.connectedRecord();
     if (current?.mode === 'cert') {
-      throw new PortholeError('bad-request', 'A Cloudflare account is connected with a login already. Disconnect it first, then paste the token.');
+      throw new PortholeError(
+        'bad-request',
+        'A Cloudflare account is connected with a login already. Disconnect it first, then paste the token.',
+      );
     }
     this.ensureDir();
     // The same port as before for the same tunnel: the dashboard already points at it.
     const port = current?.token?.port ?? (await freePort());
     writePrivateFile(this.files.token, token.trim());
     const zone = name.split('.').slice(1).join('.');
-    this.saveRecord({ mode: 'token', zone, tunnel: null, hostnames: [], names: current?.names ?? this.rememberedNames(), token: { hostname: name, port } });
+    this.saveRecord({
+      mode: 'token',
+      zone,
+      tunnel: null,
+      hostnames: [],
+      names: current?.names ?? this.rememberedNames(),
+      token: { hostname: name, port },
+    });
     this.lastError = null;
     // A tunnel from an earlier token must not keep running with the old secret.
     if (this.tunnel !== null) await this.stopTunnel();
@@ -344,7 +360,8 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     let label: string;
     if (name !== undefined) {
       const checked = normaliseLabel(name);
-      if (checked === null) throw new PortholeError('name-invalid', `"${name}" cannot be a stable name. ${hostError('name-invalid').message}`);
+      if (checked === null)
+        throw new PortholeError('name-invalid', `"${name}" cannot be a stable name. ${hostError('name-invalid').message}`);
       label = checked;
     } else {
       label = record.names[key] ?? defaultLabel(origin, key);
@@ -427,7 +444,10 @@ export class AccountManager extends EventEmitter<AccountEvents> {
         return tunnel;
       }
       if (result.code === 0 || !isNameTaken(result.stderr)) {
-        throw failureOf(result.code === 0 ? 'created tunnel  with id 00000000-0000-0000-0000-000000000000' : result.stderr, "create Porthole's tunnel");
+        throw failureOf(
+          result.code === 0 ? 'created tunnel  with id 00000000-0000-0000-0000-000000000000' : result.stderr,
+          "create Porthole's tunnel",
+        );
       }
       // A tunnel of that name exists (another computer with the same name, or a lost record): pick another name.
     }
@@ -557,8 +577,7 @@ export class AccountManager extends EventEmitter<AccountEvents> {
           );
         }
       }
-      for (const file of [this.files.cert, this.files.credentials, this.files.config, this.files.token])
-        rmSync(file, { force: true });
+      for (const file of [this.files.cert, this.files.credentials, this.files.config, this.files.token]) rmSync(file, { force: true });
       const names = record?.names ?? {};
       this.saveRecord(null);
       // The names stay remembered (they are not secret), so connecting again gives the same addresses.
@@ -597,7 +616,11 @@ export class AccountManager extends EventEmitter<AccountEvents> {
       this.logCommand('delete', result.stderr);
       if (result.code !== 0 && !isAlreadyGone(result.stderr)) {
         if (hasActiveConnections(result.stderr)) {
-          throw new PortholeError('account-error', 'Cloudflare still sees the tunnel connected. Wait a minute, then disconnect again.', lastLine(result.stderr));
+          throw new PortholeError(
+            'account-error',
+            'Cloudflare still sees the tunnel connected. Wait a minute, then disconnect again.',
+            lastLine(result.stderr),
+          );
         }
         throw failureOf(result.stderr, "delete Porthole's tunnel");
       }
@@ -650,4 +673,3 @@ async function freePort(): Promise<number> {
     });
   });
 }
-

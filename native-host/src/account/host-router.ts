@@ -14,7 +14,7 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { Logger } from '../log.js';
-import { type RouteTarget, RouterTable } from './router-table.js';
+import { RouterTable, type RouteTarget } from './router-table.js';
 
 const HOP_BY_HOP = new Set([
   'connection',

@@ -239,11 +239,17 @@ export function validateRequest(value: unknown): Validated {
     case 'connect-token': {
       const token = own(value, 'token');
       if (typeof token !== 'string' || token.trim().length === 0 || token.length > MAX_TOKEN_LENGTH) {
-        return badRequest(id, `A connect-token request needs a "token": the tunnel token from Cloudflare's dashboard, at most ${MAX_TOKEN_LENGTH} characters.`);
+        return badRequest(
+          id,
+          `A connect-token request needs a "token": the tunnel token from Cloudflare's dashboard, at most ${MAX_TOKEN_LENGTH} characters.`,
+        );
       }
       const hostname = own(value, 'hostname');
       if (typeof hostname !== 'string' || hostname.length === 0 || hostname.length > MAX_HOSTNAME_LENGTH) {
-        return badRequest(id, `A connect-token request needs a "hostname": the public hostname set for that tunnel, at most ${MAX_HOSTNAME_LENGTH} characters.`);
+        return badRequest(
+          id,
+          `A connect-token request needs a "hostname": the public hostname set for that tunnel, at most ${MAX_HOSTNAME_LENGTH} characters.`,
+        );
       }
       return { ok: true, request: { id, type, token, hostname } };
     }

@@ -8,8 +8,8 @@
 
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { hostError, PortholeError } from '../errors.js';
 import type { StablePlan } from '../account/account-manager.js';
+import { hostError, PortholeError } from '../errors.js';
 import {
   type AddressChoice,
   checkLoopbackOrigin,

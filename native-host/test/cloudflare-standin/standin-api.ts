@@ -162,7 +162,6 @@ export class StandinApi {
 
     const acct = `/client/v4/accounts/${ACCOUNT}/cfd_tunnel`;
     const zone = `/client/v4/zones/${ZONE_ID}`;
-    let m: RegExpExecArray | null;
 
     if (p === zone && req.method === 'GET') return ok(res, { id: ZONE_ID, name: ZONE_NAME, status: 'active' });
     if (p === `${zone}/dns_records` && req.method === 'GET') {
@@ -172,8 +171,9 @@ export class StandinApi {
         this.dns.filter((r) => name === null || r.name === name.toLowerCase()).map((r) => ({ ...r, zone_id: ZONE_ID, proxied: true })),
       );
     }
-    if ((m = new RegExp(`^${zone}/dns_records/([^/]+)$`).exec(p)) !== null && req.method === 'DELETE') {
-      const index = this.dns.findIndex((r) => r.id === m?.[1]);
+    const recordPath = new RegExp(`^${zone}/dns_records/([^/]+)$`).exec(p);
+    if (recordPath !== null && req.method === 'DELETE') {
+      const index = this.dns.findIndex((r) => r.id === recordPath[1]);
       if (index === -1) return fail(res, 404, 81044, 'Record does not exist.');
       const [removed] = this.dns.splice(index, 1);
       return ok(res, { id: removed?.id });
@@ -181,7 +181,12 @@ export class StandinApi {
     if (p === acct && req.method === 'POST') {
       const b = JSON.parse(body) as { name: string; tunnel_secret: string };
       if (this.tunnels.some((t) => t.name === b.name && t.deleted_at === null)) {
-        return fail(res, 409, 1013, 'You already have a tunnel with this name. Delete the existing tunnel, or choose a different name for your new tunnel');
+        return fail(
+          res,
+          409,
+          1013,
+          'You already have a tunnel with this name. Delete the existing tunnel, or choose a different name for your new tunnel',
+        );
       }
       const t: StandinTunnel = {
         id: randomUUID(),
@@ -208,9 +213,10 @@ export class StandinApi {
       if (q.get('uuid')) list = list.filter((t) => t.id === q.get('uuid'));
       return ok(res, list.map(publicTunnel));
     }
-    if ((m = new RegExp(`^${acct}/([0-9a-f-]{36})(/[a-z]+)?$`).exec(p)) !== null) {
-      const t = this.tunnels.find((x) => x.id === m?.[1]);
-      const sub = m[2] ?? '';
+    const tunnelPath = new RegExp(`^${acct}/([0-9a-f-]{36})(/[a-z]+)?$`).exec(p);
+    if (tunnelPath !== null) {
+      const t = this.tunnels.find((x) => x.id === tunnelPath[1]);
+      const sub = tunnelPath[2] ?? '';
       if (t === undefined) return fail(res, 404, 1002, 'tunnel not found');
       if (sub === '' && req.method === 'GET') return ok(res, publicTunnel(t));
       if (sub === '' && req.method === 'DELETE') {
@@ -229,8 +235,9 @@ export class StandinApi {
       if (sub === '/token' && req.method === 'GET')
         return ok(res, Buffer.from(JSON.stringify({ a: ACCOUNT, t: t.id, s: t.secret ?? '' })).toString('base64'));
     }
-    if ((m = new RegExp(`^${zone}/tunnels/([0-9a-f-]{36})/routes$`).exec(p)) !== null && req.method === 'PUT') {
-      const t = this.tunnels.find((x) => x.id === m?.[1] && x.deleted_at === null);
+    const routesPath = new RegExp(`^${zone}/tunnels/([0-9a-f-]{36})/routes$`).exec(p);
+    if (routesPath !== null && req.method === 'PUT') {
+      const t = this.tunnels.find((x) => x.id === routesPath[1] && x.deleted_at === null);
       if (t === undefined) return fail(res, 404, 1002, 'tunnel not found');
       const b = JSON.parse(body) as { type: string; user_hostname: string; overwrite_existing: boolean };
       if (b.type !== 'dns') return fail(res, 400, 1001, 'unsupported route type');

@@ -12,10 +12,11 @@
  * JSON file `[{hostname, service}]` standing for the dashboard's configuration),
  * FAKE_CLOUDFLARED_LOGIN_POLL_MS (200), FAKE_CLOUDFLARED_STATE_DIR (state files, as in main.ts).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+
 import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect as netConnect } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
@@ -27,7 +28,23 @@ const VERSION = '2023.7.3';
 const DEFAULT_API = 'https://api.cloudflare.com/client/v4';
 const SUBCOMMANDS = new Set(['login', 'create', 'route', 'delete', 'list', 'info', 'run', 'cleanup', 'token']);
 /** Global `tunnel` flags that take a value. */
-const VALUE_FLAGS = new Set(['api-url', 'origincert', 'loglevel', 'config', 'edge', 'metrics', 'protocol', 'credentials-file', 'cred-file', 'loginURL', 'callbackURL', 'output', 'token', 'name', 'grace-period']);
+const VALUE_FLAGS = new Set([
+  'api-url',
+  'origincert',
+  'loglevel',
+  'config',
+  'edge',
+  'metrics',
+  'protocol',
+  'credentials-file',
+  'cred-file',
+  'loginURL',
+  'callbackURL',
+  'output',
+  'token',
+  'name',
+  'grace-period',
+]);
 
 export function namedSubcommand(args: readonly string[]): string | null {
   for (let i = 0; i < args.length; i++) {
@@ -187,7 +204,8 @@ async function resolveTunnel(flags: Map<string, string>, cert: Cert, ref: string
 
 async function create({ flags, positionals }: Parsed): Promise<number> {
   const name = positionals[0];
-  if (name === undefined) throw new UsageError('"cloudflared tunnel create" requires exactly 1 argument, the name of tunnel to create.', 'tunnel create');
+  if (name === undefined)
+    throw new UsageError('"cloudflared tunnel create" requires exactly 1 argument, the name of tunnel to create.', 'tunnel create');
   const prefix = 'failed to create tunnel: ';
   const cert = loadCert(flags, prefix);
   const secret = randomBytes(32).toString('base64');
@@ -245,13 +263,18 @@ async function routeDns({ flags, positionals }: Parsed): Promise<number> {
 
 async function deleteTunnel({ flags, positionals }: Parsed): Promise<number> {
   const ref = positionals[0];
-  if (ref === undefined) throw new UsageError('"cloudflared tunnel delete" requires at least 1 argument, the ID or name of the tunnel to delete.', 'tunnel delete');
+  if (ref === undefined)
+    throw new UsageError(
+      '"cloudflared tunnel delete" requires at least 1 argument, the ID or name of the tunnel to delete.',
+      'tunnel delete',
+    );
   const cert = loadCert(flags, '');
   const id = await resolveTunnel(flags, cert, ref, 'only1');
   const got = await api(flags, cert, 'GET', `/accounts/${cert.accountID}/cfd_tunnel/${id}`);
   const gotFailure = apiFailure(got, 'get tunnel', 'Failed to get tunnel');
   if (gotFailure !== null) throw new CommandError(`Can't get tunnel information. Please check tunnel id: ${id}`);
-  if ((got.json?.result as { deleted_at?: string | null }).deleted_at) throw new CommandError(`Tunnel ${id} has already been deleted`);
+  if ((got.json?.result as { deleted_at?: string | null } | undefined)?.deleted_at)
+    throw new CommandError(`Tunnel ${id} has already been deleted`);
   if (flags.get('f') === 'true' || flags.get('force') === 'true') {
     const cleaned = await api(flags, cert, 'DELETE', `/accounts/${cert.accountID}/cfd_tunnel/${id}/connections`);
     const failure = apiFailure(cleaned, 'cleanup connections', 'Failed to cleanup connections');
@@ -269,7 +292,9 @@ async function list({ flags }: Parsed): Promise<number> {
   const answer = await api(flags, cert, 'GET', `/accounts/${cert.accountID}/cfd_tunnel?is_deleted=false`);
   const failure = apiFailure(answer, 'list tunnels', 'Failed to list tunnels');
   if (failure !== null) throw new CommandError(failure);
-  const tunnels = ((answer.json?.result ?? []) as { id: string; name: string; created_at: string }[]).sort((a, b) => a.name.localeCompare(b.name));
+  const tunnels = ((answer.json?.result ?? []) as { id: string; name: string; created_at: string }[]).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   if (tunnels.length === 0) {
     process.stdout.write("No tunnels were found for the given filter flags. You can use 'cloudflared tunnel create' to create a tunnel.\n");
     return 0;
@@ -358,7 +383,9 @@ async function login({ flags }: Parsed): Promise<number> {
     }
     if (response.status === 200) {
       writeFileSync(path, await response.text(), { mode: 0o600 });
-      process.stdout.write(`You have successfully logged in.\nIf you wish to copy your credentials to a server, they have been saved to:\n${path}\n`);
+      process.stdout.write(
+        `You have successfully logged in.\nIf you wish to copy your credentials to a server, they have been saved to:\n${path}\n`,
+      );
       return 0;
     }
     await response.arrayBuffer();
@@ -472,7 +499,13 @@ async function run({ flags, positionals }: Parsed): Promise<number> {
   log('INF', `Starting tunnel tunnelID=${tunnelId}`);
   log('INF', `Version ${VERSION}`);
   log('INF', `GOOS: ${process.platform}, GOVersion: go1.19.8, GoArch: amd64`);
-  log('INF', `Settings: map[${Object.keys(settings).sort().map((k) => `${k}:${settings[k]}`).join(' ')}]`);
+  log(
+    'INF',
+    `Settings: map[${Object.keys(settings)
+      .sort()
+      .map((k) => `${k}:${settings[k]}`)
+      .join(' ')}]`,
+  );
   log('INF', `Generated Connector ID: ${connector}`);
   log('INF', `Initial protocol ${tokenText !== undefined ? 'quic' : 'http2'}`);
   const edge = createServer((req, res) => void relay(tunnelId, rules(), req, res));
@@ -480,8 +513,21 @@ async function run({ flags, positionals }: Parsed): Promise<number> {
   await new Promise<void>((resolve) => edge.listen(0, '127.0.0.1', resolve));
   const edgeAddress = `127.0.0.1:${(edge.address() as AddressInfo).port}`;
   log('INF', `Starting metrics server on 127.0.0.1:${(edge.address() as AddressInfo).port + 0}/metrics`);
-  saveState({ pid: process.pid, argv: process.argv.slice(2), mode: 'named', hostname: null, url: null, edge: edgeAddress, metrics: null, registered: true, tunnelId });
-  log('INF', `Registered tunnel connection connIndex=0 connection=${randomUUID()} event=0 ip=198.41.200.13 location=lhr01 protocol=${tokenText !== undefined ? 'quic' : 'http2'}`);
+  saveState({
+    pid: process.pid,
+    argv: process.argv.slice(2),
+    mode: 'named',
+    hostname: null,
+    url: null,
+    edge: edgeAddress,
+    metrics: null,
+    registered: true,
+    tunnelId,
+  });
+  log(
+    'INF',
+    `Registered tunnel connection connIndex=0 connection=${randomUUID()} event=0 ip=198.41.200.13 location=lhr01 protocol=${tokenText !== undefined ? 'quic' : 'http2'}`,
+  );
   const onSignal = (signal: NodeJS.Signals): void => {
     log('INF', `Initiating graceful shutdown due to signal ${signal === 'SIGINT' ? 'interrupt' : 'terminated'} ...`);
     log('INF', 'Unregistered tunnel connection connIndex=0 event=0 ip=198.41.200.13');
@@ -522,7 +568,11 @@ function edgeHeaders(raw: readonly string[], hostname: string, keepUpgrade: bool
   return out;
 }
 
-async function target(tunnelId: string, rules: Rule[], req: IncomingMessage): Promise<{ hostname: string; rule: Rule | null; routed: boolean }> {
+async function target(
+  tunnelId: string,
+  rules: Rule[],
+  req: IncomingMessage,
+): Promise<{ hostname: string; rule: Rule | null; routed: boolean }> {
   const hostname = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
   const routed = await routedHere(tunnelId, hostname, process.env.TUNNEL_TOKEN !== undefined);
   return { hostname, rule: routed ? matchRule(rules, hostname) : null, routed };
@@ -551,7 +601,8 @@ async function relay(tunnelId: string, rules: Rule[], req: IncomingMessage, res:
   upstream.on('response', (response) => {
     const headers: string[] = [];
     for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
-      if (!HOP.has((response.rawHeaders[i] ?? '').toLowerCase())) headers.push(response.rawHeaders[i] ?? '', response.rawHeaders[i + 1] ?? '');
+      if (!HOP.has((response.rawHeaders[i] ?? '').toLowerCase()))
+        headers.push(response.rawHeaders[i] ?? '', response.rawHeaders[i + 1] ?? '');
     }
     res.writeHead(response.statusCode ?? 502, headers);
     res.flushHeaders();

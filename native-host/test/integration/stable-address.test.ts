@@ -5,7 +5,7 @@
  * from another, refuse a DNS record Porthole did not create, disconnect and leave nothing behind,
  * and token mode without the token in any command line or log.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -124,7 +124,11 @@ describe('a connected account', () => {
     const host = startHost();
     const origin = await startOrigin();
     servers.push(origin.server);
-    const refused = await host.request<ErrorReply>({ type: 'share', origin: `http://localhost:${origin.port}/`, address: { kind: 'stable' } });
+    const refused = await host.request<ErrorReply>({
+      type: 'share',
+      origin: `http://localhost:${origin.port}/`,
+      address: { kind: 'stable' },
+    });
     expect(refused.ok).toBe(false);
     expect(refused.error.code).toBe('not-logged-in');
     const hello = await host.request<Ok<'hello'>>({ type: 'hello' });
@@ -164,18 +168,21 @@ describe('a connected account', () => {
     const [edgeHost, edgePort] = splitHostPort(tunnel.edge ?? '');
     const arrivals: { n: number; at: number }[] = [];
     let streamEnded = false;
-    const stream = request({ host: edgeHost, port: edgePort, path: '/events', headers: { host: `alpha.${ZONE_NAME}` }, agent: false }, (res) => {
-      let buffer = '';
-      res.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-          const n = Number(/data: (\d+)/.exec(buffer.slice(0, end))?.[1]);
-          arrivals.push({ n, at: performance.now() });
-          buffer = buffer.slice(end + 2);
-        }
-      });
-      res.on('close', () => (streamEnded = true));
-    });
+    const stream = request(
+      { host: edgeHost, port: edgePort, path: '/events', headers: { host: `alpha.${ZONE_NAME}` }, agent: false },
+      (res) => {
+        let buffer = '';
+        res.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString('utf8');
+          for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+            const n = Number(/data: (\d+)/.exec(buffer.slice(0, end))?.[1]);
+            arrivals.push({ n, at: performance.now() });
+            buffer = buffer.slice(end + 2);
+          }
+        });
+        res.on('close', () => (streamEnded = true));
+      },
+    );
     stream.end();
     await waitUntil(() => arrivals.length >= 5, 5000, 'the stream flows');
 
@@ -256,14 +263,22 @@ describe('a connected account', () => {
     expect(api.dns).toContainEqual(foreign);
     await waitUntil(() => !isAlive(tunnel.pid), 5000, 'the named tunnel stopped');
     expect(readdirSync(join(host.stateDir, 'cloudflare')).filter((name) => name !== 'names.json')).toEqual([]);
-    const after = await host.request<ErrorReply>({ type: 'share', origin: `http://localhost:${origin.port}/`, address: { kind: 'stable' } });
+    const after = await host.request<ErrorReply>({
+      type: 'share',
+      origin: `http://localhost:${origin.port}/`,
+      address: { kind: 'stable' },
+    });
     expect(after.error.code).toBe('not-logged-in');
   });
 });
 
 describe('token mode', () => {
   const token = Buffer.from(
-    JSON.stringify({ a: '0000aaaa1111bbbb2222cccc3333dddd', t: '44444444-5555-4666-8777-888888888888', s: 'VE9LRU4tc2VjcmV0LTMyLWJ5dGVzLS0tLS0tLS0tLS0=' }),
+    JSON.stringify({
+      a: '0000aaaa1111bbbb2222cccc3333dddd',
+      t: '44444444-5555-4666-8777-888888888888',
+      s: 'VE9LRU4tc2VjcmV0LTMyLWJ5dGVzLS0tLS0tLS0tLS0=',
+    }),
   ).toString('base64');
 
   it('refuses a malformed token', async () => {
