@@ -77,6 +77,7 @@ function runningRecord(context: HostContext): RunningRecordFile {
 export function createAccountManager(context: HostContext, options: { openBrowser?: boolean } = {}): AccountManager {
   const { env, paths, platform, log } = context;
   const record = runningRecord(context);
+  let hostStartTime: Promise<void> | undefined;
   return new AccountManager({
     env,
     stateDir: paths.stateDir,
@@ -85,7 +86,18 @@ export function createAccountManager(context: HostContext, options: { openBrowse
     log,
     binary: () => locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix }).path,
     openBrowser: options.openBrowser,
-    track: (pid, argv) => record.add({ pid, argv, startTime: null, startedAt: Date.now() }),
+    // As for quick tunnels (below): the reaper of a later host stops this pid only if its start
+    // time and arguments are still these, read from the OS once the program has printed.
+    track: (pid, argv, printed) => {
+      hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
+      record.add({ pid, argv, startTime: null, startedAt: Date.now() });
+      void printed.then(() =>
+        platform.inspectProcess(pid).then((seen) => {
+          if (seen !== null)
+            record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
+        }),
+      );
+    },
     untrack: (pid) => record.remove(pid),
   });
 }

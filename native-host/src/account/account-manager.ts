@@ -53,7 +53,7 @@ export interface AccountDeps {
   /** A person at a terminal: let cloudflared open the login page in their browser. The extension opens it itself. */
   openBrowser?: boolean;
   /** Crash records for the long-running cloudflared (running-record.ts), so a later host can stop an orphan. */
-  track?(pid: number, argv: string[]): void;
+  track?(pid: number, argv: string[], printed: Promise<void>): void;
   untrack?(pid: number): void;
 }
 
@@ -154,6 +154,11 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     if (cert === null)
       throw new PortholeError('certificate-invalid', undefined, `${this.files.cert} is not a certificate cloudflared can use`);
     return cert;
+  }
+
+  private get registerTimeoutMs(): number {
+    const value = Number(this.deps.env.PORTHOLE_NAMED_REGISTER_TIMEOUT_MS);
+    return Number.isFinite(value) && value > 0 ? value : 60_000;
   }
 
   private get apiUrl(): string {
@@ -510,9 +515,28 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     this.tunnel = tunnel;
     const pid = tunnel.pid;
     this.deps.log.info(`started ${binary} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
-    if (pid !== undefined) this.deps.track?.(pid, [binary, ...tunnel.args]);
+    if (pid !== undefined) this.deps.track?.(pid, [binary, ...tunnel.args], new Promise((resolve) => tunnel.once('line', () => resolve())));
     tunnel.on('line', (line) => this.deps.log.info(`cloudflared[${pid}] ${line}`));
     tunnel.on('registered', () => this.emit('tunnel-registered'));
+    // A tunnel that never connects would leave its shares `starting` for ever: after a while they
+    // fail with cloudflared's reason (the edge cannot be reached, or it refuses the token's tunnel).
+    const registerTimeout = setTimeout(() => {
+      if (this.tunnel !== tunnel || tunnel.isRegistered || !tunnel.isRunning) return;
+      const problem = tunnel.problem;
+      const failure =
+        launch.kind === 'token' && problem?.refused === true
+          ? hostError('token-invalid', undefined, problem.text)
+          : hostError(
+              'edge-unreachable',
+              "cloudflared could not connect your tunnel to Cloudflare's network. Check that outbound connections on port 7844 (UDP and TCP) are allowed, then share again.",
+              problem?.text,
+            );
+      this.deps.log.warn(`cloudflared[${pid}] did not connect in time: ${failure.code}`);
+      this.emit('tunnel-failed', failure);
+      void this.stopTunnel();
+    }, this.registerTimeoutMs);
+    registerTimeout.unref();
+    tunnel.once('exit', () => clearTimeout(registerTimeout));
     tunnel.on('exit', (exit) => {
       if (pid !== undefined) this.deps.untrack?.(pid);
       this.deps.log.info(`cloudflared[${pid}] ended (code ${exit.code}, signal ${exit.signal})`);

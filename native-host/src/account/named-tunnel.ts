@@ -32,6 +32,8 @@ export class NamedTunnelProcess extends EventEmitter<NamedTunnelEvents> {
   private exited = false;
   private registered = false;
   private last = '';
+  /** The last reason cloudflared gave for not connecting (the edge unreachable, the edge refusing the tunnel). */
+  problem: { refused: boolean; text: string } | null = null;
   private readonly ended: Promise<void>;
 
   constructor(
@@ -85,6 +87,11 @@ export class NamedTunnelProcess extends EventEmitter<NamedTunnelEvents> {
     this.emit('line', line);
     if (line.trim() !== '') this.last = line.trim();
     const parsed = parseCloudflaredLine(line);
+    // (source, supervisor/tunnel.go; a user report shows "Unauthorized: Invalid tunnel secret")
+    // ERR Register tunnel error from server side error="Unauthorized: Invalid tunnel secret" connIndex=0 …
+    if (parsed?.kind === 'log' && /^Register tunnel error from server side\b/.test(parsed.text))
+      this.problem = { refused: true, text: parsed.text };
+    else if (parsed?.kind === 'problem') this.problem = { refused: false, text: parsed.text };
     if (parsed?.kind === 'registered' && !this.registered) {
       this.registered = true;
       this.emit('registered');

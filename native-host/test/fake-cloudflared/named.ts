@@ -10,7 +10,8 @@
  * Environment (the fake's own): FAKE_CLOUDFLARED_EDGE_DNS (the stand-in's base URL, for the edge's
  * DNS; unset: every hostname reaches the tunnel), FAKE_CLOUDFLARED_REMOTE_INGRESS (token mode: a
  * JSON file `[{hostname, service}]` standing for the dashboard's configuration),
- * FAKE_CLOUDFLARED_LOGIN_POLL_MS (200), FAKE_CLOUDFLARED_STATE_DIR (state files, as in main.ts).
+ * FAKE_CLOUDFLARED_LOGIN_POLL_MS (200), FAKE_CLOUDFLARED_NAMED_REFUSED=1 (the edge refuses the tunnel: it
+ * never registers), FAKE_CLOUDFLARED_STATE_DIR (state files, as in main.ts).
  */
 
 import { spawn } from 'node:child_process';
@@ -521,13 +522,24 @@ async function run({ flags, positionals }: Parsed): Promise<number> {
     url: null,
     edge: edgeAddress,
     metrics: null,
-    registered: true,
+    registered: process.env.FAKE_CLOUDFLARED_NAMED_REFUSED !== '1',
     tunnelId,
   });
-  log(
-    'INF',
-    `Registered tunnel connection connIndex=0 connection=${randomUUID()} event=0 ip=198.41.200.13 location=lhr01 protocol=${tokenText !== undefined ? 'quic' : 'http2'}`,
-  );
+  if (process.env.FAKE_CLOUDFLARED_NAMED_REFUSED === '1') {
+    // The edge refuses the tunnel (a wrong secret): cloudflared retries with back-off for ever
+    // (supervisor/tunnel.go; the reason as a 2021 user report shows it).
+    const refuse = (): void => {
+      log('ERR', 'Register tunnel error from server side error="Unauthorized: Invalid tunnel secret" connIndex=0 event=0 ip=198.41.200.13');
+      log('INF', 'Retrying connection in up to 1s connIndex=0 event=0 ip=198.41.200.13');
+    };
+    refuse();
+    setInterval(refuse, 500);
+  } else {
+    log(
+      'INF',
+      `Registered tunnel connection connIndex=0 connection=${randomUUID()} event=0 ip=198.41.200.13 location=lhr01 protocol=${tokenText !== undefined ? 'quic' : 'http2'}`,
+    );
+  }
   const onSignal = (signal: NodeJS.Signals): void => {
     log('INF', `Initiating graceful shutdown due to signal ${signal === 'SIGINT' ? 'interrupt' : 'terminated'} ...`);
     log('INF', 'Unregistered tunnel connection connIndex=0 event=0 ip=198.41.200.13');

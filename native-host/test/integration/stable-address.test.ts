@@ -35,9 +35,10 @@ afterEach(async () => {
   api.close();
 });
 
-function startHost(env: Record<string, string> = {}): HostDriver {
+function startHost(env: Record<string, string> = {}, stateDir?: string): HostDriver {
   const host = new HostDriver({
     fakeCloudflared,
+    stateDir,
     env: {
       PORTHOLE_CLOUDFLARE_API_URL: api.apiUrl,
       PORTHOLE_CLOUDFLARE_LOGIN_URL: api.loginUrl,
@@ -64,7 +65,8 @@ async function namedTunnel(host: HostDriver): Promise<FakeCloudflaredState> {
   let found: FakeCloudflaredState | undefined;
   await waitUntil(
     async () => {
-      found = (await readFakeStates(host.fakeDir)).find((state) => state.mode === 'named' && state.edge !== null);
+      // A fake killed outright (SIGKILL) leaves its state file behind: only a live one counts.
+      found = (await readFakeStates(host.fakeDir)).find((state) => state.mode === 'named' && state.edge !== null && isAlive(state.pid));
       return found !== undefined;
     },
     5000,
@@ -272,6 +274,33 @@ describe('a connected account', () => {
   });
 });
 
+describe('no orphans', () => {
+  it('a host killed outright leaves its named tunnel to the next host, which stops it', async () => {
+    const first = startHost();
+    await connect(first);
+    const origin = await startOrigin();
+    servers.push(origin.server);
+    const share = await shareStable(first, origin.port, 'demo');
+    await first.waitForChange(share.id, 'live');
+    const tunnel = await namedTunnel(first);
+    first.kill('SIGKILL');
+    await first.exited;
+    expect(isAlive(tunnel.pid)).toBe(true);
+
+    const second = startHost({}, first.stateDir);
+    await second.request({ type: 'hello' });
+    await waitUntil(() => !isAlive(tunnel.pid), 5000, 'the orphaned named tunnel is stopped');
+    // The account is still connected, and the same name comes back on the same tunnel.
+    const account = (await second.request<Ok<'account'>>({ type: 'account' })).account;
+    expect(account).toMatchObject({ state: 'connected', hostnames: [`demo.${ZONE_NAME}`] });
+    const again = await shareStable(second, origin.port);
+    expect(again.hostname).toBe(`demo.${ZONE_NAME}`);
+    await second.waitForChange(again.id, 'live');
+    expect((await visit(await namedTunnel(second), `demo.${ZONE_NAME}`)).body).toContain('hello from localhost');
+    expect(api.tunnels.filter((t) => t.deleted_at === null)).toHaveLength(1);
+  });
+});
+
 describe('token mode', () => {
   const token = Buffer.from(
     JSON.stringify({
@@ -285,6 +314,18 @@ describe('token mode', () => {
     const host = startHost();
     const reply = await host.request<ErrorReply>({ type: 'connect-token', token: 'not-a-valid-token', hostname: 'app.example.com' });
     expect(reply.error.code).toBe('token-invalid');
+  });
+
+  it('fails the share with token-invalid when the edge refuses the tunnel', async () => {
+    const host = startHost({ FAKE_CLOUDFLARED_NAMED_REFUSED: '1', PORTHOLE_NAMED_REGISTER_TIMEOUT_MS: '1500' });
+    const connected = await host.request<Ok<'connect-token'>>({ type: 'connect-token', token, hostname: 'app.example.com' });
+    expect(connected.ok).toBe(true);
+    const origin = await startOrigin();
+    servers.push(origin.server);
+    const share = await shareStable(host, origin.port);
+    const failed = await host.waitForChange(share.id, 'failed');
+    expect(failed.share.error?.code).toBe('token-invalid');
+    expect(failed.share.error?.detail).toContain('Invalid tunnel secret');
   });
 
   it('runs the tunnel with the token in its environment only, never in a command line or the log', async () => {
