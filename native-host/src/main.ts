@@ -72,10 +72,10 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
 async function main(): Promise<void> {
   const launch = detectLaunch(process.argv.slice(2));
   const paths = resolveHostPaths();
-  // Only the browser mode and `share` keep state (the log, crash records): install, uninstall, doctor
+  // Only the browser mode, `share`, `login` and `logout` keep state (the log, crash records): install, uninstall, doctor
   // and --help must not create the state folder as a side effect (uninstall removes exactly what
   // install made, issue 12).
-  const keepsState = launch.mode === 'browser' || launch.args[0] === 'share';
+  const keepsState = launch.mode === 'browser' || ['share', 'login', 'logout'].includes(launch.args[0] ?? '');
   const state = keepsState ? prepareStateDir(paths, currentPlatform) : STATE_DIR_UNUSED;
   const log = createLogger({ file: state.stateDirUsable ? paths.logFile : null, stderr: launch.mode === 'browser' });
   for (const tightened of state.tightened) log.info(`made ${tightened} readable by this user only`);
