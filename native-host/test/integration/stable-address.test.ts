@@ -5,7 +5,8 @@
  * from another, refuse a DNS record Porthole did not create, disconnect and leave nothing behind,
  * and token mode without the token in any command line or log.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type AccountEvent, type ErrorReply, isAccountEvent, type OkReply, type Share } from '../../src/protocol/index.js';
 import { StandinApi, ZONE_NAME } from '../cloudflare-standin/standin-api.js';
 import { type FakeCloudflaredState, readFakeStates, splitHostPort } from '../fake-cloudflared/state.js';
-import { HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
+import { HOST_BINARY, HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
 
 const fakeCloudflared = inject('fakeCloudflared');
 let api: StandinApi;
@@ -359,5 +360,83 @@ describe('token mode', () => {
     expect(log).not.toContain(secret);
     expect(host.stderr).not.toContain(token);
     expect(statSync(join(host.stateDir, 'cloudflare', 'tunnel-token')).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('the CLI', () => {
+  interface Run {
+    child: ChildProcess;
+    stdout: () => string;
+    stderr: () => string;
+    exited: Promise<number | null>;
+  }
+  function run(args: string[], env: NodeJS.ProcessEnv): Run {
+    const child = spawn(HOST_BINARY, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  }
+
+  it('login lets cloudflared open the page, share --stable prints the stable address, logout removes what Porthole made', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'porthole-cli-state-'));
+    const bin = mkdtempSync(join(tmpdir(), 'porthole-cli-bin-'));
+    const opened = join(bin, 'opened.txt');
+    // The browser opener cloudflared calls on Linux, standing in for the person's browser.
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$1" > ${JSON.stringify(opened)}\n`);
+    chmodSync(join(bin, 'xdg-open'), 0o755);
+    const fakeDir = join(stateDir, 'fake-cloudflared');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: bin,
+      HOME: mkdtempSync(join(tmpdir(), 'porthole-cli-home-')),
+      PORTHOLE_CLOUDFLARED: fakeCloudflared,
+      PORTHOLE_STATE_DIR: stateDir,
+      PORTHOLE_PROBE: 'off',
+      PORTHOLE_CLOUDFLARE_API_URL: api.apiUrl,
+      PORTHOLE_CLOUDFLARE_LOGIN_URL: api.loginUrl,
+      PORTHOLE_CLOUDFLARE_CALLBACK_URL: api.callbackUrl,
+      FAKE_CLOUDFLARED_EDGE_DNS: `http://127.0.0.1:${api.port}`,
+      FAKE_CLOUDFLARED_LOGIN_POLL_MS: '50',
+      FAKE_CLOUDFLARED_STATE_DIR: fakeDir,
+    };
+
+    const login = run(['login'], env);
+    await waitUntil(() => login.stdout().includes('callback='), 10_000, 'login prints the page');
+    const url = login.stdout().trim();
+    expect(url).toMatch(new RegExp(`^${api.loginUrl}\\?aud=&callback=`));
+    await waitUntil(() => existsSync(opened), 5000, 'cloudflared opened the page');
+    expect(readFileSync(opened, 'utf8').trim()).toBe(url);
+    api.authorise();
+    expect(await login.exited).toBe(0);
+    expect(login.stderr()).toContain(`<name>.${ZONE_NAME}`);
+
+    const origin = await startOrigin('<h1>from the cli</h1>');
+    servers.push(origin.server);
+    const share = run(['share', String(origin.port), '--stable', '--name', 'cli'], env);
+    await waitUntil(() => share.stdout().includes('\n'), 15_000, 'share prints its address');
+    expect(share.stdout().trim()).toBe(`https://cli.${ZONE_NAME}`);
+    let tunnel: FakeCloudflaredState | undefined;
+    await waitUntil(
+      async () => {
+        tunnel = (await readFakeStates(fakeDir)).find((state) => state.mode === 'named' && isAlive(state.pid));
+        return tunnel !== undefined;
+      },
+      5000,
+      'the named tunnel runs',
+    );
+    expect((await visit(tunnel as FakeCloudflaredState, `cli.${ZONE_NAME}`)).body).toContain('from the cli');
+    share.child.kill('SIGINT');
+    expect(await share.exited).toBe(0);
+    await waitUntil(() => !isAlive((tunnel as FakeCloudflaredState).pid), 5000, 'the named tunnel stops with the CLI');
+
+    const logout = run(['logout'], env);
+    expect(await logout.exited).toBe(0);
+    expect(logout.stdout()).toContain(`removed the DNS record cli.${ZONE_NAME}`);
+    expect(logout.stdout()).toMatch(/deleted the tunnel porthole-/);
+    expect(api.tunnelFor(`cli.${ZONE_NAME}`)).toBeNull();
+    expect(existsSync(join(stateDir, 'cloudflare', 'cert.pem'))).toBe(false);
   });
 });
