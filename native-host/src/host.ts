@@ -77,7 +77,7 @@ function runningRecord(context: HostContext): RunningRecordFile {
 export function createAccountManager(context: HostContext, options: { openBrowser?: boolean } = {}): AccountManager {
   const { env, paths, platform, log } = context;
   const record = runningRecord(context);
-  let hostStartTime: Promise<void> | undefined;
+  let _hostStartTime: Promise<void> | undefined;
   return new AccountManager({
     env,
     stateDir: paths.stateDir,
@@ -89,7 +89,7 @@ export function createAccountManager(context: HostContext, options: { openBrowse
     // As for quick tunnels (below): the reaper of a later host stops this pid only if its start
     // time and arguments are still these, read from the OS once the program has printed.
     track: (pid, argv, printed) => {
-      hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
+      _hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
       record.add({ pid, argv, startTime: null, startedAt: Date.now() });
       void printed.then(() =>
         platform.inspectProcess(pid).then((seen) => {
