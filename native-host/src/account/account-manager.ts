@@ -82,7 +82,7 @@ export class AccountManager extends EventEmitter<AccountEvents> {
   private record: AccountRecord | null;
   private login: { child: ReturnType<typeof spawn>; url: string | null } | null = null;
   private lastError: HostError | null = null;
-  private readonly router: HostRouter;
+  private router: HostRouter;
   private tunnel: NamedTunnelProcess | null = null;
   private tunnelRestarts: number[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -423,7 +423,17 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     } catch {
       throw new PortholeError('not-logged-in');
     }
-    if (!this.router.listening) await this.router.listen(record.token.port);
+    if (!this.router.listening) {
+      try {
+        await this.router.listen(record.token.port);
+      } catch (error) {
+        throw new PortholeError(
+          'account-error',
+          `Another program uses http://127.0.0.1:${record.token.port}, the local address your tunnel's dashboard points at. Stop it, or connect the token again and enter the new address in the dashboard.`,
+          (error as Error).message,
+        );
+      }
+    }
     await this.ensureRunning({ kind: 'token', token });
     return record.token.hostname;
   }
@@ -501,6 +511,7 @@ export class AccountManager extends EventEmitter<AccountEvents> {
 
   private async ensureRunning(launch: NamedTunnelLaunch): Promise<void> {
     if (this.tunnel?.isRunning === true) return;
+    this.claimTunnel();
     if (launch.kind === 'config') {
       if (!this.router.listening) await this.router.listen(0);
       const tunnelId = launch.tunnelId;
@@ -566,6 +577,40 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     const tunnel = this.tunnel;
     this.tunnel = null;
     await tunnel?.stop();
+    this.releaseTunnel();
+  }
+
+  private get lockFile(): string {
+    return join(this.files.dir, 'tunnel.pid');
+  }
+
+  /**
+   * One host at a time runs the account's tunnel: two would be two connectors of one tunnel, and
+   * Cloudflare would send each visitor to either, so half of them would reach a router that does
+   * not know their share. A second host (a second browser, the CLI) is refused with a sentence.
+   */
+  private claimTunnel(): void {
+    let other = Number.NaN;
+    try {
+      other = Number(readFileSync(this.lockFile, 'utf8').trim());
+    } catch {
+      // No lock: nobody runs it.
+    }
+    if (Number.isSafeInteger(other) && other > 1 && other !== process.pid && isAlive(other)) {
+      throw new PortholeError(
+        'account-error',
+        `Another Porthole (process ${other}) serves this computer's stable addresses. Stop its stable shares, or close that browser or terminal, then share again.`,
+      );
+    }
+    writePrivateFile(this.lockFile, `${process.pid}\n`);
+  }
+
+  private releaseTunnel(): void {
+    try {
+      if (Number(readFileSync(this.lockFile, 'utf8').trim()) === process.pid) rmSync(this.lockFile, { force: true });
+    } catch {
+      // Already gone.
+    }
   }
 
   // ── disconnect ──────────────────────────────────────────────────────────────
@@ -609,6 +654,7 @@ export class AccountManager extends EventEmitter<AccountEvents> {
         writePrivateFile(join(this.files.dir, 'names.json'), `${JSON.stringify(names)}\n`);
       }
       this.router.close();
+      this.router = new HostRouter(this.deps.log);
       this.deps.log.info('Cloudflare account disconnected');
       const account = this.status();
       if (this.lastError?.code !== 'certificate-invalid') this.lastError = null;
@@ -664,10 +710,20 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     this.closing = true;
     this.login?.child.kill('SIGKILL');
     this.tunnel?.killNow();
+    if (this.tunnel !== null) this.releaseTunnel();
   }
 
   private logCommand(what: string, output: string): void {
     for (const line of output.split(/\r?\n/).filter((l) => l.trim() !== '')) this.deps.log.info(`cloudflared ${what}: ${line}`);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

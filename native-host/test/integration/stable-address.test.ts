@@ -302,6 +302,36 @@ describe('no orphans', () => {
   });
 });
 
+describe('one tunnel per computer', () => {
+  it('a second host on the same computer does not run the tunnel a second time; it may once the first is gone', async () => {
+    const first = startHost();
+    await connect(first);
+    const origin = await startOrigin();
+    servers.push(origin.server);
+    const share = await shareStable(first, origin.port, 'one');
+    await first.waitForChange(share.id, 'live');
+    const tunnel = await namedTunnel(first);
+
+    const second = startHost({}, first.stateDir);
+    const other = await startOrigin('<h1>other</h1>');
+    servers.push(other.server);
+    const refused = await shareStable(second, other.port, 'two');
+    const failed = await second.waitForChange(refused.id, 'failed');
+    expect(failed.share.error?.code).toBe('account-error');
+    expect(failed.share.error?.message).toContain(`Another Porthole (process ${first.child.pid})`);
+    expect((await readFakeStates(first.fakeDir)).filter((s) => s.mode === 'named' && isAlive(s.pid)).map((s) => s.pid)).toEqual([
+      tunnel.pid,
+    ]);
+
+    first.closeStdin();
+    await first.exited;
+    await waitUntil(() => !isAlive(tunnel.pid), 5000, 'the first host stopped its tunnel');
+    const again = await shareStable(second, other.port, 'two');
+    await second.waitForChange(again.id, 'live');
+    expect((await visit(await namedTunnel(second), `two.${ZONE_NAME}`)).body).toContain('other');
+  });
+});
+
 describe('token mode', () => {
   const token = Buffer.from(
     JSON.stringify({
