@@ -522,7 +522,15 @@ export class AccountManager extends EventEmitter<AccountEvents> {
 
   private startTunnel(launch: NamedTunnelLaunch): void {
     const binary = this.deps.binary();
-    const tunnel = new NamedTunnelProcess(binary, launch, this.deps.env, this.deps.platform);
+    // The same grace as quick tunnels: the host stops what it started within a second of the browser leaving.
+    const grace = Number(this.deps.env.PORTHOLE_STOP_GRACE_MS);
+    const tunnel = new NamedTunnelProcess(
+      binary,
+      launch,
+      this.deps.env,
+      this.deps.platform,
+      Number.isFinite(grace) && grace > 0 ? grace : 500,
+    );
     this.tunnel = tunnel;
     const pid = tunnel.pid;
     this.deps.log.info(`started ${binary} ${tunnel.args.join(' ')} (pid ${pid ?? 'none'})`);
