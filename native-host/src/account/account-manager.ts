@@ -383,11 +383,14 @@ export class AccountManager extends EventEmitter<AccountEvents> {
     return this.serial(async () => {
       const record = this.connectedRecord();
       if (record === null) throw new PortholeError('not-logged-in');
+      const before = JSON.stringify([record.tunnel, record.hostnames]);
       const hostname = record.mode === 'token' ? await this.attachToken(record) : await this.attachCert(record, plan);
       if (this.router.table.has(hostname)) {
         throw new PortholeError('bad-request', `${hostname} is already the address of another share. Pick another name.`);
       }
       this.router.add(hostname, { host: '127.0.0.1', port: gatewayPort });
+      // The options page shows the tunnel and the names Porthole routed: tell it when they change.
+      if (this.record !== null && JSON.stringify([this.record.tunnel, this.record.hostnames]) !== before) this.announce();
       if (record.mode === 'cert' && this.record !== null) {
         this.saveRecord({ ...this.record, names: { ...this.record.names, [plan.key]: plan.label } });
       }

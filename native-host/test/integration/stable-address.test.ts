@@ -166,6 +166,9 @@ describe('a connected account', () => {
     expect(aLive.share.url).toBe(`https://alpha.${ZONE_NAME}`);
     const tunnel = await namedTunnel(host);
     expect((await visit(tunnel, `alpha.${ZONE_NAME}`)).body).toContain('alpha');
+    // The options page hears of the tunnel and the route without asking.
+    const routed = (await host.waitFor((m) => isAccountEvent(m) && m.account.hostnames.includes(`alpha.${ZONE_NAME}`))) as AccountEvent;
+    expect(routed.account.tunnel?.name).toMatch(/^porthole-/);
 
     // A visitor streams from alpha while beta is added, visited and stopped.
     const [edgeHost, edgePort] = splitHostPort(tunnel.edge ?? '');
