@@ -64,6 +64,20 @@ export interface StablePlan {
   hostname: string | null;
 }
 
+/**
+ * What the session and dispatch need of the account: AccountManager is the real one; the
+ * extension's tests can pass a scripted one.
+ */
+export interface AccountService {
+  status(): AccountStatus;
+  connect(): Promise<AccountStatus>;
+  connectToken(token: string, hostname: string): Promise<AccountStatus>;
+  disconnect(stopStableShares: () => Promise<Share[]>): Promise<{ account: AccountStatus; stopped: Share[] }>;
+  shutdown(): Promise<void>;
+  on(event: 'event', listener: (event: AccountEvent) => void): unknown;
+  off(event: 'event', listener: (event: AccountEvent) => void): unknown;
+}
+
 interface AccountEvents {
   event: [AccountEvent];
   /** The named tunnel gave up (it kept ending on its own): every stable share ends with this. */
@@ -77,7 +91,7 @@ const LOGIN_TIMEOUT_MS = 10 * 60_000;
 const LOGIN_URL_TIMEOUT_MS = 20_000;
 const RESTART_DELAYS_MS = [1000, 3000, 9000];
 
-export class AccountManager extends EventEmitter<AccountEvents> {
+export class AccountManager extends EventEmitter<AccountEvents> implements AccountService {
   readonly files: AccountFiles;
   private record: AccountRecord | null;
   private login: { child: ReturnType<typeof spawn>; url: string | null } | null = null;

@@ -3,7 +3,7 @@
  * manager answers at once are answered synchronously, so that a new share's reply is written
  * before anything can happen to that share.
  */
-import type { AccountManager } from '../account/account-manager.js';
+import type { AccountService } from '../account/account-manager.js';
 import { PortholeError, toHostError } from '../errors.js';
 import { folderSharesOf } from '../files/folder-shares.js';
 import type { ExtensionToHost, HelloResult, Reply, Share } from '../protocol/index.js';
@@ -12,7 +12,7 @@ import type { ShareManager } from '../share/share-manager.js';
 export interface DispatchDeps {
   manager: ShareManager;
   /** The Cloudflare account behind stable addresses (feature `stable`); absent: those requests are refused. */
-  account?: AccountManager;
+  account?: AccountService;
   hello(): Promise<HelloResult>;
 }
 
@@ -59,7 +59,7 @@ export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | 
   }
 }
 
-function accountOf(deps: DispatchDeps): AccountManager {
+function accountOf(deps: DispatchDeps): AccountService {
   if (deps.account === undefined) throw new PortholeError('bad-request', 'This host cannot connect a Cloudflare account.');
   return deps.account;
 }
