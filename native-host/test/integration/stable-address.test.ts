@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type AccountEvent, type ErrorReply, isAccountEvent, type OkReply, type Share } from '../../src/protocol/index.js';
-import { StandinApi, ZONE_NAME } from '../cloudflare-standin/standin-api.js';
+import { API_TOKEN, StandinApi, ZONE_NAME } from '../cloudflare-standin/standin-api.js';
 import { type FakeCloudflaredState, readFakeStates, splitHostPort } from '../fake-cloudflared/state.js';
 import { HOST_BINARY, HostDriver, isAlive, startOrigin, waitUntil } from '../host-driver.js';
 
@@ -240,6 +240,19 @@ describe('a connected account', () => {
     await host.waitForChange(again.id, 'live');
     expect((await visit(tunnel, `beta.${ZONE_NAME}`)).body).toContain('beta');
     stream.destroy();
+
+    // The account's secrets stay in their 0600 files: not in a command line, not in the log.
+    const credentials = join(host.stateDir, 'cloudflare', 'tunnel-credentials.json');
+    const secret = (JSON.parse(readFileSync(credentials, 'utf8')) as { TunnelSecret: string }).TunnelSecret;
+    expect(secret.length).toBeGreaterThan(40);
+    expect(statSync(credentials).mode & 0o077).toBe(0);
+    const cmdline = readFileSync(`/proc/${tunnel.pid}/cmdline`, 'utf8');
+    const log = readFileSync(join(host.stateDir, 'host.log'), 'utf8');
+    for (const text of [cmdline, log, host.stderr]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(API_TOKEN);
+    }
+    expect(cmdline).toContain('tunnel.yml');
 
     // One tunnel, two CNAMEs to it, and www (not Porthole's) as it was.
     const account = (await host.request<Ok<'account'>>({ type: 'account' })).account;
