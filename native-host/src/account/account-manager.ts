@@ -5,12 +5,10 @@
  * create one tunnel, not two.
  */
 
-import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname as computerHostname } from 'node:os';
 import { join } from 'node:path';
-import { LineSplitter } from '../cloudflared/line-splitter.js';
 import { hostError, PortholeError, toHostError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Platform } from '../platform/index.js';
@@ -27,6 +25,7 @@ import {
 import { type OriginCert, parseOriginCert, parseTunnelToken } from './cert.js';
 import { ApiError, CloudflareApi, DEFAULT_API_URL } from './cloudflare-api.js';
 import { HostRouter } from './host-router.js';
+import { LoginProcess } from './login-process.js';
 import {
   classifyFailure,
   hasActiveConnections,
@@ -34,7 +33,6 @@ import {
   isNameTaken,
   lastLine,
   parseCreatedTunnel,
-  parseLoginUrl,
   parseRouteResult,
 } from './named-output.js';
 import { type NamedTunnelLaunch, NamedTunnelProcess } from './named-tunnel.js';
@@ -85,16 +83,12 @@ interface AccountEvents {
   'tunnel-registered': [];
 }
 
-/** How long the user has to pick a zone in the dashboard; cloudflared itself polls for about as long. */
-const LOGIN_TIMEOUT_MS = 10 * 60_000;
-/** From spawning `tunnel login` to its URL: it prints at once, unless it cannot start. */
-const LOGIN_URL_TIMEOUT_MS = 20_000;
 const RESTART_DELAYS_MS = [1000, 3000, 9000];
 
 export class AccountManager extends EventEmitter<AccountEvents> implements AccountService {
   readonly files: AccountFiles;
   private record: AccountRecord | null;
-  private login: { child: ReturnType<typeof spawn>; url: string | null } | null = null;
+  private login: LoginProcess | null = null;
   private lastError: HostError | null = null;
   private router: HostRouter;
   private tunnel: NamedTunnelProcess | null = null;
@@ -202,95 +196,53 @@ export class AccountManager extends EventEmitter<AccountEvents> implements Accou
     if (this.connectedRecord() !== null) return Promise.resolve(this.status());
     if (this.login !== null) return Promise.resolve(this.status());
     this.ensureDir();
-    const binary = this.deps.binary();
-    rmSync(this.files.loginHome, { recursive: true, force: true });
-    mkdirSync(this.files.loginHome, { mode: 0o700 });
-    const env = this.deps.env;
-    const testFlags = [
-      ...(env.PORTHOLE_CLOUDFLARE_LOGIN_URL ? ['--loginURL', env.PORTHOLE_CLOUDFLARE_LOGIN_URL] : []),
-      ...(env.PORTHOLE_CLOUDFLARE_CALLBACK_URL ? ['--callbackURL', env.PORTHOLE_CLOUDFLARE_CALLBACK_URL] : []),
-    ];
-    // cloudflared writes the cert to ~/.cloudflared/cert.pem (go-homedir: HOME, then USERPROFILE on
-    // Windows): a HOME of Porthole's own keeps the user's ~/.cloudflared untouched.
-    const home = { HOME: this.files.loginHome, USERPROFILE: this.files.loginHome };
-    // No browser from cloudflared when the extension opens the page in a tab: it would open it twice.
-    const noBrowser: Record<string, string> = this.deps.openBrowser === true ? {} : { PATH: join(this.files.loginHome, 'no-browser') };
-    if (this.deps.openBrowser !== true) mkdirSync(join(this.files.loginHome, 'no-browser'), { mode: 0o700 });
-    const args = ['tunnel', 'login', ...testFlags];
-    const child = spawn(binary, args, {
-      env: isolatedEnv(env, { ...home, ...noBrowser }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
+    const login = new LoginProcess({
+      binary: this.deps.binary(),
+      home: this.files.loginHome,
+      env: this.deps.env,
+      log: this.deps.log,
+      openBrowser: this.deps.openBrowser === true,
     });
-    const login = { child, url: null as string | null };
     this.login = login;
     this.lastError = null;
-    this.deps.log.info(`started ${binary} ${args.join(' ')} (pid ${child.pid ?? 'none'})`);
-    let output = '';
     return new Promise<AccountStatus>((resolve, reject) => {
       let answered = false;
-      const answer = (error: HostError | null): void => {
-        if (answered) return;
+      login.once('url', () => {
         answered = true;
-        if (error === null) resolve(this.status());
-        else reject(new PortholeError(error.code, error.message, error.detail));
-      };
-      const timeout = setTimeout(() => {
-        this.deps.log.warn('cloudflared tunnel login: no answer in time; stopping it');
-        this.lastError = hostError(
-          'account-error',
-          login.url === null
-            ? 'cloudflared did not start the Cloudflare login. Try again; see the host log if it keeps failing.'
-            : 'The Cloudflare login was not finished within 10 minutes. Connect again when you are ready to pick your domain.',
-        );
-        child.kill('SIGKILL');
-      }, LOGIN_TIMEOUT_MS);
-      timeout.unref();
-      const urlTimeout = setTimeout(() => {
-        if (login.url === null) {
-          this.lastError = hostError('account-error', 'cloudflared did not print the Cloudflare login page. Try again; see the host log.');
-          child.kill('SIGKILL');
-        }
-      }, LOGIN_URL_TIMEOUT_MS);
-      urlTimeout.unref();
-      const onLine = (line: string): void => {
-        output += `${line}\n`;
-        this.deps.log.info(`cloudflared[${child.pid}] ${line}`);
-        const url = parseLoginUrl(line);
-        if (url !== null && login.url === null) {
-          login.url = url;
-          clearTimeout(urlTimeout);
-          answer(null);
-        }
-      };
-      for (const stream of [child.stdout, child.stderr]) {
-        const splitter = new LineSplitter();
-        stream.on('data', (chunk: Buffer) => {
-          for (const line of splitter.push(chunk)) onLine(line);
-        });
-        stream.on('end', () => {
-          for (const line of splitter.end()) onLine(line);
-        });
-      }
-      child.on('error', (error) => {
-        output += `${error.message}\n`;
+        resolve(this.status());
       });
-      child.on('close', (code) => {
-        clearTimeout(timeout);
-        clearTimeout(urlTimeout);
-        void this.loginEnded(code, output).then((error) => {
-          this.login = null;
-          if (error !== null) this.lastError = this.lastError ?? error;
+      login.once('end', (end) => {
+        // Cancelled by disconnect: the status says it, without an error nobody needs to read.
+        const cancelled = this.login !== login;
+        void this.loginEnded(end.code, end.output, end.certPath).then((failure) => {
+          if (this.login === login) this.login = null;
+          if (cancelled) {
+            if (answered) this.announce();
+            else reject(new PortholeError('account-error', 'The Cloudflare login was cancelled.'));
+            return;
+          }
+          const error =
+            end.timedOut === 'login'
+              ? hostError(
+                  'account-error',
+                  'The Cloudflare login was not finished within 10 minutes. Connect again when you are ready to pick your domain.',
+                )
+              : end.timedOut === 'url'
+                ? hostError('account-error', 'cloudflared did not print the Cloudflare login page. Try again; see the host log.')
+                : failure;
+          this.lastError = error;
           if (answered) this.announce();
-          else answer(this.lastError ?? hostError('account-error', undefined, lastLine(output)));
+          else {
+            const reason = error ?? hostError('account-error', undefined, lastLine(end.output));
+            reject(new PortholeError(reason.code, reason.message, reason.detail));
+          }
         });
       });
     });
   }
 
   /** The cert cloudflared wrote into the login HOME becomes Porthole's; null when all went well. */
-  private async loginEnded(code: number | null, output: string): Promise<HostError | null> {
-    const written = join(this.files.loginHome, '.cloudflared', 'cert.pem');
+  private async loginEnded(code: number | null, output: string, written: string): Promise<HostError | null> {
     if (code !== 0 || !existsSync(written)) {
       rmSync(this.files.loginHome, { recursive: true, force: true });
       return hostError(
@@ -648,7 +600,7 @@ export class AccountManager extends EventEmitter<AccountEvents> implements Accou
   disconnect(stopStableShares: () => Promise<Share[]>): Promise<{ account: AccountStatus; stopped: Share[] }> {
     return this.serial(async () => {
       if (this.login !== null) {
-        this.login.child.kill('SIGKILL');
+        this.login.kill();
         this.login = null;
       }
       const stopped = await stopStableShares();
@@ -726,14 +678,14 @@ export class AccountManager extends EventEmitter<AccountEvents> implements Accou
 
   async shutdown(): Promise<void> {
     this.closing = true;
-    this.login?.child.kill('SIGKILL');
+    this.login?.kill();
     await this.stopTunnel();
     this.router.close();
   }
 
   killNow(): void {
     this.closing = true;
-    this.login?.child.kill('SIGKILL');
+    this.login?.kill();
     this.tunnel?.killNow();
     if (this.tunnel !== null) this.releaseTunnel();
   }
