@@ -263,7 +263,7 @@ describe('what the terminal says during a share (issue 12)', () => {
     const own = await startOrigin('<h1>own server</h1>');
     const run = runShare([`0.0.0.0:${own.port}`, '--minutes', '5']);
     await waitUntil(() => run.output.stderr.includes('✓ live'), 15_000, `the CLI says live; stderr: ${run.output.stderr}`);
-    expect(run.output.stderr).toMatch(/… the share stops at \d\d:\d\d \(local time, in 5 min\)/);
+    expect(run.output.stderr).toMatch(/… the share stops at (\d{4}-\d\d-\d\d )?\d\d:\d\d \(local time, in 5 min\)/);
     const fake = await waitForFakeState(run.fakeDir, (s) => s.registered);
     expect((await fetchThroughEdge(fake, '/')).body).toBe('<h1>own server</h1>');
 
