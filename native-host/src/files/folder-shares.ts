@@ -13,6 +13,8 @@ export interface FolderShareRequest {
   options?: FolderOptions;
   settings?: ShareSettings;
   kind?: ShareKind;
+  /** What was dropped, for a `files` share (Share.label). */
+  label?: string;
   /** Runs once the share has ended and its server is closed (dropped files delete their folder). */
   onEnded?: () => void;
 }
@@ -42,7 +44,7 @@ export class FolderShares {
     const server = await StaticServer.start(folder, options);
     let result: { share: Share; existing: boolean };
     try {
-      result = this.manager.share(server.url, request.settings ?? {}, { kind: request.kind ?? 'folder', folder });
+      result = this.manager.share(server.url, request.settings ?? {}, { kind: request.kind ?? 'folder', folder, label: request.label ?? null });
     } catch (error) {
       await server.close();
       throw error;

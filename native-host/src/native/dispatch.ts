@@ -7,10 +7,13 @@ import { PortholeError, toHostError } from '../errors.js';
 import { folderSharesOf } from '../files/folder-shares.js';
 import type { ExtensionToHost, HelloResult, Reply } from '../protocol/index.js';
 import type { ShareManager } from '../share/share-manager.js';
+import { type UploadRegistry, uploadsOf } from '../upload/upload-registry.js';
 
 export interface DispatchDeps {
   manager: ShareManager;
   hello(): Promise<HelloResult>;
+  /** Dropped files (feature `upload`); absent: kept in the system's temp folder. */
+  uploads?: UploadRegistry;
 }
 
 export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | Promise<Reply> {
@@ -34,6 +37,22 @@ export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | 
         return folderSharesOf(deps.manager)
           .share({ path: request.path, options: request.options, settings: request.settings })
           .then((result) => ({ id, ok: true, type: 'share-folder', ...result }), failed);
+      case 'upload-begin':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .begin(request)
+          .then((result) => ({ id, ok: true, type: 'upload-begin', ...result }), failed);
+      case 'upload-chunk':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .chunk(request.uploadId, request.path, request.offset, request.data)
+          .then((result) => ({ id, ok: true, type: 'upload-chunk', ...result }), failed);
+      case 'upload-end':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .end(request.uploadId, request.options, request.settings)
+          .then((result) => ({ id, ok: true, type: 'upload-end', share: result.share, existing: false }), failed);
+      case 'upload-cancel':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .cancel(request.uploadId)
+          .then((result) => ({ id, ok: true, type: 'upload-cancel', ...result }), failed);
       default:
         return failed(new PortholeError('bad-request', `This version of the Porthole host cannot answer "${request.type}" requests yet.`));
     }
