@@ -33,9 +33,15 @@ export function writeRefusal(error: unknown, name: string): PortholeError {
   return new PortholeError('upload-refused', sentence);
 }
 
+/** Makes the file's folders; a file already standing where a folder must go is refused. */
 async function parentsOf(folder: string, segments: readonly string[]): Promise<string> {
   const parent = join(folder, ...segments.slice(0, -1));
-  await mkdir(parent, { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(parent, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw code === 'EEXIST' || code === 'ENOTDIR' ? Object.assign(new Error(code), { code: 'ENOTDIR' }) : error;
+  }
   return join(parent, segments.at(-1) as string);
 }
 

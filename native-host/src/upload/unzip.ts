@@ -70,6 +70,8 @@ export async function unpackZip(zipPath: string, into: string, limits: UnzipLimi
       // The declared size is a cheap early no; the count below is the real check.
       if (unpacked.bytes + entry.uncompressedSize > limits.maxBytes) throw tooBig(limits);
       const source = await zip.openReadStreamPromise(entry);
+      // yauzl can emit a size error again after pipeline has let go of the stream; pipeline reports the first.
+      source.on('error', () => undefined);
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, callback: TransformCallback) {
           unpacked.bytes += chunk.length;
