@@ -217,9 +217,10 @@ export class UploadRegistry {
     await rm(upload.folder, { recursive: true, force: true });
   }
 
+  /** Forgotten only once deleted: a host exiting meanwhile deletes it in removeAllNow. */
   private async removeShared(folder: string): Promise<void> {
-    this.shared.delete(folder);
     await rm(folder, { recursive: true, force: true });
+    this.shared.delete(folder);
   }
 }
 
