@@ -130,6 +130,17 @@ describe('dropped files become a share', () => {
     await waitUntil(() => leftIn(host).length === 0, 5000, 'the upload folder is deleted after expiry');
   });
 
+  it('a share that fails (cloudflared cannot reach the edge) deletes its folder too', async () => {
+    const host = new HostDriver({ fakeCloudflared, mode: 'edge-unreachable' });
+    hosts.push(host);
+    const uploadId = await begin(host, 'dist', SITE.slice(0, 2));
+    await sendFiles(host, uploadId, SITE.slice(0, 2));
+    const reply = await host.request<Reply<'upload-end'>>({ type: 'upload-end', uploadId });
+    expect(reply.ok).toBe(true);
+    await host.waitForChange(reply.share.id, 'failed', 20_000);
+    await waitUntil(() => leftIn(host).length === 0, 5000, 'the upload folder is deleted after the failure');
+  });
+
   it('applies the share password to dropped files too', async () => {
     const host = startHost();
     const { fake } = await liveUpload(host, '1 file', [SITE[0] as { path: string; data: Buffer }], {
