@@ -52,6 +52,14 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
           </div>
         )}
       </section>
+      {ready && !setupProblem && actions.openShareFiles && state.hello?.features?.includes('upload') !== false ? (
+        <p class="share-files-link">
+          <button type="button" class="link-button" onClick={actions.openShareFiles}>
+            Share files…
+          </button>{' '}
+          <span class="muted">drop a folder, some files or a .zip</span>
+        </p>
+      ) : null}
       {localError ? <ProblemBox problem={{ message: localError }} /> : null}
       {generalProblem ? <ProblemBox problem={generalProblem} onDismiss={() => actions.dismiss(null)} /> : null}
       {ready ? (
