@@ -292,7 +292,10 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       const sent = settingsToSend(settings);
       // Unpacking a large .zip takes longer than an ordinary request may.
       const reply = await idle.during(() =>
-        client.request({ type: 'upload-end', uploadId, ...(options ? { options } : {}), ...(sent ? { settings: sent } : {}) }, { timeoutMs: 180_000 }),
+        client.request(
+          { type: 'upload-end', uploadId, ...(options ? { options } : {}), ...(sent ? { settings: sent } : {}) },
+          { timeoutMs: 180_000 },
+        ),
       );
       update((current) =>
         upsertShare(withHost(current, { status: 'connected' }), reply.share, {

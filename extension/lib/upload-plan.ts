@@ -53,7 +53,8 @@ export function planUpload<F>(picked: readonly PickedFile<F>[], options: { dotfi
   const oneFolder = tops.size === 1 && picked.every((item) => item.path.includes('/'));
   const only = picked.length === 1 ? picked[0] : undefined;
   if (only !== undefined && !only.path.includes('/') && /\.zip$/i.test(only.path)) {
-    if (only.size > MAX_UPLOAD_BYTES) return { ok: false, message: `${only.path} is ${formatBytes(only.size)}; Porthole shares at most 1 GB at once.` };
+    if (only.size > MAX_UPLOAD_BYTES)
+      return { ok: false, message: `${only.path} is ${formatBytes(only.size)}; Porthole shares at most 1 GB at once.` };
     return { ok: true, plan: { label: only.path, files: [{ ...only }], totalBytes: only.size, archive: true, dotfilesLeftOut: 0 } };
   }
   const files: PlannedFile<F>[] = [];
@@ -76,6 +77,10 @@ export function planUpload<F>(picked: readonly PickedFile<F>[], options: { dotfi
     return { ok: false, message: `That is ${files.length} files; Porthole shares at most ${MAX_UPLOAD_FILES} at once.` };
   if (totalBytes > MAX_UPLOAD_BYTES)
     return { ok: false, message: `Those files hold ${formatBytes(totalBytes)}; Porthole shares at most 1 GB at once.` };
-  const label = oneFolder ? (picked[0]?.path.split('/')[0] ?? 'folder') : files.length === 1 ? (files[0]?.path ?? '1 file') : plural(files.length, 'file');
+  const label = oneFolder
+    ? (picked[0]?.path.split('/')[0] ?? 'folder')
+    : files.length === 1
+      ? (files[0]?.path ?? '1 file')
+      : plural(files.length, 'file');
   return { ok: true, plan: { label, files, totalBytes, archive: false, dotfilesLeftOut } };
 }

@@ -63,21 +63,15 @@ function Summary({ plan }: { plan: UploadPlan<Blob> }) {
     <p class="origin-line files-summary">
       <span class="label">Public</span> <span class="origin files-label">{plan.label}</span>{' '}
       <span class="files-size">({summaryOf(plan)})</span>
-      {plan.dotfilesLeftOut > 0 ? (
-        <span class="files-left-out">
-          {' '}
-          · {plan.dotfilesLeftOut} starting with a dot left out
-        </span>
-      ) : null}
+      {plan.dotfilesLeftOut > 0 ? <span class="files-left-out"> · {plan.dotfilesLeftOut} starting with a dot left out</span> : null}
     </p>
   );
 }
 
 function DropZone({ actions, busy }: { actions: ShareFilesActions; busy: boolean }) {
   return (
-    <div
+    <section
       class="drop-zone"
-      role="region"
       aria-label="Drop files here"
       onDragOver={(event) => {
         event.preventDefault();
@@ -112,7 +106,7 @@ function DropZone({ actions, busy }: { actions: ShareFilesActions; busy: boolean
         </label>
       </p>
       <p class="hint">A .zip is unpacked; a site zipped with its folder is served from that folder. At most 1 GB and 10,000 files.</p>
-    </div>
+    </section>
   );
 }
 
@@ -176,7 +170,11 @@ export function ShareFilesView({ phase, options, chosen, error, copied, actions 
             label="Sent to Porthole"
           />
           <p class="loading">
-            {phase.kind === 'sending' ? 'Sending to Porthole…' : phase.plan.archive ? 'Unpacking and starting the share…' : 'Starting the share…'}
+            {phase.kind === 'sending'
+              ? 'Sending to Porthole…'
+              : phase.plan.archive
+                ? 'Unpacking and starting the share…'
+                : 'Starting the share…'}
           </p>
           {phase.kind === 'sending' ? (
             <button type="button" class="stop" onClick={actions.cancel}>
@@ -191,7 +189,15 @@ export function ShareFilesView({ phase, options, chosen, error, copied, actions 
   );
 }
 
-function Shared({ phase, copied, actions }: { phase: Extract<FilesPhase, { kind: 'shared' }>; copied: boolean; actions: ShareFilesActions }) {
+function Shared({
+  phase,
+  copied,
+  actions,
+}: {
+  phase: Extract<FilesPhase, { kind: 'shared' }>;
+  copied: boolean;
+  actions: ShareFilesActions;
+}) {
   const { share, plan } = phase;
   if (share !== null && !isLiveShare(share)) {
     return (

@@ -4,7 +4,6 @@ import { filesOfDrop, filesOfInput } from '../../lib/dropped-files';
 import type { PortholeState } from '../../lib/porthole-state';
 import { type PickedFile, planUpload } from '../../lib/upload-plan';
 import { sendUpload, UploadCancelled } from '../../lib/upload-sender';
-import { type ChosenSettings, OPEN_SHARE } from '../../ui/share-form';
 import {
   type ChosenFolderOptions,
   DEFAULT_FOLDER_OPTIONS,
@@ -12,6 +11,7 @@ import {
   type ShareFilesActions,
   ShareFilesView,
 } from '../../ui/share-files-view';
+import { type ChosenSettings, OPEN_SHARE } from '../../ui/share-form';
 
 export interface ShareFilesEnv {
   background: BackgroundCommands;
@@ -54,7 +54,11 @@ export function App({ env }: { env: ShareFilesEnv }) {
     const planned = planUpload(picked, { dotfiles: options.dotfiles });
     if (planned.ok) {
       setError(null);
-      setPhase((current) => (current.kind === 'empty' || current.kind === 'reading' || current.kind === 'picked' ? { kind: 'picked', plan: planned.plan } : current));
+      setPhase((current) =>
+        current.kind === 'empty' || current.kind === 'reading' || current.kind === 'picked'
+          ? { kind: 'picked', plan: planned.plan }
+          : current,
+      );
     } else {
       setError(planned.message);
       setPhase({ kind: 'empty' });

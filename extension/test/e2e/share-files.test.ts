@@ -101,11 +101,16 @@ describe('the Share files page in Chromium', () => {
     ]);
     const page = await session.context.newPage();
     await page.goto(SHARE_FILES_URL);
-    await page.evaluate((bytes: number[]) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(bytes)], 'site.zip', { type: 'application/zip' }));
-      document.querySelector('.drop-zone')?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-    }, [...zip]);
+    await page.evaluate(
+      (bytes: number[]) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(bytes)], 'site.zip', { type: 'application/zip' }));
+        document
+          .querySelector('.drop-zone')
+          ?.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      },
+      [...zip],
+    );
     await page.getByText('site.zip', { exact: true }).waitFor();
     await page.getByText(/a \.zip, unpacked by Porthole/).waitFor();
     await page.getByRole('button', { name: 'Share these files' }).click();

@@ -44,7 +44,11 @@ export class FolderShares {
     const server = await StaticServer.start(folder, options);
     let result: { share: Share; existing: boolean };
     try {
-      result = this.manager.share(server.url, request.settings ?? {}, { kind: request.kind ?? 'folder', folder, label: request.label ?? null });
+      result = this.manager.share(server.url, request.settings ?? {}, {
+        kind: request.kind ?? 'folder',
+        folder,
+        label: request.label ?? null,
+      });
     } catch (error) {
       await server.close();
       throw error;

@@ -87,10 +87,7 @@ function readSettings(record: Record<string, unknown>): Field<ShareSettings> {
  * A request's `settings` object. Protocol-1 extensions put them in `options` (share) or beside the
  * other fields (configure): still read, so that an older extension's password is never dropped.
  */
-function settingsOf(
-  request: Record<string, unknown>,
-  type: 'share' | 'configure' | 'share-folder' | 'upload-end',
-): Field<ShareSettings> {
+function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure' | 'share-folder' | 'upload-end'): Field<ShareSettings> {
   const given = own(request, 'settings') ?? (type === 'share' ? own(request, 'options') : type === 'configure' ? request : undefined);
   if (given === undefined || given === null) return { ok: true, value: {} };
   if (!isPlainObject(given)) {
@@ -112,8 +109,7 @@ function readFolderOptions(record: Record<string, unknown>, type: 'share-folder'
   if (!isPlainObject(given))
     return {
       ok: false,
-      message:
-        `A ${type} request's "options", when given, must be an object such as {"spa": false, "listing": false, "dotfiles": false}.`,
+      message: `A ${type} request's "options", when given, must be an object such as {"spa": false, "listing": false, "dotfiles": false}.`,
     };
   const options: FolderOptions = {};
   for (const name of ['spa', 'listing', 'dotfiles'] as const) {
@@ -150,7 +146,11 @@ function uploadRefused(id: string, message: string): Validated {
 }
 
 /** The four upload requests (feature `upload`). Names that could leave the upload are `upload-refused`; malformed fields `bad-request`. */
-function validateUpload(id: string, type: 'upload-begin' | 'upload-chunk' | 'upload-end' | 'upload-cancel', value: Record<string, unknown>): Validated {
+function validateUpload(
+  id: string,
+  type: 'upload-begin' | 'upload-chunk' | 'upload-end' | 'upload-cancel',
+  value: Record<string, unknown>,
+): Validated {
   if (type === 'upload-begin') {
     const label = own(value, 'label');
     if (typeof label !== 'string' || label.length === 0 || label.length > MAX_UPLOAD_LABEL_LENGTH || CONTROL_CHARACTER.test(label))
@@ -181,7 +181,8 @@ function validateUpload(id: string, type: 'upload-begin' | 'upload-chunk' | 'upl
     return { ok: true, request: { id, type, uploadId, options: options.value, settings: settings.value } };
   }
   const path = own(value, 'path');
-  if (typeof path !== 'string') return badRequest(id, 'An upload-chunk request needs a "path": the file\'s name inside the upload, such as "css/site.css".');
+  if (typeof path !== 'string')
+    return badRequest(id, 'An upload-chunk request needs a "path": the file\'s name inside the upload, such as "css/site.css".');
   const checked = checkUploadPath(path);
   if (!checked.ok) return uploadRefused(id, `Porthole cannot take that file: ${checked.reason}.`);
   const offset = own(value, 'offset');

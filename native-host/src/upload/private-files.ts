@@ -4,7 +4,7 @@
  * someone else's doing), and a file is created only once (O_EXCL at offset 0: two dropped names that
  * one file system takes for the same file are refused, not merged).
  */
-import { constants, type WriteStream, createWriteStream } from 'node:fs';
+import { constants, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PortholeError } from '../errors.js';

@@ -11,14 +11,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PortholeError } from '../errors.js';
 import { type FolderShareRequest, folderSharesOf } from '../files/folder-shares.js';
 import type { FolderOptions, Share, ShareSettings } from '../protocol/index.js';
-import type { ShareManager } from '../share/share-manager.js';
 import { checkUploadPath } from '../protocol/index.js';
+import type { ShareManager } from '../share/share-manager.js';
 import { makePrivateFolder, writeChunk } from './private-files.js';
 import { type UnzipLimits, unpackZip } from './unzip.js';
 import { UploadTally } from './upload-tally.js';

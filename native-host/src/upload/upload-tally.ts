@@ -39,8 +39,7 @@ export class UploadTally {
       };
     if (this.received + length > this.announced.totalBytes)
       return { ok: false, reason: `More bytes arrived than the ${this.announced.totalBytes} announced.` };
-    if (this.received + length > MAX_UPLOAD_BYTES)
-      return { ok: false, reason: `An upload holds at most ${MAX_UPLOAD_BYTES} bytes.` };
+    if (this.received + length > MAX_UPLOAD_BYTES) return { ok: false, reason: `An upload holds at most ${MAX_UPLOAD_BYTES} bytes.` };
     if (have === undefined && this.files.size >= MAX_UPLOAD_FILES)
       return { ok: false, reason: `An upload holds at most ${MAX_UPLOAD_FILES} files.` };
     return { ok: true };

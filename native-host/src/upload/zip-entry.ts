@@ -28,7 +28,8 @@ export function planEntry(fileName: string, externalFileAttributes: number): Ent
   const checked = checkUploadPath(name);
   if (!checked.ok) return { kind: 'refuse', reason: checked.reason };
   const type = (externalFileAttributes >>> 16) & S_IFMT;
-  if (type === S_IFLNK) return { kind: 'refuse', reason: `${JSON.stringify(name)} is a symbolic link, which could point outside the upload` };
+  if (type === S_IFLNK)
+    return { kind: 'refuse', reason: `${JSON.stringify(name)} is a symbolic link, which could point outside the upload` };
   if (type !== 0 && type !== S_IFREG && type !== S_IFDIR)
     return { kind: 'refuse', reason: `${JSON.stringify(name)} is not a plain file or folder` };
   return { kind: isFolder || type === S_IFDIR ? 'folder' : 'file', segments: checked.segments };

@@ -161,7 +161,13 @@ describe('refused uploads leave nothing behind', () => {
 
   it('a zip-slip archive', async () => {
     const host = startHost();
-    const reply = await refusedEnd(host, makeZip([{ name: 'index.html', data: 'ok' }, { name: '../../escaped.txt', data: 'owned' }]));
+    const reply = await refusedEnd(
+      host,
+      makeZip([
+        { name: 'index.html', data: 'ok' },
+        { name: '../../escaped.txt', data: 'owned' },
+      ]),
+    );
     expect(reply).toMatchObject({ ok: false, error: { code: 'upload-refused', message: expect.stringMatching(/points outside it/) } });
     expect(leftIn(host)).toEqual([]);
     expect(readdirSync(host.stateDir)).not.toContain('escaped.txt');

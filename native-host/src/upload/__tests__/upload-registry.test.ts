@@ -133,7 +133,10 @@ describe('UploadRegistry', () => {
 
   it('a refused archive leaves nothing behind', async () => {
     const uploads = registry();
-    const zip = makeZip([{ name: 'ok.html', data: 'ok' }, { name: '../escaped.txt', data: 'owned' }]);
+    const zip = makeZip([
+      { name: 'ok.html', data: 'ok' },
+      { name: '../escaped.txt', data: 'owned' },
+    ]);
     const { uploadId } = await uploads.begin({ label: 'evil.zip', totalBytes: zip.length, fileCount: 1, archive: true });
     await uploads.chunk(uploadId, 'evil.zip', 0, b64(zip));
     expect((await refusal(uploads.end(uploadId))).hostError.code).toBe('upload-refused');

@@ -41,7 +41,9 @@ describe('validateRequest for uploads', () => {
     expect(validateRequest({ ...base, type: 'upload-chunk', uploadId: 'u', path: 'a/b.css', offset: 0, data: 'aGk=' })).toMatchObject({
       ok: true,
     });
-    expect(validateRequest({ ...base, type: 'upload-end', uploadId: 'u', options: { spa: true }, settings: { password: 'long enough pw' } })).toMatchObject({
+    expect(
+      validateRequest({ ...base, type: 'upload-end', uploadId: 'u', options: { spa: true }, settings: { password: 'long enough pw' } }),
+    ).toMatchObject({
       ok: true,
       request: { options: { spa: true }, settings: { password: 'long enough pw' } },
     });
@@ -118,9 +120,19 @@ describe('zip entries', () => {
     if (plan.kind === 'refuse') expect(plan.reason).toMatch(reason);
   });
   it('serves a single top folder from itself', () => {
-    expect(singleTopFolder([['site', 'index.html'], ['site', 'css', 'a.css']])).toBe('site');
+    expect(
+      singleTopFolder([
+        ['site', 'index.html'],
+        ['site', 'css', 'a.css'],
+      ]),
+    ).toBe('site');
     expect(singleTopFolder([['site', 'index.html'], ['index.html']])).toBeNull();
-    expect(singleTopFolder([['a', 'index.html'], ['b', 'x']])).toBeNull();
+    expect(
+      singleTopFolder([
+        ['a', 'index.html'],
+        ['b', 'x'],
+      ]),
+    ).toBeNull();
     expect(singleTopFolder([['index.html']])).toBeNull();
   });
 });
