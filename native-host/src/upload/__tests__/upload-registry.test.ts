@@ -82,6 +82,13 @@ describe('UploadRegistry', () => {
     expect((await refusal(uploads.chunk(uploadId, 'a.txt', 4, b64('ef')))).hostError.message).toMatch(/does not know that upload/);
   });
 
+  it('refuses data that is not base64 (the validator checks only its shape)', async () => {
+    const uploads = registry();
+    const { uploadId } = await uploads.begin({ label: 'x', totalBytes: 8, fileCount: 1 });
+    expect((await refusal(uploads.chunk(uploadId, 'a.txt', 0, 'ab!*'))).hostError.message).toMatch(/not base64/);
+    expect(folders()).toEqual([]);
+  });
+
   it('refuses an end before every file arrived, and two names that are one file', async () => {
     const uploads = registry();
     const first = await uploads.begin({ label: 'x', totalBytes: 4, fileCount: 2 });

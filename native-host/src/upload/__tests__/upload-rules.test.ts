@@ -61,6 +61,7 @@ describe('validateRequest for uploads', () => {
     [{ type: 'upload-chunk', uploadId: 'u', path: '/abs', offset: 0, data: '' }, 'upload-refused', /absolute/],
     [{ type: 'upload-chunk', uploadId: 'u', path: 'a', offset: -1, data: '' }, 'bad-request', /offset/],
     [{ type: 'upload-chunk', uploadId: 'u', path: 'a', offset: 0, data: 'not base64!' }, 'bad-request', /base64/],
+    [{ type: 'upload-chunk', uploadId: 'u', path: 'a', offset: 0, data: 12 }, 'bad-request', /base64/],
     [{ type: 'upload-chunk', uploadId: 'u', path: 'a', offset: 0, data: 'A'.repeat(699_056) }, 'bad-request', /base64/],
     [{ type: 'upload-chunk', path: 'a', offset: 0, data: '' }, 'bad-request', /uploadId/],
     [{ type: 'upload-end', uploadId: 'u', options: { spa: 'yes' } }, 'bad-request', /"spa"/],
