@@ -61,7 +61,13 @@ async function hostReceives(fake: string, data: string): Promise<{ ms: number; p
       { type: 'upload-begin' }
     >;
     for (let i = 0; i < CHUNKS; i++) {
-      const reply = await host.request({ type: 'upload-chunk', uploadId: begin.uploadId, path: 'big.bin', offset: i * UPLOAD_CHUNK_BYTES, data });
+      const reply = await host.request({
+        type: 'upload-chunk',
+        uploadId: begin.uploadId,
+        path: 'big.bin',
+        offset: i * UPLOAD_CHUNK_BYTES,
+        data,
+      });
       if (!('ok' in reply) || !reply.ok) throw new Error(`chunk ${i} refused: ${JSON.stringify(reply)}`);
     }
     const ms = performance.now() - started;

@@ -105,7 +105,10 @@ export class UploadRegistry {
       // Node skips characters that are not base64: fewer bytes than the length promises means some were.
       const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
       if (bytes.length !== (data.length / 4) * 3 - padding)
-        throw new PortholeError('upload-refused', `The bytes of ${JSON.stringify(path)} arrived damaged (not base64); send the upload again.`);
+        throw new PortholeError(
+          'upload-refused',
+          `The bytes of ${JSON.stringify(path)} arrived damaged (not base64); send the upload again.`,
+        );
       const verdict = upload.tally.checkChunk(path, offset, bytes.length);
       if (!verdict.ok) throw new PortholeError('upload-refused', verdict.reason);
       await writeChunk(join(upload.folder, upload.archive ? 'archive' : 'files'), checked.segments, offset, bytes);
