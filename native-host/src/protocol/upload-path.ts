@@ -5,7 +5,7 @@
  *
  * A name is relative and `/`-separated (`css/site.css`). Refused, because the host joins the name
  * onto its private folder and must never write outside it: an absolute name (`/etc/passwd`, `C:…`,
- * `\\server`), an empty, `.` or `..` segment, a backslash (a separator on Windows), a drive letter,
+ * `\\server`), an empty, `.` or `..` segment (or one of dots and spaces only, which Windows reads as those), a backslash (a separator on Windows), a drive letter,
  * NUL and other control characters (they also forge log lines), and names or segments longer than
  * any file system takes.
  */
@@ -34,7 +34,8 @@ export function checkUploadPath(path: string): UploadPath {
   if (path.startsWith('/') || DRIVE.test(path)) return { ok: false, reason: `the name ${shown} is an absolute path` };
   const segments = path.split('/');
   for (const segment of segments) {
-    if (segment === '' || segment === '.' || segment === '..')
+    // Windows drops trailing dots and spaces from a name, so `...` or `.. ` would be `..` there.
+    if (segment === '' || /^[. ]+$/.test(segment))
       return { ok: false, reason: `the name ${shown} has an empty, "." or ".." part, which could point outside the upload` };
     if (utf8Length(segment) > MAX_UPLOAD_SEGMENT_BYTES)
       return { ok: false, reason: `the name ${shown} has a part over ${MAX_UPLOAD_SEGMENT_BYTES} bytes` };

@@ -5,14 +5,19 @@ import { UploadTally } from '../upload-tally.js';
 import { planEntry, singleTopFolder } from '../zip-entry.js';
 
 describe('checkUploadPath', () => {
-  it.each(['index.html', 'css/site.css', 'a/b/c/d.js', 'été/naïve.txt', '.well-known/security.txt', 'a..b', '...'])('takes %s', (path) => {
-    expect(checkUploadPath(path)).toEqual({ ok: true, segments: path.split('/') });
-  });
+  it.each(['index.html', 'css/site.css', 'a/b/c/d.js', 'été/naïve.txt', '.well-known/security.txt', 'a..b', '..a', 'a. b'])(
+    'takes %s',
+    (path) => {
+      expect(checkUploadPath(path)).toEqual({ ok: true, segments: path.split('/') });
+    },
+  );
   it.each([
     ['', /empty name/],
     ['../etc/passwd', /"\.\."/],
     ['a/../../b', /"\.\."/],
     ['./a', /"\."/],
+    ['a/.../b', /"\.\."/],
+    ['.. /x', /"\.\."/],
     ['a//b', /empty/],
     ['a/', /empty/],
     ['/etc/passwd', /absolute/],
