@@ -1,9 +1,12 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { planUpload, type UploadPlan } from '../../lib/upload-plan';
+import type { PopupActions } from '../popup-actions';
+import { PopupView } from '../popup-view';
 import { DEFAULT_FOLDER_OPTIONS, type FilesPhase, type ShareFilesActions, ShareFilesView } from '../share-files-view';
 import { OPEN_SHARE } from '../share-form';
 import { ShareList } from '../share-list';
+import { NOW, TEST_HELLO_STATE } from './file-share-states';
 import { PUBLIC_URL, share } from './popup-states';
 
 afterEach(cleanup);
@@ -135,5 +138,53 @@ describe('the share list', () => {
     expect(screen.getByText('http://localhost:5173')).toBeTruthy();
     expect(screen.getByText('folder /home/me/site')).toBeTruthy();
     expect(screen.getByText('dropped files: site.zip')).toBeTruthy();
+  });
+});
+
+describe('the popup', () => {
+  it('offers Share files… on any page, in the title row, and opens the page', () => {
+    const openShareFiles = vi.fn();
+    const actions = {
+      share: vi.fn(),
+      configure: vi.fn(),
+      copyPassword: vi.fn(),
+      stop: vi.fn(),
+      restart: vi.fn(),
+      stopAll: vi.fn(),
+      copy: vi.fn(),
+      open: vi.fn(),
+      retry: vi.fn(),
+      dismiss: vi.fn(),
+      openShareFiles,
+    } satisfies PopupActions;
+    render(
+      <PopupView
+        page={{ kind: 'other', tabId: 1, url: 'https://example.com/' }}
+        state={TEST_HELLO_STATE}
+        now={NOW}
+        copied={null}
+        localError={null}
+        actions={actions}
+      />,
+    );
+    const button = screen.getByRole('button', { name: 'Share files…' });
+    expect(button.closest('header')).toBeTruthy();
+    fireEvent.click(button);
+    expect(openShareFiles).toHaveBeenCalled();
+  });
+
+  it('hides it for a host without the upload feature', () => {
+    const state = { ...TEST_HELLO_STATE, hello: { ...TEST_HELLO_STATE.hello!, features: ['gateway', 'folder'] } };
+    render(
+      <PopupView
+        page={{ kind: 'other', tabId: 1, url: null }}
+        state={state}
+        now={NOW}
+        copied={null}
+        localError={null}
+        actions={{ openShareFiles: vi.fn() } as unknown as PopupActions}
+      />,
+    );
+    expect(screen.queryByRole('button', { name: 'Share files…' })).toBeNull();
   });
 });
