@@ -55,7 +55,8 @@ const OPTION_TEXT: { key: keyof ChosenFolderOptions; label: string; help: string
 
 function summaryOf(plan: UploadPlan<Blob>): string {
   const what = plan.archive ? 'a .zip, unpacked by Porthole' : `${plan.files.length} file${plan.files.length === 1 ? '' : 's'}`;
-  return `${what}, ${formatBytes(plan.totalBytes)}`;
+  // "3 files (3 files, …)" says it twice.
+  return what === plan.label ? formatBytes(plan.totalBytes) : `${what}, ${formatBytes(plan.totalBytes)}`;
 }
 
 function Summary({ plan }: { plan: UploadPlan<Blob> }) {

@@ -51,7 +51,7 @@ describe('the Share files page in Chromium', () => {
     await page.getByLabel('Pick files').setInputFiles(['index.html', 'site.css', 'data.bin', '.env'].map((name) => join(site, name)));
     // What becomes public, before anything is sent: the files and their size; the dotfile left out.
     await page.getByText('3 files', { exact: true }).waitFor();
-    await page.getByText('(3 files, 1.2 MB)').waitFor();
+    await page.getByText('(1.2 MB)').waitFor();
     await page.getByText('1 starting with a dot left out').waitFor();
     await page.getByLabel('Single-page app').check();
 
