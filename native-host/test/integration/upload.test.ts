@@ -6,11 +6,13 @@
  * nothing is written outside the upload's folder.
  */
 import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ErrorReply, type OkReply, UPLOAD_CHUNK_BYTES } from '../../src/protocol/index.js';
 import { EdgeRouter } from '../fake-cloudflared/edge-router.js';
-import { fetchThroughEdge, waitForFakeState } from '../fake-cloudflared/state.js';
+import { type FakeCloudflaredState, fetchThroughEdge, splitHostPort, waitForFakeState } from '../fake-cloudflared/state.js';
+import { exchange, type RawResponse } from '../gateway-harness/raw-http.js';
 import { HostDriver, waitUntil } from '../host-driver.js';
 import { makeZip } from '../zip-writer.js';
 
@@ -149,6 +151,56 @@ describe('dropped files become a share', () => {
     expect((await fetchThroughEdge(fake, '/')).status).toBe(401);
     const auth = `Basic ${Buffer.from('any:correct horse battery').toString('base64')}`;
     expect((await fetchThroughEdge(fake, '/', { headers: { authorization: auth } })).status).toBe(200);
+  });
+});
+
+/** A visitor's raw request through the fake Cloudflare edge, bytes as written. */
+async function rawThroughEdge(fake: FakeCloudflaredState, target: string): Promise<RawResponse> {
+  const [host, port] = splitHostPort(fake.edge ?? '');
+  const socket = await new Promise<ReturnType<typeof connect>>((resolve, reject) => {
+    const s = connect(port, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  const { response } = await exchange(socket, `GET ${target} HTTP/1.1\r\nHost: ${fake.hostname ?? ''}\r\nConnection: close\r\n\r\n`);
+  socket.destroy();
+  if (response === null) throw new Error(`no response to ${target}`);
+  return response;
+}
+
+describe('a visitor of dropped files', () => {
+  it('never reaches another upload beside them, nor the upload folder above the served one', async () => {
+    const host = startHost();
+    const secret = 'OTHER-UPLOAD-SECRET';
+    // A second upload, in progress, beside the shared one.
+    const other = await begin(host, 'other', [{ data: Buffer.from(secret) }]);
+    await host.request({
+      type: 'upload-chunk',
+      uploadId: other,
+      path: 'secret.txt',
+      offset: 0,
+      data: Buffer.from(secret).toString('base64'),
+    });
+    const zip = makeZip(
+      [
+        { name: 'site/index.html', data: '<p>site</p>' },
+        { name: 'site/../x', data: 'never' },
+      ].slice(0, 1),
+    );
+    const { fake } = await liveUpload(host, 'site.zip', [{ path: 'site.zip', data: zip }], { archive: true });
+    const [otherFolder] = leftIn(host).filter((name) => existsSync(join(uploadsOf(host), name, 'files', 'secret.txt')));
+    expect(otherFolder).toBeDefined();
+    for (const target of [
+      '/../secret.txt',
+      '/%2e%2e/%2e%2e/%2e%2e/' + otherFolder + '/files/secret.txt',
+      '/..%2f..%2f..%2f' + otherFolder + '%2ffiles%2fsecret.txt',
+      '/%2e%2e/',
+      '/..\\..\\secret.txt',
+    ]) {
+      const response = await rawThroughEdge(fake, target);
+      expect([400, 404]).toContain(response.status);
+      expect(response.body).not.toContain(secret);
+    }
+    expect((await rawThroughEdge(fake, '/')).body).toBe('<p>site</p>');
   });
 });
 
