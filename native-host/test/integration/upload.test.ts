@@ -180,19 +180,14 @@ describe('a visitor of dropped files', () => {
       offset: 0,
       data: Buffer.from(secret).toString('base64'),
     });
-    const zip = makeZip(
-      [
-        { name: 'site/index.html', data: '<p>site</p>' },
-        { name: 'site/../x', data: 'never' },
-      ].slice(0, 1),
-    );
+    const zip = makeZip([{ name: 'site/index.html', data: '<p>site</p>' }]);
     const { fake } = await liveUpload(host, 'site.zip', [{ path: 'site.zip', data: zip }], { archive: true });
     const [otherFolder] = leftIn(host).filter((name) => existsSync(join(uploadsOf(host), name, 'files', 'secret.txt')));
     expect(otherFolder).toBeDefined();
     for (const target of [
       '/../secret.txt',
-      '/%2e%2e/%2e%2e/%2e%2e/' + otherFolder + '/files/secret.txt',
-      '/..%2f..%2f..%2f' + otherFolder + '%2ffiles%2fsecret.txt',
+      `/%2e%2e/%2e%2e/%2e%2e/${otherFolder}/files/secret.txt`,
+      `/..%2f..%2f..%2f${otherFolder}%2ffiles%2fsecret.txt`,
       '/%2e%2e/',
       '/..\\..\\secret.txt',
     ]) {
