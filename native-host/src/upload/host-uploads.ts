@@ -12,12 +12,12 @@ import { temporaryRoot, UploadRegistry } from './upload-registry.js';
 
 export function createHostUploads(context: HostContext, manager: ShareManager): UploadRegistry {
   const { log, paths, platform, state, env } = context;
-  let root: () => string = temporaryRoot();
+  let where: { root: () => string; removeRoot?: () => void } = temporaryRoot();
   if (state.stateDirUsable) {
     const dir = join(paths.stateDir, 'uploads');
     const verdict = platform.ensurePrivateDir(dir, { tighten: true });
     if (verdict.ok) {
-      root = () => dir;
+      where = { root: () => dir };
       const removed = removeLeftoverUploads(dir);
       if (removed.length > 0) log.warn(`deleted ${removed.length} upload folder(s) left by an earlier host: ${removed.join(', ')}`);
     } else log.warn(`not keeping uploads in ${dir} (${verdict.problem}: ${verdict.detail}); using the system's temp folder`);
@@ -25,7 +25,7 @@ export function createHostUploads(context: HostContext, manager: ShareManager): 
   const idleMs = Number(env.PORTHOLE_UPLOAD_IDLE_MS);
   const folders = folderSharesOf(manager);
   return new UploadRegistry({
-    root,
+    ...where,
     shareFolder: (request) => folders.share(request),
     idleMs: Number.isFinite(idleMs) && idleMs > 0 ? idleMs : undefined,
     onDrop: (uploadId, why) => log.info(`upload ${uploadId} dropped: ${why}`),

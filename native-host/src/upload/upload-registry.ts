@@ -34,6 +34,8 @@ export interface UploadRegistryOptions {
   /** Uploads in progress at once; a runaway caller must not fill the disk with half-sent ones. */
   maxUploads?: number;
   unzipLimits?: UnzipLimits;
+  /** Deletes `root` itself when the host exits (a temporary root of this run's own). */
+  removeRoot?: () => void;
   /** Told what was dropped and why, for the host log. */
   onDrop?: (uploadId: string, why: string) => void;
 }
@@ -167,6 +169,7 @@ export class UploadRegistry {
     this.uploads.clear();
     this.shared.clear();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+    this.options.removeRoot?.();
   }
 
   /** Uploads in progress (begun, not yet shared). */
@@ -238,10 +241,15 @@ function unknownUpload(): PortholeError {
   );
 }
 
-/** A private folder in the system's temp folder, made once: for hosts without a usable state folder. */
-export function temporaryRoot(): () => string {
+/** A private folder in the system's temp folder, made at the first upload: for hosts without a usable state folder. */
+export function temporaryRoot(): { root: () => string; removeRoot: () => void } {
   let root: string | undefined;
-  return () => (root ??= mkdtempSync(join(tmpdir(), 'porthole-uploads-')));
+  return {
+    root: () => (root ??= mkdtempSync(join(tmpdir(), 'porthole-uploads-'))),
+    removeRoot: () => {
+      if (root !== undefined) rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
 
 const perManager = new WeakMap<ShareManager, UploadRegistry>();
@@ -251,7 +259,7 @@ export function uploadsOf(manager: ShareManager): UploadRegistry {
   let uploads = perManager.get(manager);
   if (uploads === undefined) {
     const folders = folderSharesOf(manager);
-    uploads = new UploadRegistry({ root: temporaryRoot(), shareFolder: (request) => folders.share(request) });
+    uploads = new UploadRegistry({ ...temporaryRoot(), shareFolder: (request) => folders.share(request) });
     perManager.set(manager, uploads);
   }
   return uploads;

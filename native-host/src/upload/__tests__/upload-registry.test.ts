@@ -13,7 +13,7 @@ import type { FolderShareRequest } from '../../files/folder-shares.js';
 import type { Share } from '../../protocol/index.js';
 import { removeLeftoverUploads } from '../leftovers.js';
 import { unpackZip } from '../unzip.js';
-import { UploadRegistry } from '../upload-registry.js';
+import { temporaryRoot, UploadRegistry } from '../upload-registry.js';
 
 let base: string;
 let root: string;
@@ -118,6 +118,18 @@ describe('UploadRegistry', () => {
     expect(folders()).toHaveLength(2);
     uploads.removeAllNow();
     expect(folders()).toEqual([]);
+  });
+
+  it('a temporary root of its own is made at the first upload and deleted with everything at exit', async () => {
+    const temporary = temporaryRoot();
+    const uploads = new UploadRegistry({ ...temporary, shareFolder: async () => Promise.reject(new Error('unused')) });
+    await uploads.begin({ label: 'x', totalBytes: 1, fileCount: 1 });
+    const made = temporary.root();
+    expect(made).toMatch(/porthole-uploads-/);
+    expect(statSync(made).mode & 0o777).toBe(0o700);
+    expect(readdirSync(made)).toHaveLength(1);
+    uploads.removeAllNow();
+    expect(existsSync(made)).toBe(false);
   });
 
   it('unpacks an archive upload and serves its single top folder', async () => {
