@@ -17,9 +17,16 @@ export const BACKGROUND_COMMANDS = [
   'stopAll',
   'dismiss',
   'shareFolder',
+  'uploadBegin',
+  'uploadChunk',
+  'uploadEnd',
+  'uploadCancel',
 ] as const satisfies readonly (keyof ShareController)[];
 
 export type CommandName = (typeof BACKGROUND_COMMANDS)[number];
+
+/** The Share files page's commands: the popup never calls these. */
+export type UploadCommandName = 'uploadBegin' | 'uploadChunk' | 'uploadEnd' | 'uploadCancel';
 
 /** The commands as a view calls them: the controller's own signatures, each resolving when done. */
 export type BackgroundCommands = Pick<ShareController, CommandName>;

@@ -19,7 +19,16 @@ import {
   withProblem,
 } from './porthole-state';
 import type { Preferences } from './preferences';
-import { checkLoopbackOrigin, isLiveShare, MAX_EXPIRY_MINUTES, type ReplyTo, type Share, type ShareSettings } from './protocol';
+import {
+  checkLoopbackOrigin,
+  type FolderOptions,
+  isLiveShare,
+  MAX_EXPIRY_MINUTES,
+  type ReplyTo,
+  type Share,
+  type ShareSettings,
+  type UploadBeginRequest,
+} from './protocol';
 import { requestFailure } from './request-failure';
 import { createStateHolder, type StateArea } from './share-store';
 import { createUrlAnnouncer } from './url-announcer';
@@ -68,6 +77,15 @@ export interface ShareController {
    * sentence is in the state).
    */
   shareFolder(path: string, tabId: number | null, settings?: ShareSettings): Promise<TrackedShare | null>;
+  /**
+   * Dropped files (feature `upload`), sent by the Share files page one request at a time: begin,
+   * each chunk (its reply is the progress), then end, which makes the share; or cancel. Each rejects
+   * with the host's sentence, which the page shows beside the files.
+   */
+  uploadBegin(request: Omit<UploadBeginRequest, 'id' | 'type'>): Promise<{ uploadId: string }>;
+  uploadChunk(uploadId: string, path: string, offset: number, data: string): Promise<{ receivedBytes: number }>;
+  uploadEnd(uploadId: string, options?: FolderOptions, settings?: ShareSettings): Promise<TrackedShare | null>;
+  uploadCancel(uploadId: string): Promise<void>;
   stop(shareId: string): Promise<void>;
   /**
    * Shares again the origin of a share that ended on its own (failed), from the same tab, with its
@@ -255,6 +273,41 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
         recordFailure(error, null);
         return null;
       }
+    },
+
+    async uploadBegin(request) {
+      await ready();
+      const reply = await ask({ type: 'upload-begin', ...request });
+      return { uploadId: reply.uploadId };
+    },
+
+    async uploadChunk(uploadId, path, offset, data) {
+      const reply = await ask({ type: 'upload-chunk', uploadId, path, offset, data });
+      return { receivedBytes: reply.receivedBytes };
+    },
+
+    async uploadEnd(uploadId, options, settings) {
+      await ready();
+      const preferences = await deps.readPreferences();
+      const sent = settingsToSend(settings);
+      // Unpacking a large .zip takes longer than an ordinary request may.
+      const reply = await idle.during(() =>
+        client.request(
+          { type: 'upload-end', uploadId, ...(options ? { options } : {}), ...(sent ? { settings: sent } : {}) },
+          { timeoutMs: 180_000 },
+        ),
+      );
+      update((current) =>
+        upsertShare(withHost(current, { status: 'connected' }), reply.share, {
+          whenUrlKnown: preferences.copyWhenReady ? { copy: true, notify: false } : null,
+        }),
+      );
+      await announce(reply.share.id);
+      return state().shares[reply.share.id] ?? null;
+    },
+
+    async uploadCancel(uploadId) {
+      await ask({ type: 'upload-cancel', uploadId });
     },
 
     async stop(shareId) {

@@ -1,4 +1,4 @@
-import type { BackgroundCommands } from '../lib/background-commands';
+import type { BackgroundCommands, UploadCommandName } from '../lib/background-commands';
 import type { ShareSettings } from '../lib/protocol';
 
 /** What was just copied, so its button can say "Copied" for a moment. */
@@ -14,11 +14,13 @@ type Commands = { [Name in keyof BackgroundCommands]: (...args: Parameters<Backg
  * What the popup's buttons ask for: the background's commands (stop, restart, configure, …), and
  * what the popup does itself. The container (entrypoints/popup/App.tsx) provides them.
  */
-export interface PopupActions extends Omit<Commands, 'share' | 'refresh' | 'shareFolder'> {
+export interface PopupActions extends Omit<Commands, 'share' | 'refresh' | 'shareFolder' | UploadCommandName> {
   /** Share this tab's page, with the password and expiry chosen under the Share button. */
   share(settings: ShareSettings): void;
   /** Share a folder of this computer: a `file://` tab's folder or one above it (absent where the view never offers it). */
   shareFolder?(folder: string, settings: ShareSettings): void;
+  /** Opens the Share files page in a tab (absent where the view never offers it). */
+  openShareFiles?(): void;
   /** Ask the host again (after installing it, say). */
   retry(): void;
   copy(shareId: string, url: string): void;

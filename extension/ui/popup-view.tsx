@@ -32,6 +32,17 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
     <main class="popup" aria-busy={!ready}>
       <header class="popup-head">
         <h1>Porthole</h1>
+        {/* In the title's row, so that it costs the popup no height (every state fits 600 px). */}
+        {ready && !setupProblem && actions.openShareFiles && state.hello?.features?.includes('upload') !== false ? (
+          <button
+            type="button"
+            class="link-button share-files-link"
+            title="Drop a folder, some files or a .zip and get a public link"
+            onClick={actions.openShareFiles}
+          >
+            Share files…
+          </button>
+        ) : null}
       </header>
       <section class="current">
         {!ready ? (

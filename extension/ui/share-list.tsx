@@ -142,9 +142,9 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions, cur
   );
 }
 
-/** What a share serves, as the list names it: a folder by its path (issue 13), a server by its origin. */
-export function shareLabel(share: { origin: string; kind?: string; folder?: string | null }): string {
+/** What a share serves, as the list names it: a folder by its path (issue 13), dropped files by what was dropped, a server by its origin. */
+export function shareLabel(share: { origin: string; kind?: string; folder?: string | null; label?: string | null }): string {
   if (share.kind === 'folder' && share.folder) return `folder ${share.folder}`;
-  if (share.kind === 'files') return 'dropped files';
+  if (share.kind === 'files') return share.label ? `dropped files: ${share.label}` : 'dropped files';
   return share.origin;
 }

@@ -21,6 +21,7 @@ import { idleSharesCpu, idleSharesLine } from './idle-shares.js';
 import { fakeAloneToUrl, firstShareTimes, shareTimes } from './share-timing.js';
 import { idleMemory, startupMedians } from './startup.js';
 import { median, row } from './stats.js';
+import { uploadBench } from './upload.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 /** Seconds per autocannon run; each case runs twice per target, interleaved. */
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     const memory = await idleMemory(fake);
     const gatewayRows = await gatewayBench(fake, root, LOAD_SECONDS);
     const fileRows = await filesBench(fake, root, LOAD_SECONDS);
+    const drop = await uploadBench(fake);
 
     const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(1)} MiB`);
     console.log(
@@ -153,6 +155,26 @@ async function main(): Promise<void> {
           `idle Node ${startup.nodeVersion}`,
           mib(memory.node.rssKiB),
           memory.host.rssKiB / memory.node.rssKiB,
+        ),
+      );
+    }
+    console.log(
+      row(
+        'receive a 100 MB drop: 200 upload-chunk frames of 512 KiB, each reply awaited',
+        `${drop.hostMs.toFixed(0)} ms`,
+        '`cp` of the same 100 MB',
+        `${drop.cpMs.toFixed(0)} ms`,
+        drop.hostMs / drop.cpMs,
+      ),
+    );
+    if (drop.hostPeakKiB !== null && drop.nodeWritePeakKiB !== null) {
+      console.log(
+        row(
+          `host private (anonymous) memory peak while receiving it (idle: ${mib(drop.hostIdleKiB ?? undefined)})`,
+          mib(drop.hostPeakKiB),
+          `Node ${startup.nodeVersion} writing 100 MB in 512 KiB pieces`,
+          mib(drop.nodeWritePeakKiB),
+          drop.hostPeakKiB / drop.nodeWritePeakKiB,
         ),
       );
     }

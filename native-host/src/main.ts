@@ -10,6 +10,7 @@ import { runSession } from './native/session.js';
 import { currentPlatform } from './platform/index.js';
 import { reapOrphans } from './share/running-record.js';
 import { prepareStateDir, STATE_DIR_UNUSED } from './state-dir.js';
+import { createHostUploads } from './upload/host-uploads.js';
 import { HOST_VERSION } from './version.js';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -43,6 +44,7 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
 
   const account = createAccountManager(context);
   const manager = createShareManager(context, account);
+  const uploads = createHostUploads(context, manager);
   // Chromium sends SIGTERM when it drops the port after closing our stdin; either way, stop everything.
   for (const name of STOP_SIGNALS) {
     process.on(name, () => {
@@ -59,12 +61,14 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
     account.killNow();
     process.exit(1);
   });
+  // Dropped files never outlive the host: every exit, by signal, end of input or crash, comes here.
   process.on('exit', () => {
     manager.killAllNow();
     account.killNow();
+    uploads.removeAllNow();
   });
 
-  await runSession({ input: process.stdin, output: process.stdout, manager, account, log, hello: () => hello(context) });
+  await runSession({ input: process.stdin, output: process.stdout, manager, account, uploads, log, hello: () => hello(context) });
   log.info('session ended');
   process.exit(0);
 }

@@ -84,6 +84,8 @@ export function App({ env }: { env: PopupEnv }) {
         if (page.kind === 'file') run(env.background.shareFolder(folder, page.tabId, settings));
       },
       retry: () => run(env.background.refresh()),
+      // Relative to the extension's origin, in Chromium and Firefox alike.
+      openShareFiles: () => env.openTab('/share-files.html'),
       open: (url) => env.openTab(url),
       copy: (shareId, url) => copy({ shareId, what: 'url' }, url),
       copyPassword: (shareId, password) => copy({ shareId, what: 'password' }, password),

@@ -15,6 +15,8 @@ export interface FolderShareRequest {
   /** Absent: a quick address. */
   address?: AddressChoice;
   kind?: ShareKind;
+  /** What was dropped, for a `files` share (Share.label). */
+  label?: string;
   /** Runs once the share has ended and its server is closed (dropped files delete their folder). */
   onEnded?: () => void;
 }
@@ -44,7 +46,12 @@ export class FolderShares {
     const server = await StaticServer.start(folder, options);
     let result: { share: Share; existing: boolean };
     try {
-      result = this.manager.share(server.url, request.settings ?? {}, { kind: request.kind ?? 'folder', folder }, request.address);
+      result = this.manager.share(
+        server.url,
+        request.settings ?? {},
+        { kind: request.kind ?? 'folder', folder, label: request.label ?? null },
+        request.address,
+      );
     } catch (error) {
       await server.close();
       throw error;

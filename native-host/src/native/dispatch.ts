@@ -8,12 +8,15 @@ import { PortholeError, toHostError } from '../errors.js';
 import { folderSharesOf } from '../files/folder-shares.js';
 import type { ExtensionToHost, HelloResult, Reply, Share } from '../protocol/index.js';
 import type { ShareManager } from '../share/share-manager.js';
+import { type UploadRegistry, uploadsOf } from '../upload/upload-registry.js';
 
 export interface DispatchDeps {
   manager: ShareManager;
   /** The Cloudflare account behind stable addresses (feature `stable`); absent: those requests are refused. */
   account?: AccountService;
   hello(): Promise<HelloResult>;
+  /** Dropped files (feature `upload`); absent: kept in the system's temp folder. */
+  uploads?: UploadRegistry;
 }
 
 export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | Promise<Reply> {
@@ -51,8 +54,22 @@ export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | 
         return accountOf(deps)
           .disconnect(() => stopStableShares(deps.manager))
           .then((result) => ({ id, ok: true, type: 'disconnect', ...result }), failed);
-      default:
-        return failed(new PortholeError('bad-request', `This version of the Porthole host cannot answer "${request.type}" requests yet.`));
+      case 'upload-begin':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .begin(request)
+          .then((result) => ({ id, ok: true, type: 'upload-begin', ...result }), failed);
+      case 'upload-chunk':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .chunk(request.uploadId, request.path, request.offset, request.data)
+          .then((result) => ({ id, ok: true, type: 'upload-chunk', ...result }), failed);
+      case 'upload-end':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .end(request.uploadId, request.options, request.settings, request.address)
+          .then((result) => ({ id, ok: true, type: 'upload-end', share: result.share, existing: false }), failed);
+      case 'upload-cancel':
+        return (deps.uploads ?? uploadsOf(deps.manager))
+          .cancel(request.uploadId)
+          .then((result) => ({ id, ok: true, type: 'upload-cancel', ...result }), failed);
     }
   } catch (error) {
     return failed(error);

@@ -59,7 +59,7 @@ export function runSession(deps: SessionDeps): Promise<void> {
   /** A new share is announced with its reply: `starting` follows it at once, before any other event of that share. */
   const answer = (reply: Reply): void => {
     writer.write(reply);
-    if (reply.ok && (reply.type === 'share' || reply.type === 'share-folder') && !reply.existing)
+    if (reply.ok && (reply.type === 'share' || reply.type === 'share-folder' || reply.type === 'upload-end') && !reply.existing)
       onEvent({ type: 'share-event', change: 'starting', share: reply.share });
   };
 

@@ -3,10 +3,14 @@ import {
   type ExtensionToHost,
   type FolderOptions,
   type HostError,
+  MAX_UPLOAD_BYTES,
+  MAX_UPLOAD_FILES,
   REQUEST_TYPES,
   type RequestType,
   type ShareSettings,
+  UPLOAD_CHUNK_BYTES,
 } from './messages.js';
+import { checkUploadPath } from './upload-path.js';
 
 export const MAX_ID_LENGTH = 128;
 export const MAX_ORIGIN_LENGTH = 2048;
@@ -84,7 +88,7 @@ function readSettings(record: Record<string, unknown>): Field<ShareSettings> {
  * A request's `settings` object. Protocol-1 extensions put them in `options` (share) or beside the
  * other fields (configure): still read, so that an older extension's password is never dropped.
  */
-function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure' | 'share-folder'): Field<ShareSettings> {
+function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure' | 'share-folder' | 'upload-end'): Field<ShareSettings> {
   const given = own(request, 'settings') ?? (type === 'share' ? own(request, 'options') : type === 'configure' ? request : undefined);
   if (given === undefined || given === null) return { ok: true, value: {} };
   if (!isPlainObject(given)) {
@@ -100,14 +104,13 @@ function settingsOf(request: Record<string, unknown>, type: 'share' | 'configure
 /** `/home/me/site`, `C:\\Users\\me\\site`, `\\\\server\\share\\site`: whether the path is absolute is all that can be told here. */
 const ABSOLUTE_PATH = /^(?:\/|[A-Za-z]:[\\/]|\\\\)/;
 
-function readFolderOptions(record: Record<string, unknown>): Field<FolderOptions> {
+function readFolderOptions(record: Record<string, unknown>, type: 'share-folder' | 'upload-end' = 'share-folder'): Field<FolderOptions> {
   const given = own(record, 'options');
   if (given === undefined || given === null) return { ok: true, value: {} };
   if (!isPlainObject(given))
     return {
       ok: false,
-      message:
-        'A share-folder request\'s "options", when given, must be an object such as {"spa": false, "listing": false, "dotfiles": false}.',
+      message: `A ${type} request's "options", when given, must be an object such as {"spa": false, "listing": false, "dotfiles": false}.`,
     };
   const options: FolderOptions = {};
   for (const name of ['spa', 'listing', 'dotfiles'] as const) {
@@ -124,7 +127,7 @@ export const MAX_TOKEN_LENGTH = 4096;
 /** The longest DNS name. */
 export const MAX_HOSTNAME_LENGTH = 253;
 
-/** `address` of share and share-folder (feature `stable`); whether a name is a DNS label is the host's call (`name-invalid`). */
+/** `address` of share, share-folder and upload-end (feature `stable`); whether a name is a DNS label is the host's call (`name-invalid`). */
 function readAddress(record: Record<string, unknown>): Field<AddressChoice | undefined> {
   const address = own(record, 'address');
   if (address === undefined || address === null) return { ok: true, value: undefined };
@@ -144,6 +147,78 @@ function readAddress(record: Record<string, unknown>): Field<AddressChoice | und
 function readShareId(record: Record<string, unknown>): string | null {
   const shareId = own(record, 'shareId');
   return typeof shareId === 'string' && shareId.length > 0 && shareId.length <= MAX_ID_LENGTH ? shareId : null;
+}
+
+/** Labels are shown in the share list; longer ones are a mistake or an attack. */
+export const MAX_UPLOAD_LABEL_LENGTH = 200;
+/** Base64 of one chunk at most: 4 characters per 3 bytes, padded. */
+const MAX_CHUNK_DATA_LENGTH = Math.ceil(UPLOAD_CHUNK_BYTES / 3) * 4;
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function readUploadId(record: Record<string, unknown>): string | null {
+  const uploadId = own(record, 'uploadId');
+  return typeof uploadId === 'string' && uploadId.length > 0 && uploadId.length <= MAX_ID_LENGTH ? uploadId : null;
+}
+
+function uploadRefused(id: string, message: string): Validated {
+  return { ok: false, id, error: { code: 'upload-refused', message } };
+}
+
+/** The four upload requests (feature `upload`). Names that could leave the upload are `upload-refused`; malformed fields `bad-request`. */
+function validateUpload(
+  id: string,
+  type: 'upload-begin' | 'upload-chunk' | 'upload-end' | 'upload-cancel',
+  value: Record<string, unknown>,
+): Validated {
+  if (type === 'upload-begin') {
+    const label = own(value, 'label');
+    if (typeof label !== 'string' || label.length === 0 || label.length > MAX_UPLOAD_LABEL_LENGTH || CONTROL_CHARACTER.test(label))
+      return badRequest(id, `An upload-begin request needs a "label": what was dropped, 1 to ${MAX_UPLOAD_LABEL_LENGTH} characters.`);
+    const totalBytes = own(value, 'totalBytes');
+    const fileCount = own(value, 'fileCount');
+    if (!isCount(totalBytes) || !isCount(fileCount))
+      return badRequest(id, 'An upload-begin request needs "totalBytes" and "fileCount": whole numbers of 0 or more.');
+    if (totalBytes > MAX_UPLOAD_BYTES)
+      return uploadRefused(id, `Those files hold ${totalBytes} bytes; Porthole shares at most ${MAX_UPLOAD_BYTES / 2 ** 30} GiB at once.`);
+    if (fileCount > MAX_UPLOAD_FILES)
+      return uploadRefused(id, `That is ${fileCount} files; Porthole shares at most ${MAX_UPLOAD_FILES} at once.`);
+    if (fileCount === 0) return uploadRefused(id, 'Nothing to share: the drop held no files.');
+    const archive = own(value, 'archive');
+    if (archive !== undefined && typeof archive !== 'boolean') return badRequest(id, 'The field "archive" must be true or false.');
+    if (archive === true && fileCount !== 1)
+      return uploadRefused(id, 'An archive upload carries exactly one file, the .zip; drop one .zip at a time.');
+    return { ok: true, request: { id, type, label, totalBytes, fileCount, archive: archive === true } };
+  }
+  const uploadId = readUploadId(value);
+  if (uploadId === null) return badRequest(id, `An ${type} request needs an "uploadId": the id from the upload-begin reply.`);
+  if (type === 'upload-cancel') return { ok: true, request: { id, type, uploadId } };
+  if (type === 'upload-end') {
+    const options = readFolderOptions(value, type);
+    if (!options.ok) return badRequest(id, options.message);
+    const settings = settingsOf(value, type);
+    if (!settings.ok) return badRequest(id, settings.message);
+    const address = readAddress(value);
+    if (!address.ok) return badRequest(id, address.message);
+    const request: ExtensionToHost = { id, type, uploadId, options: options.value, settings: settings.value };
+    if (address.value !== undefined) request.address = address.value;
+    return { ok: true, request };
+  }
+  const path = own(value, 'path');
+  if (typeof path !== 'string')
+    return badRequest(id, 'An upload-chunk request needs a "path": the file\'s name inside the upload, such as "css/site.css".');
+  const checked = checkUploadPath(path);
+  if (!checked.ok) return uploadRefused(id, `Porthole cannot take that file: ${checked.reason}.`);
+  const offset = own(value, 'offset');
+  if (!isCount(offset)) return badRequest(id, 'An upload-chunk request needs an "offset": where the chunk starts in its file, 0 or more.');
+  const data = own(value, 'data');
+  // Only the shape here: a regular expression over 700 KB per chunk costs more than the write; the
+  // registry checks the characters by decoding (upload-registry.ts).
+  if (typeof data !== 'string' || data.length > MAX_CHUNK_DATA_LENGTH || data.length % 4 !== 0)
+    return badRequest(id, `An upload-chunk request needs "data": base64 of at most ${UPLOAD_CHUNK_BYTES} bytes.`);
+  return { ok: true, request: { id, type, uploadId, path, offset, data } };
 }
 
 function isRequestType(value: unknown): value is RequestType {
@@ -253,8 +328,10 @@ export function validateRequest(value: unknown): Validated {
       }
       return { ok: true, request: { id, type, token, hostname } };
     }
-    default:
-      // Part of the contract, not yet served by this host (it does not announce the feature).
-      return badRequest(id, `This version of the Porthole host cannot answer "${type}" requests yet. Update the host.`);
+    case 'upload-begin':
+    case 'upload-chunk':
+    case 'upload-end':
+    case 'upload-cancel':
+      return validateUpload(id, type, value);
   }
 }

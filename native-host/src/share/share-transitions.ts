@@ -32,8 +32,8 @@ export interface ShareTransition {
   change: ShareChange;
 }
 
-/** What a share serves; a local server unless a folder share says otherwise. */
-export type ShareSource = { kind: ShareKind; folder: string | null };
+/** What a share serves; a local server unless a folder share says otherwise. `label`: what was dropped, for a `files` share. */
+export type ShareSource = { kind: ShareKind; folder: string | null; label?: string | null };
 export const SERVER_SOURCE: ShareSource = { kind: 'server', folder: null };
 
 export function createShare(
@@ -58,6 +58,7 @@ export function createShare(
     restarts: 0,
     kind: source.kind,
     folder: source.folder,
+    label: source.label ?? null,
   };
 }
 

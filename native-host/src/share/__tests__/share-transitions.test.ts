@@ -56,6 +56,7 @@ describe('share state machine', () => {
       restarts: 0,
       kind: 'server',
       folder: null,
+      label: null,
     });
   });
 
