@@ -1,0 +1,80 @@
+/**
+ * Each request as the popup's inspector and counters see it (traffic.ts, request-details.ts):
+ * noted when its head is read, recorded once when it is over, and reported at most twice a
+ * second (throttle.ts).
+ */
+import type { ShareTraffic } from '../protocol/index.js';
+import type { RequestHead } from './http-head.js';
+import { countryOf, inspectorHeaders, VisitorTagger } from './request-details.js';
+import { Throttle } from './throttle.js';
+import { TrafficLog, visitorKey } from './traffic.js';
+
+/** What the gateway remembers of a request until it is recorded. */
+export interface Visit {
+  method: string;
+  path: string;
+  at: number;
+  started: number;
+  /** The visitor key when the request counts as a visit (past the password); null otherwise. */
+  visitor: string | null;
+  /** The anonymous tag the inspector shows (request-details.ts). */
+  tag: string;
+  country: string | null;
+  requestHeaders: [string, string][];
+  /** What the visitor got, once the gateway answered with the origin's response. */
+  responseHeaders: [string, string][];
+  recorded: boolean;
+}
+
+export class Visits {
+  private readonly traffic = new TrafficLog();
+  private readonly tagger = new VisitorTagger();
+  private readonly throttle: Throttle;
+  private closed = false;
+
+  constructor(intervalMs: number, report: (traffic: ShareTraffic) => void) {
+    this.throttle = new Throttle(intervalMs, () => report(this.traffic.snapshot()));
+  }
+
+  start(head: RequestHead, peerAddress: string | undefined, authorized: boolean): Visit {
+    const key = visitorKey(head.headers, peerAddress);
+    return {
+      method: head.method,
+      path: head.target,
+      at: Date.now(),
+      started: performance.now(),
+      visitor: authorized ? key : null,
+      tag: this.tagger.tag(key),
+      country: countryOf(head.headers),
+      requestHeaders: inspectorHeaders(head.rawHeaders),
+      responseHeaders: [],
+      recorded: false,
+    };
+  }
+
+  /** Once per visit; `status` 0 when the visitor got no answer. */
+  record(visit: Visit, status: number): void {
+    if (visit.recorded) return;
+    visit.recorded = true;
+    this.traffic.record(
+      {
+        method: visit.method,
+        path: visit.path,
+        status,
+        at: visit.at,
+        ms: Math.round(performance.now() - visit.started),
+        country: visit.country,
+        visitor: visit.tag,
+        requestHeaders: visit.requestHeaders,
+        responseHeaders: visit.responseHeaders,
+      },
+      visit.visitor,
+    );
+    if (!this.closed) this.throttle.poke();
+  }
+
+  close(): void {
+    this.closed = true;
+    this.throttle.cancel();
+  }
+}
