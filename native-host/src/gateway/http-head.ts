@@ -93,26 +93,48 @@ function locate(buffer: Buffer, start: number, maxBytes: number): { end: number 
   return { end };
 }
 
-/** Field lines → rawHeaders and folded headers; a string when one is malformed. */
-function readFields(lines: string[], rawHeaders: string[], headers: IncomingHttpHeaders): string | null {
+/** A lone CR or LF anywhere in a head: two servers would split its lines differently. */
+const BARE_CR_OR_LF = /\r(?!\n)|(?<!\r)\n/;
+
+/**
+ * The field lines of `text` from `at` (just past the start line's CRLF) → rawHeaders and folded
+ * headers; a string when one is malformed. Runs for every request and response: one pass, no
+ * intermediate arrays.
+ */
+function readFields(text: string, at: number, rawHeaders: string[], headers: IncomingHttpHeaders): string | null {
   const folded = headers as Record<string, string | string[] | undefined>;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i]!;
-    const colon = line.indexOf(':');
-    if (colon <= 0) return line.length > 0 && (line[0] === ' ' || line[0] === '\t') ? 'a folded header line' : 'a header line without a name';
-    const name = line.slice(0, colon);
+  const length = text.length;
+  while (at < length) {
+    let end = text.indexOf('\r\n', at);
+    if (end === -1) end = length;
+    const first = text.charCodeAt(at);
+    if (first === 0x20 || first === 0x09) return 'a folded header line';
+    const colon = text.indexOf(':', at);
+    if (colon === -1 || colon >= end || colon === at) return 'a header line without a name';
+    const name = text.slice(at, colon);
     if (!TOKEN.test(name)) return 'a header name with spaces or other characters outside a token';
-    const value = trimOws(line.slice(colon + 1));
+    const value = trimOws(text.slice(colon + 1, end));
     if (BAD_VALUE.test(value)) return 'a control character in a header value';
     rawHeaders.push(name, value);
-    const lower = name.toLowerCase();
+    const lower = lowerName(name);
     const existing = folded[lower];
     if (existing === undefined) folded[lower] = lower === 'set-cookie' ? [value] : value;
     else if (lower === 'set-cookie') (existing as string[]).push(value);
     else if (lower === 'cookie') folded[lower] = `${existing}; ${value}`;
     else if (!FIRST_ONLY.has(lower)) folded[lower] = `${existing}, ${value}`;
+    at = end + 2;
   }
   return null;
+}
+
+/** Header names as most clients write them, lowered once: toLowerCase allocates a string per call. */
+const LOWER = new Map<string, string>();
+function lowerName(name: string): string {
+  const known = LOWER.get(name);
+  if (known !== undefined) return known;
+  const lower = name.toLowerCase();
+  if (LOWER.size < 512) LOWER.set(name, lower);
+  return lower;
 }
 
 /** Spaces and tabs only: String.trim would also eat 0xA0, a byte of the value in latin1. */
@@ -124,13 +146,6 @@ function trimOws(text: string): string {
   return from === 0 && to === text.length ? text : text.slice(from, to);
 }
 
-/** Splits at CRLF; a lone CR or LF anywhere in the head is an error (null). */
-function splitLines(text: string): string[] | null {
-  const lines = text.split('\r\n');
-  for (const line of lines) if (line.includes('\n') || line.includes('\r')) return null;
-  return lines;
-}
-
 function versionOf(text: string): '1.0' | '1.1' | null {
   return text === 'HTTP/1.1' ? '1.1' : text === 'HTTP/1.0' ? '1.0' : null;
 }
@@ -139,9 +154,11 @@ export function parseRequestHead(buffer: Buffer, maxBytes: number): HeadResult<R
   const start = skipBlankLines(buffer);
   const found = locate(buffer, start, maxBytes);
   if (!('end' in found)) return found;
-  const lines = splitLines(buffer.toString('latin1', start, found.end));
-  if (lines === null) return bad('a bare CR or LF');
-  const line = lines[0]!;
+  const text = buffer.toString('latin1', start, found.end);
+  if (BARE_CR_OR_LF.test(text)) return bad('a bare CR or LF');
+  let lineEnd = text.indexOf('\r\n');
+  if (lineEnd === -1) lineEnd = text.length;
+  const line = text.slice(0, lineEnd);
   const first = line.indexOf(' ');
   const second = line.indexOf(' ', first + 1);
   if (first <= 0 || second === -1 || line.indexOf(' ', second + 1) !== -1) return bad('a malformed request line');
@@ -153,7 +170,7 @@ export function parseRequestHead(buffer: Buffer, maxBytes: number): HeadResult<R
   if (version === null) return bad('an HTTP version other than 1.0 or 1.1');
   const rawHeaders: string[] = [];
   const headers: IncomingHttpHeaders = {};
-  const problem = readFields(lines, rawHeaders, headers);
+  const problem = readFields(text, lineEnd + 2, rawHeaders, headers);
   if (problem !== null) return bad(problem);
   return { kind: 'head', head: { method, target, version, rawHeaders, headers }, consumed: found.end + 4 };
 }
@@ -161,14 +178,16 @@ export function parseRequestHead(buffer: Buffer, maxBytes: number): HeadResult<R
 export function parseResponseHead(buffer: Buffer, maxBytes: number): HeadResult<ResponseHead> {
   const found = locate(buffer, 0, maxBytes);
   if (!('end' in found)) return found;
-  const lines = splitLines(buffer.toString('latin1', 0, found.end));
-  if (lines === null) return bad('a bare CR or LF');
-  const line = lines[0]!;
+  const text = buffer.toString('latin1', 0, found.end);
+  if (BARE_CR_OR_LF.test(text)) return bad('a bare CR or LF');
+  let lineEnd = text.indexOf('\r\n');
+  if (lineEnd === -1) lineEnd = text.length;
+  const line = text.slice(0, lineEnd);
   const match = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/.exec(line);
   if (match === null) return bad('a malformed status line');
   const rawHeaders: string[] = [];
   const headers: IncomingHttpHeaders = {};
-  const problem = readFields(lines, rawHeaders, headers);
+  const problem = readFields(text, lineEnd + 2, rawHeaders, headers);
   if (problem !== null) return bad(problem);
   return {
     kind: 'head',

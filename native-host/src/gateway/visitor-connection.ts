@@ -25,7 +25,7 @@ import type { HeldBytes } from './held-bytes.js';
 import { parseRequestHead, parseResponseHead, type RequestHead, type ResponseHead, tokens } from './http-head.js';
 import type { ConnectionInfo, VisitorSlots } from './limits.js';
 import { ORIGIN_DOWN_PAGE, ORIGIN_DOWN_RETRY_SECONDS, ORIGIN_ERROR_PAGE } from './pages.js';
-import { inspectorHeaders } from './request-details.js';
+import { inspectorHeaders, inspectorPairs } from './request-details.js';
 import { type BodyFraming, originKeepsAlive, responseFraming, visitorKeepsAlive } from './response-framing.js';
 import { visitorResponseHeaders } from './response-headers.js';
 import { MAX_FORM_BYTES, SIGN_IN_PATH, withoutShareCookie } from './sign-in.js';
@@ -131,10 +131,14 @@ export class VisitorConnection implements ConnectionInfo {
   private exchange: Exchange | null = null;
   private origin: Socket | null = null;
   private originIdle = false;
+  /** The origin connection answered once already (the gateway was told). */
+  private originHeard = false;
   private ended = false;
   private closed = false;
   private upgraded = false;
   private processing = false;
+  /** The peer's address, read once (each read is a system call). */
+  private readonly peer: string | undefined;
   /** Waiting for the origin (or the visitor) to take more bytes: reading from the other side is paused. */
   private originDraining = false;
   private visitorDraining = false;
@@ -144,7 +148,7 @@ export class VisitorConnection implements ConnectionInfo {
     private readonly host: RelayHost,
   ) {
     this.deadline = performance.now() + HEADERS_TIMEOUT_MS;
-    socket.setNoDelay(true);
+    this.peer = socket.remoteAddress;
     socket.on('data', this.onData);
     socket.on('end', () => {
       this.ended = true;
@@ -215,7 +219,7 @@ export class VisitorConnection implements ConnectionInfo {
     const host = this.host;
     host.active();
     const { headers } = head;
-    const visitor = visitorAddress(headers, this.socket.remoteAddress);
+    const visitor = visitorAddress(headers, this.peer);
     this.visitor = visitor;
     this.busy = 1;
     if (headers.host === undefined && head.version === '1.1') {
@@ -267,7 +271,7 @@ export class VisitorConnection implements ConnectionInfo {
       return;
     }
     const allowed: Access = access.check(headers.cookie, headers.authorization, visitor);
-    exchange.visit = host.visits.start(head, this.socket.remoteAddress, allowed.ok);
+    exchange.visit = host.visits.start(head, this.peer, allowed.ok);
     if (!allowed.ok) {
       this.answerWith(upgrade ? access.upgradeRefusal(allowed) : access.challenge(head.method, head.target, headers.accept, allowed));
       return;
@@ -285,7 +289,7 @@ export class VisitorConnection implements ConnectionInfo {
   /** The sign-in form: its page, or its POST read here (never relayed). */
   private signIn(exchange: Exchange, publicOrigin: PublicOrigin): void {
     const { head } = exchange;
-    exchange.visit = this.host.visits.start(head, this.socket.remoteAddress, false);
+    exchange.visit = this.host.visits.start(head, this.peer, false);
     if (head.method !== 'POST') {
       this.answerWith(this.host.access.signInForm());
       return;
@@ -318,7 +322,7 @@ export class VisitorConnection implements ConnectionInfo {
       const origin = exchange.sink === 'origin' ? this.origin : null;
       origin?.cork();
       used = exchange.decoder.feed(buffer, 0, this.bodyData);
-      if (origin !== null) process.nextTick(uncork, origin);
+      origin?.uncork();
       if (this.reading !== Reading.Body) return;
       if (used === -1) {
         this.bodyBroken(exchange, exchange.decoder.error ?? 'a malformed chunked body');
@@ -469,7 +473,7 @@ export class VisitorConnection implements ConnectionInfo {
       consumeAuthorization,
       upgrade: exchange.upgrade,
       publicOrigin,
-      visitorAddress: clientAddress(head.headers, this.socket.remoteAddress),
+      visitorAddress: clientAddress(head.headers, this.peer),
       framing: exchange.upgrade ? null : outgoingFraming(head.method, exchange.framing),
       cookie: withoutShareCookie(head.headers.cookie),
     });
@@ -516,6 +520,7 @@ export class VisitorConnection implements ConnectionInfo {
 
   private attachOrigin(origin: Socket): void {
     this.origin = origin;
+    this.originHeard = false;
     let failure: Error | null = null;
     origin.on('data', (chunk: Buffer) => {
       if (this.origin === origin) this.onOriginData(chunk);
@@ -551,12 +556,14 @@ export class VisitorConnection implements ConnectionInfo {
       return;
     }
     relay.heard = true;
+    // Whatever this read makes the gateway write (a head, chunk framing, the body) goes out in one system call.
+    const socket = this.socket;
+    socket.cork();
     if (!relay.started && relay.held === null) {
       relay.buffer = relay.buffer === null ? chunk : Buffer.concat([relay.buffer, chunk]);
       this.readResponseHead(exchange, relay);
-      return;
-    }
-    this.readResponseBody(exchange, relay, chunk, 0);
+    } else this.readResponseBody(exchange, relay, chunk, 0);
+    socket.uncork();
   }
 
   private readResponseHead(exchange: Exchange, relay: Relay): void {
@@ -571,7 +578,11 @@ export class VisitorConnection implements ConnectionInfo {
       const rest = parsed.consumed === buffer.length ? null : buffer.subarray(parsed.consumed);
       relay.buffer = rest;
       const head = parsed.head;
-      this.host.originAnswered(this.origin?.remoteAddress);
+      if (!this.originHeard) {
+        // Once per connection: the address is a system call away.
+        this.originHeard = true;
+        this.host.originAnswered(this.origin?.remoteAddress);
+      }
       if (head.status === 101) {
         if (exchange.upgrade) this.upgrade(exchange, relay, head, rest);
         else this.originProtocolError(exchange, 'a 101 to a request that asked for no upgrade');
@@ -623,7 +634,7 @@ export class VisitorConnection implements ConnectionInfo {
 
   private writeResponseHead(exchange: Exchange, relay: Relay, head: ResponseHead, headers: HeaderList): void {
     relay.started = true;
-    if (exchange.visit !== null) exchange.visit.responseHeaders = inspectorHeaders(headers.flat());
+    if (exchange.visit !== null) exchange.visit.responseHeaders = inspectorPairs(headers);
     this.socket.write(responseHead(head.status, head.reason, headers, !exchange.keepAlive), 'latin1');
   }
 
@@ -639,9 +650,7 @@ export class VisitorConnection implements ConnectionInfo {
       }
       case 'chunked': {
         const decoder = relay.decoder!;
-        this.socket.cork();
         const used = decoder.feed(chunk, start, (data) => this.responseData(exchange, relay, data));
-        process.nextTick(uncork, this.socket);
         if (used === -1) {
           this.originProtocolError(exchange, decoder.error ?? 'a malformed chunked body');
           return;
@@ -675,11 +684,8 @@ export class VisitorConnection implements ConnectionInfo {
       this.releaseHeld(exchange, relay, false);
     }
     const socket = this.socket;
-    if (relay.chunkedOut) {
-      socket.cork();
-      for (const part of frameChunk(data)) socket.write(part);
-      process.nextTick(uncork, socket);
-    } else socket.write(data);
+    if (relay.chunkedOut) for (const part of frameChunk(data)) socket.write(part);
+    else socket.write(data);
     if (socket.writableNeedDrain && !this.visitorDraining) {
       const origin = this.origin;
       if (origin === null) return;
@@ -825,8 +831,4 @@ export class VisitorConnection implements ConnectionInfo {
   get isUpgraded(): boolean {
     return this.upgraded;
   }
-}
-
-function uncork(socket: Socket): void {
-  socket.uncork();
 }

@@ -26,11 +26,15 @@ export interface Visit {
   recorded: boolean;
 }
 
+const MAX_CACHED_TAGS = 1024;
+
 export class Visits {
   private readonly traffic = new TrafficLog();
   private readonly tagger = new VisitorTagger();
   private readonly throttle: Throttle;
   private closed = false;
+  /** Tags of recent visitor keys: an HMAC per request cost more than the rest of the bookkeeping. */
+  private readonly tags = new Map<string, string>();
 
   constructor(intervalMs: number, report: (traffic: ShareTraffic) => void) {
     this.throttle = new Throttle(intervalMs, () => report(this.traffic.snapshot()));
@@ -44,12 +48,22 @@ export class Visits {
       at: Date.now(),
       started: performance.now(),
       visitor: authorized ? key : null,
-      tag: this.tagger.tag(key),
+      tag: this.tagOf(key),
       country: countryOf(head.headers),
       requestHeaders: inspectorHeaders(head.rawHeaders),
       responseHeaders: [],
       recorded: false,
     };
+  }
+
+  private tagOf(key: string): string {
+    let tag = this.tags.get(key);
+    if (tag === undefined) {
+      if (this.tags.size >= MAX_CACHED_TAGS) this.tags.clear();
+      tag = this.tagger.tag(key);
+      this.tags.set(key, tag);
+    }
+    return tag;
   }
 
   /** Once per visit; `status` 0 when the visitor got no answer. */
