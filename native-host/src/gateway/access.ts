@@ -70,7 +70,9 @@ export class ShareAccess {
     if (access.why === 'locked') {
       const seconds = retryAfterSeconds(access.retryAfterMs);
       headers['retry-after'] = String(seconds);
-      const body = html ? signInPage(safeNext(target), { kind: 'locked', seconds }) : `Too many wrong passwords. Try again in ${seconds} seconds.\n`;
+      const body = html
+        ? signInPage(safeNext(target), { kind: 'locked', seconds })
+        : `Too many wrong passwords. Try again in ${seconds} seconds.\n`;
       return { status: 429, headers, body };
     }
     // No Basic challenge for a browser: it would show its own dialog, which asks for a user name visitors do not have.
@@ -82,7 +84,8 @@ export class ShareAccess {
 
   /** An upgrade without the password: no page, the status and the challenge only, and the connection closes. */
   upgradeRefusal(access: Exclude<Access, { ok: true }>): Answer {
-    if (access.why === 'locked') return { status: 429, headers: { 'Retry-After': String(retryAfterSeconds(access.retryAfterMs)) }, body: '', close: true };
+    if (access.why === 'locked')
+      return { status: 429, headers: { 'Retry-After': String(retryAfterSeconds(access.retryAfterMs)) }, body: '', close: true };
     return { status: 401, headers: { 'WWW-Authenticate': AUTH_CHALLENGE }, body: '', close: true };
   }
 
@@ -93,7 +96,12 @@ export class ShareAccess {
 
   /** A sign-in posted from another site: it would spend the visitor's own wrong-password budget and lock them out. */
   static foreignSignIn(): Answer {
-    return { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8', ...NO_STORE }, body: 'This sign-in was sent from another site.\n', close: true };
+    return {
+      status: 403,
+      headers: { 'content-type': 'text/plain; charset=utf-8', ...NO_STORE },
+      body: 'This sign-in was sent from another site.\n',
+      close: true,
+    };
   }
 
   static formTooLarge(): Answer {

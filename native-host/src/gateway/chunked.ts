@@ -9,7 +9,7 @@
  * required everywhere: a lone LF or CR, a space inside a size, or a non-hex size is an error.
  */
 
-const enum State {
+enum State {
   Size,
   SizeSpace,
   Extension,

@@ -44,10 +44,23 @@ const CRLFCRLF = Buffer.from('\r\n\r\n');
 
 /** RFC 9110 tchar. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-/** Field values: visible characters, spaces and tabs, and obs-text (bytes 0x80–0xff, read as latin1). */
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Field values and reasons: visible characters, spaces and tabs, and obs-text (bytes 0x80–0xff, read as latin1). */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if ((code < 0x20 && code !== 0x09) || code === 0x7f) return true;
+  }
+  return false;
+}
+
 /** A request target: no spaces, no control characters. */
-const BAD_TARGET = /[\x00-\x20\x7f]/;
+function badTarget(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code === 0x7f) return true;
+  }
+  return text === '';
+}
 
 /** node:http keeps the first of these when a head repeats them (_http_incoming.js). */
 const FIRST_ONLY = new Set([
@@ -114,7 +127,7 @@ function readFields(text: string, at: number, rawHeaders: string[], headers: Inc
     const name = text.slice(at, colon);
     if (!TOKEN.test(name)) return 'a header name with spaces or other characters outside a token';
     const value = trimOws(text.slice(colon + 1, end));
-    if (BAD_VALUE.test(value)) return 'a control character in a header value';
+    if (hasControl(value)) return 'a control character in a header value';
     rawHeaders.push(name, value);
     const lower = lowerName(name);
     const existing = folded[lower];
@@ -166,7 +179,7 @@ export function parseRequestHead(buffer: Buffer, maxBytes: number): HeadResult<R
   const target = line.slice(first + 1, second);
   const version = versionOf(line.slice(second + 1));
   if (!TOKEN.test(method)) return bad('a malformed method');
-  if (target === '' || BAD_TARGET.test(target)) return bad('a malformed request target');
+  if (badTarget(target)) return bad('a malformed request target');
   if (version === null) return bad('an HTTP version other than 1.0 or 1.1');
   const rawHeaders: string[] = [];
   const headers: IncomingHttpHeaders = {};
@@ -183,8 +196,8 @@ export function parseResponseHead(buffer: Buffer, maxBytes: number): HeadResult<
   let lineEnd = text.indexOf('\r\n');
   if (lineEnd === -1) lineEnd = text.length;
   const line = text.slice(0, lineEnd);
-  const match = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: ([^\x00-\x08\x0a-\x1f\x7f]*))?$/.exec(line);
-  if (match === null) return bad('a malformed status line');
+  const match = /^(HTTP\/1\.[01]) ([1-9]\d\d)(?: (.*))?$/.exec(line);
+  if (match === null || hasControl(match[3] ?? '')) return bad('a malformed status line');
   const rawHeaders: string[] = [];
   const headers: IncomingHttpHeaders = {};
   const problem = readFields(text, lineEnd + 2, rawHeaders, headers);

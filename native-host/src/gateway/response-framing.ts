@@ -21,7 +21,12 @@ const NONE: ResponseFraming = { ok: true, framing: { kind: 'none' } };
 const CHUNKED: ResponseFraming = { ok: true, framing: { kind: 'chunked' } };
 const CLOSE: ResponseFraming = { ok: true, framing: { kind: 'close' } };
 
-export function responseFraming(method: string, status: number, headers: IncomingHttpHeaders, rawHeaders: readonly string[]): ResponseFraming {
+export function responseFraming(
+  method: string,
+  status: number,
+  headers: IncomingHttpHeaders,
+  rawHeaders: readonly string[],
+): ResponseFraming {
   if (method === 'HEAD' || status < 200 || status === 204 || status === 304) return NONE;
   const hasLength = headers['content-length'] !== undefined;
   const coding = headers['transfer-encoding'];

@@ -16,7 +16,8 @@ const ALWAYS = ['connection', 'keep-alive', 'proxy-connection', 'trailer'];
 export function visitorResponseHeaders(head: ResponseHead, origin: string, publicOrigin: string): HeaderList {
   // The usual Connection values (keep-alive, close) name no other header: the set below is enough.
   const connection = head.headers.connection;
-  const dropped = connection === undefined || connection === 'keep-alive' || connection === 'close' ? ALWAYS : hopByHopResponseHeaders(head.headers);
+  const dropped =
+    connection === undefined || connection === 'keep-alive' || connection === 'close' ? ALWAYS : hopByHopResponseHeaders(head.headers);
   const list: HeaderList = [];
   const raw = head.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {

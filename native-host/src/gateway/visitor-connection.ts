@@ -66,7 +66,7 @@ export interface RelayHost {
 }
 
 /** What the visitor's incoming bytes are, now. */
-const enum Reading {
+enum Reading {
   Head,
   Body,
   /** A request is read and its answer not finished: bytes wait in the buffer, the socket paused. */
@@ -164,7 +164,9 @@ export class VisitorConnection implements ConnectionInfo {
   timedOut(): void {
     const exchange = this.exchange;
     const waitingForVisitor =
-      exchange === null ? this.reading === Reading.Head && this.buffer !== null : !exchange.bodyDone && !exchange.answered && exchange.relay?.started !== true;
+      exchange === null
+        ? this.reading === Reading.Head && this.buffer !== null
+        : !exchange.bodyDone && !exchange.answered && exchange.relay?.started !== true;
     if (waitingForVisitor) this.closeWith({ status: 408, headers: {}, body: '' });
     else this.socket.destroy();
   }
@@ -261,7 +263,11 @@ export class VisitorConnection implements ConnectionInfo {
     this.exchange = exchange;
     this.deadline = exchange.bodyDone ? Number.POSITIVE_INFINITY : performance.now() + REQUEST_TIMEOUT_MS;
     if (!upgrade && isProbeRequest(head.target, host.probeToken)) {
-      this.answerWith({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: probeAnswer(host.probeToken) });
+      this.answerWith({
+        status: 200,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        body: probeAnswer(host.probeToken),
+      });
       return;
     }
     const publicOrigin = publicOriginFor(headers.host, host.publicHostname);
@@ -591,7 +597,10 @@ export class VisitorConnection implements ConnectionInfo {
       if (head.status < 200) {
         // 100 Continue, 103 Early Hints: passed on to a client that can read them.
         if (exchange.head.version === '1.1')
-          this.socket.write(responseHead(head.status, head.reason, visitorResponseHeaders(head, this.host.originUrl, serialise(relay.publicOrigin)), false), 'latin1');
+          this.socket.write(
+            responseHead(head.status, head.reason, visitorResponseHeaders(head, this.host.originUrl, serialise(relay.publicOrigin)), false),
+            'latin1',
+          );
         if (rest === null) return;
         continue;
       }
@@ -642,7 +651,8 @@ export class VisitorConnection implements ConnectionInfo {
     switch (relay.framing.kind) {
       case 'length': {
         const take = Math.min(relay.remaining, chunk.length - start);
-        if (take > 0) this.responseData(exchange, relay, start === 0 && take === chunk.length ? chunk : chunk.subarray(start, start + take));
+        if (take > 0)
+          this.responseData(exchange, relay, start === 0 && take === chunk.length ? chunk : chunk.subarray(start, start + take));
         relay.remaining -= take;
         if (start + take < chunk.length) relay.originReusable = false;
         if (relay.remaining === 0) this.responseEnded(exchange, relay);
@@ -776,7 +786,10 @@ export class VisitorConnection implements ConnectionInfo {
   private originProtocolError(exchange: Exchange, reason: string): void {
     const relay = exchange.relay!;
     this.dropOrigin();
-    this.host.originFailed(Object.assign(new Error(`the local server sent ${reason}`), { code: 'EPROTO' }), `${exchange.head.method} ${exchange.head.target}`);
+    this.host.originFailed(
+      Object.assign(new Error(`the local server sent ${reason}`), { code: 'EPROTO' }),
+      `${exchange.head.method} ${exchange.head.target}`,
+    );
     if (relay.started) {
       this.socket.destroy();
       return;

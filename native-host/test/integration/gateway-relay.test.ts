@@ -120,7 +120,7 @@ describe('requests as the relay reads them (issue 15)', () => {
     const gw = await gateway({ origin: local.origin });
     const socket = await socketTo(gw);
     const reader = new ResponseReader(socket);
-    socket.write(head('GET', '/one') + head('HEAD', '/two') + head('POST', '/three', ['Content-Length: 3']) + 'abc' + head('GET', '/four'));
+    socket.write(`${head('GET', '/one')}${head('HEAD', '/two')}${head('POST', '/three', ['Content-Length: 3'])}abc${head('GET', '/four')}`);
     expect((await reader.next())?.body).toBe('seen GET /one body=0');
     const second = await reader.next(5000, true);
     expect(second?.status).toBe(200);
@@ -179,7 +179,10 @@ describe('requests as the relay reads them (issue 15)', () => {
     const gw = await gateway({ origin: local.origin });
     const socket = await socketTo(gw);
     const smuggled = 'GET /smuggled HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n';
-    const { response, reader } = await exchange(socket, `${head('POST', '/x', ['Transfer-Encoding: chunked'])}5\r\nhelloXX\r\n0\r\n\r\n${smuggled}`);
+    const { response, reader } = await exchange(
+      socket,
+      `${head('POST', '/x', ['Transfer-Encoding: chunked'])}5\r\nhelloXX\r\n0\r\n\r\n${smuggled}`,
+    );
     expect(response?.status).toBe(400);
     expect(await reader.waitForClose(5000)).toBe(true);
     await sleep(100);

@@ -53,7 +53,10 @@ describe('ChunkedDecoder (issue 15: a chunked body read strictly, re-framed by t
   it('fuzz: what frameChunk writes decodes to the same bytes, however it is cut', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 40 }), { maxLength: 8 }), fc.array(fc.nat(400), { maxLength: 6 }), (parts, cuts) => {
-        const framed = Buffer.concat([...parts.filter((p) => p !== '').flatMap((p) => frameChunk(Buffer.from(p, 'latin1'))), LAST_CHUNK]).toString('latin1');
+        const framed = Buffer.concat([
+          ...parts.filter((p) => p !== '').flatMap((p) => frameChunk(Buffer.from(p, 'latin1'))),
+          LAST_CHUNK,
+        ]).toString('latin1');
         const points = [...new Set(cuts.map((c) => c % (framed.length + 1)))].sort((a, b) => a - b);
         const pieces: string[] = [];
         let from = 0;

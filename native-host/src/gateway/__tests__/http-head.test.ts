@@ -7,12 +7,28 @@ const bytes = (text: string): Buffer => Buffer.from(text, 'latin1');
 
 describe('parseRequestHead (issue 15: the gateway reads request heads itself, strictly)', () => {
   it('reads the request line, every header line as sent, and folds them as node:http does', () => {
-    const head = 'GET /a?b=1 HTTP/1.1\r\nHost: x.example\r\nAccept: text/html\r\naccept: */*\r\nCookie: a=1\r\nCOOKIE: b=2\r\nHost: other\r\nX-Empty:\r\n\r\n';
+    const head =
+      'GET /a?b=1 HTTP/1.1\r\nHost: x.example\r\nAccept: text/html\r\naccept: */*\r\nCookie: a=1\r\nCOOKIE: b=2\r\nHost: other\r\nX-Empty:\r\n\r\n';
     const parsed = parseRequestHead(bytes(`${head}rest`), MAX);
     expect(parsed.kind).toBe('head');
     if (parsed.kind !== 'head') return;
     expect(parsed.head).toMatchObject({ method: 'GET', target: '/a?b=1', version: '1.1' });
-    expect(parsed.head.rawHeaders).toEqual(['Host', 'x.example', 'Accept', 'text/html', 'accept', '*/*', 'Cookie', 'a=1', 'COOKIE', 'b=2', 'Host', 'other', 'X-Empty', '']);
+    expect(parsed.head.rawHeaders).toEqual([
+      'Host',
+      'x.example',
+      'Accept',
+      'text/html',
+      'accept',
+      '*/*',
+      'Cookie',
+      'a=1',
+      'COOKIE',
+      'b=2',
+      'Host',
+      'other',
+      'X-Empty',
+      '',
+    ]);
     expect(parsed.head.headers).toEqual({ host: 'x.example', accept: 'text/html, */*', cookie: 'a=1; b=2', 'x-empty': '' });
     // The body's first bytes are not the head's.
     expect(parsed.consumed).toBe(head.length);
@@ -64,7 +80,7 @@ describe('parseRequestHead (issue 15: the gateway reads request heads itself, st
         if (first.kind === 'head') expect(first.consumed).toBeLessThanOrEqual(at);
         if (whole.kind === 'head') {
           expect(whole.head.rawHeaders.length % 2).toBe(0);
-          for (const value of whole.head.rawHeaders) expect(value).not.toMatch(/[\r\n\x00]/);
+          for (const value of whole.head.rawHeaders) for (const bad of ['\r', '\n', '\0']) expect(value.includes(bad)).toBe(false);
         }
       }),
     );
@@ -80,7 +96,10 @@ describe('parseResponseHead', () => {
   });
 
   it('accepts an empty reason and HTTP/1.0', () => {
-    expect(parseResponseHead(bytes('HTTP/1.0 200\r\n\r\n'), MAX)).toMatchObject({ kind: 'head', head: { status: 200, reason: '', version: '1.0' } });
+    expect(parseResponseHead(bytes('HTTP/1.0 200\r\n\r\n'), MAX)).toMatchObject({
+      kind: 'head',
+      head: { status: 200, reason: '', version: '1.0' },
+    });
   });
 
   it.each([
