@@ -153,8 +153,12 @@ export class VisitorConnection implements ConnectionInfo {
     socket.on('end', () => {
       this.ended = true;
       // A body cut short will never end: nothing to wait for. Otherwise the answer due still goes out.
-      if (this.exchange === null) socket.end();
-      else if (!this.exchange.bodyDone) socket.destroy();
+      const exchange = this.exchange;
+      if (exchange === null) socket.end();
+      else if (!exchange.bodyDone) {
+        if (exchange.answered) this.closeWith(null);
+        else socket.destroy();
+      }
     });
     socket.on('error', () => socket.destroy());
     socket.once('close', () => this.onClose());
@@ -396,7 +400,10 @@ export class VisitorConnection implements ConnectionInfo {
   /** An answer of the gateway's own to the current request; its body (if any) is still read, unless the connection closes. */
   private answerWith(reply: Answer): void {
     const exchange = this.exchange!;
-    if (reply.close === true || !exchange.keepAlive) {
+    // A client waiting for 100 Continue may never send the body it announced: reading on would
+    // take its next request for that body (RFC 9110 §10.1.1 allows closing instead).
+    const waitingToSend = !exchange.bodyDone && exchange.head.headers.expect !== undefined;
+    if (reply.close === true || !exchange.keepAlive || waitingToSend) {
       this.recordVisit(exchange, reply.status);
       this.closeWith(reply);
       return;
@@ -735,7 +742,7 @@ export class VisitorConnection implements ConnectionInfo {
 
   private responseEnded(exchange: Exchange, relay: Relay): void {
     if (relay.held !== null) this.releaseHeld(exchange, relay, true);
-    else if (relay.chunkedOut) this.socket.write(LAST_CHUNK);
+    if (relay.chunkedOut) this.socket.write(LAST_CHUNK);
     exchange.answered = true;
     this.recordVisit(exchange, relay.status);
     if (relay.originReusable && exchange.bodyDone && this.origin !== null) this.originIdle = true;

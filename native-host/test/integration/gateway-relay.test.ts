@@ -291,6 +291,16 @@ describe('responses as the local server frames them (issue 15)', () => {
     expect(response?.body).toContain('did not answer properly');
   });
 
+  it('a request waiting for 100 Continue that the gateway answers itself (the password) closes the connection: its body would be read as the next request', async () => {
+    const local = await countingOrigin();
+    const gw = await gateway({ origin: local.origin, password: 'correct horse' });
+    const socket = await socketTo(gw);
+    const { response, reader } = await exchange(socket, head('POST', '/upload', ['Expect: 100-continue', 'Content-Length: 20']));
+    expect(response?.status).toBe(401);
+    expect(await reader.waitForClose(5000)).toBe(true);
+    expect(local.seen).toEqual([]);
+  });
+
   it('an HTTP/1.0 visitor gets a body that runs to the close as it came, and the connection closes after it', async () => {
     const local = await ScriptedOrigin.start((request) => request.socket.end('HTTP/1.0 200 OK\r\n\r\nold style'));
     const gw = await gateway({ origin: local.origin });
@@ -302,6 +312,34 @@ describe('responses as the local server frames them (issue 15)', () => {
     expect(response?.body).toBe('old style');
     expect(reader.closed).toBe(true);
   });
+});
+
+describe("scripts that may carry webpack-dev-server's client, sent chunked", () => {
+  const entry = 'webpack-dev-server/client/index.js?protocol=ws%3A&hostname=0.0.0.0&port=8080&pathname=%2Fws';
+  for (const [what, text, expected] of [
+    ['one with the client is rewritten and sent with its new length', `/* ${entry} */`, `/* ${entry.replace('port=8080', 'port=0')} */`],
+    ['one without is sent as it came, chunked and complete', 'console.log("no client here")', 'console.log("no client here")'],
+  ] as const) {
+    it(what, async () => {
+      const half = Math.floor(text.length / 2);
+      const local = await ScriptedOrigin.start((request) => {
+        if (plain(request)) return;
+        const chunk = (part: string) => `${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`;
+        request.socket.write(
+          `HTTP/1.1 200 OK\r\nContent-Type: text/javascript\r\nTransfer-Encoding: chunked\r\n\r\n${chunk(text.slice(0, half))}`,
+        );
+        setTimeout(() => request.socket.write(`${chunk(text.slice(half))}0\r\n\r\n`), 30);
+      });
+      const gw = await gateway({ origin: local.origin });
+      const socket = await socketTo(gw);
+      const { response, reader } = await exchange(socket, head('GET', '/main.js'));
+      expect(response?.body).toBe(expected);
+      if (expected !== text) expect(response?.headers['content-length']).toBe(String(Buffer.byteLength(expected)));
+      else expect(response?.headers['transfer-encoding']).toBe('chunked');
+      socket.write(head('GET', '/next'));
+      expect((await reader.next())?.body).toBe('next');
+    });
+  }
 });
 
 describe('scripts held for the webpack-dev-server rewrite (dev-client.ts) stay within a share-wide budget', () => {
