@@ -137,6 +137,9 @@ export class VisitorConnection implements ConnectionInfo {
   private closed = false;
   private upgraded = false;
   private processing = false;
+  /** What send() gathers while one read from the origin is handled; null: writes go out at once. */
+  private out: Buffer[] | null = null;
+  private outBytes = 0;
   /** The peer's address, read once (each read is a system call). */
   private readonly peer: string | undefined;
   /** Waiting for the origin (or the visitor) to take more bytes: reading from the other side is paused. */
@@ -408,7 +411,7 @@ export class VisitorConnection implements ConnectionInfo {
       this.closeWith(reply);
       return;
     }
-    this.socket.write(answer(reply.status, reply.headers, reply.body, { close: false, head: exchange.head.method === 'HEAD' }));
+    this.send(answer(reply.status, reply.headers, reply.body, { close: false, head: exchange.head.method === 'HEAD' }));
     exchange.answered = true;
     this.recordVisit(exchange, reply.status);
     exchange.sink = 'discard';
@@ -418,6 +421,7 @@ export class VisitorConnection implements ConnectionInfo {
 
   /** Answers (when nothing was answered yet) and closes: nothing more is read. */
   private closeWith(reply: Answer | null): void {
+    this.flush();
     this.reading = Reading.Ignore;
     this.buffer = null;
     const exchange = this.exchange;
@@ -569,14 +573,51 @@ export class VisitorConnection implements ConnectionInfo {
       return;
     }
     relay.heard = true;
-    // Whatever this read makes the gateway write (a head, chunk framing, the body) goes out in one system call.
-    const socket = this.socket;
-    socket.cork();
+    // Whatever this read makes the gateway write (a head, chunk framing, the body) goes out in one write.
+    this.out = [];
+    this.outBytes = 0;
     if (!relay.started && relay.held === null) {
       relay.buffer = relay.buffer === null ? chunk : Buffer.concat([relay.buffer, chunk]);
       this.readResponseHead(exchange, relay);
     } else this.readResponseBody(exchange, relay, chunk, 0);
-    socket.uncork();
+    this.flush();
+  }
+
+  /** Bytes for the visitor: gathered while one read from the origin is handled (see flush), else written at once. */
+  private send(data: Buffer): void {
+    if (this.out === null) this.socket.write(data);
+    else {
+      this.out.push(data);
+      this.outBytes += data.length;
+    }
+  }
+
+  /**
+   * Writes what send() gathered: small pieces as one buffer (a head and a small body in one
+   * system call, without the stream's writev path), large ones as they are; then waits for the
+   * visitor to take them before reading more from the origin.
+   */
+  private flush(): void {
+    const out = this.out;
+    this.out = null;
+    if (out === null || out.length === 0) return;
+    const socket = this.socket;
+    if (out.length === 1) socket.write(out[0]!);
+    else if (this.outBytes <= 64 * 1024) socket.write(Buffer.concat(out, this.outBytes));
+    else {
+      socket.cork();
+      for (const piece of out) socket.write(piece);
+      socket.uncork();
+    }
+    if (socket.writableNeedDrain && !this.visitorDraining && this.origin !== null) {
+      const origin = this.origin;
+      this.visitorDraining = true;
+      origin.pause();
+      socket.once('drain', () => {
+        this.visitorDraining = false;
+        origin.resume();
+      });
+    }
   }
 
   private readResponseHead(exchange: Exchange, relay: Relay): void {
@@ -604,9 +645,11 @@ export class VisitorConnection implements ConnectionInfo {
       if (head.status < 200) {
         // 100 Continue, 103 Early Hints: passed on to a client that can read them.
         if (exchange.head.version === '1.1')
-          this.socket.write(
-            responseHead(head.status, head.reason, visitorResponseHeaders(head, this.host.originUrl, serialise(relay.publicOrigin)), false),
-            'latin1',
+          this.send(
+            Buffer.from(
+              responseHead(head.status, head.reason, visitorResponseHeaders(head, this.host.originUrl, serialise(relay.publicOrigin)), false),
+              'latin1',
+            ),
           );
         if (rest === null) return;
         continue;
@@ -651,7 +694,7 @@ export class VisitorConnection implements ConnectionInfo {
   private writeResponseHead(exchange: Exchange, relay: Relay, head: ResponseHead, headers: HeaderList): void {
     relay.started = true;
     if (exchange.visit !== null) exchange.visit.responseHeaders = inspectorPairs(headers);
-    this.socket.write(responseHead(head.status, head.reason, headers, !exchange.keepAlive), 'latin1');
+    this.send(Buffer.from(responseHead(head.status, head.reason, headers, !exchange.keepAlive), 'latin1'));
   }
 
   private readResponseBody(exchange: Exchange, relay: Relay, chunk: Buffer, start: number): void {
@@ -700,19 +743,8 @@ export class VisitorConnection implements ConnectionInfo {
       // Too large, or the share holds too much already: the script streams through as it came.
       this.releaseHeld(exchange, relay, false);
     }
-    const socket = this.socket;
-    if (relay.chunkedOut) for (const part of frameChunk(data)) socket.write(part);
-    else socket.write(data);
-    if (socket.writableNeedDrain && !this.visitorDraining) {
-      const origin = this.origin;
-      if (origin === null) return;
-      this.visitorDraining = true;
-      origin.pause();
-      socket.once('drain', () => {
-        this.visitorDraining = false;
-        origin.resume();
-      });
-    }
+    if (relay.chunkedOut) for (const part of frameChunk(data)) this.send(part);
+    else this.send(data);
   }
 
   /** Writes a held script's head and what was held; `rewrite` at its end, when the whole body is here. */
@@ -732,7 +764,7 @@ export class VisitorConnection implements ConnectionInfo {
         headers.push(['Content-Length', String(rewritten.length)]);
         relay.chunkedOut = false;
         this.writeResponseHead(exchange, relay, held.head, headers);
-        this.socket.write(rewritten);
+        this.send(rewritten);
         return;
       }
     }
@@ -742,7 +774,7 @@ export class VisitorConnection implements ConnectionInfo {
 
   private responseEnded(exchange: Exchange, relay: Relay): void {
     if (relay.held !== null) this.releaseHeld(exchange, relay, true);
-    if (relay.chunkedOut) this.socket.write(LAST_CHUNK);
+    if (relay.chunkedOut) this.send(LAST_CHUNK);
     exchange.answered = true;
     this.recordVisit(exchange, relay.status);
     if (relay.originReusable && exchange.bodyDone && this.origin !== null) this.originIdle = true;
@@ -832,6 +864,7 @@ export class VisitorConnection implements ConnectionInfo {
     for (let i = 0; i + 1 < head.rawHeaders.length; i += 2) text += `${head.rawHeaders[i]}: ${head.rawHeaders[i + 1]}\r\n`;
     if (exchange.visit !== null) exchange.visit.responseHeaders = inspectorHeaders(head.rawHeaders);
     this.recordVisit(exchange, 101);
+    this.flush();
     socket.write(`${text}\r\n`, 'latin1');
     if (rest !== null) socket.write(rest);
     const pending = this.buffer;
