@@ -32,6 +32,8 @@ import { MAX_FORM_BYTES, SIGN_IN_PATH, withoutShareCookie } from './sign-in.js';
 import { clientAddress, visitorAddress } from './visitor.js';
 import type { Visit, Visits } from './visits.js';
 
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+
 /** Node's default, said out loud: a longer head gets 431. Cloudflare allows 32 KiB, dev servers usually 16. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 /** A response head from the origin: larger ones are an error (node:http allowed 16 KiB). */
@@ -137,6 +139,10 @@ export class VisitorConnection implements ConnectionInfo {
   private closed = false;
   private upgraded = false;
   private processing = false;
+  /** Pieces of a head that did not end in the first one (see onData); null when none is pending. */
+  private headParts: Buffer[] | null = null;
+  private headBytes = 0;
+  private headTail: Buffer = Buffer.alloc(0);
   /** What send() gathers while one read from the origin is handled; null: writes go out at once. */
   private out: Buffer[] | null = null;
   private outBytes = 0;
@@ -189,6 +195,18 @@ export class VisitorConnection implements ConnectionInfo {
     if (this.buffer === null) {
       if (this.reading === Reading.Head) this.deadline = performance.now() + HEADERS_TIMEOUT_MS;
       this.buffer = chunk;
+    } else if (this.reading === Reading.Head && this.headParts !== null) {
+      // A head arriving in pieces is joined once it can be whole: joining and searching it again
+      // at every piece would cost the square of its length (a byte at a time: a slow loris for the CPU).
+      const parts = this.headParts;
+      parts.push(chunk);
+      this.headBytes += chunk.length;
+      // The last bytes so far and this piece: where an end of head can first appear.
+      const seen = Buffer.concat([this.headTail, chunk]);
+      this.headTail = seen.subarray(-3);
+      if (seen.indexOf(CRLFCRLF) === -1 && this.headBytes <= MAX_HEADER_BYTES + 8) return;
+      this.buffer = Buffer.concat([this.buffer, ...parts]);
+      this.headParts = null;
     } else this.buffer = Buffer.concat([this.buffer, chunk]);
     this.process();
   };
@@ -209,7 +227,13 @@ export class VisitorConnection implements ConnectionInfo {
     while (this.buffer !== null && !this.closed) {
       if (this.reading === Reading.Head) {
         const parsed = parseRequestHead(this.buffer, MAX_HEADER_BYTES);
-        if (parsed.kind === 'incomplete') return;
+        if (parsed.kind === 'incomplete') {
+          this.headParts = [];
+          this.headBytes = this.buffer.length;
+          this.headTail = this.buffer.subarray(-3);
+          return;
+        }
+        this.headParts = null;
         if (parsed.kind === 'error') {
           this.closeWith({ status: parsed.status, headers: {}, body: '' });
           return;
@@ -647,7 +671,12 @@ export class VisitorConnection implements ConnectionInfo {
         if (exchange.head.version === '1.1')
           this.send(
             Buffer.from(
-              responseHead(head.status, head.reason, visitorResponseHeaders(head, this.host.originUrl, serialise(relay.publicOrigin)), false),
+              responseHead(
+                head.status,
+                head.reason,
+                visitorResponseHeaders(head, this.host.originUrl, serialise(relay.publicOrigin)),
+                false,
+              ),
               'latin1',
             ),
           );
