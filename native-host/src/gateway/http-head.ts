@@ -146,7 +146,8 @@ function lowerName(name: string): string {
   const known = LOWER.get(name);
   if (known !== undefined) return known;
   const lower = name.toLowerCase();
-  if (LOWER.size < 512) LOWER.set(name, lower);
+  // Bounded: names are the sender's to choose, and only short common ones are worth keeping.
+  if (LOWER.size < 512 && name.length <= 40) LOWER.set(name, lower);
   return lower;
 }
 

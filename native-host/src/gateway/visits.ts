@@ -27,6 +27,7 @@ export interface Visit {
 }
 
 const MAX_CACHED_TAGS = 1024;
+const MAX_CACHED_KEY_LENGTH = 512;
 
 export class Visits {
   private readonly traffic = new TrafficLog();
@@ -59,8 +60,10 @@ export class Visits {
   private tagOf(key: string): string {
     let tag = this.tags.get(key);
     if (tag === undefined) {
-      if (this.tags.size >= MAX_CACHED_TAGS) this.tags.clear();
       tag = this.tagger.tag(key);
+      // Keys carry the visitor's User-Agent: long ones are not kept, so the cache stays small.
+      if (key.length > MAX_CACHED_KEY_LENGTH) return tag;
+      if (this.tags.size >= MAX_CACHED_TAGS) this.tags.clear();
       this.tags.set(key, tag);
     }
     return tag;
