@@ -683,14 +683,16 @@ export class VisitorConnection implements ConnectionInfo {
         if (rest === null) return;
         continue;
       }
-      this.startResponse(exchange, relay, head);
       relay.buffer = null;
-      if (rest !== null) this.readResponseBody(exchange, relay, rest, 0);
+      this.startResponse(exchange, relay, head, rest !== null);
+      // A response without a body that came with bytes after it: they are no answer to anything
+      // (the connection was already dropped, see startResponse), never the next request's.
+      if (rest !== null && !exchange.answered && this.exchange === exchange) this.readResponseBody(exchange, relay, rest, 0);
       return;
     }
   }
 
-  private startResponse(exchange: Exchange, relay: Relay, head: ResponseHead): void {
+  private startResponse(exchange: Exchange, relay: Relay, head: ResponseHead, more: boolean): void {
     const method = exchange.head.method;
     const framed = responseFraming(method, head.status, head.headers, head.rawHeaders);
     if (!framed.ok) {
@@ -702,7 +704,11 @@ export class VisitorConnection implements ConnectionInfo {
     relay.status = head.status;
     relay.remaining = framing.kind === 'length' ? framing.length : 0;
     relay.decoder = framing.kind === 'chunked' ? new ChunkedDecoder() : null;
-    relay.originReusable = framing.kind !== 'close' && originKeepsAlive(head.version, head.headers);
+    // After a HEAD, a server that wrongly sends the body too may send it in a later read, where it
+    // would pass for the next request's answer: that connection is not reused.
+    const bodiless = framing.kind === 'none' || (framing.kind === 'length' && framing.length === 0);
+    relay.originReusable =
+      framing.kind !== 'close' && method !== 'HEAD' && originKeepsAlive(head.version, head.headers) && !(bodiless && more);
     const headers = visitorResponseHeaders(head, this.host.originUrl, serialise(relay.publicOrigin));
     if (framing.kind === 'close' || framing.kind === 'chunked') {
       // Re-framed toward the visitor: chunked for HTTP/1.1, to the close for HTTP/1.0.

@@ -246,6 +246,24 @@ describe('responses as the local server frames them (issue 15)', () => {
     });
   }
 
+  it('bytes a local server sends after a bodiless answer (a HEAD answered with a body) are never taken as the next answer', async () => {
+    const local = await ScriptedOrigin.start((request) => {
+      if (plain(request)) return;
+      request.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 37\r\n\r\n');
+      // The stray body in a later read too.
+      setTimeout(() => request.socket.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil'), 20);
+    });
+    const gw = await gateway({ origin: local.origin });
+    const socket = await socketTo(gw);
+    const reader = new ResponseReader(socket);
+    socket.write(head('HEAD', '/thing'));
+    expect((await reader.next(5000, true))?.status).toBe(200);
+    socket.write(head('GET', '/next'));
+    expect((await reader.next())?.body).toBe('next');
+    // Asked on a new connection: the old one may still carry the stray bytes.
+    expect(new Set(local.requests.map((r) => r.socket)).size).toBe(2);
+  });
+
   it('100 Continue from the local server reaches the visitor before the final answer', async () => {
     const local = await ScriptedOrigin.start(
       (request) => request.socket.write(`HTTP/1.1 201 Created\r\nContent-Length: ${request.body.length}\r\n\r\n${request.body.toString()}`),
