@@ -12,7 +12,7 @@
  * folds them (IncomingHttpHeaders), so the rules written for node:http (headers.ts, framing.ts,
  * visitor.ts…) apply unchanged.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import { type IncomingHttpHeaders, METHODS } from 'node:http';
 
 export interface RequestHead {
   method: string;
@@ -41,6 +41,12 @@ export type HeadResult<T> =
 const INCOMPLETE = { kind: 'incomplete' } as const;
 const TOO_LARGE = { kind: 'error', status: 431, reason: 'a head larger than the limit' } as const;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/**
+ * The methods node:http's parser accepts (what the gateway used to take): a local server on Node
+ * refuses any other as unparsable, so one is refused here, before it reaches the origin.
+ */
+const KNOWN_METHODS = new Set(METHODS);
 
 /** RFC 9110 tchar. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -179,7 +185,7 @@ export function parseRequestHead(buffer: Buffer, maxBytes: number): HeadResult<R
   const method = line.slice(0, first);
   const target = line.slice(first + 1, second);
   const version = versionOf(line.slice(second + 1));
-  if (!TOKEN.test(method)) return bad('a malformed method');
+  if (!KNOWN_METHODS.has(method)) return bad('a method the local server may not know');
   if (badTarget(target)) return bad('a malformed request target');
   if (version === null) return bad('an HTTP version other than 1.0 or 1.1');
   const rawHeaders: string[] = [];

@@ -64,6 +64,8 @@ describe('parseRequestHead (issue 15: the gateway reads request heads itself, st
     ['a space in the target', 'GET /a b HTTP/1.1\r\nHost: a\r\n\r\n'],
     ['two spaces', 'GET  / HTTP/1.1\r\nHost: a\r\n\r\n'],
     ['a method with a slash', 'G/ET / HTTP/1.1\r\nHost: a\r\n\r\n'],
+    ['a method node:http does not know (what a short body leaves before the next request)', 'aGET / HTTP/1.1\r\nHost: a\r\n\r\n'],
+    ['a method in lower case', 'get / HTTP/1.1\r\nHost: a\r\n\r\n'],
     ['a control character in the target', 'GET /\x01 HTTP/1.1\r\nHost: a\r\n\r\n'],
   ])('refuses %s with 400', (_what, text) => {
     expect(parseRequestHead(bytes(text), MAX)).toMatchObject({ kind: 'error', status: 400 });
