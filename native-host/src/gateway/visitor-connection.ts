@@ -137,7 +137,6 @@ export class VisitorConnection implements ConnectionInfo {
   private originHeard = false;
   private ended = false;
   private closed = false;
-  private upgraded = false;
   private processing = false;
   /** Pieces of a head that did not end in the first one (see onData); null when none is pending. */
   private headParts: Buffer[] | null = null;
@@ -888,7 +887,6 @@ export class VisitorConnection implements ConnectionInfo {
   private upgrade(exchange: Exchange, relay: Relay, head: ResponseHead, rest: Buffer | null): void {
     const origin = this.origin!;
     const socket = this.socket;
-    this.upgraded = true;
     this.reading = Reading.Ignore;
     this.deadline = Number.POSITIVE_INFINITY;
     relay.started = true;
@@ -914,9 +912,5 @@ export class VisitorConnection implements ConnectionInfo {
     socket.pipe(origin);
     origin.pipe(socket);
     socket.resume();
-  }
-
-  get isUpgraded(): boolean {
-    return this.upgraded;
   }
 }
