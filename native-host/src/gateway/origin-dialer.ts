@@ -4,8 +4,9 @@
  * (`autoSelectFamily`) tries them in turn: a refused connection on loopback fails at once, so the
  * wrong guess costs well under a millisecond, and only until the next success is remembered.
  */
-import type { LookupFunction } from 'node:net';
+import type { LookupFunction, Socket } from 'node:net';
 import { connect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { dialCandidates } from './origin-address.js';
 
 export class OriginDialer {
@@ -31,6 +32,16 @@ export class OriginDialer {
   /** Options every connection to the origin needs, for agents and for reachability checks. */
   get connectOptions(): { lookup: LookupFunction; autoSelectFamily: true; noDelay: true } {
     return { lookup: this.lookup, autoSelectFamily: true, noDelay: true };
+  }
+
+  /**
+   * A new connection to the origin for relaying. Local https dev servers use self-signed
+   * certificates: the gateway is their only client here, so the certificate is not checked.
+   */
+  dial(tls: boolean): Socket {
+    const host = this.hostname.replace(/^\[|\]$/g, '');
+    if (!tls) return connect({ host, port: this.port, ...this.connectOptions });
+    return tlsConnect({ host, port: this.port, ...this.connectOptions, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] });
   }
 
   /** Called with the address a connection reached; the next connection tries it first. */

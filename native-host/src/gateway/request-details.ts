@@ -53,6 +53,16 @@ export function inspectorHeaders(raw: readonly string[]): [string, string][] {
   return pairs;
 }
 
+/** The same for `[name, value]` pairs (what the gateway writes). */
+export function inspectorPairs(pairs: readonly (readonly [string, string])[]): [string, string][] {
+  const shownPairs: [string, string][] = [];
+  for (let i = 0; i < pairs.length && i < MAX_HEADERS; i++) {
+    const [name, value] = pairs[i]!;
+    shownPairs.push([name, shown(name, value)]);
+  }
+  return shownPairs;
+}
+
 /** The same for a header object (what the gateway writes): arrays become one pair per value. */
 export function inspectorHeadersOf(headers: Record<string, string | string[] | number | undefined>): [string, string][] {
   const raw: string[] = [];

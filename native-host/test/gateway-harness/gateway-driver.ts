@@ -49,11 +49,13 @@ export interface GatewayProcessOptions {
   keepPublicHost?: boolean;
   /** Lowers the descriptor limit of the gateway's process (`ulimit -n`). */
   fdLimit?: number;
+  /** The share-wide budget for scripts held to rewrite (held-bytes.ts). */
+  heldScriptBudget?: number;
 }
 
 export class GatewayProcess {
   private nextId = 1;
-  private readonly waiting = new Map<number, () => void>();
+  private readonly waiting = new Map<number, (message: Record<string, unknown>) => void>();
   stderr = '';
 
   private constructor(
@@ -63,7 +65,7 @@ export class GatewayProcess {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => {
       const message = JSON.parse(line) as { done?: number };
-      if (message.done !== undefined) this.waiting.get(message.done)?.();
+      if (message.done !== undefined) this.waiting.get(message.done)?.(message);
     });
     child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
   }
@@ -73,6 +75,7 @@ export class GatewayProcess {
       origin: options.origin,
       publicUrl: `https://${PUBLIC_HOST}`,
       settings: { password: options.password ?? null, keepPublicHost: options.keepPublicHost ?? false },
+      heldScriptBudget: options.heldScriptBudget,
     });
     const script = await bundle();
     const node = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(script)} "$0"`;
@@ -102,8 +105,17 @@ export class GatewayProcess {
     const id = this.nextId++;
     const full: GatewaySettings = { password: settings.password, keepPublicHost: settings.keepPublicHost ?? false };
     return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
+      this.waiting.set(id, () => resolve());
       this.child.stdin.write(`${JSON.stringify({ id, configure: full })}\n`);
+    });
+  }
+
+  /** Bytes of scripts the gateway holds for the dev-client rewrite: now, at most so far, and its budget. */
+  heldScripts(): Promise<{ current: number; peak: number; budget: number }> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, (message) => resolve(message.heldScripts as { current: number; peak: number; budget: number }));
+      this.child.stdin.write(`${JSON.stringify({ id, heldScripts: true })}\n`);
     });
   }
 
