@@ -115,7 +115,7 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
   private async start(): Promise<void> {
     let gatewayUrl: string;
     try {
-      // Loaded with the first share: a host that only answers hello never pays for the proxy and TLS modules.
+      // Loaded with the first share (or just after hello, by preloadShareModules): a host that only answers hello never pays for the relay.
       const { Gateway } = await import('../gateway/gateway.js');
       const gateway = new Gateway({
         origin: this.options.origin,
