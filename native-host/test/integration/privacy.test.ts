@@ -90,8 +90,9 @@ describe('local privacy', () => {
     }).toEqual({ stateDir: '700', running: '700', log: '600', record: '600', config: '600' });
     expect(readFileSync(join(stateDir, 'host.log'), 'utf8')).toMatch(/made .* readable by this user only/);
     // Everything Porthole itself wrote there (the fake cloudflared's own files aside).
-    for (const name of readdirSync(stateDir).filter((name) => name !== 'running'))
-      expect([name, mode(join(stateDir, name))]).toEqual([name, '600']);
+    // Folders (uploads/ for dropped files) are the user's alone too.
+    for (const entry of readdirSync(stateDir, { withFileTypes: true }).filter((entry) => entry.name !== 'running'))
+      expect([entry.name, mode(join(stateDir, entry.name))]).toEqual([entry.name, entry.isDirectory() ? '700' : '600']);
   });
 
   it('a request with ?token=secret leaves no secret (nor the share password) in host.log, in stderr, or in the traffic the extension gets', async () => {
