@@ -17,6 +17,10 @@ export const BACKGROUND_COMMANDS = [
   'stopAll',
   'dismiss',
   'shareFolder',
+  'account',
+  'connect',
+  'connectToken',
+  'disconnect',
 ] as const satisfies readonly (keyof ShareController)[];
 
 export type CommandName = (typeof BACKGROUND_COMMANDS)[number];

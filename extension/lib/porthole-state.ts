@@ -1,5 +1,5 @@
 import type { HostReachability } from './host-reachability';
-import { type HelloResult, type HostError, isLiveShare, type Share, type ShareEvent, shareKeyOf } from './protocol';
+import { type AccountStatus, type HelloResult, type HostError, isLiveShare, type Share, type ShareEvent, shareKeyOf } from './protocol';
 
 /**
  * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
@@ -81,6 +81,12 @@ export interface PortholeState {
   /** The host's answer to `hello` on the current connection: its version, protocol, features and cloudflared. */
   hello: HelloResult | null;
   lastError: Problem | null;
+  /**
+   * The Cloudflare account for stable addresses (feature `stable`), as the host last told it (a
+   * reply to an account request or an `account-event`); null until asked, or from a host without
+   * the feature. Kept here so the popup knows the zone without asking the host.
+   */
+  account?: AccountStatus | null;
 }
 
 export const INITIAL_STATE: PortholeState = {
@@ -90,6 +96,7 @@ export const INITIAL_STATE: PortholeState = {
   host: { status: 'unknown' },
   hello: null,
   lastError: null,
+  account: null,
 };
 
 export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
@@ -265,6 +272,7 @@ export function parseState(raw: unknown): PortholeState {
     host: typeof value.host === 'object' && value.host !== null ? value.host : { status: 'unknown' },
     hello: typeof value.hello === 'object' && value.hello !== null ? value.hello : null,
     lastError: value.lastError ?? null,
+    account: typeof value.account === 'object' && value.account !== null ? value.account : null,
   };
 }
 
@@ -279,4 +287,21 @@ export function withHost(state: PortholeState, host: HostReachability): Porthole
 
 export function withProblem(state: PortholeState, lastError: Problem | null): PortholeState {
   return { ...state, lastError };
+}
+
+/** The host answered about the account (a reply or an `account-event`). */
+export function withAccount(state: PortholeState, account: AccountStatus): PortholeState {
+  return { ...state, account };
+}
+
+/** Whether the host can give stable addresses at all (it announced feature `stable` in hello). */
+export function hostHasStable(state: PortholeState): boolean {
+  return state.hello?.features?.includes('stable') ?? false;
+}
+
+/** The zone stable shares go under, when the host can make them and an account is connected; else null. */
+export function stableZone(state: PortholeState): string | null {
+  const account = state.account;
+  if (!hostHasStable(state) || account?.state !== 'connected' || account.mode !== 'cert') return null;
+  return account.zone;
 }

@@ -1,5 +1,7 @@
+import type { RememberedAddress } from '../lib/address-memory';
 import { hostSetupProblem } from '../lib/host-reachability';
-import { failedShares, liveShares, type PortholeState, sameServer } from '../lib/porthole-state';
+import { failedShares, liveShares, type PortholeState, sameServer, stableZone } from '../lib/porthole-state';
+import { defaultStableName } from '../lib/stable-name';
 import { FileSharePanel } from './file-share-panel';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
@@ -18,13 +20,15 @@ export interface PopupViewProps {
   /** A failure of the popup itself (the clipboard, the background not answering). */
   localError: string | null;
   actions: PopupActions;
+  /** The address this tab's server was last shared on (address-memory.ts); undefined while it loads. */
+  remembered?: RememberedAddress | null;
 }
 
 /**
  * The whole popup as a pure function of its props, so every state can be rendered in tests and
  * screenshots without a background or a host.
  */
-export function PopupView({ page, state, now, copied, localError, actions }: PopupViewProps) {
+export function PopupView({ page, state, now, copied, localError, actions, remembered }: PopupViewProps) {
   const ready = state !== null && page.kind !== 'loading';
   const setupProblem = state === null ? null : hostSetupProblem(state.host, state.hello);
   const generalProblem = state?.lastError && (page.kind !== 'loopback' || state.lastError.origin !== page.origin) ? state.lastError : null;
@@ -39,7 +43,16 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
         ) : setupProblem ? (
           <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
-          <SharePanel origin={page.origin} pageUrl={page.url} state={state} now={now} copied={copied} actions={actions} />
+          <SharePanel
+            origin={page.origin}
+            pageUrl={page.url}
+            state={state}
+            now={now}
+            copied={copied}
+            actions={actions}
+            stable={stableOffer(state, page.origin, page.title, remembered)}
+            formKey={remembered === undefined ? 'remembering' : 'remembered'}
+          />
         ) : page.kind === 'file' ? (
           <FileSharePanel file={page.file} state={state} copied={copied} actions={actions} />
         ) : (
@@ -66,4 +79,11 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
       ) : null}
     </main>
   );
+}
+
+/** The stable address the share form offers: only with a connected account, named as last time or from the page. */
+function stableOffer(state: PortholeState, origin: string, title: string | undefined, remembered: RememberedAddress | null | undefined) {
+  const zone = stableZone(state);
+  if (zone === null) return null;
+  return { zone, remembered: remembered ?? null, defaultName: defaultStableName(origin, title) };
 }

@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { RememberedAddress } from '../../../lib/address-memory';
 import { backgroundCommandsProxy } from '../../../lib/background-commands';
 import type { PortholeState } from '../../../lib/porthole-state';
 import { writeState } from '../../../lib/share-store';
@@ -37,6 +38,11 @@ class FakeEnv implements PopupEnv {
     this.clipboard.push(text);
   };
   openTab = (url: string) => void this.opened.push(url);
+  optionsOpened = 0;
+  openOptions = () => void this.optionsOpened++;
+  /** What storage.local remembers per server, as address-memory.ts reads it. */
+  addresses = new Map<string, RememberedAddress>();
+  readAddress = async (origin: string) => this.addresses.get(origin) ?? null;
   now = () => NOW;
   /** The background wrote a new state. */
   publish(state: PortholeState) {
@@ -61,7 +67,7 @@ describe('popup app', () => {
     const env = new FakeEnv(LOCAL, STATES.notShared);
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Share this localhost tab' }));
-    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: null, expiresInMinutes: null }]);
+    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: null, expiresInMinutes: null }, { kind: 'quick' }]);
 
     env.publish(STATES.startingCloudflared);
     expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
@@ -132,7 +138,7 @@ describe('popup app', () => {
     fireEvent.input(await screen.findByRole('textbox', { name: 'Protect with password' }), { target: { value: 'pw' } });
     fireEvent.change(screen.getByRole('combobox', { name: 'Expires after' }), { target: { value: '15' } });
     fireEvent.click(screen.getByRole('button', { name: 'Share this localhost tab' }));
-    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: 'pw', expiresInMinutes: 15 }]);
+    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: 'pw', expiresInMinutes: 15 }, { kind: 'quick' }]);
   });
 
   it('traffic pushed by the host shows as the background writes it', async () => {
