@@ -49,15 +49,18 @@ export const ERROR_ACTION_LABEL: Record<ErrorAction, string> = {
  */
 const STABLE_ERRORS: Partial<Record<string, { message: string; action?: ErrorAction }>> = {
   'not-logged-in': {
-    message: 'No Cloudflare account is connected, so there is no stable address to give. Connect one in Porthole’s options, or share on a quick address.',
+    message:
+      'No Cloudflare account is connected, so there is no stable address to give. Connect one in Porthole’s options, or share on a quick address.',
     action: 'open-options',
   },
   'certificate-invalid': {
-    message: 'Cloudflare no longer accepts Porthole’s certificate for your account (it expired or was revoked). Connect the account again in Porthole’s options.',
+    message:
+      'Cloudflare no longer accepts Porthole’s certificate for your account (it expired or was revoked). Connect the account again in Porthole’s options.',
     action: 'open-options',
   },
   'zone-not-allowed': {
-    message: 'That hostname is not on the domain your Cloudflare account connected. Use a name under the connected domain, or connect the account again and pick the other domain.',
+    message:
+      'That hostname is not on the domain your Cloudflare account connected. Use a name under the connected domain, or connect the account again and pick the other domain.',
     action: 'open-options',
   },
   'dns-record-foreign': {
@@ -65,7 +68,8 @@ const STABLE_ERRORS: Partial<Record<string, { message: string; action?: ErrorAct
     action: 'rename',
   },
   'name-invalid': {
-    message: 'A stable name uses only letters a–z, digits 0–9 and hyphens (1 to 63 characters, no hyphen first or last). Pick another name.',
+    message:
+      'A stable name uses only letters a–z, digits 0–9 and hyphens (1 to 63 characters, no hyphen first or last). Pick another name.',
     action: 'rename',
   },
   'token-invalid': {
@@ -73,7 +77,8 @@ const STABLE_ERRORS: Partial<Record<string, { message: string; action?: ErrorAct
       'Cloudflare does not accept this tunnel token. Copy it again from the dashboard (Networks › Tunnels › your tunnel › the install command) and paste all of it.',
   },
   'account-error': {
-    message: 'cloudflared could not do what Porthole asked in your Cloudflare account (the API did not answer, or refused). Try again in a minute.',
+    message:
+      'cloudflared could not do what Porthole asked in your Cloudflare account (the API did not answer, or refused). Try again in a minute.',
     action: 'connect',
   },
 };
@@ -93,7 +98,12 @@ export function describeHostError(error: ErrorLike, at: number | null): ErrorTex
   if (stable) {
     // The host's sentence is kept under Details: it names the hostname or the zone concerned.
     const hostWords = [error.message, error.detail].filter((part) => part && part !== stable.message).join(' — ');
-    return { message: stable.message, ...(hostWords ? { detail: hostWords } : {}), retryAt: null, ...(stable.action ? { action: stable.action } : {}) };
+    return {
+      message: stable.message,
+      ...(hostWords ? { detail: hostWords } : {}),
+      retryAt: null,
+      ...(stable.action ? { action: stable.action } : {}),
+    };
   }
   if (error.code === 'rate-limited') return { message: error.message, ...detail, retryAt: at === null ? null : at + RATE_LIMIT_WAIT_MS };
   return { message: error.message, ...detail, retryAt: null };

@@ -220,7 +220,17 @@ export function hostStopped(state: PortholeState, host: HostReachability, reason
       ? endShare(tracked, `The Porthole helper (porthole-host) stopped (${reason}), which ended this share.`, now)
       : tracked;
   }
-  return { ...state, shares, pending: {}, host, hello: null };
+  // A login waiting for the user died with the host (its cloudflared with it): connect again.
+  const account =
+    state.account?.state === 'connecting'
+      ? {
+          ...state.account,
+          state: 'disconnected' as const,
+          loginUrl: null,
+          error: { code: 'account-error' as const, message: 'The Porthole helper stopped before you picked a domain. Connect again.' },
+        }
+      : state.account;
+  return { ...state, shares, pending: {}, host, hello: null, ...(account !== undefined ? { account } : {}) };
 }
 
 /** Forgets a failed share, or (shareId null) the last error. */
@@ -299,9 +309,17 @@ export function hostHasStable(state: PortholeState): boolean {
   return state.hello?.features?.includes('stable') ?? false;
 }
 
-/** The zone stable shares go under, when the host can make them and an account is connected; else null. */
-export function stableZone(state: PortholeState): string | null {
+/**
+ * Where a stable share would go, when the host can make them and an account is connected: under
+ * `zone` with a name of the person's choice (`cert` mode), or at the one `hostname` the dashboard
+ * routes to Porthole's tunnel (`token` mode). Null: quick addresses only.
+ */
+export type StableTarget = { mode: 'cert'; zone: string } | { mode: 'token'; hostname: string };
+
+export function stableTarget(state: PortholeState): StableTarget | null {
   const account = state.account;
-  if (!hostHasStable(state) || account?.state !== 'connected' || account.mode !== 'cert') return null;
-  return account.zone;
+  if (!hostHasStable(state) || account?.state !== 'connected') return null;
+  if (account.mode === 'cert' && account.zone) return { mode: 'cert', zone: account.zone };
+  if (account.mode === 'token' && account.tokenHostname) return { mode: 'token', hostname: account.tokenHostname };
+  return null;
 }

@@ -76,7 +76,13 @@ export interface ShareController {
    * one remembered for that server, quick if none.
    * Resolves with it, or null when it failed (see state).
    */
-  share(url: string, tabId: number | null, source: ShareSource, settings?: ShareSettings, address?: AddressChoice): Promise<TrackedShare | null>;
+  share(
+    url: string,
+    tabId: number | null,
+    source: ShareSource,
+    settings?: ShareSettings,
+    address?: AddressChoice,
+  ): Promise<TrackedShare | null>;
   /**
    * Changes a running share's password or expiry (absent: unchanged, null: removed). Resolves with
    * the share as the host now has it, or null when the host refused (its sentence is in the state).
@@ -146,7 +152,9 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
   const store = createStateHolder(deps.area, (stored) => ({ ...stored, pending: {} }));
   const state = store.get;
   const update = store.update;
-  const hasWork = () => liveShares(state()).length > 0 || Object.keys(state().pending).length > 0;
+  // A login waiting for the person in Cloudflare's tab is work too: closing the port would end the host and the login with it.
+  const hasWork = () =>
+    liveShares(state()).length > 0 || Object.keys(state().pending).length > 0 || state().account?.state === 'connecting';
   const idle = createIdleDisconnect(client, hasWork, deps.idleDisconnectMs ?? DEFAULT_IDLE_DISCONNECT_MS);
   let started: Promise<void> | null = null;
 
@@ -254,7 +262,10 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
   async function chooseAddress(origin: string, given: AddressChoice | undefined): Promise<AddressChoice> {
     const area = deps.addressArea;
     if (given) {
-      if (area) await rememberAddress(area, origin, given).catch((error: unknown) => console.error('Porthole could not remember the address:', error));
+      if (area)
+        await rememberAddress(area, origin, given).catch((error: unknown) =>
+          console.error('Porthole could not remember the address:', error),
+        );
       return given;
     }
     return area ? choiceOf(await readAddress(area, origin).catch(() => null)) : { kind: 'quick' };

@@ -33,7 +33,10 @@ export function isStableName(name: string): boolean {
  * nothing usable is left (a title in another script).
  */
 export function slugify(text: string): string {
-  const folded = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const folded = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
   const dashed = folded.replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
   return dashed.slice(0, MAX_LABEL_LENGTH).replace(/-+$/, '');
 }

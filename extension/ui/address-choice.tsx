@@ -1,3 +1,4 @@
+import type { StableTarget } from '../lib/porthole-state';
 import type { AddressChoice, AddressKind } from '../lib/protocol';
 import { normaliseName, stableNameProblem } from '../lib/stable-name';
 
@@ -12,16 +13,32 @@ export interface AddressDraft {
   name: string;
 }
 
-/** The request's address for a draft, or the sentence that says why the name cannot be sent. */
-export function addressOfDraft(draft: AddressDraft): { ok: true; address: AddressChoice } | { ok: false; problem: string } {
+/**
+ * The request's address for a draft, or the sentence that says why the name cannot be sent. Token
+ * mode has one hostname, set in the dashboard: no name is sent, the host uses it.
+ */
+export function addressOfDraft(
+  draft: AddressDraft,
+  target: StableTarget,
+): { ok: true; address: AddressChoice } | { ok: false; problem: string } {
   if (draft.kind === 'quick') return { ok: true, address: { kind: 'quick' } };
+  if (target.mode === 'token') return { ok: true, address: { kind: 'stable' } };
   const name = normaliseName(draft.name);
   const problem = stableNameProblem(name);
   return problem === null ? { ok: true, address: { kind: 'stable', name } } : { ok: false, problem };
 }
 
-export function AddressFields({ zone, draft, onChange }: { zone: string; draft: AddressDraft; onChange: (draft: AddressDraft) => void }) {
-  const checked = addressOfDraft(draft);
+export function AddressFields({
+  target,
+  draft,
+  onChange,
+}: {
+  target: StableTarget;
+  draft: AddressDraft;
+  onChange: (draft: AddressDraft) => void;
+}) {
+  const checked = addressOfDraft(draft, target);
+  const zone = target.mode === 'cert' ? target.zone : target.hostname;
   return (
     <fieldset class="address-choice">
       <legend class="visually-hidden">Address</legend>
@@ -31,11 +48,18 @@ export function AddressFields({ zone, draft, onChange }: { zone: string; draft: 
           Quick address
         </label>
         <label class="address-kind">
-          <input type="radio" name="address-kind" checked={draft.kind === 'stable'} onChange={() => onChange({ ...draft, kind: 'stable' })} />
-          Stable address on {zone}
+          <input
+            type="radio"
+            name="address-kind"
+            checked={draft.kind === 'stable'}
+            onChange={() => onChange({ ...draft, kind: 'stable' })}
+          />
+          {target.mode === 'cert' ? `Stable address on ${zone}` : `Stable address ${zone}`}
         </label>
       </div>
-      {draft.kind === 'stable' ? (
+      {draft.kind === 'stable' && target.mode === 'token' ? (
+        <p class="stable-note">https://{zone}, the hostname your tunnel has in Cloudflare’s dashboard.</p>
+      ) : draft.kind === 'stable' ? (
         <>
           <div class="stable-name-row">
             <label class="visually-hidden" for="stable-name">

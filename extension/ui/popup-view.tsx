@@ -1,12 +1,13 @@
 import type { RememberedAddress } from '../lib/address-memory';
 import { hostSetupProblem } from '../lib/host-reachability';
-import { failedShares, liveShares, type PortholeState, sameServer, stableZone } from '../lib/porthole-state';
+import { failedShares, liveShares, type PortholeState, sameServer, stableTarget } from '../lib/porthole-state';
 import { defaultStableName } from '../lib/stable-name';
 import { FileSharePanel } from './file-share-panel';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
+import type { StableOffer } from './share-form';
 import { ShareList } from './share-list';
 import { SharePanel } from './share-panel';
 
@@ -82,8 +83,13 @@ export function PopupView({ page, state, now, copied, localError, actions, remem
 }
 
 /** The stable address the share form offers: only with a connected account, named as last time or from the page. */
-function stableOffer(state: PortholeState, origin: string, title: string | undefined, remembered: RememberedAddress | null | undefined) {
-  const zone = stableZone(state);
-  if (zone === null) return null;
-  return { zone, remembered: remembered ?? null, defaultName: defaultStableName(origin, title) };
+function stableOffer(
+  state: PortholeState,
+  origin: string,
+  title: string | undefined,
+  remembered: RememberedAddress | null | undefined,
+): StableOffer | null {
+  const target = stableTarget(state);
+  if (target === null) return null;
+  return { target, remembered: remembered ?? null, defaultName: defaultStableName(origin, title) };
 }

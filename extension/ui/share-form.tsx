@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { RememberedAddress } from '../lib/address-memory';
+import type { StableTarget } from '../lib/porthole-state';
 import { type AddressChoice, MAX_PASSWORD_LENGTH, type ShareSettings } from '../lib/protocol';
-import { AddressFields, type AddressDraft, addressOfDraft } from './address-choice';
+import { type AddressDraft, AddressFields, addressOfDraft } from './address-choice';
 import { EXPIRY_CHOICES, minutesOf } from './expiry-choices';
 import { GenerateButton } from './generate-password';
 
@@ -10,9 +11,9 @@ export type ChosenSettings = Required<Pick<ShareSettings, 'password' | 'expiresI
 
 export const OPEN_SHARE: ChosenSettings = { password: null, expiresInMinutes: null };
 
-/** The stable address on offer: the connected account's zone, what this server had last, the name to propose. */
+/** The stable address on offer: where it goes (the account's zone, or token mode's one hostname), what this server had last, the name to propose. */
 export interface StableOffer {
-  zone: string;
+  target: StableTarget;
   remembered: RememberedAddress | null;
   /** From the page's title or port (stable-name.ts), when nothing is remembered. */
   defaultName: string;
@@ -36,7 +37,7 @@ export function ShareForm({
     kind: stable?.remembered?.kind ?? 'quick',
     name: stable?.remembered?.name ?? stable?.defaultName ?? '',
   }));
-  const address = stable ? addressOfDraft(draft) : null;
+  const address = stable ? addressOfDraft(draft, stable.target) : null;
   return (
     <>
       <form
@@ -47,7 +48,7 @@ export function ShareForm({
           else if (address.ok) onShare(chosen, address.address);
         }}
       >
-        {stable ? <AddressFields zone={stable.zone} draft={draft} onChange={setDraft} /> : null}
+        {stable ? <AddressFields target={stable.target} draft={draft} onChange={setDraft} /> : null}
         <details class="options">
           <summary>
             Options<span class="options-chosen">{chosenSummary(chosen)}</span>

@@ -35,7 +35,9 @@ export function SharePanel({ origin, pageUrl, state, now, copied, actions, stabl
         <p class="origin-line">
           <span class="label">This tab</span> <span class="origin">{origin}</span>
         </p>
-        {problem ? <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} onAction={(action) => problemAction(action, actions)} /> : null}
+        {problem ? (
+          <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} onAction={(action) => problemAction(action, actions)} />
+        ) : null}
         <ShareForm key={formKey} stable={stable} onShare={(settings, address) => actions.share(settings, address)} />
       </div>
     );
@@ -62,7 +64,8 @@ export function SharePanel({ origin, pageUrl, state, now, copied, actions, stabl
         </button>
         {stableEnded ? (
           <p class="hint">
-            A stable address stays: {endedUrl ? 'Restart' : 'Try again'} shares this server on <span class="ended-url">{hostname}</span> again.
+            A stable address stays: {endedUrl ? 'Restart' : 'Try again'} shares this server on <span class="ended-url">{hostname}</span>{' '}
+            again.
           </p>
         ) : endedUrl ? (
           <p class="hint">

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { BACKGROUND_COMMANDS } from '../../lib/background-commands';
 import type { RememberedAddress } from '../../lib/address-memory';
+import { BACKGROUND_COMMANDS } from '../../lib/background-commands';
 import { liveShares, type PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../../ui/page-info';
 import type { CopiedMark, PopupActions } from '../../ui/popup-actions';
@@ -97,7 +97,11 @@ export function App({ env }: { env: PopupEnv }) {
         if (page.kind !== 'loopback') return;
         // The popup always says which address: the background remembers it for this server.
         run(env.background.share(page.url ?? page.origin, page.tabId, 'popup', settings, address ?? { kind: 'quick' }));
-        if (address) setRemembered((before) => ({ kind: address.kind, name: address.kind === 'stable' ? (address.name ?? null) : (before?.name ?? null) }));
+        if (address)
+          setRemembered((before) => ({
+            kind: address.kind,
+            name: address.kind === 'stable' ? (address.name ?? null) : (before?.name ?? null),
+          }));
       },
       shareFolder: (folder, settings) => {
         if (page.kind === 'file') run(env.background.shareFolder(folder, page.tabId, settings));

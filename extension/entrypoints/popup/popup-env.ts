@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { readAddress, type RememberedAddress } from '../../lib/address-memory';
+import { type RememberedAddress, readAddress } from '../../lib/address-memory';
 import { type BackgroundCommands, backgroundCommandsProxy } from '../../lib/background-commands';
 import type { PortholeState } from '../../lib/porthole-state';
 import { readState, watchState } from '../../lib/share-store';
