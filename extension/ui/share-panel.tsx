@@ -38,7 +38,11 @@ export function SharePanel({ origin, pageUrl, state, now, copied, actions, stabl
         {problem ? (
           <ProblemBox problem={problem} onDismiss={() => actions.dismiss(null)} onAction={(action) => problemAction(action, actions)} />
         ) : null}
-        <ShareForm key={formKey} stable={stable} onShare={(settings, address) => actions.share(settings, address)} />
+        <ShareForm
+          key={formKey}
+          stable={stable}
+          onShare={(settings, address) => (address ? actions.share(settings, address) : actions.share(settings))}
+        />
       </div>
     );
   }
