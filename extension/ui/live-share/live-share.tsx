@@ -42,7 +42,7 @@ export function LiveShare({ origin, pageUrl, since = null, tracked, stage, probl
         <span class="label">Sharing</span> <span class="origin">{origin}</span>
       </p>
       {stage === 'live' && share ? <LiveSummary share={share} now={now} copied={copied} actions={actions} /> : <StageSteps stage={stage} />}
-      <div class="url-box">
+      <div class={share?.address === 'stable' ? 'url-box stable-url' : 'url-box'}>
         {url ? (
           <ShortUrl class="public-url" url={url} href={url} />
         ) : (
