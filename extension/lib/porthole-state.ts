@@ -164,7 +164,8 @@ export function applyShareEvent(state: PortholeState, event: ShareEvent, now: nu
     const removed = removeShare(connected, event.share.id);
     return event.share.stopReason === 'expired' && removed !== connected ? withProblem(removed, expiredNotice(event.share, now)) : removed;
   }
-  if (event.change === 'restarted') {
+  // A stable share keeps its hostname through a restart (issue 14): nothing to re-copy or announce.
+  if (event.change === 'restarted' && event.share.address !== 'stable') {
     const known = connected.shares[event.share.id];
     // The new address is copied and announced again (url-announcer.ts), as a new share's is.
     const next = upsertShare(connected, event.share, known ? { whenUrlKnown: { copy: true, notify: true, restarted: true } } : {});

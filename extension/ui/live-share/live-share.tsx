@@ -35,7 +35,7 @@ export function LiveShare({ origin, pageUrl, since = null, tracked, stage, probl
   const url = share?.url ? publicLinkForServer(share.url, origin, pageUrl) : null;
   const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
   const warnings = share?.warnings ?? [];
-  const slow = slowNotice(stage, since, now);
+  const slow = slowNotice(stage, since, now, share?.address === 'stable' ? (share.hostname ?? null) : null);
   return (
     <div class="share-panel">
       <p class="origin-line">
