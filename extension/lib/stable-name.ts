@@ -42,14 +42,26 @@ export function slugify(text: string): string {
 }
 
 /**
- * The name proposed for a server the first time: from its page's title, else from its port
- * (`app-5173`). A title that is just the address (the browser's title for an untitled page) names
+ * The name proposed for a server the first time: from its page's title, else its `*.localhost`
+ * name, else its port (`app-5173`, the host's default too). A title that is just the address (the browser's title for an untitled page) names
  * nothing, so the port is used then.
  */
 export function defaultStableName(origin: string, title?: string | null): string {
   const fromTitle = title ? slugify(title) : '';
   if (fromTitle !== '' && !looksLikeAddress(title ?? '', origin)) return fromTitle;
+  // A `*.localhost` name is already a project's name (`shop.localhost:3000` → `shop`), as the host's own default takes it.
+  const local = localName(origin);
+  if (local !== '') return local;
   return `app-${portOf(origin)}`;
+}
+
+function localName(origin: string): string {
+  try {
+    const host = new URL(origin).hostname.toLowerCase();
+    return host.endsWith('.localhost') ? slugify(host.slice(0, -'.localhost'.length).split('.')[0] ?? '') : '';
+  } catch {
+    return '';
+  }
 }
 
 function portOf(origin: string): string {

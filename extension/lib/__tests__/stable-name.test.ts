@@ -22,6 +22,8 @@ describe('stable names', () => {
     // An untitled page's title is its address: it names nothing.
     expect(defaultStableName('http://localhost:3000', 'localhost:3000/dashboard')).toBe('app-3000');
     expect(defaultStableName('http://127.0.0.1:8080', 'http://127.0.0.1:8080/')).toBe('app-8080');
+    expect(defaultStableName('http://shop.localhost:3000', 'shop.localhost:3000/')).toBe('shop');
+    expect(defaultStableName('http://shop.localhost:3000', 'Shop admin')).toBe('shop-admin');
   });
 
   it.each([
