@@ -310,6 +310,8 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
           return reply.share.state === 'stopped' ? removeShare(next, reply.share.id) : next;
         });
         await announce(reply.share.id);
+        // A stable share may have created the tunnel and routed a hostname: the options page lists both.
+        if (reply.share.address === 'stable') void askAccount({ type: 'account' });
         // The host ignores settings for a server it already shares: they are applied to that share.
         if (reply.existing && sent && isLiveShare(reply.share)) return await controller.configure(reply.share.id, sent);
         return state().shares[reply.share.id] ?? null;
@@ -407,6 +409,9 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
 
     async account() {
       await ready();
+      // A host known not to have the feature would only answer "cannot": the options page says to update it.
+      const features = state().hello?.features;
+      if (state().hello !== null && !features?.includes('stable')) return null;
       return askAccount({ type: 'account' });
     },
     async connect() {

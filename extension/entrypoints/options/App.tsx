@@ -29,9 +29,12 @@ export function App({ env }: { env: OptionsEnv }) {
     });
     const stop = env.watchState((next) => live && setState(next));
     void env.readState().then((stored) => live && setState((known) => known ?? stored));
-    // Starts the host if it is not running: its hello says whether it can make stable addresses,
-    // and the background then asks for the account.
-    env.background.refresh().catch((error: unknown) => live && setLocalError(String(error)));
+    // Starts the host if it is not running (its hello says whether it can make stable addresses),
+    // then reads the account afresh: stable shares since may have created the tunnel and routed names.
+    env.background
+      .refresh()
+      .then(() => env.background.account())
+      .catch((error: unknown) => live && setLocalError(String(error)));
     return () => {
       live = false;
       stop();

@@ -81,7 +81,7 @@ describe('options page: stable addresses', () => {
     const env = new FakeEnv(ACCOUNT_STATES.checking);
     render(<App env={env} />);
     expect(await within(await screen.findByRole('region', { name: 'Stable addresses' })).findByRole('status')).toBeTruthy();
-    expect(env.commands()).toEqual(['refresh']);
+    await waitFor(() => expect(env.commands()).toEqual(['refresh', 'account']));
   });
 
   it('a host without the feature: no Connect, a sentence saying to update the host', async () => {
