@@ -52,7 +52,7 @@ export function PopupView({ page, state, now, copied, localError, actions, remem
             copied={copied}
             actions={actions}
             stable={stableOffer(state, page.origin, page.title, remembered)}
-            formKey={remembered === undefined ? 'remembering' : 'remembered'}
+            formKey={formKey(state, remembered)}
           />
         ) : page.kind === 'file' ? (
           <FileSharePanel file={page.file} state={state} copied={copied} actions={actions} />
@@ -92,4 +92,14 @@ function stableOffer(
   const target = stableTarget(state);
   if (target === null) return null;
   return { target, remembered: remembered ?? null, defaultName: defaultStableName(origin, title) };
+}
+
+/**
+ * The share form starts from what is remembered and what is on offer: it starts again when either
+ * arrives (the remembered address loads, the account becomes known or changes), never on other renders.
+ */
+function formKey(state: PortholeState, remembered: RememberedAddress | null | undefined): string {
+  const target = stableTarget(state);
+  const offer = target === null ? 'quick-only' : target.mode === 'cert' ? `zone:${target.zone}` : `host:${target.hostname}`;
+  return `${remembered === undefined ? 'remembering' : 'remembered'}|${offer}`;
 }

@@ -43,7 +43,11 @@ class FakeEnv implements PopupEnv {
   openOptions = () => void this.optionsOpened++;
   /** What storage.local remembers per server, as address-memory.ts reads it. */
   addresses = new Map<string, RememberedAddress>();
-  readAddress = async (origin: string) => this.addresses.get(origin) ?? null;
+  addressReads = 0;
+  readAddress = async (origin: string) => {
+    this.addressReads++;
+    return this.addresses.get(origin) ?? null;
+  };
   now = () => NOW;
   /** The background wrote a new state. */
   publish(state: PortholeState) {
@@ -230,6 +234,22 @@ describe('popup: stable addresses', () => {
     const env = new FakeEnv(TITLED, ACCOUNT_STATES.popupConnected);
     env.addresses.set(ORIGIN, { kind: 'stable', name: 'shop' });
     render(<App env={env} />);
+    await waitFor(() => expect((screen.getByRole('radio', { name: `Stable address on ${ZONE}` }) as HTMLInputElement).checked).toBe(true));
+    expect((screen.getByRole('textbox', { name: 'Stable name' }) as HTMLInputElement).value).toBe('shop');
+  });
+
+  it('an account that becomes known after the popup opened is offered with the remembered name', async () => {
+    const env = new FakeEnv(TITLED, withStable(STATES.notShared, null));
+    env.addresses.set(ORIGIN, { kind: 'stable', name: 'shop' });
+    render(<App env={env} />);
+    await screen.findByRole('button', { name: 'Share this localhost tab' });
+    expect(screen.queryByRole('radio', { name: /Stable address/ })).toBeNull();
+    // The remembered address has loaded before the account is known.
+    await waitFor(() => expect(env.addressReads).toBe(1));
+    await act(async () => {
+      await Promise.resolve();
+    });
+    env.publish(ACCOUNT_STATES.popupConnected);
     await waitFor(() => expect((screen.getByRole('radio', { name: `Stable address on ${ZONE}` }) as HTMLInputElement).checked).toBe(true));
     expect((screen.getByRole('textbox', { name: 'Stable name' }) as HTMLInputElement).value).toBe('shop');
   });
