@@ -8,7 +8,7 @@ import { DEFAULT_PREFERENCES } from '../preferences';
 import { addShareContextMenu, SHARE_PAGE_MENU_ID } from '../share-context-menu';
 import { createShareController, type ShareController } from '../share-controller';
 import { writeState } from '../share-store';
-import { ScriptedHost, settle } from './scripted-host';
+import { ScriptedHost, settle, TEST_HELLO } from './scripted-host';
 import { share } from './share-fixture';
 
 /**
@@ -102,5 +102,27 @@ describe('stable address choice', () => {
     expect(host.requests('share')).toEqual([
       expect.objectContaining({ origin: 'http://localhost:5173', address: { kind: 'stable', name: 'shop' } }),
     ]);
+  });
+});
+
+describe('account commands', () => {
+  it('a host that refuses an account request: its sentence lands in the account, for the options page', async () => {
+    const { host, controller } = setup();
+    host.hello = { ...TEST_HELLO, features: [...(TEST_HELLO.features ?? []), 'stable'] };
+    const account = await controller.connect();
+    // This session has no account manager behind it: the host's refusal, as it words it.
+    expect(host.requests('connect')).toHaveLength(1);
+    expect(account).toMatchObject({ state: 'disconnected', error: { code: 'bad-request' } });
+    expect(controller.getState().account?.error?.message).toMatch(/cannot/);
+  });
+
+  it('no account request goes to a host that announced no stable addresses', async () => {
+    const { host, controller } = setup();
+    host.hello = { ...TEST_HELLO, features: ['gateway', 'configure', 'password'] };
+    await controller.refresh();
+    await settle();
+    expect(await controller.account()).toBeNull();
+    expect(host.requests('account')).toEqual([]);
+    expect(controller.getState().account ?? null).toBeNull();
   });
 });
