@@ -6,20 +6,22 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { AccountManager } from './account/account-manager.js';
 import { parseCommandArgs } from './cli/args.js';
 import { EXIT } from './cli/exit-codes.js';
 import { type PasswordInput, readSharePassword } from './cli/password.js';
 import { PASSWORD_ENV, type PasswordSource, parseShareArgs } from './cli/share-args.js';
 import { type OutputMemory, progressLines } from './cli/share-output.js';
 import { USAGE } from './cli/usage.js';
+import type { PortholeError } from './errors.js';
 import { resolveFileTarget } from './files/file-target.js';
 import { folderSharesOf } from './files/folder-shares.js';
-import { createShareManager, type HostContext, hello } from './host.js';
+import { createAccountManager, createShareManager, type HostContext, hello } from './host.js';
 import { checkAllBrowsers, formatDoctorReport } from './install/doctor.js';
 import { install, parseBrowserList, uninstall, writeManifestFile } from './install/registration.js';
 import { systemManifestPaths } from './install/system-manifests.js';
 import type { BrowserName } from './platform/index.js';
-import type { Share, ShareEvent, ShareSettings } from './protocol/index.js';
+import type { AccountStatus, Share, ShareEvent, ShareSettings } from './protocol/index.js';
 import type { ShareManager } from './share/share-manager.js';
 import { HOST_VERSION } from './version.js';
 
@@ -36,7 +38,7 @@ export interface CliIo {
   now?: () => number;
 }
 
-const COMMANDS = 'share, install, uninstall, doctor, --version, --help';
+const COMMANDS = 'share, login, logout, install, uninstall, doctor, --version, --help';
 
 export async function runCli(args: readonly string[], context: HostContext, io: CliIo): Promise<number> {
   const [command, ...rest] = args;
@@ -69,15 +71,36 @@ export async function runCli(args: readonly string[], context: HostContext, io: 
           io.stderr.write(
             `… serving the folder ${target.folder}${parsed.folder.spa ? ' (single-page app)' : ''}${parsed.folder.listing ? ' (with listings)' : ''}${parsed.folder.dotfiles ? ' (dotfiles included)' : ''}\n`,
           );
-          return (await folderSharesOf(manager).share({ path: target.folder, options: parsed.folder, settings })).share;
+          return (await folderSharesOf(manager).share({ path: target.folder, options: parsed.folder, settings, address: parsed.address }))
+            .share;
         };
         return share(start, target.page, parsed.settings, parsed.password, context, io);
       }
       const origin = parsed.origin;
-      return share(async (manager, settings) => manager.share(origin, settings).share, '', parsed.settings, parsed.password, context, io);
+      return share(
+        async (manager, settings) => manager.share(origin, settings, undefined, parsed.address).share,
+        '',
+        parsed.settings,
+        parsed.password,
+        context,
+        io,
+      );
     }
     case 'install':
       return installCommand(rest, context, io);
+    case 'login':
+    case 'logout': {
+      const parsed = parseCommandArgs(rest, `porthole-host ${command}`, {});
+      if (!parsed.ok) return usageError(io, parsed.message);
+      if (parsed.args.positionals.length > 0)
+        return usageError(io, `porthole-host ${command} takes no arguments (got ${parsed.args.positionals.join(' ')}).`);
+      const account = createAccountManager(context, { openBrowser: true });
+      try {
+        return command === 'login' ? await loginCommand(account, io) : await logoutCommand(account, io);
+      } finally {
+        await account.shutdown();
+      }
+    }
     case 'uninstall': {
       const parsed = parseCommandArgs(rest, 'porthole-host uninstall', {});
       if (!parsed.ok) return usageError(io, parsed.message);
@@ -209,7 +232,24 @@ async function share(
   if (password.source === 'env') io.stderr.write('… visitors need the password from PORTHOLE_PASSWORD\n');
 
   const now = io.now ?? Date.now;
-  const manager = createShareManager(context);
+  const account = createAccountManager(context, { openBrowser: true });
+  const manager = createShareManager(context, account);
+  try {
+    return await runShare(manager, start, page, settings, context, io, now);
+  } finally {
+    await account.shutdown();
+  }
+}
+
+async function runShare(
+  manager: ShareManager,
+  start: StartShare,
+  page: string,
+  settings: ShareSettings,
+  context: HostContext,
+  io: CliIo,
+  now: () => number,
+): Promise<number> {
   const memory: OutputMemory = { originAnswered: false, requestsShown: 0 };
   const ended = new Promise<Share>((resolve) => {
     manager.on('event', (event) => {
@@ -243,4 +283,67 @@ async function share(
     return EXIT.failed;
   }
   return EXIT.ok;
+}
+
+/** `porthole-host login`: cloudflared's login, the page opened in the person's browser, until they pick a domain. */
+async function loginCommand(account: AccountManager, io: CliIo): Promise<number> {
+  const before = account.status();
+  if (before.state === 'connected') {
+    io.stdout.write(
+      before.mode === 'token'
+        ? `Already connected with a tunnel token for ${before.tokenHostname}. Run porthole-host logout first to log in instead.\n`
+        : `Already connected: stable addresses go under ${before.zone ?? 'your Cloudflare domain'}.\n`,
+    );
+    return EXIT.ok;
+  }
+  const finished = new Promise<AccountStatus>((resolve) => account.once('event', (event) => resolve(event.account)));
+  let started: AccountStatus;
+  try {
+    started = await account.connect();
+  } catch (error) {
+    io.stderr.write(`✗ ${(error as Error).message}\n`);
+    if ((error as PortholeError).hostError?.detail) io.stderr.write(`  cloudflared said: ${(error as PortholeError).hostError.detail}\n`);
+    return (error as PortholeError).hostError?.code === 'cloudflared-missing' ? EXIT.cloudflaredMissing : EXIT.failed;
+  }
+  io.stderr.write('Log in to Cloudflare and pick the domain Porthole may use for stable addresses, on this page:\n');
+  io.stdout.write(`${started.loginUrl ?? ''}\n`);
+  io.stderr.write('… waiting for you to finish in the browser (Ctrl-C to give up)\n');
+  const outcome = await Promise.race([finished, io.interrupted.then(() => null)]);
+  if (outcome === null) {
+    io.stderr.write('✗ Interrupted; no account was connected.\n');
+    return EXIT.interrupted;
+  }
+  if (outcome.state !== 'connected') {
+    io.stderr.write(`✗ ${outcome.error?.message ?? 'The login did not finish.'}\n`);
+    if (outcome.error?.detail) io.stderr.write(`  cloudflared said: ${outcome.error.detail}\n`);
+    return EXIT.failed;
+  }
+  io.stderr.write(
+    `✓ Connected. porthole-host share 3000 --stable now shares on <name>.${outcome.zone ?? 'your domain'}; porthole-host logout removes what Porthole creates.\n`,
+  );
+  return EXIT.ok;
+}
+
+/** `porthole-host logout`: removes Porthole's DNS records and tunnel from the account, then the certificate. */
+async function logoutCommand(account: AccountManager, io: CliIo): Promise<number> {
+  const before = account.status();
+  if (before.state !== 'connected') {
+    io.stdout.write('No Cloudflare account is connected: nothing to remove.\n');
+    return EXIT.ok;
+  }
+  try {
+    const { account: after } = await account.disconnect(async () => []);
+    for (const hostname of before.hostnames) io.stdout.write(`✓ removed the DNS record ${hostname}\n`);
+    if (before.tunnel !== null) io.stdout.write(`✓ deleted the tunnel ${before.tunnel.name} (${before.tunnel.id})\n`);
+    io.stdout.write(`✓ removed the ${before.mode === 'token' ? 'tunnel token' : 'certificate'} from Porthole's folder\n`);
+    if (after.error !== null) {
+      io.stderr.write(`! ${after.error.message}\n`);
+      return EXIT.failed;
+    }
+    return EXIT.ok;
+  } catch (error) {
+    io.stderr.write(`✗ ${(error as Error).message}\n`);
+    if ((error as PortholeError).hostError?.detail) io.stderr.write(`  cloudflared said: ${(error as PortholeError).hostError.detail}\n`);
+    return EXIT.failed;
+  }
 }

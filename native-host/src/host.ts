@@ -4,6 +4,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AccountManager, type StablePlan } from './account/account-manager.js';
+import { StableTunnel } from './account/stable-tunnel.js';
 import { locateCloudflared, readCloudflaredVersion } from './cloudflared/locate.js';
 import { Tunnel, type TunnelOptions } from './cloudflared/tunnel.js';
 import { toHostError } from './errors.js';
@@ -60,9 +62,49 @@ function quickTunnelConfigPath(context: HostContext): () => string {
       : join(mkdtempSync(join(tmpdir(), 'porthole-')), 'cloudflared-quick-tunnel.yml'));
 }
 
-export function createShareManager(context: HostContext): ShareManager {
+/** One crash record per host process (running-record.ts), shared by the share manager and the account. */
+const records = new WeakMap<HostContext, RunningRecordFile>();
+function runningRecord(context: HostContext): RunningRecordFile {
+  let record = records.get(context);
+  if (record === undefined) {
+    record = new RunningRecordFile(context.state.runningDirUsable ? context.paths.runningDir : null);
+    records.set(context, record);
+  }
+  return record;
+}
+
+/** The Cloudflare account behind stable addresses (issue 14); `openBrowser` for a person at a terminal. */
+export function createAccountManager(context: HostContext, options: { openBrowser?: boolean } = {}): AccountManager {
   const { env, paths, platform, log } = context;
-  const record = new RunningRecordFile(context.state.runningDirUsable ? paths.runningDir : null);
+  const record = runningRecord(context);
+  let _hostStartTime: Promise<void> | undefined;
+  return new AccountManager({
+    env,
+    stateDir: paths.stateDir,
+    stateUsable: context.state.stateDirUsable,
+    platform,
+    log,
+    binary: () => locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix }).path,
+    openBrowser: options.openBrowser,
+    // As for quick tunnels (below): the reaper of a later host stops this pid only if its start
+    // time and arguments are still these, read from the OS once the program has printed.
+    track: (pid, argv, printed) => {
+      _hostStartTime ??= platform.inspectProcess(process.pid).then((self) => record.setHostStartTime(self?.startTime ?? null));
+      record.add({ pid, argv, startTime: null, startedAt: Date.now() });
+      void printed.then(() =>
+        platform.inspectProcess(pid).then((seen) => {
+          if (seen !== null)
+            record.update(pid, { startTime: seen.startTime, ...(seen.argv !== null && seen.argv.length > 0 ? { argv: seen.argv } : {}) });
+        }),
+      );
+    },
+    untrack: (pid) => record.remove(pid),
+  });
+}
+
+export function createShareManager(context: HostContext, account?: AccountManager): ShareManager {
+  const { env, paths, platform, log } = context;
+  const record = runningRecord(context);
   let _hostStartTime: Promise<void> | undefined;
   const configPath = quickTunnelConfigPath(context);
   const probe = probeConfigFromEnv(env);
@@ -93,7 +135,7 @@ export function createShareManager(context: HostContext): ShareManager {
     });
     return tunnel;
   };
-  const startShare = (origin: LoopbackOrigin, settings: AppliedSettings): GatewayShareRuntime => {
+  const startShare = (origin: LoopbackOrigin, settings: AppliedSettings, stable?: StablePlan): GatewayShareRuntime => {
     // Found before anything starts, so that a missing cloudflared is the share request's error reply.
     const binary = locateCloudflared({ env, hostDir: paths.hostDir, exeSuffix: platform.exeSuffix });
     return new GatewayShareRuntime({
@@ -101,11 +143,18 @@ export function createShareManager(context: HostContext): ShareManager {
       settings,
       probe,
       log,
-      startTunnel: (gatewayUrl) => startTunnel(binary.path, gatewayUrl),
+      startTunnel: (gatewayUrl) =>
+        stable !== undefined && account !== undefined
+          ? new StableTunnel(account, stable, gatewayUrl)
+          : startTunnel(binary.path, gatewayUrl),
       originPollMs: positiveNumber(env, 'PORTHOLE_ORIGIN_POLL_MS'),
     });
   };
-  return new ShareManager({ startShare, maxShares: positiveNumber(env, 'PORTHOLE_MAX_SHARES') });
+  return new ShareManager({
+    startShare,
+    planStable: account === undefined ? undefined : (key, origin, name) => account.plan(key, origin, name),
+    maxShares: positiveNumber(env, 'PORTHOLE_MAX_SHARES'),
+  });
 }
 
 export async function hello(context: HostContext): Promise<HelloResult> {

@@ -2,7 +2,7 @@
  * Entry point of `porthole-host`: a native messaging host when a browser starts it, a CLI otherwise.
  */
 import { runCli } from './cli.js';
-import { createShareManager, type HostContext, hello } from './host.js';
+import { createAccountManager, createShareManager, type HostContext, hello } from './host.js';
 import { resolveHostPaths } from './host-paths.js';
 import { detectLaunch, isPortholeCaller, type Launch } from './launch-mode.js';
 import { createLogger } from './log.js';
@@ -41,22 +41,30 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
     }
   }
 
-  const manager = createShareManager(context);
+  const account = createAccountManager(context);
+  const manager = createShareManager(context, account);
   // Chromium sends SIGTERM when it drops the port after closing our stdin; either way, stop everything.
   for (const name of STOP_SIGNALS) {
     process.on(name, () => {
       log.info(`received ${name}; stopping every share`);
-      void manager.stopAll().finally(() => process.exit(0));
+      void manager
+        .stopAll()
+        .then(() => account.shutdown())
+        .finally(() => process.exit(0));
     });
   }
   process.on('uncaughtException', (error) => {
     log.error(`uncaught: ${error.stack ?? String(error)}`);
     manager.killAllNow();
+    account.killNow();
     process.exit(1);
   });
-  process.on('exit', () => manager.killAllNow());
+  process.on('exit', () => {
+    manager.killAllNow();
+    account.killNow();
+  });
 
-  await runSession({ input: process.stdin, output: process.stdout, manager, log, hello: () => hello(context) });
+  await runSession({ input: process.stdin, output: process.stdout, manager, account, log, hello: () => hello(context) });
   log.info('session ended');
   process.exit(0);
 }
@@ -64,10 +72,10 @@ async function runBrowserMode(context: HostContext, launch: Extract<Launch, { mo
 async function main(): Promise<void> {
   const launch = detectLaunch(process.argv.slice(2));
   const paths = resolveHostPaths();
-  // Only the browser mode and `share` keep state (the log, crash records): install, uninstall, doctor
+  // Only the browser mode, `share`, `login` and `logout` keep state (the log, crash records): install, uninstall, doctor
   // and --help must not create the state folder as a side effect (uninstall removes exactly what
   // install made, issue 12).
-  const keepsState = launch.mode === 'browser' || launch.args[0] === 'share';
+  const keepsState = launch.mode === 'browser' || ['share', 'login', 'logout'].includes(launch.args[0] ?? '');
   const state = keepsState ? prepareStateDir(paths, currentPlatform) : STATE_DIR_UNUSED;
   const log = createLogger({ file: state.stateDirUsable ? paths.logFile : null, stderr: launch.mode === 'browser' });
   for (const tightened of state.tightened) log.info(`made ${tightened} readable by this user only`);

@@ -58,15 +58,15 @@ describe('porthole-host share arguments', () => {
     [['3000', '--keep-host=yes'], '--keep-host takes no value; write just --keep-host.'],
     [
       ['3000', '--colour'],
-      'Unknown option --colour for porthole-host share. porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
+      'Unknown option --colour for porthole-host share. porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles, --stable, --name <name>.',
     ],
     [
       ['3000', '--minute', '5'],
-      'Unknown option --minute for porthole-host share. Did you mean --minutes? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
+      'Unknown option --minute for porthole-host share. Did you mean --minutes? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles, --stable, --name <name>.',
     ],
     [
       ['3000', '-p'],
-      'Unknown option -p for porthole-host share. Did you mean --spa? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles.',
+      'Unknown option -p for porthole-host share. Did you mean --spa? porthole-host share takes --password, --password-stdin, --minutes <n>, --keep-host, --spa, --listing, --dotfiles, --stable, --name <name>.',
     ],
     [
       ['3000', '--password', '--password-stdin'],

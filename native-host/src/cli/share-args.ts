@@ -4,7 +4,8 @@
  * message contract's field names. Pure.
  */
 
-import type { FolderOptions, ShareSettings } from '../protocol/index.js';
+import { normaliseLabel } from '../account/names.js';
+import type { AddressChoice, FolderOptions, ShareSettings } from '../protocol/index.js';
 import { checkLoopbackOrigin } from '../protocol/loopback.js';
 import { MAX_EXPIRY_MINUTES } from '../protocol/validate.js';
 import { type OptionSpecs, parseCommandArgs } from './args.js';
@@ -20,6 +21,8 @@ export const SHARE_OPTIONS: OptionSpecs = {
   spa: { kind: 'boolean' },
   listing: { kind: 'boolean' },
   dotfiles: { kind: 'boolean' },
+  stable: { kind: 'boolean' },
+  name: { kind: 'string', valueName: 'name' },
 };
 
 /** The options that only a file or folder share takes. */
@@ -28,9 +31,17 @@ const FOLDER_FLAGS = ['spa', 'listing', 'dotfiles'] as const;
 export const PASSWORD_ENV = 'PORTHOLE_PASSWORD';
 
 export type ShareArgs =
-  | { ok: true; origin: string; settings: Omit<ShareSettings, 'password'>; password: PasswordSource }
+  /** `address` only with --stable (issue 14): a quick address otherwise. */
+  | { ok: true; origin: string; settings: Omit<ShareSettings, 'password'>; password: PasswordSource; address?: AddressChoice }
   /** A file or folder, as typed (relative to the current folder); the CLI looks at the disk. */
-  | { ok: true; path: string; folder: FolderOptions; settings: Omit<ShareSettings, 'password'>; password: PasswordSource }
+  | {
+      ok: true;
+      path: string;
+      folder: FolderOptions;
+      settings: Omit<ShareSettings, 'password'>;
+      password: PasswordSource;
+      address?: AddressChoice;
+    }
   | { ok: false; message: string };
 
 /**
@@ -137,12 +148,24 @@ export function parseShareArgs(argv: readonly string[]): ShareArgs {
     settings.expiresInMinutes = minutes;
   }
   if (values['keep-host'] === true) settings.keepPublicHost = true;
+  if (values.name !== undefined && values.stable !== true)
+    return { ok: false, message: '--name names a stable address: give --stable too (porthole-host share 3000 --stable --name myapp).' };
+  let stable: { address?: AddressChoice } = {};
+  if (values.stable === true) {
+    const name = values.name === undefined ? undefined : normaliseLabel(String(values.name));
+    if (name === null)
+      return {
+        ok: false,
+        message: `--name ${JSON.stringify(String(values.name))} cannot be a stable name: use letters a–z, digits and hyphens (1 to 63 characters), not starting or ending with a hyphen.`,
+      };
+    stable = { address: name === undefined ? { kind: 'stable' } : { kind: 'stable', name } };
+  }
   const password: PasswordSource = values.password === true ? 'prompt' : values['password-stdin'] === true ? 'stdin' : 'none';
   const folderFlags = FOLDER_FLAGS.filter((flag) => values[flag] === true);
   if (looksLikePath(target)) {
     const folder: FolderOptions = {};
     for (const flag of folderFlags) folder[flag] = true;
-    return { ok: true, path: target, folder, settings, password };
+    return { ok: true, path: target, folder, settings, password, ...stable };
   }
   const origin = originFromTarget(target);
   if (!origin.ok) return origin;
@@ -152,5 +175,5 @@ export function parseShareArgs(argv: readonly string[]): ShareArgs {
       message: `--${folderFlags[0]} is for sharing a file or folder (porthole-host share ./dist --${folderFlags[0]}); ${target} is a local server's address.`,
     };
   }
-  return { ok: true, origin: origin.origin, settings, password };
+  return { ok: true, origin: origin.origin, settings, password, ...stable };
 }

@@ -2,7 +2,7 @@ import { HOST_VERSION } from '../version.js';
 import { EXIT } from './exit-codes.js';
 import { PASSWORD_ENV } from './share-args.js';
 
-export const USAGE = `Porthole host ${HOST_VERSION}: shares a page on this computer through a Cloudflare quick tunnel.
+export const USAGE = `Porthole host ${HOST_VERSION}: shares a page on this computer through a Cloudflare tunnel.
 
 Usage:
   porthole-host share <port | address> [options]
@@ -14,6 +14,10 @@ Usage:
       ${PASSWORD_ENV}   (environment) the password, when neither option is given
       --minutes <n>       stop the share after n minutes (fractions allowed, at most one week)
       --keep-host         pass the public Host header to your server instead of localhost:<port>
+      --stable            a stable address on your own Cloudflare domain (after porthole-host
+                          login): https://<name>.<your domain>, the same every time
+      --name <name>       with --stable: the name before your domain (letters, digits, hyphens);
+                          default: the one this server had last time, else app-<port>
       The password is never taken on the command line (--password <value>): every user of this
       computer can read command lines in the process list.
   porthole-host share <folder | file> [options]
@@ -23,6 +27,10 @@ Usage:
       --listing           a folder without index.html shows its files
       --dotfiles          serve names starting with a dot (.env, .git are hidden by default)
       Nothing outside the folder is ever served, symbolic links out of it included.
+  porthole-host login          connect your Cloudflare account for stable addresses: opens
+      Cloudflare's login page, where you pick the domain (a free account with a domain on it)
+  porthole-host logout         remove what Porthole created in that account (its tunnel and its
+      DNS records, nothing else) and the certificate
   porthole-host install [--browser <name>[,<name>…] | all]
       register this host with your browsers (default: every browser found for this user)
       browsers: chrome, chromium, edge, brave, vivaldi, opera, firefox

@@ -3,7 +3,7 @@
  * exactly as a local server is (same gateway, password, expiry, visitors). The static server lives as
  * long as its share: it is closed when the share stops or fails, and dies with the host.
  */
-import type { FolderOptions, Share, ShareKind, ShareSettings } from '../protocol/index.js';
+import type { AddressChoice, FolderOptions, Share, ShareKind, ShareSettings } from '../protocol/index.js';
 import type { ShareManager } from '../share/share-manager.js';
 import { checkShareableFolder } from './folder-check.js';
 import { type StaticOptions, StaticServer } from './static-server.js';
@@ -12,6 +12,8 @@ export interface FolderShareRequest {
   path: string;
   options?: FolderOptions;
   settings?: ShareSettings;
+  /** Absent: a quick address. */
+  address?: AddressChoice;
   kind?: ShareKind;
   /** Runs once the share has ended and its server is closed (dropped files delete their folder). */
   onEnded?: () => void;
@@ -42,7 +44,7 @@ export class FolderShares {
     const server = await StaticServer.start(folder, options);
     let result: { share: Share; existing: boolean };
     try {
-      result = this.manager.share(server.url, request.settings ?? {}, { kind: request.kind ?? 'folder', folder });
+      result = this.manager.share(server.url, request.settings ?? {}, { kind: request.kind ?? 'folder', folder }, request.address);
     } catch (error) {
       await server.close();
       throw error;

@@ -5,7 +5,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { hostError } from '../errors.js';
 import type { Logger } from '../log.js';
-import { type ExtensionToHost, type Reply, type ShareEvent, validateRequest } from '../protocol/index.js';
+import { type AccountEvent, type ExtensionToHost, type Reply, type ShareEvent, validateRequest } from '../protocol/index.js';
 import { type DispatchDeps, dispatch } from './dispatch.js';
 import { createFrameWriter } from './frame-writer.js';
 import { FrameDecoder, MAX_INCOMING_FRAME } from './framing.js';
@@ -49,6 +49,12 @@ export function runSession(deps: SessionDeps): Promise<void> {
     writer.write(event);
   };
   manager.on('event', onEvent);
+  // A login finished, failed or timed out: the options page learns it without asking.
+  const onAccountEvent = (event: AccountEvent): void => {
+    log.info(`account ${event.account.state}${event.account.error ? ` (${event.account.error.code})` : ''}`);
+    writer.write(event);
+  };
+  deps.account?.on('event', onAccountEvent);
 
   /** A new share is announced with its reply: `starting` follows it at once, before any other event of that share. */
   const answer = (reply: Reply): void => {
@@ -104,6 +110,8 @@ export function runSession(deps: SessionDeps): Promise<void> {
       await manager.stopAll();
       await Promise.allSettled([...pending]);
       manager.off('event', onEvent);
+      deps.account?.off('event', onAccountEvent);
+      await deps.account?.shutdown();
       await writer.flush();
       resolve();
     };

@@ -15,7 +15,7 @@ export const PROTOCOL_VERSION = 2;
 export const OLDEST_PROTOCOL = 1;
 
 /** What a host can do beyond its protocol's first version; told in `hello`. Append only. */
-export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic', 'folder'] as const;
+export const HOST_FEATURES = ['gateway', 'configure', 'password', 'expiry', 'traffic', 'folder', 'stable'] as const;
 export type HostFeature = (typeof HOST_FEATURES)[number];
 
 /** Append only: the extension keys its help texts on these. */

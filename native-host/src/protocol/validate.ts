@@ -1,4 +1,5 @@
 import {
+  type AddressChoice,
   type ExtensionToHost,
   type FolderOptions,
   type HostError,
@@ -118,6 +119,28 @@ function readFolderOptions(record: Record<string, unknown>): Field<FolderOptions
   return { ok: true, value: options };
 }
 
+/** Longer than any tunnel token the dashboard shows (about 200 characters). */
+export const MAX_TOKEN_LENGTH = 4096;
+/** The longest DNS name. */
+export const MAX_HOSTNAME_LENGTH = 253;
+
+/** `address` of share and share-folder (feature `stable`); whether a name is a DNS label is the host's call (`name-invalid`). */
+function readAddress(record: Record<string, unknown>): Field<AddressChoice | undefined> {
+  const address = own(record, 'address');
+  if (address === undefined || address === null) return { ok: true, value: undefined };
+  const wrong = { ok: false as const, message: 'The field "address" must be {"kind":"quick"} or {"kind":"stable","name"?: "<name>"}.' };
+  if (!isPlainObject(address)) return wrong;
+  const kind = own(address, 'kind');
+  if (kind === 'quick') return { ok: true, value: { kind } };
+  if (kind !== 'stable') return wrong;
+  const name = own(address, 'name');
+  if (name === undefined || name === null) return { ok: true, value: { kind } };
+  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_HOSTNAME_LENGTH) {
+    return { ok: false, message: `The field "address.name" must be a name of 1 to ${MAX_HOSTNAME_LENGTH} characters.` };
+  }
+  return { ok: true, value: { kind, name } };
+}
+
 function readShareId(record: Record<string, unknown>): string | null {
   const shareId = own(record, 'shareId');
   return typeof shareId === 'string' && shareId.length > 0 && shareId.length <= MAX_ID_LENGTH ? shareId : null;
@@ -158,7 +181,12 @@ export function validateRequest(value: unknown): Validated {
       }
       const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);
-      return { ok: true, request: { id, type, origin, settings: settings.value } };
+      const address = readAddress(value);
+      if (!address.ok) return badRequest(id, address.message);
+      return {
+        ok: true,
+        request: { id, type, origin, settings: settings.value, ...(address.value === undefined ? {} : { address: address.value }) },
+      };
     }
     case 'share-folder': {
       const path = own(value, 'path');
@@ -178,7 +206,19 @@ export function validateRequest(value: unknown): Validated {
       if (!options.ok) return badRequest(id, options.message);
       const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);
-      return { ok: true, request: { id, type, path, options: options.value, settings: settings.value } };
+      const address = readAddress(value);
+      if (!address.ok) return badRequest(id, address.message);
+      return {
+        ok: true,
+        request: {
+          id,
+          type,
+          path,
+          options: options.value,
+          settings: settings.value,
+          ...(address.value === undefined ? {} : { address: address.value }),
+        },
+      };
     }
     case 'stop': {
       const shareId = readShareId(value);
@@ -191,6 +231,27 @@ export function validateRequest(value: unknown): Validated {
       const settings = settingsOf(value, type);
       if (!settings.ok) return badRequest(id, settings.message);
       return { ok: true, request: { id, type, shareId, settings: settings.value } };
+    }
+    case 'account':
+    case 'connect':
+    case 'disconnect':
+      return { ok: true, request: { id, type } };
+    case 'connect-token': {
+      const token = own(value, 'token');
+      if (typeof token !== 'string' || token.trim().length === 0 || token.length > MAX_TOKEN_LENGTH) {
+        return badRequest(
+          id,
+          `A connect-token request needs a "token": the tunnel token from Cloudflare's dashboard, at most ${MAX_TOKEN_LENGTH} characters.`,
+        );
+      }
+      const hostname = own(value, 'hostname');
+      if (typeof hostname !== 'string' || hostname.length === 0 || hostname.length > MAX_HOSTNAME_LENGTH) {
+        return badRequest(
+          id,
+          `A connect-token request needs a "hostname": the public hostname set for that tunnel, at most ${MAX_HOSTNAME_LENGTH} characters.`,
+        );
+      }
+      return { ok: true, request: { id, type, token, hostname } };
     }
     default:
       // Part of the contract, not yet served by this host (it does not announce the feature).

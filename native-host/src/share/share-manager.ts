@@ -8,8 +8,10 @@
 
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { StablePlan } from '../account/account-manager.js';
 import { hostError, PortholeError } from '../errors.js';
 import {
+  type AddressChoice,
   checkLoopbackOrigin,
   type HostError,
   type LoopbackOrigin,
@@ -56,7 +58,13 @@ export interface ShareRuntime {
 }
 
 export interface ShareManagerDeps {
-  startShare(origin: LoopbackOrigin, settings: AppliedSettings): ShareRuntime;
+  /** `stable`: the share gets its address from the connected Cloudflare account (issue 14), planned by planStable. */
+  startShare(origin: LoopbackOrigin, settings: AppliedSettings, stable?: StablePlan): ShareRuntime;
+  /**
+   * Checks that a stable address can be had now and names it (throws `not-logged-in`,
+   * `name-invalid`, …); absent: this manager shares on quick addresses only.
+   */
+  planStable?(key: string, origin: string, name?: string): StablePlan;
   now?: () => number;
   newId?: () => string;
   /** Each share is a cloudflared process and a public address; a runaway caller must not make hundreds. */
@@ -110,7 +118,12 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
   }
 
   /** Starts sharing an origin, or returns the share that already serves its server (`requested` is then ignored). */
-  share(input: string, requested: ShareSettings = {}, source: ShareSource = SERVER_SOURCE): { share: Share; existing: boolean } {
+  share(
+    input: string,
+    requested: ShareSettings = {},
+    source: ShareSource = SERVER_SOURCE,
+    address: AddressChoice = { kind: 'quick' },
+  ): { share: Share; existing: boolean } {
     const checked = checkLoopbackOrigin(input);
     if (!checked.ok) throw new PortholeError(checked.code, checked.message);
     const origin = checked.value;
@@ -126,12 +139,21 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
     }
 
     const settings = this.applySettings(DEFAULT_SETTINGS, requested);
-    const runtime = this.deps.startShare(origin, settings);
+    let stable: StablePlan | undefined;
+    if (address.kind === 'stable') {
+      if (this.deps.planStable === undefined) throw new PortholeError('bad-request', 'This host shares on quick addresses only.');
+      stable = this.deps.planStable(key, origin.origin, address.name);
+    }
+    const runtime = this.deps.startShare(origin, settings, stable);
     const id = this.newId();
     let resolveEnded!: () => void;
     const entry: Entry = {
       key,
-      share: createShare(id, origin.origin, this.now(), settings, source),
+      share: {
+        ...createShare(id, origin.origin, this.now(), settings, source),
+        address: address.kind,
+        hostname: stable?.hostname ?? null,
+      },
       runtime,
       ended: new Promise((resolve) => (resolveEnded = resolve)),
       cancelExpiry: null,
@@ -159,7 +181,12 @@ export class ShareManager extends EventEmitter<{ event: [ShareEvent] }> {
       'origin-unreachable',
       `Nothing answers at ${origin.origin} on this computer, so visitors see a "not running" page. Start your local server: the share picks it up by itself.`,
     );
-    runtime.on('url', (url) => this.apply(entry, { kind: 'url', url }));
+    runtime.on('url', (url) => {
+      // A stable share whose zone was not known yet learns its hostname from the route cloudflared added.
+      if (entry.share.address === 'stable' && entry.share.hostname === null)
+        entry.share = { ...entry.share, hostname: new URL(url).hostname };
+      this.apply(entry, { kind: 'url', url });
+    });
     runtime.on('live', (verified) => this.apply(entry, { kind: 'live', verified }));
     runtime.on('verified', () => this.apply(entry, { kind: 'verified' }));
     runtime.on('origin', (reachable) => this.apply(entry, { kind: 'origin', reachable, warning: unreachable }));

@@ -19,7 +19,9 @@ export async function buildFakeCloudflared(outFile: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    banner: { js: '#!/usr/bin/env node' },
+    // The Node that builds it, by absolute path: `tunnel login` runs with a PATH that holds no
+    // browser opener (and so no node either), as Porthole starts it.
+    banner: { js: `#!${process.execPath}` },
     logLevel: 'warning',
   });
   await chmod(partial, 0o755);

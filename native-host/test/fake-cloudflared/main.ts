@@ -31,6 +31,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
+import { namedCommand, namedSubcommand } from './named';
 import type { FakeCloudflaredState } from './state';
 
 const VERSION = '2023.7.3';
@@ -914,6 +915,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const [command, ...args] = argv;
   try {
     if (command === '--version' || command === '-v' || command === 'version') versionCommand(args);
+    else if (command === 'tunnel' && namedSubcommand(args) !== null) await namedCommand(args);
     else if (command === 'tunnel') await tunnelCommand(args);
     else throw new FakeError(`the fake knows only "tunnel" and "version", not ${JSON.stringify(command ?? '')}`);
   } catch (error) {

@@ -23,6 +23,8 @@ export interface FakeCloudflaredState {
   metrics: string | null;
   /** True while a connection to the "edge" is registered: the public URL then serves the origin. */
   registered: boolean;
+  /** Named mode (`tunnel run`): the tunnel's id; its edge serves every hostname routed to it. */
+  tunnelId?: string | null;
 }
 
 export interface EdgeResponse {

@@ -70,7 +70,10 @@ describe('argument errors are reported as such, before cloudflared is looked for
     [['install', 'chrome'], 'porthole-host install takes no arguments (got chrome); name browsers with --browser chrome,firefox.'],
     [['uninstall', '--all'], 'Unknown option --all for porthole-host uninstall. porthole-host uninstall takes no options.'],
     [['doctor', 'now'], 'porthole-host doctor takes no arguments (got now).'],
-    [['frobnicate'], 'Unknown command "frobnicate". porthole-host knows share, install, uninstall, doctor, --version, --help.'],
+    [
+      ['frobnicate'],
+      'Unknown command "frobnicate". porthole-host knows share, login, logout, install, uninstall, doctor, --version, --help.',
+    ],
   ])('%j', (args, message) => {
     const run = spawnSync(HOST_BINARY, args, { env: noCloudflaredEnv(), input: '', encoding: 'utf8', timeout: 10_000 });
     expect(run.stderr).toContain(`✗ ${message}`);
