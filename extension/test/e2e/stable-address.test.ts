@@ -56,7 +56,10 @@ function visit(tunnel: FakeCloudflaredState, hostname: string, path: string): Pr
 
 async function shoot(page: Page, selector: string, file: string, width: number): Promise<void> {
   const box = await page.locator(selector).boundingBox();
-  await page.screenshot({ path: join(ROOT, 'docs', file), clip: { x: 0, y: 0, width, height: Math.ceil((box?.y ?? 0) + (box?.height ?? 600)) + 8 } });
+  await page.screenshot({
+    path: join(ROOT, 'docs', file),
+    clip: { x: 0, y: 0, width, height: Math.ceil((box?.y ?? 0) + (box?.height ?? 600)) + 8 },
+  });
 }
 
 describe('stable addresses in Chromium', () => {
@@ -110,7 +113,10 @@ describe('stable addresses in Chromium', () => {
       expect(await name.inputValue()).toBe('acme-shop');
       // A name the host would refuse never leaves the popup.
       await name.fill('acme shop');
-      await popup.getByRole('alert').getByText(/only letters a–z, digits 0–9 and hyphens/).waitFor();
+      await popup
+        .getByRole('alert')
+        .getByText(/only letters a–z, digits 0–9 and hyphens/)
+        .waitFor();
       expect(await popup.getByRole('button', { name: 'Share this localhost tab' }).isDisabled()).toBe(true);
       await name.fill('shop-e2e');
       await popup.getByRole('button', { name: 'Share this localhost tab' }).click();
@@ -127,7 +133,9 @@ describe('stable addresses in Chromium', () => {
       await waitUntil(async () => (await visit(tunnel, hostname, '/cart?step=2')).status === 200, 10_000, 'the stable hostname serves');
       const seen = await visit(tunnel, hostname, '/cart?step=2');
       expect(seen.body).toBe(PAGE('/cart?step=2'));
-      await popup.getByText(/^Live/).waitFor({ timeout: 15_000 });
+      // Live, and checked from "the internet": the probe reached the page by its stable hostname.
+      await popup.locator('.share-panel .hint', { hasText: /^Live/ }).waitFor({ timeout: 15_000 });
+      expect(await popup.locator('[data-code="unverified"]').count()).toBe(0);
       await shoot(popup, 'main.popup', 'popup/stable-e2e-live.png', 360);
 
       // The options page lists the tunnel and the hostname (read afresh when it opens).
@@ -138,7 +146,6 @@ describe('stable addresses in Chromium', () => {
       await options.getByText(tunnelRecord!.name, { exact: true }).waitFor();
       await shoot(options, 'main.options', 'options/stable-e2e-connected.png', 560);
 
-      // The same server remembered: the popup of another of its pages starts on the stable name.
       // Disconnect: the confirmation names the tunnel and the record; then both are gone and the share stopped.
       await options.getByRole('button', { name: 'Disconnect' }).click();
       const confirm = options.getByRole('alertdialog');
