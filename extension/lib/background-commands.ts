@@ -21,6 +21,10 @@ export const BACKGROUND_COMMANDS = [
   'uploadChunk',
   'uploadEnd',
   'uploadCancel',
+  'account',
+  'connect',
+  'connectToken',
+  'disconnect',
 ] as const satisfies readonly (keyof ShareController)[];
 
 export type CommandName = (typeof BACKGROUND_COMMANDS)[number];

@@ -1,5 +1,6 @@
 import type { NativePort } from './native-port';
 import {
+  type AccountEvent,
   type ExtensionToHost,
   type HostError,
   type HostToExtension,
@@ -60,6 +61,8 @@ export interface HostClientOptions {
 export interface HostClient {
   request<R extends HostRequest>(request: R, options?: { timeoutMs?: number }): Promise<ReplyTo<R['type']>>;
   onEvent(listener: (event: ShareEvent) => void): () => void;
+  /** The account changed outside a request: a login finished, failed or timed out (feature `stable`). */
+  onAccountEvent(listener: (event: AccountEvent) => void): () => void;
   /** Told each time a port opens, before the request that opened it is sent: the place to say hello. */
   onConnect(listener: () => void): () => void;
   /** Told when the browser closes the port, with its reason; not after disconnect(). */
@@ -84,6 +87,7 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
   let nextId = 1;
   const pending = new Map<string, Pending>();
   const eventListeners = new Set<(event: ShareEvent) => void>();
+  const accountListeners = new Set<(event: AccountEvent) => void>();
   const disconnectListeners = new Set<(reason: string) => void>();
   const connectListeners = new Set<() => void>();
 
@@ -99,6 +103,7 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
   function handleMessage(message: HostToExtension): void {
     if (!isReply(message)) {
       if (message.type === 'share-event') for (const listener of [...eventListeners]) listener(message);
+      else if (message.type === 'account-event') for (const listener of [...accountListeners]) listener(message);
       return;
     }
     if (!message.ok && message.id === null) {
@@ -179,6 +184,10 @@ export function createHostClient({ connect, timeoutMs = DEFAULT_REQUEST_TIMEOUT_
     onEvent(listener) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
+    },
+    onAccountEvent(listener) {
+      accountListeners.add(listener);
+      return () => accountListeners.delete(listener);
     },
     onConnect(listener) {
       connectListeners.add(listener);

@@ -1,5 +1,5 @@
 import type { HostReachability } from './host-reachability';
-import { type HelloResult, type HostError, isLiveShare, type Share, type ShareEvent, shareKeyOf } from './protocol';
+import { type AccountStatus, type HelloResult, type HostError, isLiveShare, type Share, type ShareEvent, shareKeyOf } from './protocol';
 
 /**
  * Everything the views show, as one serialisable value. The background owns it (share-controller.ts)
@@ -81,6 +81,12 @@ export interface PortholeState {
   /** The host's answer to `hello` on the current connection: its version, protocol, features and cloudflared. */
   hello: HelloResult | null;
   lastError: Problem | null;
+  /**
+   * The Cloudflare account for stable addresses (feature `stable`), as the host last told it (a
+   * reply to an account request or an `account-event`); null until asked, or from a host without
+   * the feature. Kept here so the popup knows the zone without asking the host.
+   */
+  account?: AccountStatus | null;
 }
 
 export const INITIAL_STATE: PortholeState = {
@@ -90,6 +96,7 @@ export const INITIAL_STATE: PortholeState = {
   host: { status: 'unknown' },
   hello: null,
   lastError: null,
+  account: null,
 };
 
 export function problemFromHostError(error: HostError, origin: string | null, at: number): Problem {
@@ -157,7 +164,8 @@ export function applyShareEvent(state: PortholeState, event: ShareEvent, now: nu
     const removed = removeShare(connected, event.share.id);
     return event.share.stopReason === 'expired' && removed !== connected ? withProblem(removed, expiredNotice(event.share, now)) : removed;
   }
-  if (event.change === 'restarted') {
+  // A stable share keeps its hostname through a restart (issue 14): nothing to re-copy or announce.
+  if (event.change === 'restarted' && event.share.address !== 'stable') {
     const known = connected.shares[event.share.id];
     // The new address is copied and announced again (url-announcer.ts), as a new share's is.
     const next = upsertShare(connected, event.share, known ? { whenUrlKnown: { copy: true, notify: true, restarted: true } } : {});
@@ -213,7 +221,17 @@ export function hostStopped(state: PortholeState, host: HostReachability, reason
       ? endShare(tracked, `The Porthole helper (porthole-host) stopped (${reason}), which ended this share.`, now)
       : tracked;
   }
-  return { ...state, shares, pending: {}, host, hello: null };
+  // A login waiting for the user died with the host (its cloudflared with it): connect again.
+  const account =
+    state.account?.state === 'connecting'
+      ? {
+          ...state.account,
+          state: 'disconnected' as const,
+          loginUrl: null,
+          error: { code: 'account-error' as const, message: 'The Porthole helper stopped before you picked a domain. Connect again.' },
+        }
+      : state.account;
+  return { ...state, shares, pending: {}, host, hello: null, ...(account !== undefined ? { account } : {}) };
 }
 
 /** Forgets a failed share, or (shareId null) the last error. */
@@ -265,6 +283,7 @@ export function parseState(raw: unknown): PortholeState {
     host: typeof value.host === 'object' && value.host !== null ? value.host : { status: 'unknown' },
     hello: typeof value.hello === 'object' && value.hello !== null ? value.hello : null,
     lastError: value.lastError ?? null,
+    account: typeof value.account === 'object' && value.account !== null ? value.account : null,
   };
 }
 
@@ -279,4 +298,29 @@ export function withHost(state: PortholeState, host: HostReachability): Porthole
 
 export function withProblem(state: PortholeState, lastError: Problem | null): PortholeState {
   return { ...state, lastError };
+}
+
+/** The host answered about the account (a reply or an `account-event`). */
+export function withAccount(state: PortholeState, account: AccountStatus): PortholeState {
+  return { ...state, account };
+}
+
+/** Whether the host can give stable addresses at all (it announced feature `stable` in hello). */
+export function hostHasStable(state: PortholeState): boolean {
+  return state.hello?.features?.includes('stable') ?? false;
+}
+
+/**
+ * Where a stable share would go, when the host can make them and an account is connected: under
+ * `zone` with a name of the person's choice (`cert` mode), or at the one `hostname` the dashboard
+ * routes to Porthole's tunnel (`token` mode). Null: quick addresses only.
+ */
+export type StableTarget = { mode: 'cert'; zone: string } | { mode: 'token'; hostname: string };
+
+export function stableTarget(state: PortholeState): StableTarget | null {
+  const account = state.account;
+  if (!hostHasStable(state) || account?.state !== 'connected') return null;
+  if (account.mode === 'cert' && account.zone) return { mode: 'cert', zone: account.zone };
+  if (account.mode === 'token' && account.tokenHostname) return { mode: 'token', hostname: account.tokenHostname };
+  return null;
 }

@@ -1,4 +1,5 @@
-import { type HostClient, type HostRequest, HostRequestError } from './host-client';
+import { type AddressArea, choiceOf, readAddress, rememberAddress } from './address-memory';
+import { describeFailure, type HostClient, type HostRequest, HostRequestError } from './host-client';
 import { reachabilityAfterDisconnect } from './host-reachability';
 import { createIdleDisconnect, DEFAULT_IDLE_DISCONNECT_MS } from './idle-disconnect';
 import { NOTIFY, type Notification, notificationsForChange } from './notifications';
@@ -14,14 +15,18 @@ import {
   startPending,
   type TrackedShare,
   upsertShare,
+  withAccount,
   withHello,
   withHost,
   withProblem,
 } from './porthole-state';
 import type { Preferences } from './preferences';
 import {
+  type AccountStatus,
+  type AddressChoice,
   checkLoopbackOrigin,
   type FolderOptions,
+  type HostError,
   isLiveShare,
   MAX_EXPIRY_MINUTES,
   type ReplyTo,
@@ -31,6 +36,7 @@ import {
 } from './protocol';
 import { requestFailure } from './request-failure';
 import { createStateHolder, type StateArea } from './share-store';
+import { nameOfHostname } from './stable-name';
 import { createUrlAnnouncer } from './url-announcer';
 
 /**
@@ -51,7 +57,12 @@ export interface ShareControllerDeps {
   now?: () => number;
   /** How long the host connection stays open with nothing shared (idle-disconnect.ts). */
   idleDisconnectMs?: number;
+  /** browser.storage.local: the address each server was last shared on (address-memory.ts). Absent: every share is quick unless asked. */
+  addressArea?: AddressArea;
 }
+
+/** Account requests wait longer than shares: they call Cloudflare's API, several times for a disconnect. */
+export const ACCOUNT_TIMEOUT_MS = 60_000;
 
 export type ShareSource = 'popup' | 'context-menu';
 
@@ -63,9 +74,17 @@ export interface ShareController {
   /**
    * Starts or reuses the share of `url`'s server, with `settings` (password, expiry). A share that
    * was already running gets them through `configure`, as the host ignores a second share's settings.
+   * `address`: quick or stable (issue 14), remembered for that server; absent (the context menu): the
+   * one remembered for that server, quick if none.
    * Resolves with it, or null when it failed (see state).
    */
-  share(url: string, tabId: number | null, source: ShareSource, settings?: ShareSettings): Promise<TrackedShare | null>;
+  share(
+    url: string,
+    tabId: number | null,
+    source: ShareSource,
+    settings?: ShareSettings,
+    address?: AddressChoice,
+  ): Promise<TrackedShare | null>;
   /**
    * Changes a running share's password or expiry (absent: unchanged, null: removed). Resolves with
    * the share as the host now has it, or null when the host refused (its sentence is in the state).
@@ -97,6 +116,17 @@ export interface ShareController {
   /** A tab closed: stops the shares started from it when the preference says so. */
   tabClosed(tabId: number): Promise<void>;
   dismiss(shareId: string | null): Promise<void>;
+  /**
+   * The Cloudflare account (feature `stable`): read it, connect one (`cloudflared tunnel login`: the
+   * result's `loginUrl` is the page to open, an `account-event` follows), use a dashboard tunnel's
+   * token instead, or disconnect (removing what Porthole created). Each resolves with the account as
+   * the host now has it, also kept in the state; a refusal is in its `error`. Null when the host
+   * could not be reached (the state's `host` says why).
+   */
+  account(): Promise<AccountStatus | null>;
+  connect(): Promise<AccountStatus | null>;
+  connectToken(token: string, hostname: string): Promise<AccountStatus | null>;
+  disconnect(): Promise<AccountStatus | null>;
   getState(): PortholeState;
   subscribe(listener: (state: PortholeState) => void): () => void;
   /** Resolves once every state change so far is written to storage. */
@@ -133,7 +163,9 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
   const store = createStateHolder(deps.area, (stored) => ({ ...stored, pending: {} }));
   const state = store.get;
   const update = store.update;
-  const hasWork = () => liveShares(state()).length > 0 || Object.keys(state().pending).length > 0;
+  // A login waiting for the person in Cloudflare's tab is work too: closing the port would end the host and the login with it.
+  const hasWork = () =>
+    liveShares(state()).length > 0 || Object.keys(state().pending).length > 0 || state().account?.state === 'connecting';
   const idle = createIdleDisconnect(client, hasWork, deps.idleDisconnectMs ?? DEFAULT_IDLE_DISCONNECT_MS);
   let started: Promise<void> | null = null;
 
@@ -154,11 +186,16 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
   // Each new connection starts with hello, so the popup knows the host's version and cloudflared before anyone shares.
   client.onConnect(() => {
     ask({ type: 'hello' }).then(
-      (reply) => update((current) => withHello(current, reply)),
+      (reply) => {
+        update((current) => withHello(current, reply));
+        // The account too, so the popup can offer a stable address without asking.
+        if (reply.features?.includes('stable')) void askAccount({ type: 'account' });
+      },
       // A host that cannot answer shows as missing or stopped through the disconnect.
       () => undefined,
     );
   });
+  client.onAccountEvent((event) => update((current) => withAccount(current, event.account)));
   client.onEvent((event) => {
     update((current) => applyShareEvent(current, event, now()));
     void announce(event.share.id);
@@ -170,6 +207,45 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
     const { message, problem } = requestFailure(error, origin, now());
     if (problem !== null) update((current) => withProblem(current, problem));
     return message;
+  }
+
+  /** What an account request's failure leaves in the account's `error`; null for a closed port (the host's reachability shows it). */
+  function accountFailure(error: unknown): HostError | null {
+    if (!(error instanceof HostRequestError)) return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+    const { failure } = error;
+    if (failure.kind === 'host') return failure.error;
+    if (failure.kind === 'timeout') return { code: 'account-error', message: describeFailure(failure) };
+    return null;
+  }
+
+  const NO_ACCOUNT: AccountStatus = {
+    state: 'disconnected',
+    mode: null,
+    zone: null,
+    loginUrl: null,
+    tunnel: null,
+    tokenHostname: null,
+    tokenService: null,
+    hostnames: [],
+    error: null,
+  };
+
+  /** Asks an account request; folds the answer, or the refusal, into the state's account. */
+  async function askAccount(request: HostRequest<'account' | 'connect' | 'connect-token' | 'disconnect'>): Promise<AccountStatus | null> {
+    try {
+      const reply = await idle.during(() => client.request(request, { timeoutMs: ACCOUNT_TIMEOUT_MS }));
+      update((current) => {
+        let next = withAccount(withHost(current, { status: 'connected' }), reply.account);
+        if (reply.type === 'disconnect') next = reply.stopped.reduce((after, share) => removeShare(after, share.id), next);
+        return next;
+      });
+      return reply.account;
+    } catch (error) {
+      const refused = accountFailure(error);
+      if (refused === null) return null;
+      update((current) => withAccount(current, { ...(current.account ?? NO_ACCOUNT), error: refused }));
+      return state().account ?? null;
+    }
   }
 
   async function ready(): Promise<void> {
@@ -193,6 +269,19 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
     }
   }
 
+  /** The address a share request asks for: the one given (then remembered for that server), else the remembered one. */
+  async function chooseAddress(origin: string, given: AddressChoice | undefined): Promise<AddressChoice> {
+    const area = deps.addressArea;
+    if (given) {
+      if (area)
+        await rememberAddress(area, origin, given).catch((error: unknown) =>
+          console.error('Porthole could not remember the address:', error),
+        );
+      return given;
+    }
+    return area ? choiceOf(await readAddress(area, origin).catch(() => null)) : { kind: 'quick' };
+  }
+
   const controller: ShareController = {
     start: ready,
     async refresh() {
@@ -200,7 +289,7 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       await refresh();
     },
 
-    async share(url, tabId, source, settings) {
+    async share(url, tabId, source, settings, address) {
       await ready();
       const checked = checkLoopbackOrigin(url);
       if (!checked.ok) {
@@ -213,8 +302,15 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       const wish = { copy: preferences.copyWhenReady, notify: source === 'context-menu' };
       update((current) => startPending(current, origin, tabId, now()));
       const sent = settingsToSend(settings);
+      const chosen = await chooseAddress(origin, address);
       try {
-        const reply = await ask(sent ? { type: 'share', origin, settings: sent } : { type: 'share', origin });
+        const reply = await ask({
+          type: 'share',
+          origin,
+          ...(sent ? { settings: sent } : {}),
+          // Quick is the default: left out, so a host without stable addresses reads the same request as before.
+          ...(chosen.kind === 'stable' ? { address: chosen } : {}),
+        });
         update((current) => {
           const known = current.shares[reply.share.id];
           const next = upsertShare(clearPending(withHost(current, { status: 'connected' }), origin), reply.share, {
@@ -225,6 +321,8 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
           return reply.share.state === 'stopped' ? removeShare(next, reply.share.id) : next;
         });
         await announce(reply.share.id);
+        // A stable share may have created the tunnel and routed a hostname: the options page lists both.
+        if (reply.share.address === 'stable') void askAccount({ type: 'account' });
         // The host ignores settings for a server it already shares: they are applied to that share.
         if (reply.existing && sent && isLiveShare(reply.share)) return await controller.configure(reply.share.id, sent);
         return state().shares[reply.share.id] ?? null;
@@ -324,8 +422,12 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
       await ready();
       const tracked = state().shares[shareId];
       if (!tracked || isLiveShare(tracked.share)) return null;
-      // From the page it was shared from, so the new address is copied with that page's path.
-      return controller.share(tracked.pageUrl ?? tracked.share.origin, tracked.tabId, 'popup', settingsOfEndedShare(tracked.share, now()));
+      // From the page it was shared from, so the new address is copied with that page's path; a
+      // stable share on its own hostname again.
+      const { share } = tracked;
+      const address: AddressChoice =
+        share.address === 'stable' && share.hostname ? { kind: 'stable', name: nameOfHostname(share.hostname) } : { kind: 'quick' };
+      return controller.share(tracked.pageUrl ?? share.origin, tracked.tabId, 'popup', settingsOfEndedShare(share, now()), address);
     },
 
     async stopAll() {
@@ -349,6 +451,26 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
     async dismiss(shareId) {
       await ready();
       update((current) => dismiss(current, shareId));
+    },
+
+    async account() {
+      await ready();
+      // A host known not to have the feature would only answer "cannot": the options page says to update it.
+      const features = state().hello?.features;
+      if (state().hello !== null && !features?.includes('stable')) return null;
+      return askAccount({ type: 'account' });
+    },
+    async connect() {
+      await ready();
+      return askAccount({ type: 'connect' });
+    },
+    async connectToken(token, hostname) {
+      await ready();
+      return askAccount({ type: 'connect-token', token, hostname });
+    },
+    async disconnect() {
+      await ready();
+      return askAccount({ type: 'disconnect' });
     },
 
     getState: state,

@@ -1,4 +1,6 @@
 import type { Preferences } from '../lib/preferences';
+import { AccountSection, type AccountSectionProps } from './account-section';
+import { ProblemBox } from './problem-box';
 
 const CHOICES: Array<{ key: keyof Preferences; label: string; help: string }> = [
   {
@@ -13,13 +15,21 @@ const CHOICES: Array<{ key: keyof Preferences; label: string; help: string }> = 
   },
 ];
 
-/** The options page as a pure function of the preferences (null while they load). */
+/**
+ * The options page as a pure function of the preferences (null while they load) and, below them,
+ * the Cloudflare account for stable addresses (absent: not shown).
+ */
 export function OptionsView({
   preferences,
   onChange,
+  account,
+  localError = null,
 }: {
   preferences: Preferences | null;
   onChange: (change: Partial<Preferences>) => void;
+  account?: AccountSectionProps;
+  /** The background could not run a command, or the clipboard refused. */
+  localError?: string | null;
 }) {
   return (
     <main class="options">
@@ -38,6 +48,8 @@ export function OptionsView({
           </span>
         </label>
       ))}
+      {localError ? <ProblemBox problem={{ message: localError }} /> : null}
+      {account ? <AccountSection {...account} /> : null}
     </main>
   );
 }

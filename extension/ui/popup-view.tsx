@@ -1,10 +1,13 @@
+import type { RememberedAddress } from '../lib/address-memory';
 import { hostSetupProblem } from '../lib/host-reachability';
-import { failedShares, liveShares, type PortholeState, sameServer } from '../lib/porthole-state';
+import { failedShares, liveShares, type PortholeState, sameServer, stableTarget } from '../lib/porthole-state';
+import { defaultStableName } from '../lib/stable-name';
 import { FileSharePanel } from './file-share-panel';
 import { HostProblem } from './host-problem';
 import type { PageInfo } from './page-info';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ProblemBox } from './problem-box';
+import type { StableOffer } from './share-form';
 import { ShareList } from './share-list';
 import { SharePanel } from './share-panel';
 
@@ -18,13 +21,15 @@ export interface PopupViewProps {
   /** A failure of the popup itself (the clipboard, the background not answering). */
   localError: string | null;
   actions: PopupActions;
+  /** The address this tab's server was last shared on (address-memory.ts); undefined while it loads. */
+  remembered?: RememberedAddress | null;
 }
 
 /**
  * The whole popup as a pure function of its props, so every state can be rendered in tests and
  * screenshots without a background or a host.
  */
-export function PopupView({ page, state, now, copied, localError, actions }: PopupViewProps) {
+export function PopupView({ page, state, now, copied, localError, actions, remembered }: PopupViewProps) {
   const ready = state !== null && page.kind !== 'loading';
   const setupProblem = state === null ? null : hostSetupProblem(state.host, state.hello);
   const generalProblem = state?.lastError && (page.kind !== 'loopback' || state.lastError.origin !== page.origin) ? state.lastError : null;
@@ -50,7 +55,16 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
         ) : setupProblem ? (
           <HostProblem problem={setupProblem} onRetry={actions.retry} />
         ) : page.kind === 'loopback' ? (
-          <SharePanel origin={page.origin} pageUrl={page.url} state={state} now={now} copied={copied} actions={actions} />
+          <SharePanel
+            origin={page.origin}
+            pageUrl={page.url}
+            state={state}
+            now={now}
+            copied={copied}
+            actions={actions}
+            stable={stableOffer(state, page.origin, page.title, remembered)}
+            formKey={formKey(state, remembered)}
+          />
         ) : page.kind === 'file' ? (
           <FileSharePanel file={page.file} state={state} copied={copied} actions={actions} />
         ) : (
@@ -77,4 +91,26 @@ export function PopupView({ page, state, now, copied, localError, actions }: Pop
       ) : null}
     </main>
   );
+}
+
+/** The stable address the share form offers: only with a connected account, named as last time or from the page. */
+function stableOffer(
+  state: PortholeState,
+  origin: string,
+  title: string | undefined,
+  remembered: RememberedAddress | null | undefined,
+): StableOffer | null {
+  const target = stableTarget(state);
+  if (target === null) return null;
+  return { target, remembered: remembered ?? null, defaultName: defaultStableName(origin, title) };
+}
+
+/**
+ * The share form starts from what is remembered and what is on offer: it starts again when either
+ * arrives (the remembered address loads, the account becomes known or changes), never on other renders.
+ */
+function formKey(state: PortholeState, remembered: RememberedAddress | null | undefined): string {
+  const target = stableTarget(state);
+  const offer = target === null ? 'quick-only' : target.mode === 'cert' ? `zone:${target.zone}` : `host:${target.hostname}`;
+  return `${remembered === undefined ? 'remembering' : 'remembered'}|${offer}`;
 }

@@ -1,4 +1,4 @@
-import { describeHostError, splitLinks } from '../lib/error-text';
+import { describeHostError, ERROR_ACTION_LABEL, type ErrorAction, splitLinks } from '../lib/error-text';
 import type { Problem } from '../lib/porthole-state';
 import { formatClock } from './format-duration';
 
@@ -26,7 +26,16 @@ export type ShownProblem = Pick<Problem, 'message' | 'detail' | 'expired' | 'res
  * cloudflared's raw line is folded under "Details". News rather than a failure (an expiry, an
  * automatic restart) is shown quietly, not as an alert.
  */
-export function ProblemBox({ problem, onDismiss }: { problem: ShownProblem; onDismiss?: () => void }) {
+export function ProblemBox({
+  problem,
+  onDismiss,
+  onAction,
+}: {
+  problem: ShownProblem;
+  onDismiss?: () => void;
+  /** Carries out the one thing to do that error-text.ts names for the error (open the options, pick another name); absent: not offered. */
+  onAction?: (action: ErrorAction) => void;
+}) {
   const info = problem.expired === true || problem.restarted === true;
   const text = describeHostError(problem, problem.at ?? null);
   return (
@@ -42,6 +51,11 @@ export function ProblemBox({ problem, onDismiss }: { problem: ShownProblem; onDi
             <Linked text={text.detail} />
           </p>
         </details>
+      ) : null}
+      {text.action && onAction ? (
+        <button type="button" class="link-button problem-action" onClick={() => text.action && onAction(text.action)}>
+          {ERROR_ACTION_LABEL[text.action]}
+        </button>
       ) : null}
       {onDismiss ? (
         <button type="button" class="link-button" onClick={onDismiss}>

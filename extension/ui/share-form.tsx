@@ -1,5 +1,8 @@
 import { useState } from 'preact/hooks';
-import { MAX_PASSWORD_LENGTH, type ShareSettings } from '../lib/protocol';
+import type { RememberedAddress } from '../lib/address-memory';
+import type { StableTarget } from '../lib/porthole-state';
+import { type AddressChoice, MAX_PASSWORD_LENGTH, type ShareSettings } from '../lib/protocol';
+import { type AddressDraft, AddressFields, addressOfDraft } from './address-choice';
 import { EXPIRY_CHOICES, minutesOf } from './expiry-choices';
 import { GenerateButton } from './generate-password';
 
@@ -8,33 +11,55 @@ export type ChosenSettings = Required<Pick<ShareSettings, 'password' | 'expiresI
 
 export const OPEN_SHARE: ChosenSettings = { password: null, expiresInMinutes: null };
 
+/** The stable address on offer: where it goes (the account's zone, or token mode's one hostname), what this server had last, the name to propose. */
+export interface StableOffer {
+  target: StableTarget;
+  remembered: RememberedAddress | null;
+  /** From the page's title or port (stable-name.ts), when nothing is remembered. */
+  defaultName: string;
+}
+
 /**
  * The Share button with its two optional settings folded above it under one "Options" disclosure
  * (Enter shares), and a hint that says what they will do. The summary names what is chosen, so a
- * closed disclosure never hides a password about to be applied.
+ * closed disclosure never hides a password about to be applied. With a stable address on offer, the
+ * choice of address comes first; a stable name that the host would refuse keeps the button off.
  */
-export function ShareForm({ onShare }: { onShare: (settings: ShareSettings) => void }) {
+export function ShareForm({
+  onShare,
+  stable = null,
+}: {
+  onShare: (settings: ShareSettings, address?: AddressChoice) => void;
+  stable?: StableOffer | null;
+}) {
   const [chosen, setChosen] = useState<ChosenSettings>(OPEN_SHARE);
+  const [draft, setDraft] = useState<AddressDraft>(() => ({
+    kind: stable?.remembered?.kind ?? 'quick',
+    name: stable?.remembered?.name ?? stable?.defaultName ?? '',
+  }));
+  const address = stable ? addressOfDraft(draft, stable.target) : null;
   return (
     <>
       <form
         class="share-form"
         onSubmit={(event) => {
           event.preventDefault();
-          onShare(chosen);
+          if (address === null) onShare(chosen);
+          else if (address.ok) onShare(chosen, address.address);
         }}
       >
+        {stable ? <AddressFields target={stable.target} draft={draft} onChange={setDraft} /> : null}
         <details class="options">
           <summary>
             Options<span class="options-chosen">{chosenSummary(chosen)}</span>
           </summary>
           <SettingsFields chosen={chosen} onChange={setChosen} />
         </details>
-        <button type="submit" class="primary big">
+        <button type="submit" class="primary big" disabled={address !== null && !address.ok}>
           Share this localhost tab
         </button>
       </form>
-      <p class="hint">{settingsHint(chosen)}</p>
+      <p class="hint">{address?.ok && address.address.kind === 'stable' ? stableHint(chosen) : settingsHint(chosen)}</p>
     </>
   );
 }
@@ -89,6 +114,11 @@ function chosenSummary({ password, expiresInMinutes }: ChosenSettings): string {
   ];
   const chosen = parts.filter((part) => part !== null);
   return chosen.length > 0 ? ` · ${chosen.join(', ')}` : ' · password, expiry';
+}
+
+/** The hint for a stable address: it outlives the share, unlike a quick one. */
+function stableHint(chosen: ChosenSettings): string {
+  return `${settingsHint(chosen)} Sharing this server again gives the same address.`;
 }
 
 /** The hint under the Share button, saying what the chosen settings will do. */

@@ -3,6 +3,7 @@ import type { Share } from '../lib/protocol';
 import { formatCountdown, formatDuration } from './format-duration';
 import { ClockIcon, LockIcon } from './icons';
 import { countsLine } from './live-share/activity';
+import { StableMark } from './live-share/live-share';
 import type { CopiedMark, PopupActions } from './popup-actions';
 import { ShortUrl } from './short-url';
 
@@ -59,7 +60,14 @@ export function ShareList({ shares, ended, now, copied: copiedMark, actions, cur
                     {shareLabel(share)}
                     {current ? <span class="this-tab"> · this tab</span> : null}
                   </span>
-                  {share.url ? <ShortUrl class="share-url" url={share.url} /> : <span class="share-url">Waiting for an address…</span>}
+                  <span class="share-url-line">
+                    {share.url ? (
+                      <ShortUrl class="share-url" url={share.url} />
+                    ) : (
+                      <span class="share-url">{share.hostname ? `https://${share.hostname}` : 'Waiting for an address…'}</span>
+                    )}
+                    {share.address === 'stable' ? <StableMark /> : null}
+                  </span>
                   <span class="share-meta">
                     <span class={`state state-${share.state}`}>{state}</span> · for {formatDuration(now - share.startedAt)}
                     {share.password ? (

@@ -25,6 +25,7 @@ export default defineBackground({
       readPreferences: () => readPreferences(browser.storage.sync),
       writeClipboard: apis.writeClipboard,
       notify: apis.notify,
+      addressArea: browser.storage.local,
     });
 
     // Listeners first, synchronously: a message may be what woke the service worker.

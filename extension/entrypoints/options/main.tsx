@@ -1,6 +1,6 @@
 import { render } from 'preact';
-import { browser } from 'wxt/browser';
 import '../../ui/options.css';
 import { App } from './App';
+import { createOptionsEnv } from './options-env';
 
-render(<App area={browser.storage.sync} />, document.getElementById('app')!);
+render(<App env={createOptionsEnv()} />, document.getElementById('app')!);

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { RememberedAddress } from '../../lib/address-memory';
 import { BACKGROUND_COMMANDS } from '../../lib/background-commands';
 import { liveShares, type PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../../ui/page-info';
@@ -17,6 +18,7 @@ export function App({ env }: { env: PopupEnv }) {
   const [now, setNow] = useState(() => env.now());
   const [copied, setCopied] = useState<CopiedMark | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
+  const [remembered, setRemembered] = useState<RememberedAddress | null | undefined>(undefined);
   const copiedTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const painted = useRef(false);
 
@@ -33,6 +35,20 @@ export function App({ env }: { env: PopupEnv }) {
       clearTimeout(copiedTimer.current);
     };
   }, [env]);
+
+  // What this tab's server was last shared on: the share form starts from it.
+  const pageOrigin = page.kind === 'loopback' ? page.origin : null;
+  useEffect(() => {
+    if (pageOrigin === null) return;
+    let live = true;
+    env.readAddress(pageOrigin).then(
+      (found) => live && setRemembered(found),
+      () => live && setRemembered(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [env, pageOrigin]);
 
   const ready = state !== null && page.kind !== 'loading';
   useEffect(() => {
@@ -60,7 +76,7 @@ export function App({ env }: { env: PopupEnv }) {
         name,
         (...args: unknown[]) => run((env.background[name] as (...args: unknown[]) => Promise<unknown>)(...args)),
       ]),
-    ) as unknown as Omit<PopupActions, 'share' | 'retry' | 'copy' | 'copyPassword' | 'open'>;
+    ) as unknown as Omit<PopupActions, 'share' | 'retry' | 'copy' | 'copyPassword' | 'open' | 'openOptions'>;
     const copy = (mark: CopiedMark, text: string) => {
       env.writeClipboard(text).then(
         () => {
@@ -77,8 +93,15 @@ export function App({ env }: { env: PopupEnv }) {
     };
     return {
       ...commands,
-      share: (settings) => {
-        if (page.kind === 'loopback') run(env.background.share(page.url ?? page.origin, page.tabId, 'popup', settings));
+      share: (settings, address) => {
+        if (page.kind !== 'loopback') return;
+        // The popup always says which address: the background remembers it for this server.
+        run(env.background.share(page.url ?? page.origin, page.tabId, 'popup', settings, address ?? { kind: 'quick' }));
+        if (address)
+          setRemembered((before) => ({
+            kind: address.kind,
+            name: address.kind === 'stable' ? (address.name ?? null) : (before?.name ?? null),
+          }));
       },
       shareFolder: (folder, settings) => {
         if (page.kind === 'file') run(env.background.shareFolder(folder, page.tabId, settings));
@@ -87,10 +110,13 @@ export function App({ env }: { env: PopupEnv }) {
       // Relative to the extension's origin, in Chromium and Firefox alike.
       openShareFiles: () => env.openTab('/share-files.html'),
       open: (url) => env.openTab(url),
+      openOptions: () => env.openOptions(),
       copy: (shareId, url) => copy({ shareId, what: 'url' }, url),
       copyPassword: (shareId, password) => copy({ shareId, what: 'password' }, password),
     };
   }, [env, page]);
 
-  return <PopupView page={page} state={state} now={now} copied={copied} localError={localError} actions={actions} />;
+  return (
+    <PopupView page={page} state={state} now={now} copied={copied} localError={localError} actions={actions} remembered={remembered} />
+  );
 }

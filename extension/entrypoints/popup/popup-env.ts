@@ -1,4 +1,5 @@
 import { browser } from 'wxt/browser';
+import { type RememberedAddress, readAddress } from '../../lib/address-memory';
 import { type BackgroundCommands, backgroundCommandsProxy } from '../../lib/background-commands';
 import type { PortholeState } from '../../lib/porthole-state';
 import { readState, watchState } from '../../lib/share-store';
@@ -12,6 +13,10 @@ export interface PopupEnv {
   background: BackgroundCommands;
   writeClipboard(text: string): Promise<void>;
   openTab(url: string): void;
+  /** The options page, where the Cloudflare account for stable addresses is connected. */
+  openOptions(): void;
+  /** The address `origin`'s server was last shared on (storage.local, address-memory.ts). */
+  readAddress(origin: string): Promise<RememberedAddress | null>;
   now(): number;
 }
 
@@ -36,6 +41,8 @@ export function createPopupEnv(location: Location): PopupEnv {
     // The popup is a focused page and the click is a user gesture: the web clipboard API suffices.
     writeClipboard: (text) => navigator.clipboard.writeText(text),
     openTab: (url) => void browser.tabs.create({ url }),
+    openOptions: () => void browser.runtime.openOptionsPage(),
+    readAddress: (origin) => readAddress(browser.storage.local, origin),
     now: () => Date.now(),
   };
 }

@@ -42,3 +42,25 @@ describe('splitLinks', () => {
     expect(splitLinks('no address here')).toEqual([{ text: 'no address here' }]);
   });
 });
+
+describe('stable-address errors (issue 14)', () => {
+  it.each([
+    ['not-logged-in', /No Cloudflare account is connected/, 'open-options'],
+    ['certificate-invalid', /expired or was revoked\)\. Connect the account again/, 'open-options'],
+    ['zone-not-allowed', /not on the domain your Cloudflare account connected/, 'open-options'],
+    ['dns-record-foreign', /Porthole never overwrites one\. Pick another name\./, 'rename'],
+    ['name-invalid', /letters a–z, digits 0–9 and hyphens/, 'rename'],
+    ['token-invalid', /Cloudflare does not accept this tunnel token/, undefined],
+    ['account-error', /Try again in a minute/, 'connect'],
+  ])('%s gets a sentence and its one action', (code, sentence, action) => {
+    const text = describeHostError({ code, message: 'The host’s own words about app.example.dev.', detail: 'cloudflared: last line' }, 0);
+    expect(text.message).toMatch(sentence);
+    expect(text.action).toBe(action);
+    // The host's words, naming the hostname, are kept for Details.
+    expect(text.detail).toBe('The host’s own words about app.example.dev. — cloudflared: last line');
+  });
+
+  it('other codes get no action', () => {
+    expect(describeHostError({ code: 'offline', message: 'No network.' }, 0)).toEqual({ message: 'No network.', retryAt: null });
+  });
+});

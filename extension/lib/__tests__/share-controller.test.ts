@@ -333,7 +333,8 @@ describe('share controller', () => {
     const { controller } = setup({ host });
     await controller.refresh();
     await settle();
-    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list']);
+    // A host that makes stable addresses is asked for its account once it said so in hello.
+    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list', 'account']);
     let state = controller.getState();
     expect(state.hello).toMatchObject({ version: '0.0.0-test', cloudflared: null });
     expect(hostSetupProblem(state.host, state.hello)).toEqual({ status: 'cloudflared-missing', message: 'cloudflared was not found.' });
@@ -345,7 +346,7 @@ describe('share controller', () => {
     host.hello = TEST_HELLO;
     await controller.refresh();
     await settle();
-    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list', 'hello', 'list']);
+    expect(host.requests().map((request) => request.type)).toEqual(['hello', 'list', 'account', 'hello', 'list', 'account']);
     state = controller.getState();
     expect(hostSetupProblem(state.host, state.hello)).toBeNull();
   });

@@ -13,7 +13,8 @@ export interface Photographer {
   open(
     state: PortholeState,
     scheme: 'light' | 'dark',
-    options?: { act?: (popup: Page) => Promise<void>; otherTab?: boolean },
+    /** `page: 'options'`: the options page instead of the popup, on the same state (its account section). */
+    options?: { act?: (popup: Page) => Promise<void>; otherTab?: boolean; page?: 'popup' | 'options' },
   ): Promise<Page>;
   close(): Promise<void>;
 }
@@ -70,8 +71,13 @@ export async function startPhotographer(): Promise<Photographer> {
             return Promise.resolve({ ok: true });
           };
         });
-        await popup.goto(`${POPUP_URL}?tab=${options.otherTab ? 999_999 : localTab}`);
-        await popup.waitForFunction(() => performance.getEntriesByName('porthole:first-state-paint').length > 0);
+        if (options.page === 'options') {
+          await popup.setViewportSize({ width: 560, height: 900 });
+          await popup.goto(POPUP_URL.replace('/popup.html', '/options.html'));
+        } else {
+          await popup.goto(`${POPUP_URL}?tab=${options.otherTab ? 999_999 : localTab}`);
+          await popup.waitForFunction(() => performance.getEntriesByName('porthole:first-state-paint').length > 0);
+        }
         await options.act?.(popup);
         return popup;
       },

@@ -35,19 +35,20 @@ export function LiveShare({ origin, pageUrl, since = null, tracked, stage, probl
   const url = share?.url ? publicLinkForServer(share.url, origin, pageUrl) : null;
   const urlCopied = share !== null && copied?.shareId === share.id && copied.what === 'url';
   const warnings = share?.warnings ?? [];
-  const slow = slowNotice(stage, since, now);
+  const slow = slowNotice(stage, since, now, share?.address === 'stable' ? (share.hostname ?? null) : null);
   return (
     <div class="share-panel">
       <p class="origin-line">
         <span class="label">Sharing</span> <span class="origin">{origin}</span>
       </p>
       {stage === 'live' && share ? <LiveSummary share={share} now={now} copied={copied} actions={actions} /> : <StageSteps stage={stage} />}
-      <div class="url-box">
+      <div class={share?.address === 'stable' ? 'url-box stable-url' : 'url-box'}>
         {url ? (
           <ShortUrl class="public-url" url={url} href={url} />
         ) : (
-          <span class="public-url placeholder">The public address appears here</span>
+          <span class="public-url placeholder">{share?.hostname ? `https://${share.hostname}` : 'The public address appears here'}</span>
         )}
+        {share?.address === 'stable' ? <StableMark /> : null}
       </div>
       <div class="actions">
         <button type="button" class="primary" disabled={!url || !share} onClick={() => share && url && actions.copy(share.id, url)}>
@@ -108,6 +109,15 @@ function hint({ copied, autoCopied, live, hasUrl, password }: HintFacts): string
   return autoCopied
     ? 'Copied to the clipboard automatically; it works once the tunnel is live.'
     : 'Almost there: the address works once the tunnel is live.';
+}
+
+/** Says a share is on a stable address (issue 14): its link outlives the share. */
+export function StableMark() {
+  return (
+    <span class="address-mark" title="A stable address: sharing this server again gives the same one">
+      stable
+    </span>
+  );
 }
 
 const MARK = { done: '✓', active: '', waiting: '' } as const;

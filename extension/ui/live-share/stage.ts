@@ -46,9 +46,14 @@ export const WAITING_FOR: Record<'starting-cloudflared' | 'getting-address' | 'c
   connecting: 'waiting for cloudflared to connect to Cloudflare’s network.',
 };
 
-/** The "taking longer than usual" line for a stage on its way since `since`, or null while all is on time. */
-export function slowNotice(stage: ShareStage, since: number | null, now: number): string | null {
+/**
+ * The "taking longer than usual" line for a stage on its way since `since`, or null while all is on
+ * time. `hostname`: a stable share's (issue 14), which waits for its DNS route, not for trycloudflare.com.
+ */
+export function slowNotice(stage: ShareStage, since: number | null, now: number, hostname: string | null = null): string | null {
   if (since === null || now - since < SLOW_AFTER_MS) return null;
   if (stage !== 'starting-cloudflared' && stage !== 'getting-address' && stage !== 'connecting') return null;
+  if (hostname !== null && stage === 'getting-address')
+    return `Taking longer than usual… waiting for Cloudflare to route ${hostname} to Porthole’s tunnel.`;
   return `Taking longer than usual… ${WAITING_FOR[stage]}`;
 }

@@ -44,10 +44,16 @@ export class EdgeRouter {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const hostname = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     let edge: string | null = null;
+    let named: string | null = null;
     for (const dir of this.dirs) {
-      const state = (await readFakeStates(dir)).find((s) => s.hostname === hostname && s.edge !== null);
+      const states = await readFakeStates(dir);
+      const state = states.find((s) => s.hostname === hostname && s.edge !== null);
       if (state?.edge) edge = state.edge;
+      // A named tunnel (issue 14) serves every hostname routed to it: its own edge asks the API
+      // stand-in's DNS which ones, and answers the others as Cloudflare does.
+      named ??= states.find((s) => s.mode === 'named' && s.edge !== null)?.edge ?? null;
     }
+    edge ??= named;
     if (edge === null) {
       // What Cloudflare says for a trycloudflare.com name with no tunnel behind it.
       res.writeHead(530, { 'content-type': 'text/plain' }).end('error code: 1033');

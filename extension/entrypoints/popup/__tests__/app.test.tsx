@@ -1,9 +1,11 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { RememberedAddress } from '../../../lib/address-memory';
 import { backgroundCommandsProxy } from '../../../lib/background-commands';
 import type { PortholeState } from '../../../lib/porthole-state';
 import { writeState } from '../../../lib/share-store';
+import { ACCOUNT_STATES, account, withStable, ZONE } from '../../../ui/__tests__/account-states';
 import { NOW, ORIGIN, STATES } from '../../../ui/__tests__/popup-states';
 import type { PageInfo } from '../../../ui/page-info';
 import { App, FIRST_STATE_PAINT_MARK } from '../App';
@@ -37,6 +39,15 @@ class FakeEnv implements PopupEnv {
     this.clipboard.push(text);
   };
   openTab = (url: string) => void this.opened.push(url);
+  optionsOpened = 0;
+  openOptions = () => void this.optionsOpened++;
+  /** What storage.local remembers per server, as address-memory.ts reads it. */
+  addresses = new Map<string, RememberedAddress>();
+  addressReads = 0;
+  readAddress = async (origin: string) => {
+    this.addressReads++;
+    return this.addresses.get(origin) ?? null;
+  };
   now = () => NOW;
   /** The background wrote a new state. */
   publish(state: PortholeState) {
@@ -61,7 +72,7 @@ describe('popup app', () => {
     const env = new FakeEnv(LOCAL, STATES.notShared);
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Share this localhost tab' }));
-    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: null, expiresInMinutes: null }]);
+    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: null, expiresInMinutes: null }, { kind: 'quick' }]);
 
     env.publish(STATES.startingCloudflared);
     expect(await screen.findByText('Starting cloudflared…')).toBeTruthy();
@@ -132,7 +143,7 @@ describe('popup app', () => {
     fireEvent.input(await screen.findByRole('textbox', { name: 'Protect with password' }), { target: { value: 'pw' } });
     fireEvent.change(screen.getByRole('combobox', { name: 'Expires after' }), { target: { value: '15' } });
     fireEvent.click(screen.getByRole('button', { name: 'Share this localhost tab' }));
-    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: 'pw', expiresInMinutes: 15 }]);
+    expect(env.asked).toContainEqual(['share', ORIGIN, 7, 'popup', { password: 'pw', expiresInMinutes: 15 }, { kind: 'quick' }]);
   });
 
   it('traffic pushed by the host shows as the background writes it', async () => {
@@ -150,6 +161,149 @@ describe('popup app', () => {
     render(<App env={env} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Stop all' }));
     expect(env.asked).toContainEqual(['stopAll']);
+  });
+});
+
+describe('popup: stable addresses', () => {
+  const TITLED: PageInfo = { kind: 'loopback', tabId: 7, origin: ORIGIN, url: `${ORIGIN}/cart`, title: 'Acme Shop · Cart' };
+  const share = () => screen.getByRole('button', { name: 'Share this localhost tab' }) as HTMLButtonElement;
+
+  it('without a connected account there is no choice: the share is quick', async () => {
+    const env = new FakeEnv(TITLED, withStable(STATES.notShared, account()));
+    render(<App env={env} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Share this localhost tab' }));
+    expect(screen.queryByRole('radio', { name: /Stable address/ })).toBeNull();
+    expect(env.asked).toContainEqual([
+      'share',
+      `${ORIGIN}/cart`,
+      7,
+      'popup',
+      { password: null, expiresInMinutes: null },
+      { kind: 'quick' },
+    ]);
+  });
+
+  it('with an account: quick by default; stable proposes a name from the page’s title under the zone', async () => {
+    const env = new FakeEnv(TITLED, ACCOUNT_STATES.popupConnected);
+    render(<App env={env} />);
+    const quick = (await screen.findByRole('radio', { name: 'Quick address' })) as HTMLInputElement;
+    expect(quick.checked).toBe(true);
+    fireEvent.click(screen.getByRole('radio', { name: `Stable address on ${ZONE}` }));
+    const name = screen.getByRole('textbox', { name: 'Stable name' }) as HTMLInputElement;
+    expect(name.value).toBe('acme-shop-cart');
+    expect(screen.getByText(`.${ZONE}`)).toBeTruthy();
+    expect(screen.getByText(`https://acme-shop-cart.${ZONE}, the same every time.`)).toBeTruthy();
+    fireEvent.click(share());
+    expect(env.asked).toContainEqual([
+      'share',
+      `${ORIGIN}/cart`,
+      7,
+      'popup',
+      { password: null, expiresInMinutes: null },
+      { kind: 'stable', name: 'acme-shop-cart' },
+    ]);
+  });
+
+  it('a name the host would refuse is caught before sending: the reason shows and Share waits', async () => {
+    const env = new FakeEnv(TITLED, ACCOUNT_STATES.popupConnected);
+    render(<App env={env} />);
+    fireEvent.click(await screen.findByRole('radio', { name: `Stable address on ${ZONE}` }));
+    const name = screen.getByRole('textbox', { name: 'Stable name' });
+    fireEvent.input(name, { target: { value: 'my shop' } });
+    expect(screen.getByRole('alert').textContent).toMatch(/only letters a–z, digits 0–9 and hyphens/);
+    expect(share().disabled).toBe(true);
+    fireEvent.input(name, { target: { value: '-shop' } });
+    expect(screen.getByRole('alert').textContent).toMatch(/cannot start or end with a hyphen/);
+    fireEvent.submit(share().closest('form')!);
+    expect(env.asked.filter(([command]) => command === 'share')).toEqual([]);
+    // Typed in capitals, sent as DNS has it.
+    fireEvent.input(name, { target: { value: ' Shop-2 ' } });
+    expect(screen.queryByRole('alert')).toBeNull();
+    fireEvent.click(share());
+    expect(env.asked).toContainEqual([
+      'share',
+      `${ORIGIN}/cart`,
+      7,
+      'popup',
+      { password: null, expiresInMinutes: null },
+      { kind: 'stable', name: 'shop-2' },
+    ]);
+  });
+
+  it('starts from what this server was shared on last time', async () => {
+    const env = new FakeEnv(TITLED, ACCOUNT_STATES.popupConnected);
+    env.addresses.set(ORIGIN, { kind: 'stable', name: 'shop' });
+    render(<App env={env} />);
+    await waitFor(() => expect((screen.getByRole('radio', { name: `Stable address on ${ZONE}` }) as HTMLInputElement).checked).toBe(true));
+    expect((screen.getByRole('textbox', { name: 'Stable name' }) as HTMLInputElement).value).toBe('shop');
+  });
+
+  it('an account that becomes known after the popup opened is offered with the remembered name', async () => {
+    const env = new FakeEnv(TITLED, withStable(STATES.notShared, null));
+    env.addresses.set(ORIGIN, { kind: 'stable', name: 'shop' });
+    render(<App env={env} />);
+    await screen.findByRole('button', { name: 'Share this localhost tab' });
+    expect(screen.queryByRole('radio', { name: /Stable address/ })).toBeNull();
+    // The remembered address has loaded before the account is known.
+    await waitFor(() => expect(env.addressReads).toBe(1));
+    await act(async () => {
+      await Promise.resolve();
+    });
+    env.publish(ACCOUNT_STATES.popupConnected);
+    await waitFor(() => expect((screen.getByRole('radio', { name: `Stable address on ${ZONE}` }) as HTMLInputElement).checked).toBe(true));
+    expect((screen.getByRole('textbox', { name: 'Stable name' }) as HTMLInputElement).value).toBe('shop');
+  });
+
+  it('token mode offers the dashboard’s one hostname, no name to type', async () => {
+    const env = new FakeEnv(TITLED, ACCOUNT_STATES.token);
+    render(<App env={env} />);
+    fireEvent.click(await screen.findByRole('radio', { name: 'Stable address preview.example.dev' }));
+    expect(screen.queryByRole('textbox', { name: 'Stable name' })).toBeNull();
+    fireEvent.click(share());
+    expect(env.asked).toContainEqual([
+      'share',
+      `${ORIGIN}/cart`,
+      7,
+      'popup',
+      { password: null, expiresInMinutes: null },
+      { kind: 'stable' },
+    ]);
+  });
+
+  it('a live stable share shows its hostname marked stable, in the panel and in the list', async () => {
+    const env = new FakeEnv(LOCAL, ACCOUNT_STATES.popupStableLive);
+    render(<App env={env} />);
+    const panel = (await screen.findByRole('link', { name: 'https://shop.example.dev' })).closest('.share-panel') as HTMLElement;
+    expect(within(panel).getByTitle(/A stable address/).textContent).toBe('stable');
+    cleanup();
+    render(<App env={new FakeEnv({ kind: 'other', tabId: 2, url: 'https://example.com/' }, ACCOUNT_STATES.popupStableLive)} />);
+    const row = (await screen.findByTitle('https://shop.example.dev')).closest('li') as HTMLElement;
+    expect(within(row).getByTitle(/A stable address/).textContent).toBe('stable');
+  });
+
+  it('not logged in: the problem offers the options page, where the account is connected', async () => {
+    const env = new FakeEnv(LOCAL, {
+      ...ACCOUNT_STATES.popupConnected,
+      lastError: { code: 'not-logged-in', message: 'No certificate.', origin: ORIGIN, at: NOW },
+    });
+    render(<App env={env} />);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/No Cloudflare account is connected/);
+    fireEvent.click(within(alert).getByRole('button', { name: 'Open Porthole options' }));
+    expect(env.optionsOpened).toBe(1);
+  });
+
+  it('a DNS record that is not Porthole’s: Pick another name puts the cursor in the name', async () => {
+    const env = new FakeEnv(LOCAL, {
+      ...ACCOUNT_STATES.popupConnected,
+      lastError: { code: 'dns-record-foreign', message: 'shop.example.dev already has an A record.', origin: ORIGIN, at: NOW },
+    });
+    env.addresses.set(ORIGIN, { kind: 'stable', name: 'shop' });
+    render(<App env={env} />);
+    const alert = await screen.findByText(/already taken by a DNS record Porthole did not create/);
+    await waitFor(() => expect(screen.getByRole('textbox', { name: 'Stable name' })).toBeTruthy());
+    fireEvent.click(within(alert.closest('.problem') as HTMLElement).getByRole('button', { name: 'Pick another name' }));
+    expect(document.activeElement).toBe(screen.getByRole('textbox', { name: 'Stable name' }));
   });
 });
 
