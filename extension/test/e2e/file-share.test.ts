@@ -44,7 +44,7 @@ describe('a file:// tab in Chromium', () => {
     const link = popup.getByRole('link', { name: /^https:\/\/[a-z0-9-]+\.trycloudflare\.com\/sub\/index\.html$/ });
     await link.waitFor({ timeout: 15_000 });
     const publicLink = (await link.textContent())!;
-    const fake = await waitForFakeState(fakeDir, (state) => state.url !== null && publicLink.startsWith(state.url));
+    const fake = await waitForFakeState(fakeDir, (state) => state.url !== null && publicLink.startsWith(state.url) && state.registered);
 
     const sub = await fetchThroughEdge(fake, new URL(publicLink).pathname);
     expect(sub).toMatchObject({ status: 200, body: '<p>sub page</p>\n' });

@@ -73,7 +73,7 @@ describe('the Share files page in Chromium', () => {
     expect(progress.at(-1)).toBe(INDEX.length + CSS.length + 1_300_000);
 
     const url = (await link.getAttribute('href'))!;
-    const fake = await waitForFakeState(fakeDir, (state) => state.url === url);
+    const fake = await waitForFakeState(fakeDir, (state) => state.url === url && state.registered);
     expect(await fetchThroughEdge(fake, '/')).toMatchObject({ status: 200, body: INDEX });
     const css = await fetchThroughEdge(fake, '/site.css');
     expect(css).toMatchObject({ status: 200, body: CSS });
@@ -117,7 +117,7 @@ describe('the Share files page in Chromium', () => {
     const link = page.getByRole('link', { name: /^https:\/\/[a-z0-9-]+\.trycloudflare\.com$/ });
     await link.waitFor({ timeout: 20_000 });
     const url = (await link.getAttribute('href'))!;
-    const fake = await waitForFakeState(fakeDir, (state) => state.url === url);
+    const fake = await waitForFakeState(fakeDir, (state) => state.url === url && state.registered);
     expect(await fetchThroughEdge(fake, '/')).toMatchObject({ status: 200, body: INDEX });
     expect((await fetchThroughEdge(fake, '/css/site.css')).body).toBe(CSS);
     expect(readdirSync(uploads)).toHaveLength(1);
