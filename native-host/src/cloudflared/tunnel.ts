@@ -71,7 +71,7 @@ function isolatedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** The longest wait between two /ready polls; the "Registered tunnel connection" line is the fast path anyway. */
-const READY_POLL_MAX_MS = 30_000;
+const READY_POLL_MAX_MS = 60_000;
 
 export class Tunnel extends EventEmitter<TunnelEvents> {
   readonly args: string[];

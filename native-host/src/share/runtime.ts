@@ -9,6 +9,7 @@
  * lifts the warning (`verified`). After that the warning stays; nothing ever hangs.
  */
 import { EventEmitter } from 'node:events';
+import { createServer } from 'node:net';
 import { hostError, toHostError } from '../errors.js';
 import type { Gateway } from '../gateway/gateway.js';
 import type { Logger } from '../log.js';
@@ -254,5 +255,10 @@ export function preloadShareModules(): void {
   setTimeout(() => {
     void import('../gateway/gateway.js');
     void import('../probe/probe.js');
+    // The first listen() of a process costs about 40 ms (Node's server set-up, compiled on first
+    // use); a throwaway server on loopback pays it now, not the first share's gateway.
+    const warm = createServer();
+    warm.on('error', () => undefined);
+    warm.listen(0, '127.0.0.1', () => warm.close());
   }, 0).unref();
 }
