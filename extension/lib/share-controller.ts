@@ -29,6 +29,7 @@ import {
   type HostError,
   isLiveShare,
   MAX_EXPIRY_MINUTES,
+  NO_ACCOUNT,
   type ReplyTo,
   type Share,
   type ShareSettings,
@@ -217,18 +218,6 @@ export function createShareController(deps: ShareControllerDeps): ShareControlle
     if (failure.kind === 'timeout') return { code: 'account-error', message: describeFailure(failure) };
     return null;
   }
-
-  const NO_ACCOUNT: AccountStatus = {
-    state: 'disconnected',
-    mode: null,
-    zone: null,
-    loginUrl: null,
-    tunnel: null,
-    tokenHostname: null,
-    tokenService: null,
-    hostnames: [],
-    error: null,
-  };
 
   /** Asks an account request; folds the answer, or the refusal, into the state's account. */
   async function askAccount(request: HostRequest<'account' | 'connect' | 'connect-token' | 'disconnect'>): Promise<AccountStatus | null> {

@@ -1,5 +1,5 @@
 import type { PortholeState } from '../../lib/porthole-state';
-import { type AccountStatus, HOST_FEATURES } from '../../lib/protocol';
+import { type AccountStatus, HOST_FEATURES, NO_ACCOUNT } from '../../lib/protocol';
 import { hello, stateWith, tracked } from './popup-states';
 
 /**
@@ -11,18 +11,7 @@ export const ZONE = 'example.dev';
 export const TUNNEL = { id: '6ff42ae2-765d-4adf-8112-31c55c1551ef', name: 'porthole-laptop' };
 
 export function account(patch: Partial<AccountStatus> = {}): AccountStatus {
-  return {
-    state: 'disconnected',
-    mode: null,
-    zone: null,
-    loginUrl: null,
-    tunnel: null,
-    tokenHostname: null,
-    tokenService: null,
-    hostnames: [],
-    error: null,
-    ...patch,
-  };
+  return { ...NO_ACCOUNT, ...patch };
 }
 
 const STABLE_HELLO = hello({ features: [...new Set<string>([...HOST_FEATURES, 'stable'])] });

@@ -446,6 +446,19 @@ export interface AccountStatus {
   error: HostError | null;
 }
 
+/** No account: what a host without one reports, and what the extension assumes before it asks. */
+export const NO_ACCOUNT: AccountStatus = {
+  state: 'disconnected',
+  mode: null,
+  zone: null,
+  loginUrl: null,
+  tunnel: null,
+  tokenHostname: null,
+  tokenService: null,
+  hostnames: [],
+  error: null,
+};
+
 export interface AccountResult {
   type: 'account';
   account: AccountStatus;

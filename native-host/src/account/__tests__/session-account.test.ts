@@ -6,21 +6,18 @@ import { hostError, PortholeError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { encodeJsonFrame, FrameDecoder } from '../../native/framing.js';
 import { runSession } from '../../native/session.js';
-import type { AccountEvent, AccountStatus, HelloResult, HostToExtension, Share } from '../../protocol/index.js';
+import {
+  type AccountEvent,
+  type AccountStatus,
+  type HelloResult,
+  type HostToExtension,
+  NO_ACCOUNT,
+  type Share,
+} from '../../protocol/index.js';
 import { ShareManager, type ShareRuntime } from '../../share/share-manager.js';
 import type { AccountService } from '../account-manager.js';
 
-const DISCONNECTED: AccountStatus = {
-  state: 'disconnected',
-  mode: null,
-  zone: null,
-  loginUrl: null,
-  tunnel: null,
-  tokenHostname: null,
-  tokenService: null,
-  hostnames: [],
-  error: null,
-};
+const DISCONNECTED: AccountStatus = NO_ACCOUNT;
 
 class ScriptedAccount extends EventEmitter<{ event: [AccountEvent] }> implements AccountService {
   current = DISCONNECTED;
