@@ -1,11 +1,11 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { RATE_LIMIT_WAIT_MS } from '../../lib/error-text';
 import type { PortholeState } from '../../lib/porthole-state';
 import { formatClock } from '../format-duration';
 import type { PageInfo } from '../page-info';
-import type { PopupActions } from '../popup-actions';
 import { PopupView } from '../popup-view';
+import { actions } from './popup-actions-spies';
 import { NOW, ORIGIN, PUBLIC_URL, STATES } from './popup-states';
 
 /** The popup at a glance: what the person reads without working for it. */
@@ -13,21 +13,6 @@ import { NOW, ORIGIN, PUBLIC_URL, STATES } from './popup-states';
 afterEach(cleanup);
 
 const LOCAL_PAGE: PageInfo = { kind: 'loopback', tabId: 1, origin: ORIGIN, url: `${ORIGIN}/` };
-
-function actions() {
-  return {
-    share: vi.fn<PopupActions['share']>(),
-    configure: vi.fn<PopupActions['configure']>(),
-    stop: vi.fn<PopupActions['stop']>(),
-    restart: vi.fn<PopupActions['restart']>(),
-    stopAll: vi.fn<PopupActions['stopAll']>(),
-    copy: vi.fn<PopupActions['copy']>(),
-    copyPassword: vi.fn<PopupActions['copyPassword']>(),
-    open: vi.fn<PopupActions['open']>(),
-    retry: vi.fn<PopupActions['retry']>(),
-    dismiss: vi.fn<PopupActions['dismiss']>(),
-  } satisfies PopupActions;
-}
 
 function show(state: PortholeState, options: { page?: PageInfo; now?: number } = {}) {
   const spy = actions();

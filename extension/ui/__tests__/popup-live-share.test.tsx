@@ -1,11 +1,12 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { PortholeState } from '../../lib/porthole-state';
 import type { Share } from '../../lib/protocol';
 import { formatClock } from '../format-duration';
 import type { PageInfo } from '../page-info';
-import type { CopiedMark, PopupActions } from '../popup-actions';
+import type { CopiedMark } from '../popup-actions';
 import { PopupView } from '../popup-view';
+import { actions } from './popup-actions-spies';
 import { NOW, ORIGIN, ORIGIN_DOWN, PUBLIC_URL, RECENT, STATES, stateWith, tracked } from './popup-states';
 
 /** The popup's share controls and what it shows of a running share: traffic, password, expiry, warnings, QR. */
@@ -13,21 +14,6 @@ import { NOW, ORIGIN, ORIGIN_DOWN, PUBLIC_URL, RECENT, STATES, stateWith, tracke
 afterEach(cleanup);
 
 const LOCAL_PAGE: PageInfo = { kind: 'loopback', tabId: 1, origin: ORIGIN };
-
-function actions() {
-  return {
-    share: vi.fn<PopupActions['share']>(),
-    configure: vi.fn<PopupActions['configure']>(),
-    stop: vi.fn<PopupActions['stop']>(),
-    restart: vi.fn<PopupActions['restart']>(),
-    stopAll: vi.fn<PopupActions['stopAll']>(),
-    copy: vi.fn<PopupActions['copy']>(),
-    copyPassword: vi.fn<PopupActions['copyPassword']>(),
-    open: vi.fn<PopupActions['open']>(),
-    retry: vi.fn<PopupActions['retry']>(),
-    dismiss: vi.fn<PopupActions['dismiss']>(),
-  } satisfies PopupActions;
-}
 
 function show(state: PortholeState, options: { page?: PageInfo; now?: number; copied?: CopiedMark | null } = {}) {
   const spy = actions();

@@ -1,29 +1,14 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { PageInfo } from '../page-info';
-import type { PopupActions } from '../popup-actions';
 import { PopupView } from '../popup-view';
 import { splitForMiddle } from '../short-url';
+import { actions } from './popup-actions-spies';
 import { NOW, ORIGIN, PUBLIC_URL, STATES } from './popup-states';
 
 /** The link the popup offers is the page in the tab, on the public address. */
 
 afterEach(cleanup);
-
-function actions() {
-  return {
-    share: vi.fn<PopupActions['share']>(),
-    configure: vi.fn<PopupActions['configure']>(),
-    stop: vi.fn<PopupActions['stop']>(),
-    restart: vi.fn<PopupActions['restart']>(),
-    stopAll: vi.fn<PopupActions['stopAll']>(),
-    copy: vi.fn<PopupActions['copy']>(),
-    copyPassword: vi.fn<PopupActions['copyPassword']>(),
-    open: vi.fn<PopupActions['open']>(),
-    retry: vi.fn<PopupActions['retry']>(),
-    dismiss: vi.fn<PopupActions['dismiss']>(),
-  } satisfies PopupActions;
-}
 
 const pageAt = (url: string): PageInfo => ({ kind: 'loopback', tabId: 1, origin: ORIGIN, url });
 const PAGE_LINK = `${PUBLIC_URL}/dashboard/settings?tab=2#billing`;

@@ -1,30 +1,16 @@
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/preact';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { PortholeState } from '../../lib/porthole-state';
 import type { PageInfo } from '../page-info';
-import type { CopiedMark, PopupActions } from '../popup-actions';
+import type { CopiedMark } from '../popup-actions';
 import { PopupView } from '../popup-view';
+import { actions } from './popup-actions-spies';
 import { NOW, ORIGIN, STATES } from './popup-states';
 
 afterEach(cleanup);
 
 const LOCAL_PAGE: PageInfo = { kind: 'loopback', tabId: 1, origin: ORIGIN };
 const OTHER_PAGE: PageInfo = { kind: 'other', tabId: 2, url: 'https://news.example.com/' };
-
-function actions() {
-  return {
-    share: vi.fn<PopupActions['share']>(),
-    configure: vi.fn<PopupActions['configure']>(),
-    copyPassword: vi.fn<PopupActions['copyPassword']>(),
-    stop: vi.fn<PopupActions['stop']>(),
-    restart: vi.fn<PopupActions['restart']>(),
-    stopAll: vi.fn<PopupActions['stopAll']>(),
-    copy: vi.fn<PopupActions['copy']>(),
-    open: vi.fn<PopupActions['open']>(),
-    retry: vi.fn<PopupActions['retry']>(),
-    dismiss: vi.fn<PopupActions['dismiss']>(),
-  } satisfies PopupActions;
-}
 
 function show(
   state: PortholeState | null,
