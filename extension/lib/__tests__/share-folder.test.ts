@@ -4,51 +4,18 @@
  * folder" does.
  */
 import { mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
-import { get } from 'node:http';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { filePageOf, publicPageLink } from '../file-page';
-import { createHostClient } from '../host-client';
-import { DEFAULT_PREFERENCES } from '../preferences';
-import { createShareController, type ShareController } from '../share-controller';
-import { ScriptedHost, settle } from './scripted-host';
+import { fetchText, scriptedController, stopScriptedControllers } from './scripted-controller';
+import { settle } from './scripted-host';
 
-const controllers: ShareController[] = [];
-
-function setup() {
-  const host = new ScriptedHost();
-  const client = createHostClient({ connect: host.connect, timeoutMs: 2000 });
-  const controller = createShareController({
-    client,
-    area: fakeBrowser.storage.session,
-    readPreferences: async () => ({ ...DEFAULT_PREFERENCES, copyWhenReady: false }),
-    writeClipboard: async () => undefined,
-    notify: async () => undefined,
-    now: () => 5_000_000,
-  });
-  controllers.push(controller);
-  return { host, controller };
-}
-
-function fetchText(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
+const setup = () => scriptedController({ now: () => 5_000_000 });
 
 beforeEach(() => fakeBrowser.reset());
-afterEach(async () => {
-  for (const controller of controllers.splice(0)) {
-    await controller.stopAll();
-    await controller.flush();
-  }
-});
+afterEach(stopScriptedControllers);
 
 describe('sharing the folder of a file:// tab', () => {
   it('shares the folder through the host, serves its files, and links to the same page', async () => {

@@ -4,49 +4,17 @@
  * static server) with only the tunnel scripted.
  */
 import { existsSync } from 'node:fs';
-import { get } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { createHostClient } from '../host-client';
-import { DEFAULT_PREFERENCES } from '../preferences';
-import { createShareController, type ShareController } from '../share-controller';
 import { planUpload } from '../upload-plan';
 import { sendUpload } from '../upload-sender';
-import { ScriptedHost, settle } from './scripted-host';
+import { fetchText, scriptedController, stopScriptedControllers } from './scripted-controller';
+import { settle } from './scripted-host';
 
-const controllers: ShareController[] = [];
-
-function setup() {
-  const host = new ScriptedHost();
-  const client = createHostClient({ connect: host.connect, timeoutMs: 5000 });
-  const controller = createShareController({
-    client,
-    area: fakeBrowser.storage.session,
-    readPreferences: async () => ({ ...DEFAULT_PREFERENCES, copyWhenReady: false }),
-    writeClipboard: async () => undefined,
-    notify: async () => undefined,
-  });
-  controllers.push(controller);
-  return { host, controller };
-}
-
-function fetchText(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    get(url, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
-  });
-}
+const setup = () => scriptedController({ timeoutMs: 5000 });
 
 beforeEach(() => fakeBrowser.reset());
-afterEach(async () => {
-  for (const controller of controllers.splice(0)) {
-    await controller.stopAll();
-    await controller.flush();
-  }
-});
+afterEach(stopScriptedControllers);
 
 describe('dropped files through the background', () => {
   it('a dropped folder becomes a files share, labelled, served, and its folder deleted on stop', async () => {
