@@ -3,6 +3,7 @@ import { createHostClient, HostRequestError } from '../host-client';
 import type { NativePort } from '../native-port';
 import type { ExtensionToHost, HostToExtension, Share, ShareEvent } from '../protocol';
 import { ScriptedHost, settle } from './scripted-host';
+import { share as liveShare } from './share-fixture';
 
 /** A browser port with no host behind it: the test plays the host's part message by message. */
 class FakeNativePort implements NativePort {
@@ -195,26 +196,7 @@ describe('host client', () => {
     const alsoSeen: ShareEvent[] = [];
     client.onEvent((event) => seen.push(event));
     const leave = client.onEvent((event) => alsoSeen.push(event));
-    const share = {
-      ...{
-        id: 's1',
-        origin: 'http://localhost:3000',
-        state: 'live' as const,
-        url: 'https://a.trycloudflare.com',
-        startedAt: 1,
-        endedAt: null,
-        error: null,
-      },
-      ...{
-        password: null,
-        expiresAt: null,
-        keepPublicHost: false,
-        warnings: [],
-        traffic: { requests: 0, visitors: 0, recent: [] },
-        stopReason: null,
-        restarts: 0,
-      },
-    };
+    const share = liveShare({ startedAt: 1 });
     port.deliver({ type: 'share-event', change: 'live', share });
     leave();
     port.deliver({ type: 'share-event', change: 'stopped', share: { ...share, state: 'stopped' } });
