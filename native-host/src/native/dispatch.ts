@@ -55,19 +55,19 @@ export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | 
           .disconnect(() => stopStableShares(deps.manager))
           .then((result) => ({ id, ok: true, type: 'disconnect', ...result }), failed);
       case 'upload-begin':
-        return (deps.uploads ?? uploadsOf(deps.manager))
+        return uploadsOfDeps(deps)
           .begin(request)
           .then((result) => ({ id, ok: true, type: 'upload-begin', ...result }), failed);
       case 'upload-chunk':
-        return (deps.uploads ?? uploadsOf(deps.manager))
+        return uploadsOfDeps(deps)
           .chunk(request.uploadId, request.path, request.offset, request.data)
           .then((result) => ({ id, ok: true, type: 'upload-chunk', ...result }), failed);
       case 'upload-end':
-        return (deps.uploads ?? uploadsOf(deps.manager))
+        return uploadsOfDeps(deps)
           .end(request.uploadId, request.options, request.settings, request.address)
           .then((result) => ({ id, ok: true, type: 'upload-end', share: result.share, existing: false }), failed);
       case 'upload-cancel':
-        return (deps.uploads ?? uploadsOf(deps.manager))
+        return uploadsOfDeps(deps)
           .cancel(request.uploadId)
           .then((result) => ({ id, ok: true, type: 'upload-cancel', ...result }), failed);
     }
@@ -79,6 +79,11 @@ export function dispatch(request: ExtensionToHost, deps: DispatchDeps): Reply | 
 function accountOf(deps: DispatchDeps): AccountService {
   if (deps.account === undefined) throw new PortholeError('bad-request', 'This host cannot connect a Cloudflare account.');
   return deps.account;
+}
+
+/** The host's upload registry, or (tests, hosts without one) the one kept for the manager. */
+function uploadsOfDeps(deps: DispatchDeps): UploadRegistry {
+  return deps.uploads ?? uploadsOf(deps.manager);
 }
 
 /** Disconnecting takes the stable addresses away: their shares stop first. */
