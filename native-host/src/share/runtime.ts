@@ -251,7 +251,12 @@ export class GatewayShareRuntime extends EventEmitter<RuntimeEvents> implements 
  * answered `hello`: a host started for a popup would otherwise make its first share wait about
  * 80 ms for module evaluation that later shares skip. Deferred to a timer so the reply goes first.
  */
+let preloaded = false;
+
 export function preloadShareModules(): void {
+  // Once per process: every hello asks, and the throwaway listen below would be repeated for nothing.
+  if (preloaded) return;
+  preloaded = true;
   setTimeout(() => {
     void import('../gateway/gateway.js');
     void import('../probe/probe.js');
