@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import type { GatewaySettings } from '../../src/gateway/gateway.js';
+import { CountingOrigin } from './raw-http.js';
 
 const SOURCE = join(import.meta.dirname, 'gateway-process.ts');
 const BUNDLE = resolve(import.meta.dirname, '..', '..', '..', 'dist', 'test', 'gateway-process.mjs');
@@ -135,4 +136,29 @@ export class GatewayProcess {
       socket.once('error', reject);
     });
   }
+}
+
+/**
+ * What a raw-socket gateway test starts, each stopped by the test's clean-up list: a counting
+ * origin, a gateway in its own process, a socket to it (Nagle off when a test times its writes).
+ */
+export function gatewayScope(cleanups: (() => unknown)[]) {
+  return {
+    async origin(handler?: Parameters<typeof CountingOrigin.start>[0]): Promise<CountingOrigin> {
+      const started = await CountingOrigin.start(handler);
+      cleanups.push(() => started.close());
+      return started;
+    },
+    async gateway(options: GatewayProcessOptions): Promise<GatewayProcess> {
+      const started = await GatewayProcess.start(options);
+      cleanups.push(() => started.stop());
+      return started;
+    },
+    async socketTo(gw: GatewayProcess, options: { noDelay?: boolean } = {}): Promise<Socket> {
+      const socket = await gw.connect();
+      if (options.noDelay === true) socket.setNoDelay(true);
+      cleanups.push(() => socket.destroy());
+      return socket;
+    },
+  };
 }

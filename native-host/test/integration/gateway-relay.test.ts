@@ -8,32 +8,16 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GatewayProcess, type GatewayProcessOptions, PUBLIC_HOST } from '../gateway-harness/gateway-driver.js';
-import { CountingOrigin, exchange, ResponseReader } from '../gateway-harness/raw-http.js';
+import { type GatewayProcess, gatewayScope, PUBLIC_HOST } from '../gateway-harness/gateway-driver.js';
+import { exchange, ResponseReader } from '../gateway-harness/raw-http.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function countingOrigin(handler?: Parameters<typeof CountingOrigin.start>[0]): Promise<CountingOrigin> {
-  const started = await CountingOrigin.start(handler);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-async function gateway(options: GatewayProcessOptions): Promise<GatewayProcess> {
-  const started = await GatewayProcess.start(options);
-  cleanups.push(() => started.stop());
-  return started;
-}
-
-async function socketTo(gw: GatewayProcess): Promise<Socket> {
-  const socket = await gw.connect();
-  socket.setNoDelay(true);
-  cleanups.push(() => socket.destroy());
-  return socket;
-}
+const { origin: countingOrigin, gateway, socketTo: rawSocketTo } = gatewayScope(cleanups);
+const socketTo = (gw: GatewayProcess) => rawSocketTo(gw, { noDelay: true });
 
 function head(method: string, path: string, headers: string[] = []): string {
   return [`${method} ${path} HTTP/1.1`, `Host: ${PUBLIC_HOST}`, 'Cf-Connecting-Ip: 203.0.113.5', ...headers, '', ''].join('\r\n');

@@ -6,31 +6,15 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { GatewayProcess, type GatewayProcessOptions, PUBLIC_HOST } from '../gateway-harness/gateway-driver.js';
-import { basic, CountingOrigin, exchange, type RawResponse, ResponseReader } from '../gateway-harness/raw-http.js';
+import { type GatewayProcess, gatewayScope, PUBLIC_HOST } from '../gateway-harness/gateway-driver.js';
+import { basic, exchange, type RawResponse, ResponseReader } from '../gateway-harness/raw-http.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function origin(handler?: Parameters<typeof CountingOrigin.start>[0]): Promise<CountingOrigin> {
-  const started = await CountingOrigin.start(handler);
-  cleanups.push(() => started.close());
-  return started;
-}
-
-async function gateway(options: GatewayProcessOptions): Promise<GatewayProcess> {
-  const started = await GatewayProcess.start(options);
-  cleanups.push(() => started.stop());
-  return started;
-}
-
-async function socketTo(gw: GatewayProcess): Promise<Socket> {
-  const socket = await gw.connect();
-  cleanups.push(() => socket.destroy());
-  return socket;
-}
+const { origin, gateway, socketTo } = gatewayScope(cleanups);
 
 /** A request head as a visitor's bytes reach the gateway from cloudflared. */
 function head(method: string, path: string, headers: string[] = [], visitor = '203.0.113.5'): string {
